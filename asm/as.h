@@ -1,0 +1,20 @@
+/*
+ * aula as: the two-pass assembler (syntax in aula-as(1)).  It reads the
+ * instruction table in cpu/isa.def, like the interpreter and the
+ * disassembler.
+ */
+#ifndef AULA_AS_H
+#define AULA_AS_H
+
+#include <stdio.h>
+
+#include "asm/image.h"
+
+/* Assemble a file (or, with text != NULL, the text under the name path).
+ * Errors go to errs as "file:line:col: error: ..."; a listing goes to
+ * listing if it is not NULL.  Returns the number of errors; on 0, *out
+ * holds the image (free it with image_free). */
+int as_assemble(const char *path, const char *text, FILE *listing,
+		FILE *errs, struct image *out);
+
+#endif

@@ -1,0 +1,79 @@
+/* The assembler's internals, shared by asm/as.c and asm/expr.c. */
+#ifndef AULA_AS_INT_H
+#define AULA_AS_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define AS_MAX_ERRORS 50
+#define AS_MAX_INCLUDE_DEPTH 16
+
+struct as_line {
+	const char *file;
+	int lineno;
+	char *text;
+	uint32_t size;		/* bytes it emits, fixed by pass 1 */
+	bool bad;		/* a syntax error was reported in pass 1 */
+};
+
+struct as_sym {
+	char *name;
+	uint32_t value;
+	int pass;		/* pass in which it was last defined, 0: never */
+	bool label;
+	int line;		/* index of the defining line */
+};
+
+struct as_seg {
+	uint32_t addr, size, cap;
+	uint8_t *data;
+	int line;
+};
+
+struct as {
+	struct as_line *lines;
+	int nlines, lines_cap;
+	char **files;
+	int nfiles;
+	struct as_sym *syms;
+	int nsyms, syms_cap;
+	int pass;
+	uint64_t pc;
+	char scope[256];	/* last global label, for .local labels */
+	struct as_seg *segs;
+	int nsegs;
+	int errors;
+	FILE *errs, *listing;
+	int cur;		/* index of the line being assembled */
+	const char *p;		/* lexer position in lines[cur].text */
+	bool entry_set;
+	uint32_t entry;
+};
+
+/* Report an error at column pointer at (NULL: the current position).
+ * Pass 1 reports syntax only; pass 2 everything else. */
+void as_error(struct as *a, const char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void as_skip_ws(struct as *a);
+bool as_at_end(struct as *a);
+bool as_accept(struct as *a, char c);
+bool as_expect(struct as *a, char c);
+/* An identifier at the current position: its length, 0 if none. */
+size_t as_ident_len(const char *p);
+/* Register name (r0..r15, zero, fp, at, sp): number or -1. */
+int as_reg_number(const char *p, size_t len);
+
+struct as_sym *as_sym_find(struct as *a, const char *name);
+/* Expand a .local name to scope.local; returns a static-free copy. */
+char *as_full_name(struct as *a, const char *p, size_t len);
+
+/* One character of a quoted literal, with C escapes; -1 if malformed. */
+int as_char_escape(const char **pp);
+
+/* Evaluate an expression.  *known is false if it uses a symbol not yet
+ * defined (allowed in pass 1 only).  Returns false on a syntax error. */
+bool as_expr(struct as *a, int64_t *value, bool *known);
+
+#endif

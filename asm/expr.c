@@ -1,0 +1,310 @@
+/* The assembler's lexer and expression evaluator (C precedence). */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm/as_int.h"
+
+void as_error(struct as *a, const char *at, const char *fmt, ...)
+{
+	struct as_line *l = &a->lines[a->cur];
+	if (a->pass == 1)
+		l->bad = true;
+	if (a->errors >= AS_MAX_ERRORS) {
+		a->errors++;
+		return;
+	}
+	if (!at)
+		at = a->p;
+	int col = at ? (int)(at - l->text) + 1 : 1;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(a->errs, "%s:%d:%d: error: ", l->file, l->lineno, col);
+	vfprintf(a->errs, fmt, ap);
+	fputc('\n', a->errs);
+	va_end(ap);
+	if (++a->errors == AS_MAX_ERRORS)
+		fprintf(a->errs, "%s: too many errors, giving up\n", l->file);
+}
+
+void as_skip_ws(struct as *a)
+{
+	while (*a->p == ' ' || *a->p == '\t' || *a->p == '\r')
+		a->p++;
+}
+
+/* The end of the statement: the line's end or a comment (; # //). */
+bool as_at_end(struct as *a)
+{
+	as_skip_ws(a);
+	const char *p = a->p;
+	return *p == 0 || *p == ';' || *p == '#' || (p[0] == '/' && p[1] == '/');
+}
+
+bool as_accept(struct as *a, char c)
+{
+	as_skip_ws(a);
+	if (*a->p != c)
+		return false;
+	a->p++;
+	return true;
+}
+
+bool as_expect(struct as *a, char c)
+{
+	if (as_accept(a, c))
+		return true;
+	as_error(a, NULL, "expected '%c'", c);
+	return false;
+}
+
+static bool ident_start(char c)
+{
+	return isalpha((unsigned char)c) || c == '_' || c == '.' || c == '$';
+}
+
+size_t as_ident_len(const char *p)
+{
+	size_t n = 0;
+	if (!ident_start(p[0]))
+		return 0;
+	while (ident_start(p[n]) || isdigit((unsigned char)p[n]))
+		n++;
+	return n;
+}
+
+int as_reg_number(const char *p, size_t len)
+{
+	static const struct { const char *name; int reg; } alias[] = {
+		{ "zero", 0 }, { "fp", 13 }, { "at", 14 }, { "sp", 15 },
+	};
+	char buf[8];
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)tolower((unsigned char)p[i]);
+	buf[len] = 0;
+	for (size_t i = 0; i < sizeof alias / sizeof *alias; i++)
+		if (strcmp(buf, alias[i].name) == 0)
+			return alias[i].reg;
+	if (buf[0] != 'r' || !isdigit((unsigned char)buf[1]))
+		return -1;
+	if (buf[1] == '0' && buf[2])
+		return -1;
+	char *end;
+	long n = strtol(buf + 1, &end, 10);
+	return *end == 0 && n >= 0 && n <= 15 ? (int)n : -1;
+}
+
+char *as_full_name(struct as *a, const char *p, size_t len)
+{
+	size_t scope = (len > 1 && p[0] == '.') ? strlen(a->scope) : 0;
+	char *s = malloc(scope + len + 1);
+	if (!s)
+		abort();
+	memcpy(s, a->scope, scope);
+	memcpy(s + scope, p, len);
+	s[scope + len] = 0;
+	return s;
+}
+
+struct as_sym *as_sym_find(struct as *a, const char *name)
+{
+	for (int i = 0; i < a->nsyms; i++)
+		if (strcmp(a->syms[i].name, name) == 0)
+			return &a->syms[i];
+	return NULL;
+}
+
+/* A character in '...' or "...", with C escapes; -1 on a bad escape. */
+int as_char_escape(const char **pp)
+{
+	const char *p = *pp;
+	int c = (unsigned char)*p++;
+	if (c == '\\') {
+		c = (unsigned char)*p++;
+		switch (c) {
+		case 'n': c = '\n'; break;
+		case 't': c = '\t'; break;
+		case 'r': c = '\r'; break;
+		case '0': c = 0; break;
+		case 'e': c = 27; break;
+		case '\\': case '\'': case '"': break;
+		case 'x': {
+			int v = 0, n = 0;
+			while (n < 2 && isxdigit((unsigned char)*p)) {
+				v = v * 16 + (isdigit((unsigned char)*p) ?
+					      *p - '0' :
+					      tolower((unsigned char)*p) - 'a' + 10);
+				p++, n++;
+			}
+			if (n == 0)
+				return -1;
+			c = v;
+			break;
+		}
+		default: return -1;
+		}
+	}
+	*pp = p;
+	return c;
+}
+
+static bool expr_bin(struct as *a, int level, int64_t *v, bool *known);
+
+static bool primary(struct as *a, int64_t *v, bool *known)
+{
+	as_skip_ws(a);
+	const char *start = a->p;
+	char c = *a->p;
+	if (c == '(') {
+		a->p++;
+		return expr_bin(a, 0, v, known) && as_expect(a, ')');
+	}
+	if (c == '-' || c == '~' || c == '+') {
+		a->p++;
+		if (!primary(a, v, known))
+			return false;
+		*v = c == '-' ? -*v : c == '~' ? ~*v & 0xffffffff : *v;
+		return true;
+	}
+	if (c == '%') {
+		size_t n = as_ident_len(a->p + 1);
+		bool hi = n == 2 && strncmp(a->p + 1, "hi", 2) == 0;
+		bool lo = n == 2 && strncmp(a->p + 1, "lo", 2) == 0;
+		if (!hi && !lo) {
+			as_error(a, start, "expected %%hi(...) or %%lo(...)");
+			return false;
+		}
+		a->p += 3;
+		if (!as_expect(a, '(') || !expr_bin(a, 0, v, known) ||
+		    !as_expect(a, ')'))
+			return false;
+		*v = hi ? (*v >> 12) & 0xfffff : *v & 0xfff;
+		return true;
+	}
+	if (isdigit((unsigned char)c)) {
+		char *end;
+		int base = 10;
+		const char *d = a->p;
+		if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X'))
+			base = 16, d += 2;
+		else if (d[0] == '0' && (d[1] == 'b' || d[1] == 'B'))
+			base = 2, d += 2;
+		unsigned long long n = strtoull(d, &end, base);
+		if (end == d || isalnum((unsigned char)*end) || *end == '_' ||
+		    n > 0xffffffffull) {
+			as_error(a, start, "bad number");
+			return false;
+		}
+		a->p = end;
+		*v = (int64_t)n;
+		return true;
+	}
+	if (c == '\'') {
+		const char *p = a->p + 1;
+		int ch = *p ? as_char_escape(&p) : -1;
+		if (ch < 0 || *p != '\'') {
+			as_error(a, start, "bad character constant");
+			return false;
+		}
+		a->p = p + 1;
+		*v = ch;
+		return true;
+	}
+	size_t n = as_ident_len(a->p);
+	if (n == 1 && c == '.') {
+		a->p++;
+		*v = (int64_t)a->pc;
+		return true;
+	}
+	if (n == 0) {
+		as_error(a, start, *a->p ? "expected an expression"
+					 : "missing operand");
+		return false;
+	}
+	if (as_reg_number(a->p, n) >= 0) {
+		as_error(a, start, "register '%.*s' where a value was "
+			 "expected", (int)n, a->p);
+		return false;
+	}
+	char *name = as_full_name(a, a->p, n);
+	a->p += n;
+	struct as_sym *s = as_sym_find(a, name);
+	if (s && s->pass) {
+		/* In pass 2 a forward label still holds its pass-1 value,
+		 * which is final: pass 1 fixed every line's size. */
+		*v = s->value;
+	} else {
+		*known = false;
+		*v = 0;
+		if (a->pass == 2)
+			as_error(a, start, "undefined symbol '%s'", name);
+	}
+	free(name);
+	return true;
+}
+
+/* Binary operators by precedence, loosest first. */
+static const char *const levels[] = { "|", "^", "&", "<< >>", "+ -",
+				      "* / %" };
+
+static int match_op(struct as *a, int level)
+{
+	as_skip_ws(a);
+	const char *p = a->p;
+	if (p[0] == '<' && p[1] == '<') return level == 3 ? 'l' : 0;
+	if (p[0] == '>' && p[1] == '>') return level == 3 ? 'r' : 0;
+	if (level == 3 || !p[0] || !strchr(levels[level], p[0]))
+		return 0;
+	return p[0];
+}
+
+static bool expr_bin(struct as *a, int level, int64_t *v, bool *known)
+{
+	if (level == 6)
+		return primary(a, v, known);
+	if (!expr_bin(a, level + 1, v, known))
+		return false;
+	int op;
+	while ((op = match_op(a, level))) {
+		const char *at = a->p;
+		int64_t r;
+		a->p += (op == 'l' || op == 'r') ? 2 : 1;
+		if (!expr_bin(a, level + 1, &r, known))
+			return false;
+		uint32_t x = (uint32_t)*v, y = (uint32_t)r;
+		switch (op) {
+		case '|': *v = x | y; break;
+		case '^': *v = x ^ y; break;
+		case '&': *v = x & y; break;
+		case 'l': *v = y > 31 ? 0 : (int64_t)(uint32_t)(x << y); break;
+		case 'r': *v = y > 31 ? 0 : x >> y; break;
+		case '+': *v += r; break;
+		case '-': *v -= r; break;
+		case '*': *v *= r; break;
+		case '/': case '%':
+			if (r == 0) {
+				if (*known)
+					as_error(a, at, "division by zero");
+				*v = 0;
+				if (*known)
+					return false;
+				break;
+			}
+			*v = op == '/' ? *v / r : *v % r;
+			break;
+		}
+		/* Keep values in the 32-bit range, signed or unsigned. */
+		if (*v > 0xffffffffll || *v < -0x80000000ll)
+			*v = (int32_t)(uint32_t)*v;
+	}
+	return true;
+}
+
+bool as_expr(struct as *a, int64_t *value, bool *known)
+{
+	*known = true;
+	return expr_bin(a, 0, value, known);
+}

@@ -1,0 +1,193 @@
+/*
+ * The CPU outside the interpreter loop: reset, the one exception entry,
+ * control registers, rti.  Rare paths, written for clarity.
+ */
+#include "cpu/cpu.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/isa.h"
+#include "cpu/vm.h"
+
+static const char *const vector_names[] = {
+	[CPU_VEC_RESET] = "reset",
+	[CPU_VEC_ILLEGAL] = "illegal instruction",
+	[CPU_VEC_PRIVILEGED] = "privileged instruction",
+	[CPU_VEC_PAGE_FAULT] = "page fault",
+	[CPU_VEC_DIVIDE] = "divide by zero",
+	[CPU_VEC_MISALIGNED] = "misaligned access",
+	[CPU_VEC_BREAKPOINT] = "breakpoint",
+	[CPU_VEC_DOUBLE_FAULT] = "double fault",
+	[CPU_VEC_BUS_ERROR] = "bus error",
+};
+
+const char *cpu_vector_name(unsigned vec)
+{
+	if (vec < sizeof vector_names / sizeof *vector_names &&
+	    vector_names[vec])
+		return vector_names[vec];
+	if (vec >= CPU_VEC_IRQ0 && vec < CPU_VEC_TRAP_FIRST)
+		return "interrupt";
+	if (vec >= CPU_VEC_TRAP_FIRST && vec < CPU_VEC_COUNT)
+		return "trap";
+	return "reserved";
+}
+
+void cpu_reset(struct cpu *c, uint32_t entry)
+{
+	memset(c->r, 0, sizeof c->r);
+	c->pc = entry;
+	c->flags = CPU_P;
+	c->other_sp = 0;
+	c->vbr = c->ptbr = c->paging = c->far = c->cause = c->kscratch = 0;
+	c->halted = false;
+	c->limit = 0;
+	mmu_flush(&c->tlb);
+}
+
+void cpu_set_flags(struct cpu *c, uint32_t flags)
+{
+	flags &= CPU_FLAGS_MASK;
+	if ((flags ^ c->flags) & CPU_P) {
+		uint32_t sp = c->r[ISA_REG_SP];
+		c->r[ISA_REG_SP] = c->other_sp;
+		c->other_sp = sp;
+	}
+	c->flags = flags;
+}
+
+static bool vector_sets_far(unsigned vec)
+{
+	return vec == CPU_VEC_ILLEGAL || vec == CPU_VEC_PRIVILEGED ||
+	       vec == CPU_VEC_PAGE_FAULT || vec == CPU_VEC_MISALIGNED ||
+	       vec == CPU_VEC_BUS_ERROR;
+}
+
+/* Push the frame and jump through the vector; false if any step faults.
+ * Nothing architectural changes unless it succeeds. */
+static bool deliver(struct vm *vm, unsigned vec, uint32_t saved_pc)
+{
+	struct cpu *c = &vm->cpu;
+	uint32_t handler, far, ksp;
+	uint32_t old_flags = c->flags;
+
+	/* The vector table is physical (docs/isa.md, Vectors). */
+	uint64_t slot = (uint64_t)c->vbr + 4u * vec;
+	if (slot > UINT32_MAX ||
+	    mem_read(&vm->mem, (uint32_t)slot, &handler, 4) != 0)
+		return false;
+	handler = mem_ld32((const uint8_t *)&handler);
+	if (handler & 3)
+		return false;
+
+	ksp = (old_flags & CPU_P) ? c->r[ISA_REG_SP] : c->other_sp;
+	if (mmu_write32(vm, ksp - 4, old_flags, &far) ||
+	    mmu_write32(vm, ksp - 8, saved_pc, &far))
+		return false;
+
+	cpu_set_flags(c, (old_flags | CPU_P) & ~CPU_I);
+	c->r[ISA_REG_SP] = ksp - 8;
+	c->pc = handler;
+	c->halted = false;
+	return true;
+}
+
+void cpu_exception(struct vm *vm, unsigned vec, uint32_t saved_pc,
+		   uint32_t far)
+{
+	struct cpu *c = &vm->cpu;
+
+	c->cause = vec;
+	if (vector_sets_far(vec))
+		c->far = far;
+	if (deliver(vm, vec, saved_pc))
+		return;
+
+	c->cause = CPU_VEC_DOUBLE_FAULT;
+	c->far = vec;
+	if (deliver(vm, CPU_VEC_DOUBLE_FAULT, saved_pc))
+		return;
+
+	uint32_t ksp = (c->flags & CPU_P) ? c->r[ISA_REG_SP] : c->other_sp;
+	snprintf(vm->stop_detail, sizeof vm->stop_detail,
+		 "double fault: could not deliver vector %u (%s) at "
+		 "pc=0x%08x, nor the double fault: kernel sp=0x%08x, "
+		 "vbr=0x%08x", vec, cpu_vector_name(vec), saved_pc, ksp,
+		 c->vbr);
+	c->pc = saved_pc;
+	vm_stop(vm, VM_STOP_DOUBLE_FAULT, 0);
+}
+
+void cpu_check_irq(struct vm *vm)
+{
+	if ((vm->cpu.flags & CPU_I) && vm->irq_lines)
+		vm->cpu.limit = 0;
+}
+
+unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out)
+{
+	struct cpu *c = &vm->cpu;
+	switch (cr) {
+	case ISA_CR_FLAGS: *out = c->flags; break;
+	case ISA_CR_VBR: *out = c->vbr; break;
+	case ISA_CR_PTBR: *out = c->ptbr; break;
+	case ISA_CR_PAGING: *out = c->paging; break;
+	case ISA_CR_FAR: *out = c->far; break;
+	case ISA_CR_CAUSE: *out = c->cause; break;
+	case ISA_CR_USP: *out = c->other_sp; break;
+	case ISA_CR_KSCRATCH: *out = c->kscratch; break;
+	case ISA_CR_ICOUNT: *out = (uint32_t)c->insns; break;
+	case ISA_CR_ICOUNTH: *out = (uint32_t)(c->insns >> 32); break;
+	default: return CPU_VEC_ILLEGAL;
+	}
+	return 0;
+}
+
+unsigned cpu_write_cr(struct vm *vm, unsigned cr, uint32_t v)
+{
+	struct cpu *c = &vm->cpu;
+	switch (cr) {
+	case ISA_CR_FLAGS:
+		cpu_set_flags(c, v);
+		mmu_flush(&c->tlb);	/* the mode may have changed */
+		cpu_check_irq(vm);
+		break;
+	case ISA_CR_VBR: c->vbr = v & ~3u; break;
+	case ISA_CR_PTBR: c->ptbr = v; mmu_flush(&c->tlb); break;
+	case ISA_CR_PAGING:
+		/* Paging is specified by the paging chapter; until it is
+		 * built, turning it on is undefined. */
+		if (v & 1)
+			return CPU_VEC_ILLEGAL;
+		c->paging = v;
+		break;
+	case ISA_CR_FAR: c->far = v; break;
+	case ISA_CR_CAUSE: c->cause = v; break;
+	case ISA_CR_USP: c->other_sp = v; break;
+	case ISA_CR_KSCRATCH: c->kscratch = v; break;
+	default: return CPU_VEC_ILLEGAL;
+	}
+	return 0;
+}
+
+unsigned cpu_rti(struct vm *vm, uint32_t *far)
+{
+	struct cpu *c = &vm->cpu;
+	uint32_t sp = c->r[ISA_REG_SP], pc, flags;
+	unsigned vec;
+
+	if ((vec = mmu_read32(vm, sp, &pc, far)) ||
+	    (vec = mmu_read32(vm, sp + 4, &flags, far)))
+		return vec;
+	if (pc & 3) {
+		*far = pc;
+		return CPU_VEC_MISALIGNED;
+	}
+	c->r[ISA_REG_SP] = sp + 8;
+	cpu_set_flags(c, flags);
+	mmu_flush(&c->tlb);
+	c->pc = pc;
+	cpu_check_irq(vm);
+	return 0;
+}

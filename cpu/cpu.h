@@ -1,0 +1,77 @@
+/*
+ * The CPU: registers, flags, control registers, exception entry.
+ * The architecture is docs/isa.md; this is its state.
+ */
+#ifndef AULA_CPU_H
+#define AULA_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mem/mmu.h"
+
+/* flags register bits (docs/isa.md, section 1) */
+enum cpu_flag {
+	CPU_Z = 1u << 0, CPU_N = 1u << 1, CPU_C = 1u << 2, CPU_V = 1u << 3,
+	CPU_I = 1u << 4, CPU_P = 1u << 5,
+};
+#define CPU_CC_MASK (CPU_Z | CPU_N | CPU_C | CPU_V)
+#define CPU_FLAGS_MASK (CPU_CC_MASK | CPU_I | CPU_P)
+
+enum cpu_vector {
+	CPU_VEC_RESET = 0,
+	CPU_VEC_ILLEGAL = 1,
+	CPU_VEC_PRIVILEGED = 2,
+	CPU_VEC_PAGE_FAULT = 3,
+	CPU_VEC_DIVIDE = 4,
+	CPU_VEC_MISALIGNED = 5,
+	CPU_VEC_BREAKPOINT = 6,
+	CPU_VEC_DOUBLE_FAULT = 7,
+	CPU_VEC_BUS_ERROR = 8,
+	CPU_VEC_IRQ0 = 16,
+	CPU_VEC_TRAP_FIRST = 32,	/* first vector user mode may trap to */
+	CPU_VEC_COUNT = 256,
+};
+
+struct cpu {
+	uint32_t r[16];		/* r[15] is the current mode's sp */
+	uint32_t pc;
+	uint32_t flags;
+	uint32_t other_sp;	/* the sp of the mode we are not in */
+	uint32_t vbr, ptbr, paging, far, cause, kscratch;
+	uint64_t insns;		/* instructions retired */
+	/* cpu_run returns once insns reaches limit; anything that needs the
+	 * outer loop's attention (an interrupt, a stop) sets it to 0, so the
+	 * per-instruction check is this one compare. */
+	uint64_t limit;
+	bool halted;		/* waiting for an interrupt */
+	struct mmu_tlb tlb;
+};
+
+struct vm;
+
+/* Power-on state with pc = entry (docs/isa.md, Reset). */
+void cpu_reset(struct cpu *c, uint32_t entry);
+/* Change flags, switching the stack bank if P changes. */
+void cpu_set_flags(struct cpu *c, uint32_t flags);
+/* Deliver vector vec with saved_pc; far is recorded for the vectors that
+ * define it.  Handles double faults; may stop the machine. */
+void cpu_exception(struct vm *vm, unsigned vec, uint32_t saved_pc,
+		   uint32_t far);
+/* Let an interrupt in at the next instruction boundary if one is raised
+ * and enabled. */
+void cpu_check_irq(struct vm *vm);
+
+/* Control registers and rti; 0 or an exception vector (far in *far). */
+unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out);
+unsigned cpu_write_cr(struct vm *vm, unsigned cr, uint32_t value);
+unsigned cpu_rti(struct vm *vm, uint32_t *far);
+
+/* Run until c->insns reaches c->limit or something stops the CPU. */
+void cpu_run(struct vm *vm);
+
+const char *cpu_vector_name(unsigned vec);
+/* Would a branch with this opcode be taken under these flags? */
+bool cpu_branch_taken(unsigned opcode, uint32_t flags);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+ * The machine glue: builds a machine from the device table and runs the
+ * reference loop of the design --
+ *
+ *     if an interrupt is raised and enabled, enter its vector;
+ *     else run instructions up to the next event, then fire it.
+ */
+#include "cpu/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/isa.h"
+#include "io/devices.h"
+#include "io/ports.h"
+
+static const struct {
+	const struct dev_ops *ops;
+	uint16_t base;
+} machine_devices[] = {
+	{ &sysctl_ops, PORT_SYSCTL },
+	{ &uart_ops, PORT_UART },
+};
+
+struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
+{
+	struct vm *vm = calloc(1, sizeof *vm);
+	if (!vm) {
+		snprintf(err, errlen, "out of host memory");
+		return NULL;
+	}
+	vm->cfg = *cfg;
+	uint64_t size = cfg->ram_size ? cfg->ram_size : MEM_DEFAULT_SIZE;
+	if (mem_init(&vm->mem, size) != 0) {
+		snprintf(err, errlen,
+			 "cannot have %llu bytes of RAM: it must be a multiple "
+			 "of 4 KiB from %u KiB to %u MiB",
+			 (unsigned long long)size, MEM_MIN_SIZE / 1024,
+			 MEM_MAX_SIZE / (1024 * 1024));
+		free(vm);
+		return NULL;
+	}
+	for (size_t i = 0;
+	     i < sizeof machine_devices / sizeof *machine_devices; i++) {
+		const struct dev_ops *ops = machine_devices[i].ops;
+		struct vm_device *d = &vm->dev[vm->ndev];
+		d->ops = ops;
+		d->base = machine_devices[i].base;
+		d->state = calloc(1, ops->size);
+		if (!d->state) {
+			snprintf(err, errlen, "out of host memory");
+			vm_destroy(vm);
+			return NULL;
+		}
+		vm->ndev++;
+		if (ops->init(d->state, vm, err, errlen) != 0 ||
+		    bus_map(&vm->bus, d->base, ops->nports, ops, d->state)) {
+			vm_destroy(vm);
+			return NULL;
+		}
+	}
+	vm_reset(vm);
+	return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	for (int i = vm->ndev - 1; i >= 0; i--) {
+		if (vm->dev[i].ops->cleanup)
+			vm->dev[i].ops->cleanup(vm->dev[i].state);
+		free(vm->dev[i].state);
+	}
+	mem_free(&vm->mem);
+	free(vm);
+}
+
+void vm_reset(struct vm *vm)
+{
+	uint64_t insns = vm->cpu.insns;
+	/* Virtual time runs on across a reset, so events stay ordered. */
+	cpu_reset(&vm->cpu, vm->entry);
+	vm->cpu.insns = insns;
+	/* The boot ROM's courtesy: a kernel stack at the top of RAM, so a
+	 * first program can call and push before it sets up anything. */
+	vm->cpu.r[ISA_REG_SP] = vm->mem.size;
+	vm->irq_lines = 0;
+	vm->reset_pending = 0;
+	for (int i = 0; i < vm->ndev; i++)
+		if (vm->dev[i].ops->reset)
+			vm->dev[i].ops->reset(vm->dev[i].state);
+}
+
+void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg)
+{
+	if (event_schedule(&vm->events, vm_now(vm) + delay, fn, arg) != 0) {
+		fprintf(stderr, "aula: internal error: event queue full\n");
+		abort();
+	}
+	/* The CPU may be running toward a later event: stop it in time. */
+	uint64_t at = vm->cpu.insns + delay;
+	if (at < vm->cpu.limit)
+		vm->cpu.limit = at;
+}
+
+void vm_irq_set(struct vm *vm, unsigned line, int level)
+{
+	uint16_t bit = (uint16_t)(1u << line);
+	vm->irq_lines = level ? vm->irq_lines | bit : vm->irq_lines & ~bit;
+	cpu_check_irq(vm);
+}
+
+void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code)
+{
+	if (vm->stop == VM_RUNNING) {
+		vm->stop = why;
+		vm->stop_code = code;
+	}
+	vm->cpu.limit = 0;
+}
+
+void vm_request_reset(struct vm *vm)
+{
+	vm->reset_pending = 1;
+	vm->cpu.limit = 0;
+}
+
+const struct vm_device *vm_find_device(const struct vm *vm, const char *name)
+{
+	for (int i = 0; i < vm->ndev; i++)
+		if (strcmp(vm->dev[i].ops->name, name) == 0)
+			return &vm->dev[i];
+	return NULL;
+}
+
+enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
+{
+	struct cpu *c = &vm->cpu;
+	uint64_t end = c->insns + max_insns;
+
+	if (end < c->insns)
+		end = UINT64_MAX;
+	/* A budget or breakpoint stop may be resumed; the others are final. */
+	if (vm->stop == VM_STOP_BUDGET || vm->stop == VM_STOP_BREAKPOINT)
+		vm->stop = VM_RUNNING;
+	while (vm->stop == VM_RUNNING) {
+		if (vm->reset_pending)
+			vm_reset(vm);
+		event_fire_due(&vm->events, vm_now(vm));
+		if (vm->stop != VM_RUNNING)
+			break;
+		if ((c->flags & CPU_I) && vm->irq_lines) {
+			unsigned line = (unsigned)__builtin_ctz(vm->irq_lines);
+			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);
+			continue;
+		}
+		if (c->halted) {
+			uint64_t next = event_next(&vm->events);
+			if (next == EVENT_NEVER) {
+				vm_stop(vm, VM_STOP_IDLE, 0);
+				break;
+			}
+			vm->halted_time += next - vm_now(vm);
+			continue;
+		}
+		if (c->insns >= end) {
+			vm_stop(vm, VM_STOP_BUDGET, 0);
+			break;
+		}
+		uint64_t limit = end, next = event_next(&vm->events);
+		if (next != EVENT_NEVER && next - vm->halted_time < limit)
+			limit = next - vm->halted_time;
+		c->limit = limit;
+		cpu_run(vm);
+	}
+	return vm->stop;
+}
+
+const char *vm_stop_name(enum vm_stop s)
+{
+	switch (s) {
+	case VM_RUNNING: return "running";
+	case VM_STOP_POWEROFF: return "poweroff";
+	case VM_STOP_HALT: return "halt";
+	case VM_STOP_IDLE: return "idle";
+	case VM_STOP_BUDGET: return "budget";
+	case VM_STOP_DOUBLE_FAULT: return "double-fault";
+	case VM_STOP_BREAKPOINT: return "breakpoint";
+	case VM_STOP_HOST_ERROR: return "host-error";
+	}
+	return "unknown";
+}

@@ -1,0 +1,46 @@
+/* Port dispatch: a linear scan, since I/O is rare next to instructions. */
+#include "io/bus.h"
+
+int bus_map(struct bus *b, uint16_t base, uint16_t count,
+	    const struct dev_ops *ops, void *dev)
+{
+	uint32_t end = (uint32_t)base + count;
+	if (b->n == BUS_MAX_RANGES || count == 0 || end > 0x10000)
+		return -1;
+	for (int i = 0; i < b->n; i++)
+		if (base < b->r[i].base + b->r[i].count && b->r[i].base < end)
+			return -1;
+	b->r[b->n++] = (struct bus_range){ base, count, ops, dev };
+	return 0;
+}
+
+const struct bus_range *bus_find(const struct bus *b, uint16_t port)
+{
+	for (int i = 0; i < b->n; i++)
+		if (port >= b->r[i].base &&
+		    port - b->r[i].base < b->r[i].count)
+			return &b->r[i];
+	return 0;
+}
+
+uint32_t bus_in(struct bus *b, uint16_t port)
+{
+	const struct bus_range *r = bus_find(b, port);
+	if (!r) {
+		b->unassigned_in++;
+		b->last_unassigned = port;
+		return 0xffffffff;
+	}
+	return r->ops->read(r->dev, (uint16_t)(port - r->base));
+}
+
+void bus_out(struct bus *b, uint16_t port, uint32_t value)
+{
+	const struct bus_range *r = bus_find(b, port);
+	if (!r) {
+		b->unassigned_out++;
+		b->last_unassigned = port;
+		return;
+	}
+	r->ops->write(r->dev, (uint16_t)(port - r->base), value);
+}

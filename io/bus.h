@@ -1,0 +1,35 @@
+/*
+ * The port I/O bus: a 16-bit space of 32-bit ports.  Devices claim ranges;
+ * IN from an unassigned port reads all ones and OUT to one is ignored, and
+ * both are counted so the monitor can point at them.
+ */
+#ifndef AULA_BUS_H
+#define AULA_BUS_H
+
+#include <stdint.h>
+
+#include "io/dev.h"
+
+#define BUS_MAX_RANGES 32
+
+struct bus_range {
+	uint16_t base, count;
+	const struct dev_ops *ops;
+	void *dev;
+};
+
+struct bus {
+	struct bus_range r[BUS_MAX_RANGES];
+	int n;
+	uint64_t unassigned_in, unassigned_out;
+	uint16_t last_unassigned;
+};
+
+/* 0, or -1 if the range overlaps another or the table is full. */
+int bus_map(struct bus *b, uint16_t base, uint16_t count,
+	    const struct dev_ops *ops, void *dev);
+const struct bus_range *bus_find(const struct bus *b, uint16_t port);
+uint32_t bus_in(struct bus *b, uint16_t port);
+void bus_out(struct bus *b, uint16_t port, uint32_t value);
+
+#endif

@@ -1,0 +1,10 @@
+/* The devices this machine is built from (cpu/vm.c's table). */
+#ifndef AULA_DEVICES_H
+#define AULA_DEVICES_H
+
+#include "io/dev.h"
+
+extern const struct dev_ops sysctl_ops;
+extern const struct dev_ops uart_ops;
+
+#endif

@@ -1,0 +1,94 @@
+/* Guest physical memory, allocated a page at a time on first touch. */
+#include "mem/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int mem_init(struct mem *m, uint64_t size)
+{
+	memset(m, 0, sizeof *m);
+	if (size < MEM_MIN_SIZE || size > MEM_MAX_SIZE || size % MEM_PAGE_SIZE)
+		return -1;
+	m->size = (uint32_t)size;
+	m->npages = (uint32_t)(size >> MEM_PAGE_SHIFT);
+	/* A large calloc is itself mapped lazily by the host, so even the map
+	 * of a 2 GiB guest costs only the parts that are used. */
+	m->pages = calloc(m->npages, sizeof *m->pages);
+	return m->pages ? 0 : -1;
+}
+
+void mem_clear(struct mem *m)
+{
+	for (uint32_t i = 0; i < m->npages; i++) {
+		free(m->pages[i]);
+		m->pages[i] = NULL;
+	}
+	m->touched = 0;
+}
+
+void mem_free(struct mem *m)
+{
+	if (!m->pages)
+		return;
+	mem_clear(m);
+	free(m->pages);
+	m->pages = NULL;
+}
+
+uint8_t *mem_page(struct mem *m, uint32_t gpa)
+{
+	if (gpa >= m->size)
+		return NULL;
+	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
+	if (!*slot) {
+		*slot = calloc(1, MEM_PAGE_SIZE);
+		if (!*slot) {
+			m->oom = 1;
+			return NULL;
+		}
+		m->touched++;
+	}
+	return *slot;
+}
+
+static int in_ram(const struct mem *m, uint32_t gpa, uint32_t len)
+{
+	return len <= m->size && gpa <= m->size - len;
+}
+
+int mem_read(struct mem *m, uint32_t gpa, void *buf, uint32_t len)
+{
+	if (!in_ram(m, gpa, len))
+		return -1;
+	uint8_t *out = buf;
+	while (len) {
+		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
+		if (n > len)
+			n = len;
+		const uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
+		if (p)
+			memcpy(out, p + off, n);
+		else
+			memset(out, 0, n);
+		out += n, gpa += n, len -= n;
+	}
+	return 0;
+}
+
+int mem_write(struct mem *m, uint32_t gpa, const void *buf, uint32_t len)
+{
+	if (!in_ram(m, gpa, len))
+		return -1;
+	const uint8_t *in = buf;
+	while (len) {
+		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
+		if (n > len)
+			n = len;
+		uint8_t *p = mem_page(m, gpa);
+		if (!p)
+			return -1;
+		memcpy(p + off, in, n);
+		in += n, gpa += n, len -= n;
+	}
+	return 0;
+}

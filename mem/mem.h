@@ -1,0 +1,67 @@
+/*
+ * Guest physical memory: the guest-physical-to-host map.
+ *
+ * RAM is a sparse array of 4 KiB host pages indexed by guest-physical page
+ * number.  A page is allocated (zeroed) the first time anything touches it,
+ * so a 1 GiB guest that touches 2 MiB costs about 2 MiB of host memory.
+ * This map is the second level of translation: the CPU's TLB caches
+ * guest-virtual -> host, and snapshots, dirty tracking and overcommit will
+ * hook in here.
+ */
+#ifndef AULA_MEM_H
+#define AULA_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MEM_PAGE_SHIFT 12
+#define MEM_PAGE_SIZE (1u << MEM_PAGE_SHIFT)
+#define MEM_PAGE_MASK (MEM_PAGE_SIZE - 1)
+
+#define MEM_MIN_SIZE (64u * 1024)
+#define MEM_MAX_SIZE (2048u * 1024 * 1024)
+#define MEM_DEFAULT_SIZE (16u * 1024 * 1024)
+
+struct mem {
+	uint32_t size;		/* bytes of RAM, a multiple of the page size */
+	uint32_t npages;
+	uint8_t **pages;	/* host page of each guest page, or NULL */
+	uint32_t touched;	/* pages allocated so far */
+	int oom;		/* a host allocation failed */
+};
+
+/* 0, or -1 if size is out of range or the map cannot be allocated. */
+int mem_init(struct mem *m, uint64_t size);
+void mem_free(struct mem *m);
+/* Drop every page: RAM reads as zero again. */
+void mem_clear(struct mem *m);
+
+/* Host page holding gpa, allocated on first touch; NULL when gpa is not
+ * backed by RAM (or the host is out of memory, which sets m->oom). */
+uint8_t *mem_page(struct mem *m, uint32_t gpa);
+
+/* Copies that do not allocate untouched pages when reading (they read as
+ * zero).  Both return -1 if any byte lies outside RAM, copying nothing. */
+int mem_read(struct mem *m, uint32_t gpa, void *buf, uint32_t len);
+int mem_write(struct mem *m, uint32_t gpa, const void *buf, uint32_t len);
+
+static inline uint32_t mem_ld32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+static inline uint16_t mem_ld16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline void mem_st32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static inline void mem_st16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
+}
+
+#endif

@@ -1,0 +1,25 @@
+/* Shared by the aula subcommands. */
+#ifndef AULA_CMD_H
+#define AULA_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asm/image.h"
+
+int cmd_run(int argc, char **argv);
+int cmd_as(int argc, char **argv);
+int cmd_dis(int argc, char **argv);
+
+/* Print "aula: ..." to stderr. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "16M", "64K", "1G", "0x1000" or plain bytes; false if malformed. */
+bool cmd_parse_size(const char *s, uint64_t *out);
+bool cmd_parse_u64(const char *s, uint64_t *out);
+
+/* An image, or an assembly source assembled on the fly (errors on
+ * stderr).  0, or -1 after printing why. */
+int cmd_load_program(const char *path, struct image *img);
+
+#endif

@@ -1,0 +1,262 @@
+/* aula run: boot an image headless and report how it stopped. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/vm.h"
+#include "tools/cmd.h"
+#include "tools/console.h"
+#include "tools/dump.h"
+
+#define RUN_DEFAULT_BUDGET 1000000000ull
+#define RUN_MAX_RANGES 64
+
+struct run_opts {
+	uint64_t mem, budget;
+	const char *console_in, *console_out, *dump_file;
+	int dump;		/* 0: no dump */
+	enum dump_format dump_fmt;
+	struct dump_range ranges[RUN_MAX_RANGES];
+	int nranges;
+	enum vm_brk_mode on_brk;
+	int quiet;
+};
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+"usage: aula run IMAGE|SOURCE.s [options]\n"
+"  --mem SIZE             guest RAM (default 16M; 64K..2G)\n"
+"  --max-insns N          instruction budget (default %llu)\n"
+"  --console-in FILE      console input (default: standard input)\n"
+"  --console-out FILE     console output (default: standard output)\n"
+"  --dump-regs[=text|json] print the final register dump\n"
+"  --dump-file FILE       write the dump to FILE instead of stdout\n"
+"  --dump-mem ADDR:LEN    add guest-physical memory to the dump (repeatable)\n"
+"  --on-brk=stop|guest    brk stops the run (default) or traps to the guest\n"
+"  -q, --quiet            no message on stderr about how the run stopped\n",
+		RUN_DEFAULT_BUDGET);
+}
+
+static int parse_range(const char *s, struct dump_range *r)
+{
+	const char *colon = strchr(s, ':');
+	uint64_t a, n;
+	char addr[64];
+	if (!colon || (size_t)(colon - s) >= sizeof addr)
+		return -1;
+	memcpy(addr, s, (size_t)(colon - s));
+	addr[colon - s] = 0;
+	if (!cmd_parse_u64(addr, &a) || !cmd_parse_size(colon + 1, &n) ||
+	    a > UINT32_MAX || n == 0 || n > UINT32_MAX)
+		return -1;
+	r->addr = (uint32_t)a;
+	r->len = (uint32_t)n;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o,
+		      const char **image)
+{
+	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
+	       O_BRK };
+	static const struct option longopts[] = {
+		{ "mem", required_argument, 0, O_MEM },
+		{ "max-insns", required_argument, 0, O_MAX },
+		{ "console-in", required_argument, 0, O_CIN },
+		{ "console-out", required_argument, 0, O_COUT },
+		{ "dump-regs", optional_argument, 0, O_DUMP },
+		{ "dump-file", required_argument, 0, O_DFILE },
+		{ "dump-mem", required_argument, 0, O_DMEM },
+		{ "on-brk", required_argument, 0, O_BRK },
+		{ "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	memset(o, 0, sizeof *o);
+	o->mem = MEM_DEFAULT_SIZE;
+	o->budget = RUN_DEFAULT_BUDGET;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_MEM:
+			if (!cmd_parse_size(optarg, &o->mem)) {
+				cmd_error("--mem: bad size '%s' (try 16M)",
+					  optarg);
+				return -1;
+			}
+			break;
+		case O_MAX:
+			if (!cmd_parse_u64(optarg, &o->budget)) {
+				cmd_error("--max-insns: bad number '%s'",
+					  optarg);
+				return -1;
+			}
+			break;
+		case O_CIN: o->console_in = optarg; break;
+		case O_COUT: o->console_out = optarg; break;
+		case O_DUMP:
+			o->dump = 1;
+			if (!optarg || !strcmp(optarg, "text"))
+				o->dump_fmt = DUMP_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->dump_fmt = DUMP_JSON;
+			else {
+				cmd_error("--dump-regs: '%s' is not text or "
+					  "json", optarg);
+				return -1;
+			}
+			break;
+		case O_DFILE: o->dump_file = optarg; o->dump = 1; break;
+		case O_DMEM:
+			if (o->nranges == RUN_MAX_RANGES ||
+			    parse_range(optarg, &o->ranges[o->nranges])) {
+				cmd_error("--dump-mem: expected ADDR:LEN, such "
+					  "as 0x2000:64, not '%s'", optarg);
+				return -1;
+			}
+			o->nranges++;
+			o->dump = 1;
+			break;
+		case O_BRK:
+			if (!strcmp(optarg, "stop"))
+				o->on_brk = VM_BRK_STOP;
+			else if (!strcmp(optarg, "guest"))
+				o->on_brk = VM_BRK_GUEST;
+			else {
+				cmd_error("--on-brk: '%s' is not stop or "
+					  "guest", optarg);
+				return -1;
+			}
+			break;
+		case 'q': o->quiet = 1; break;
+		case 'h': run_usage(stdout); exit(0);
+		default: run_usage(stderr); return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		cmd_error(optind == argc ? "run: which image?"
+					 : "run: one image at a time");
+		run_usage(stderr);
+		return -1;
+	}
+	*image = argv[optind];
+	return 0;
+}
+
+static void report_stop(const struct vm *vm)
+{
+	const struct cpu *c = &vm->cpu;
+	switch (vm->stop) {
+	case VM_STOP_POWEROFF:
+		if (vm->stop_code)
+			cmd_error("guest powered off with code %u",
+				  vm->stop_code);
+		break;
+	case VM_STOP_HALT:
+		cmd_error("guest halted with interrupts disabled at "
+			  "pc=0x%08x", c->pc - 4);
+		break;
+	case VM_STOP_IDLE:
+		cmd_error("guest halted waiting for an interrupt that nothing "
+			  "will raise, at pc=0x%08x", c->pc - 4);
+		break;
+	case VM_STOP_BUDGET:
+		cmd_error("instruction budget exhausted after %llu "
+			  "instructions, at pc=0x%08x (raise --max-insns?)",
+			  (unsigned long long)c->insns, c->pc);
+		break;
+	case VM_STOP_DOUBLE_FAULT:
+		cmd_error("guest crashed: %s", vm->stop_detail);
+		break;
+	case VM_STOP_BREAKPOINT:
+		cmd_error("breakpoint (brk) at pc=0x%08x", c->pc - 4);
+		break;
+	case VM_STOP_HOST_ERROR:
+		cmd_error("host error: %s", vm->stop_detail[0] ?
+			  vm->stop_detail : "out of host memory");
+		break;
+	case VM_RUNNING:
+		break;
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	const char *path;
+	if (parse_opts(argc, argv, &o, &path))
+		return EXIT_USAGE;
+
+	FILE *in = stdin, *out = stdout, *dump = stdout;
+	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
+		cmd_error("--console-in %s: %m", o.console_in);
+		return EXIT_USAGE;
+	}
+	struct image img;
+	if (cmd_load_program(path, &img)) {
+		if (in != stdin)
+			fclose(in);
+		return EXIT_USAGE;
+	}
+	int status = EXIT_USAGE;
+	struct vm *vm = NULL;
+	struct console_host host;
+	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk };
+	char err[512];
+
+	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
+		cmd_error("--console-out %s: %m", o.console_out);
+		out = NULL;
+		goto done;
+	}
+	console_host_init(&host, in, out, &cfg.console);
+	if (!(vm = vm_create(&cfg, err, sizeof err))) {
+		cmd_error("%s", err);
+		goto done;
+	}
+	for (int i = 0; i < o.nranges; i++)
+		if ((uint64_t)o.ranges[i].addr + o.ranges[i].len > vm->mem.size) {
+			cmd_error("--dump-mem 0x%x:%u is outside the %u KiB "
+				  "of RAM", o.ranges[i].addr, o.ranges[i].len,
+				  vm->mem.size / 1024);
+			goto done;
+		}
+	if (image_load(&img, vm, err, sizeof err)) {
+		cmd_error("%s: %s", path, err);
+		goto done;
+	}
+	vm_run(vm, o.budget);
+	if (out)
+		fflush(out);
+	if (host.out_error || (out && ferror(out))) {
+		snprintf(vm->stop_detail, sizeof vm->stop_detail,
+			 "writing the console output failed");
+		vm->stop = VM_STOP_HOST_ERROR;
+	}
+	if (!o.quiet)
+		report_stop(vm);
+	status = dump_exit_status(vm);
+	if (o.dump) {
+		if (o.dump_file && !(dump = fopen(o.dump_file, "w"))) {
+			cmd_error("--dump-file %s: %m", o.dump_file);
+			status = EXIT_USAGE;
+			goto done;
+		}
+		dump_write(dump, vm, o.dump_fmt, o.ranges, o.nranges);
+		if (dump != stdout && fclose(dump) != 0) {
+			cmd_error("--dump-file %s: %m", o.dump_file);
+			status = EXIT_USAGE;
+		}
+	}
+done:
+	vm_destroy(vm);
+	image_free(&img);
+	if (in && in != stdin)
+		fclose(in);
+	if (out && out != stdout)
+		fclose(out);
+	return status;
+}

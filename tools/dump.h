@@ -1,0 +1,41 @@
+/*
+ * Final machine dumps for graders (format in aula(1), "REGISTER DUMP").
+ * The text form is one name=value per line in a fixed order; the JSON form
+ * carries "format" and "version".  Both are byte-identical for identical
+ * runs.
+ */
+#ifndef AULA_DUMP_H
+#define AULA_DUMP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct vm;
+
+#define DUMP_VERSION 1
+
+enum dump_format { DUMP_TEXT, DUMP_JSON };
+
+struct dump_range {
+	uint32_t addr, len;	/* guest-physical */
+};
+
+void dump_write(FILE *f, const struct vm *vm, enum dump_format fmt,
+		const struct dump_range *ranges, int nranges);
+
+/* The process exit status for a stop (aula(1), EXIT STATUS). */
+int dump_exit_status(const struct vm *vm);
+
+enum dump_exit {
+	EXIT_POWEROFF_OK = 0,
+	EXIT_POWEROFF_CODE = 1,
+	EXIT_USAGE = 2,
+	EXIT_HALT = 3,
+	EXIT_BUDGET = 4,
+	EXIT_CRASH = 5,
+	EXIT_BREAKPOINT = 6,
+	EXIT_IDLE = 7,
+	EXIT_HOST = 8,
+};
+
+#endif

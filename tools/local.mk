@@ -1,0 +1,6 @@
+libaulatools_a_SOURCES += tools/dump.h tools/dump.c \
+	tools/console.h tools/console.c
+
+bin_PROGRAMS += aula
+aula_SOURCES = tools/aula.c tools/cmd.h tools/cmd_run.c tools/cmd_as.c
+aula_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
