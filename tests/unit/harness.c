@@ -1,0 +1,93 @@
+#include "tests/unit/harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm/as.h"
+
+static int th_getc(void *opaque)
+{
+	struct th *t = opaque;
+	if (!t->in || !t->in[t->inpos])
+		return VM_CONSOLE_EOF;
+	return (unsigned char)t->in[t->inpos++];
+}
+
+static void th_putc(void *opaque, uint8_t c)
+{
+	struct th *t = opaque;
+	if (t->outlen + 1 < sizeof t->out) {
+		t->out[t->outlen++] = (char)c;
+		t->out[t->outlen] = 0;
+	}
+}
+
+int th_assemble(const char *src, char *errs, size_t errlen,
+		struct image *out)
+{
+	FILE *f = fmemopen(errs, errlen, "w");
+	ck_assert_ptr_nonnull(f);
+	int n = as_assemble("test.s", src, NULL, f, out);
+	fclose(f);
+	return n;
+}
+
+struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk)
+{
+	struct th *t = calloc(1, sizeof *t);
+	char errs[4096] = "", err[256];
+	ck_assert_ptr_nonnull(t);
+	int n = th_assemble(src, errs, sizeof errs, &t->img);
+	ck_assert_msg(n == 0, "assembler errors:\n%s", errs);
+	struct vm_config cfg = {
+		.ram_size = ram,
+		.on_brk = brk,
+		.console = { .opaque = t, .getc = th_getc, .putc = th_putc },
+	};
+	t->vm = vm_create(&cfg, err, sizeof err);
+	ck_assert_msg(t->vm != NULL, "vm_create: %s", err);
+	ck_assert_msg(image_load(&t->img, t->vm, err, sizeof err) == 0,
+		      "image_load: %s", err);
+	return t;
+}
+
+struct th *th_boot(const char *src)
+{
+	return th_boot_cfg(src, 0, VM_BRK_STOP);
+}
+
+void th_free(struct th *t)
+{
+	vm_destroy(t->vm);
+	image_free(&t->img);
+	free(t);
+}
+
+enum vm_stop th_run(struct th *t, uint64_t budget)
+{
+	return vm_run(t->vm, budget);
+}
+
+uint32_t th_sym(struct th *t, const char *name)
+{
+	const struct image_symbol *s = image_symbol_named(&t->img, name);
+	ck_assert_msg(s != NULL, "no label '%s'", name);
+	return s->value;
+}
+
+uint32_t th_peek32(struct th *t, uint32_t gpa)
+{
+	uint8_t b[4];
+	ck_assert_int_eq(mem_read(&t->vm->mem, gpa, b, 4), 0);
+	return mem_ld32(b);
+}
+
+int th_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
