@@ -9,13 +9,33 @@ tests_unit_libharness_a_SOURCES = tests/unit/harness.h tests/unit/harness.c \
 	tests/unit/step.h tests/unit/step.c
 tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
-UNIT_TESTS = tests/unit/test_isa
+UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_exc \
+	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
+	tests/unit/test_dump
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
 tests_unit_test_isa_SOURCES = tests/unit/test_isa.c
 tests_unit_test_isa_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_isa_LDADD = $(UNIT_LDADD)
+tests_unit_test_cpu_SOURCES = tests/unit/test_cpu.c
+tests_unit_test_cpu_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cpu_LDADD = $(UNIT_LDADD)
+tests_unit_test_exc_SOURCES = tests/unit/test_exc.c
+tests_unit_test_exc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_exc_LDADD = $(UNIT_LDADD)
+tests_unit_test_virt_SOURCES = tests/unit/test_virt.c
+tests_unit_test_virt_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_virt_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_SOURCES = tests/unit/test_as.c
+tests_unit_test_as_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_LDADD = $(UNIT_LDADD)
+tests_unit_test_image_SOURCES = tests/unit/test_image.c
+tests_unit_test_image_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_image_LDADD = $(UNIT_LDADD)
+tests_unit_test_dump_SOURCES = tests/unit/test_dump.c
+tests_unit_test_dump_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dump_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
