@@ -349,7 +349,9 @@ op_trap: {
 		RAISE(CPU_VEC_PRIVILEGED, pc);
 	now++;
 	SYNC();
-	cpu_exception(vm, n, pc + 4, 0);
+	/* A software trap reports no fault address: far keeps its value
+	 * even when n names an exception vector (kernel mode only). */
+	cpu_exception(vm, n, pc + 4, c->far);
 	goto reload;
 }
 op_brk:

@@ -41,11 +41,17 @@ int step_one(struct vm *vm, uint32_t insn)
 	vm->stop = VM_RUNNING;
 	vm->cpu.limit = vm->cpu.insns + 1;
 	cpu_run(vm);
-	uint32_t pc = vm->cpu.pc - 4;
-	if (vm->stop == VM_STOP_HALT && pc >= STEP_HANDLERS &&
-	    pc < STEP_HANDLERS + 4 * CPU_VEC_COUNT) {
+	/* A fault retires nothing, so the handler's halt runs and stops the
+	 * machine; trap and brk retire, so the step ends at the handler. */
+	uint32_t pc = vm->cpu.pc;
+	if (vm->stop == VM_STOP_HALT) {
+		pc -= 4;
 		vm->stop = VM_RUNNING;
-		return (int)((pc - STEP_HANDLERS) / 4);
+	} else if (vm->stop != VM_RUNNING) {
+		return -1;
 	}
+	if (pc >= STEP_HANDLERS && pc < STEP_HANDLERS + 4 * CPU_VEC_COUNT &&
+	    pc != STEP_CODE + 4)
+		return (int)((pc - STEP_HANDLERS) / 4);
 	return -1;
 }

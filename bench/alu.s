@@ -1,0 +1,17 @@
+; ALU loop: integer arithmetic and a compare-and-branch, no memory.
+; 8 instructions per iteration, 50 million iterations.
+        .equ ITER, 50000000
+_start:
+        li      r1, 0
+        li      r2, ITER
+        li      r3, 1
+        li      r4, 7
+.loop:  add     r3, r3, r1
+        xor     r4, r4, r3
+        shli    r5, r3, 3
+        sub     r6, r5, r4
+        and     r7, r6, r3
+        addi    r1, r1, 1
+        cmp     r1, r2
+        bne     .loop
+        out     r0, 0(r0)

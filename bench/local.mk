@@ -1,0 +1,15 @@
+# make bench: speed of the interpreter on guest workloads (not part of
+# make check).  With valgrind installed it also reports host instructions
+# per guest instruction, a figure that does not move with machine noise.
+EXTRA_PROGRAMS = bench/aula-bench
+bench_aula_bench_SOURCES = bench/bench.c
+bench_aula_bench_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
+CLEANFILES += bench/aula-bench
+BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
+	$(srcdir)/bench/fib.s
+EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/callgrind
+
+bench: bench/aula-bench
+	@bench/aula-bench $(BENCH_WORKLOADS)
+	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
+.PHONY: bench
