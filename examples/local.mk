@@ -1,0 +1,15 @@
+# The examples, assembled into images/ by make.
+EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
+	examples/exception/exception.s examples/lib/console.inc
+IMAGES = images/hello.img images/syscall.img images/exception.img
+noinst_DATA = $(IMAGES)
+CLEANFILES += $(IMAGES)
+EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
+
+AULA_AS = $(AM_V_GEN)$(MKDIR_P) images && ./aula$(EXEEXT) as -o $@
+images/hello.img: examples/hello/hello.s aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/hello/hello.s
+images/syscall.img: examples/syscall/syscall.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/syscall/syscall.s
+images/exception.img: examples/exception/exception.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/exception/exception.s

@@ -43,10 +43,12 @@ GUEST_TESTS =
 TESTS += $(GUEST_TESTS)
 EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc
 TEST_EXTENSIONS = .s .sh
+SH_LOG_COMPILER = $(SHELL)
 S_LOG_COMPILER = $(srcdir)/tests/run-guest
 AM_TESTS_ENVIRONMENT = AULA=$(abs_top_builddir)/aula; export AULA; \
 	top_srcdir=$(abs_top_srcdir); export top_srcdir;
 
-SH_TESTS =
+SH_TESTS = tests/golden.sh tests/cli.sh
+EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest

@@ -81,9 +81,12 @@ int cmd_load_program(const char *path, struct image *img)
 	fclose(f);
 	int errors = as_assemble(path, NULL, NULL, stderr, img);
 	if (errors) {
-		cmd_error("%s: %d error%s; nothing was run (is it an Aula "
-			  "image or assembly source?)", path, errors,
-			  errors == 1 ? "" : "s");
+		const char *dot = strrchr(path, '.');
+		bool source = dot && (!strcmp(dot, ".s") || !strcmp(dot, ".S") ||
+				      !strcmp(dot, ".asm"));
+		cmd_error("%s: %d error%s in assembly; nothing was run%s", path,
+			  errors, errors == 1 ? "" : "s",
+			  source ? "" : " (it is not an Aula image either)");
 		return -1;
 	}
 	return 0;

@@ -1,0 +1,136 @@
+#!/bin/sh
+# The aula command as a grading script sees it: exit statuses, messages,
+# dumps, console files, images, determinism (aula(1)).
+set -u
+: "${AULA:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() { # check DESCRIPTION COMMAND...: the command must succeed
+	d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+
+# prog NAME BODY: write an assembly program
+prog() { printf '%s\n' "$2" >"$tmp/$1.s"; }
+
+# status WANT DESCRIPTION ARGS...: aula ARGS must exit with WANT
+status() {
+	want=$1 d=$2; shift 2
+	"$AULA" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$d (exit $want)"; else
+		not_ok "$d: exit $got, expected $want"; cat "$tmp/err"; fi
+}
+stderr_has() {
+	if grep -q -- "$1" "$tmp/err"; then ok "stderr says '$1'"; else
+		not_ok "stderr lacks '$1'"; cat "$tmp/err"; fi
+}
+
+# --- exit statuses: the documented taxonomy ------------------------------
+prog off0 '_start: out r0, 0(r0)'
+prog off3 '_start: li r1, 3
+ out r1, 0(r0)'
+prog halt '_start: halt'
+prog loop '_start: br _start'
+prog crash '_start: la sp, 0x7ffff000
+ .word 0'
+prog brk '_start: brk'
+prog idle '_start: ei
+ halt'
+status 0 "power-off with code 0" run "$tmp/off0.s"
+status 1 "power-off with a non-zero code" run "$tmp/off3.s"
+stderr_has "powered off with code 3"
+status 3 "halt with interrupts disabled" run "$tmp/halt.s"
+status 4 "budget exhausted" run --max-insns 1000 "$tmp/loop.s"
+stderr_has "budget exhausted after 1000 instructions"
+status 5 "double fault" run "$tmp/crash.s"
+stderr_has "double fault"
+status 6 "breakpoint" run "$tmp/brk.s"
+status 7 "idle: waiting for an interrupt nothing will raise" run "$tmp/idle.s"
+status 2 "no image" run
+status 2 "unknown option" run --frobnicate "$tmp/off0.s"
+status 2 "bad --mem" run --mem 12Q "$tmp/off0.s"
+stderr_has "--mem: bad size '12Q'"
+status 2 "--mem too small" run --mem 4K "$tmp/off0.s"
+status 2 "missing file" run "$tmp/nonexistent.img"
+stderr_has "nonexistent.img"
+status 2 "unknown command" frob
+
+# --- dumps ---------------------------------------------------------------
+prog data '_start: li r5, 0x1234
+ la r1, 0x2000
+ li r2, 0xabcd
+ stw r2, 0(r1)
+ out r0, 0(r0)'
+status 0 "text dump" run --dump-regs "$tmp/data.s"
+check "dump has dump_version=1 first" \
+	sh -c "sed -n 1p '$tmp/out' | grep -qx dump_version=1"
+check "dump has r5" grep -qx 'r5=0x00001234' "$tmp/out"
+check "dump has stop=poweroff" grep -qx 'stop=poweroff' "$tmp/out"
+status 0 "memory dump" run --dump-mem 0x2000:4 "$tmp/data.s"
+check "memory dump line" grep -qx 'mem.0x00002000=cdab0000' "$tmp/out"
+status 2 "memory dump outside RAM" run --dump-mem 0xfffff000:16 "$tmp/data.s"
+status 0 "json dump to a file" run --dump-regs=json --dump-file "$tmp/d.json" "$tmp/data.s"
+check "json dump has format and version" \
+	sh -c "grep -q '\"format\": \"aula-dump\"' '$tmp/d.json' && grep -q '\"version\": 1' '$tmp/d.json'"
+"$AULA" run --dump-regs "$tmp/data.s" >"$tmp/a" 2>&1
+"$AULA" run --dump-regs "$tmp/data.s" >"$tmp/b" 2>&1
+check "two runs give byte-identical dumps" cmp -s "$tmp/a" "$tmp/b"
+
+# --- console files ---------------------------------------------------------
+prog echo '_start:
+.wait: in r1, 0x11(r0)
+ andi r2, r1, 1
+ cmpi r2, 0
+ bne .byte
+ andi r2, r1, 4
+ cmpi r2, 0
+ beq .wait
+ out r0, 0(r0)
+.byte: in r1, 0x10(r0)
+ addi r1, r1, 1
+ out r1, 0x10(r0)
+ br .wait'
+printf 'HAL' >"$tmp/in"
+status 0 "console from and to files" run --console-in "$tmp/in" --console-out "$tmp/con" "$tmp/echo.s"
+check "console output file holds IBM" sh -c "[ \"\$(cat '$tmp/con')\" = IBM ]"
+status 2 "missing console input file" run --console-in "$tmp/none" "$tmp/echo.s"
+
+# --- the assembler and images ---------------------------------------------
+prog bad '_start: nop
+    frob r1, r2
+ addi r1, r1, 99999'
+status 2 "assembly errors" as "$tmp/bad.s" -o "$tmp/bad.img"
+stderr_has "bad.s:2:5: error: unknown instruction 'frob'"
+stderr_has "bad.s:3:15: error: signed 16-bit immediate 99999 is out of range"
+check "no image written after errors" test ! -e "$tmp/bad.img"
+status 0 "assemble" as "$tmp/data.s" -o "$tmp/data.img"
+status 0 "assemble compressed" as -z "$tmp/data.s" -o "$tmp/dataz.img"
+"$AULA" run --dump-regs "$tmp/data.img" >"$tmp/a" 2>&1
+"$AULA" run --dump-regs "$tmp/dataz.img" >"$tmp/b" 2>&1
+check "compressed image runs identically" cmp -s "$tmp/a" "$tmp/b"
+status 0 "disassemble" dis "$tmp/data.img"
+check "disassembly shows the label" grep -q '^_start:' "$tmp/out"
+head -c 50 "$tmp/data.img" >"$tmp/trunc.img"
+status 2 "truncated image" run "$tmp/trunc.img"
+stderr_has "trunc.img: truncated"
+cp "$tmp/data.img" "$tmp/flip.img"
+printf 'X' | dd of="$tmp/flip.img" bs=1 seek=60 conv=notrunc 2>/dev/null
+status 2 "corrupt image" run "$tmp/flip.img"
+stderr_has "corrupt body"
+prog high '.org 0x7ff000
+_start: nop'
+status 2 "image larger than RAM" run --mem 1M "$tmp/high.s"
+stderr_has "does not fit"
+
+
+"$AULA" run --mem 16M --max-insns 1 "$tmp/high.s" >/dev/null 2>&1
+check "it loads with enough RAM" test $? -eq 4
+
+echo "$n tests, $fails failed"
+[ $fails -eq 0 ]
