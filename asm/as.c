@@ -16,142 +16,6 @@
 
 #define AS_DEFAULT_ORIGIN 0x1000
 
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("aula as: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return strcpy(xrealloc(NULL, strlen(s) + 1), s);
-}
-
-/* ---- reading sources, with .include ---------------------------------- */
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t len = 0, cap = 4096, n;
-	char *buf = xrealloc(NULL, cap);
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = 0;
-	return buf;
-}
-
-static int add_line(struct as *a, const char *file, int lineno,
-		    const char *text, size_t len)
-{
-	if (a->nlines == a->lines_cap) {
-		a->lines_cap = a->lines_cap ? 2 * a->lines_cap : 256;
-		a->lines = xrealloc(a->lines, a->lines_cap * sizeof *a->lines);
-	}
-	struct as_line *l = &a->lines[a->nlines];
-	memset(l, 0, sizeof *l);
-	l->file = file;
-	l->lineno = lineno;
-	l->text = xrealloc(NULL, len + 1);
-	memcpy(l->text, text, len);
-	l->text[len] = 0;
-	return a->nlines++;
-}
-
-/* If the line is `.include "name"`, return a malloc'd name. */
-static char *include_name(struct as *a, int idx, bool *is_include)
-{
-	a->cur = idx;
-	a->p = a->lines[idx].text;
-	as_skip_ws(a);
-	*is_include = strncmp(a->p, ".include", 8) == 0 &&
-		      !as_ident_len(a->p + 8) && !isdigit((unsigned char)a->p[8]);
-	if (!*is_include)
-		return NULL;
-	a->p += 8;
-	as_skip_ws(a);
-	const char *q = a->p;
-	if (*q != '"' || !strchr(q + 1, '"')) {
-		as_error(a, q, "expected a quoted file name after .include");
-		return NULL;
-	}
-	size_t n = (size_t)(strchr(q + 1, '"') - (q + 1));
-	a->p = q + n + 2;
-	if (!as_at_end(a)) {
-		as_error(a, NULL, "unexpected text after the file name");
-		return NULL;
-	}
-	char *name = xrealloc(NULL, n + 1);
-	memcpy(name, q + 1, n);
-	name[n] = 0;
-	return name;
-}
-
-static int read_source(struct as *a, const char *path, const char *text,
-		       int depth)
-{
-	char *owned = NULL;
-	if (!text) {
-		text = owned = slurp(path);
-		if (!text)
-			return -1;
-	}
-	a->files = xrealloc(a->files, (a->nfiles + 1) * sizeof *a->files);
-	const char *file = a->files[a->nfiles++] = xstrdup(path);
-
-	const char *p = text;
-	for (int lineno = 1; *p; lineno++) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		int idx = add_line(a, file, lineno, p, len);
-		p += len + (nl ? 1 : 0);
-
-		bool inc;
-		char *name = include_name(a, idx, &inc);
-		if (inc)
-			a->lines[idx].text[0] = 0;	/* assembled as blank */
-		if (!name)
-			continue;
-		char *full = name;
-		const char *slash = strrchr(file, '/');
-		if (name[0] != '/' && slash) {
-			size_t dir = (size_t)(slash - file) + 1;
-			full = xrealloc(NULL, dir + strlen(name) + 1);
-			memcpy(full, file, dir);
-			strcpy(full + dir, name);
-		}
-		if (depth >= AS_MAX_INCLUDE_DEPTH) {
-			a->cur = idx;
-			as_error(a, a->lines[idx].text,
-				 ".include nested more than %d deep (does '%s' "
-				 "include itself?)", AS_MAX_INCLUDE_DEPTH, name);
-		} else if (read_source(a, full, NULL, depth + 1) != 0) {
-			a->cur = idx;
-			as_error(a, a->lines[idx].text, "cannot read '%s': %s",
-				 full, strerror(errno));
-		}
-		if (full != name)
-			free(full);
-		free(name);
-	}
-	free(owned);
-	return 0;
-}
-
 /* ---- symbols and output ---------------------------------------------- */
 
 static void define(struct as *a, char *name, uint32_t value, bool label,
@@ -168,7 +32,7 @@ static void define(struct as *a, char *name, uint32_t value, bool label,
 	if (!s) {
 		if (a->nsyms == a->syms_cap) {
 			a->syms_cap = a->syms_cap ? 2 * a->syms_cap : 64;
-			a->syms = xrealloc(a->syms,
+			a->syms = as_xrealloc(a->syms,
 					   a->syms_cap * sizeof *a->syms);
 		}
 		s = &a->syms[a->nsyms++];
@@ -192,7 +56,7 @@ static void emit(struct as *a, const void *bytes, uint32_t n)
 	if (a->pass == 2 && n) {
 		struct as_seg *s = a->nsegs ? &a->segs[a->nsegs - 1] : NULL;
 		if (!s || s->addr + s->size != a->pc) {
-			a->segs = xrealloc(a->segs,
+			a->segs = as_xrealloc(a->segs,
 					   (a->nsegs + 1) * sizeof *a->segs);
 			s = &a->segs[a->nsegs++];
 			memset(s, 0, sizeof *s);
@@ -201,7 +65,7 @@ static void emit(struct as *a, const void *bytes, uint32_t n)
 		}
 		if (s->size + n > s->cap) {
 			s->cap = (s->size + n) * 2;
-			s->data = xrealloc(s->data, s->cap);
+			s->data = as_xrealloc(s->data, s->cap);
 		}
 		if (bytes)
 			memcpy(s->data + s->size, bytes, n);
@@ -780,7 +644,7 @@ static void finish(struct as *a, struct image *img)
 		if (prev && prev->addr + prev->size == s->addr) {
 			if (prev->size + s->size > prev->cap) {
 				prev->cap = prev->size + s->size;
-				prev->data = xrealloc(prev->data, prev->cap);
+				prev->data = as_xrealloc(prev->data, prev->cap);
 			}
 			memcpy(prev->data + prev->size, s->data, s->size);
 			prev->size += s->size;
@@ -792,17 +656,17 @@ static void finish(struct as *a, struct image *img)
 	}
 	a->nsegs = m;
 	img->nseg = (uint32_t)m;
-	img->seg = xrealloc(NULL, m * sizeof *img->seg);
+	img->seg = as_xrealloc(NULL, m * sizeof *img->seg);
 	for (int i = 0; i < m; i++) {
 		img->seg[i] = (struct image_segment){ a->segs[i].addr,
 			a->segs[i].size, a->segs[i].data };
 		a->segs[i].data = NULL;
 	}
-	img->sym = xrealloc(NULL, a->nsyms * sizeof *img->sym);
+	img->sym = as_xrealloc(NULL, a->nsyms * sizeof *img->sym);
 	for (int i = 0; i < a->nsyms; i++)
 		if (a->syms[i].label)
 			img->sym[img->nsym++] = (struct image_symbol){
-				a->syms[i].value, xstrdup(a->syms[i].name) };
+				a->syms[i].value, as_xstrdup(a->syms[i].name) };
 	const struct as_sym *start = as_sym_find(a, "_start");
 	img->entry = start && start->label ? start->value :
 		     a->entry_set ? a->entry : first;
@@ -816,7 +680,7 @@ int as_assemble(const char *path, const char *text, FILE *listing,
 	memset(out, 0, sizeof *out);
 	a.errs = errs;
 	a.pass = 1;
-	if (read_source(&a, path, text, 0) != 0) {
+	if (as_read_source(&a, path, text, 0) != 0) {
 		fprintf(errs, "%s: error: cannot read: %s\n", path,
 			strerror(errno));
 		a.errors++;

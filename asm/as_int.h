@@ -51,6 +51,13 @@ struct as {
 	uint32_t entry;
 };
 
+void *as_xrealloc(void *p, size_t n);	/* aborts when out of memory */
+char *as_xstrdup(const char *s);
+/* Append the lines of path (or of text, named path) and, recursively,
+ * of the files it includes.  0, or -1 if path cannot be read. */
+int as_read_source(struct as *a, const char *path, const char *text,
+		   int depth);
+
 /* Report an error at column pointer at (NULL: the current position).
  * Pass 1 reports syntax only; pass 2 everything else. */
 void as_error(struct as *a, const char *at, const char *fmt, ...)
