@@ -367,6 +367,39 @@ START_TEST(budget_slices_are_deterministic)
 }
 END_TEST
 
+/* A 1 GiB guest that touches 2 MiB allocates about 2 MiB of host pages. */
+START_TEST(ram_is_allocated_on_first_touch)
+{
+	struct th *t = th_boot_cfg(
+		"_start: la r1, 0x20000000\n li r2, 512\n"
+		".l: stw r2, 0(r1)\n addi r1, r1, 4096\n addi r2, r2, -1\n"
+		" cmpi r2, 0\n bne .l\n in r3, 2(r0)\n in r4, 3(r0)\n"
+		" out r0, 0(r0)\n", 1u << 30, VM_BRK_STOP);
+	ck_assert_int_eq(th_run(t, 1000000), VM_STOP_POWEROFF);
+	ck_assert_uint_eq(R(3), 1u << 30);		/* RAMSIZE */
+	ck_assert_uint_eq(R(4), 0x41554c41);		/* ID: "AULA" */
+	/* 512 data pages, the program's page, the reset stack's page. */
+	ck_assert_uint_le(t->vm->mem.touched, 512 + 4);
+	ck_assert_uint_ge(t->vm->mem.touched, 512);
+	th_free(t);
+}
+END_TEST
+
+/* Unassigned ports read all ones, ignore writes, and are counted. */
+START_TEST(unassigned_ports)
+{
+	struct th *t = run("_start: li r1, 0x1234\n out r1, 0x7777(r0)\n"
+			   " in r2, 0x4321(r0)\n in r3, 0x11(r0)\n"
+			   " out r0, 0(r0)\n", VM_STOP_POWEROFF);
+	ck_assert_uint_eq(R(2), 0xffffffff);
+	ck_assert_uint_eq(R(3) & 2, 2);			/* UART TXREADY */
+	ck_assert_uint_eq(t->vm->bus.unassigned_in, 1);
+	ck_assert_uint_eq(t->vm->bus.unassigned_out, 1);
+	ck_assert_uint_eq(t->vm->bus.last_unassigned, 0x4321);
+	th_free(t);
+}
+END_TEST
+
 static Suite *exc_suite(void)
 {
 	Suite *s = suite_create("exceptions");
@@ -397,6 +430,8 @@ static Suite *exc_suite(void)
 	tcase_add_test(tc, paging_cannot_be_enabled_yet);
 	tcase_add_test(tc, icount_counts_retired_instructions);
 	tcase_add_test(tc, budget_slices_are_deterministic);
+	tcase_add_test(tc, ram_is_allocated_on_first_touch);
+	tcase_add_test(tc, unassigned_ports);
 	suite_add_tcase(s, tc);
 	return s;
 }
