@@ -43,7 +43,7 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 	c->vbr = c->ptbr = c->paging = c->far = c->cause = c->kscratch = 0;
 	c->halted = false;
 	c->limit = 0;
-	mmu_flush(&c->tlb);
+	c->tlb_cur = &c->tlb[0];
 }
 
 void cpu_set_flags(struct cpu *c, uint32_t flags)
@@ -55,6 +55,7 @@ void cpu_set_flags(struct cpu *c, uint32_t flags)
 		c->other_sp = sp;
 	}
 	c->flags = flags;
+	c->tlb_cur = &c->tlb[!(flags & CPU_P)];
 }
 
 static bool vector_sets_far(unsigned vec)
@@ -69,8 +70,9 @@ static bool vector_sets_far(unsigned vec)
 static bool deliver(struct vm *vm, unsigned vec, uint32_t saved_pc)
 {
 	struct cpu *c = &vm->cpu;
-	uint32_t handler, far, ksp;
-	uint32_t old_flags = c->flags;
+	uint32_t handler, far;
+	uint32_t old_flags = c->flags, old_sp = c->r[ISA_REG_SP],
+		 old_other = c->other_sp;
 
 	/* The vector table is physical (docs/isa.md, Vectors). */
 	uint64_t slot = (uint64_t)c->vbr + 4u * vec;
@@ -81,24 +83,30 @@ static bool deliver(struct vm *vm, unsigned vec, uint32_t saved_pc)
 	if (handler & 3)
 		return false;
 
-	ksp = (old_flags & CPU_P) ? c->r[ISA_REG_SP] : c->other_sp;
-	if (mmu_write32(vm, ksp - 4, old_flags, &far) ||
-	    mmu_write32(vm, ksp - 8, saved_pc, &far))
-		return false;
-
+	/* The frame goes on the kernel stack with kernel permissions. */
 	cpu_set_flags(c, (old_flags | CPU_P) & ~CPU_I);
+	uint32_t ksp = c->r[ISA_REG_SP];
+	if (mmu_write32(vm, ksp - 4, old_flags, &far) ||
+	    mmu_write32(vm, ksp - 8, saved_pc, &far)) {
+		c->flags = old_flags;
+		c->tlb_cur = &c->tlb[!(old_flags & CPU_P)];
+		c->r[ISA_REG_SP] = old_sp;
+		c->other_sp = old_other;
+		return false;
+	}
 	c->r[ISA_REG_SP] = ksp - 8;
 	c->pc = handler;
 	c->halted = false;
 	return true;
 }
 
-void cpu_exception(struct vm *vm, unsigned vec, uint32_t saved_pc,
+void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 		   uint32_t far)
 {
 	struct cpu *c = &vm->cpu;
+	unsigned vec = cause & 0xff;
 
-	c->cause = vec;
+	c->cause = cause;
 	if (vector_sets_far(vec))
 		c->far = far;
 	if (deliver(vm, vec, saved_pc))
@@ -150,18 +158,11 @@ unsigned cpu_write_cr(struct vm *vm, unsigned cr, uint32_t v)
 	switch (cr) {
 	case ISA_CR_FLAGS:
 		cpu_set_flags(c, v);
-		mmu_flush(&c->tlb);	/* the mode may have changed */
 		cpu_check_irq(vm);
 		break;
 	case ISA_CR_VBR: c->vbr = v & ~3u; break;
-	case ISA_CR_PTBR: c->ptbr = v; mmu_flush(&c->tlb); break;
-	case ISA_CR_PAGING:
-		/* Paging is specified by the paging chapter; until it is
-		 * built, turning it on is undefined. */
-		if (v & 1)
-			return CPU_VEC_ILLEGAL;
-		c->paging = v;
-		break;
+	case ISA_CR_PTBR: mmu_set_ptbr(vm, v); break;
+	case ISA_CR_PAGING: mmu_set_paging(vm, v); break;
 	case ISA_CR_FAR: c->far = v; break;
 	case ISA_CR_CAUSE: c->cause = v; break;
 	case ISA_CR_USP: c->other_sp = v; break;
@@ -186,7 +187,6 @@ unsigned cpu_rti(struct vm *vm, uint32_t *far)
 	}
 	c->r[ISA_REG_SP] = sp + 8;
 	cpu_set_flags(c, flags);
-	mmu_flush(&c->tlb);
 	c->pc = pc;
 	cpu_check_irq(vm);
 	return 0;

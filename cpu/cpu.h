@@ -45,7 +45,8 @@ struct cpu {
 	 * per-instruction check is this one compare. */
 	uint64_t limit;
 	bool halted;		/* waiting for an interrupt */
-	struct mmu_tlb tlb;
+	struct mmu_tlb tlb[2];	/* [0] kernel mode, [1] user mode */
+	struct mmu_tlb *tlb_cur;	/* the current mode's: cpu_set_flags */
 };
 
 struct vm;
@@ -54,15 +55,16 @@ struct vm;
 void cpu_reset(struct cpu *c, uint32_t entry);
 /* Change flags, switching the stack bank if P changes. */
 void cpu_set_flags(struct cpu *c, uint32_t flags);
-/* Deliver vector vec with saved_pc; far is recorded for the vectors that
+/* Deliver an exception: cause is the vector number, with page-fault
+ * details in bits 8..11 (docs/isa.md); far is recorded for the vectors that
  * define it.  Handles double faults; may stop the machine. */
-void cpu_exception(struct vm *vm, unsigned vec, uint32_t saved_pc,
+void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 		   uint32_t far);
 /* Let an interrupt in at the next instruction boundary if one is raised
  * and enabled. */
 void cpu_check_irq(struct vm *vm);
 
-/* Control registers and rti; 0 or an exception vector (far in *far). */
+/* Control registers and rti; 0 or an exception cause (far in *far). */
 unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out);
 unsigned cpu_write_cr(struct vm *vm, unsigned cr, uint32_t value);
 unsigned cpu_rti(struct vm *vm, uint32_t *far);

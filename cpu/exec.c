@@ -113,6 +113,7 @@ void cpu_run(struct vm *vm)
 	uint8_t *code = NULL;
 	unsigned vec;
 	uint32_t far;
+	bool cacheable;
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -135,10 +136,13 @@ void cpu_run(struct vm *vm)
 #define FETCH()								\
 	do {								\
 		if (unlikely((pc & ~MEM_PAGE_MASK) != code_page)) {	\
-			vec = mmu_fetch_page(vm, pc, &code, &far);	\
+			vec = mmu_fetch_page(vm, pc, &code, &cacheable,	\
+					     &far);			\
 			if (vec)					\
 				RAISE(vec, far);			\
-			code_page = pc & ~MEM_PAGE_MASK;		\
+			/* A stale page is fetched through the slow	\
+			 * path each time, so each use is counted. */	\
+			code_page = cacheable ? pc & ~MEM_PAGE_MASK : 1; \
 		}							\
 		insn = mem_ld32(code + (pc & MEM_PAGE_MASK));		\
 	} while (0)
@@ -169,7 +173,8 @@ void cpu_run(struct vm *vm)
 #define LOAD(size, expr_of_host, out)					\
 	do {								\
 		uint32_t a_ = RS1 + SIMM;				\
-		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb.r, a_);	\
+		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->r, a_);	\
+		vm->mmu.stats.accesses[MMU_READ]++;				\
 		if (likely(e_->tag == mmu_tag(a_, size))) {		\
 			const uint8_t *h_ = (const uint8_t *)(e_->addend + a_); \
 			out = expr_of_host;				\
@@ -180,12 +185,16 @@ void cpu_run(struct vm *vm)
 #define STORE(size, addr, val, store_host)				\
 	do {								\
 		uint32_t a_ = (addr), v_ = (val);			\
-		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb.w, a_);	\
+		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->w, a_);	\
+		vm->mmu.stats.accesses[MMU_WRITE]++;				\
 		if (likely(e_->tag == mmu_tag(a_, size))) {		\
 			uint8_t *h_ = (uint8_t *)(e_->addend + a_);	\
 			store_host;					\
-		} else if ((vec = mmu_store(vm, a_, size, v_, &far))) {	\
-			RAISE(vec, far);				\
+		} else {						\
+			if ((vec = mmu_store(vm, a_, size, v_, &far)))	\
+				RAISE(vec, far);			\
+			/* it may have changed a page table */		\
+			code_page = 1;					\
 		}							\
 	} while (0)
 #define ALU3(expr) do { UNUSED_ZERO(0xfff00000); uint32_t a = RS1, b = RS2; \
@@ -297,7 +306,8 @@ op_push:
 op_pop: {
 	uint32_t v, sp = R[ISA_REG_SP];
 	UNUSED_ZERO(0xfffff000);
-	struct mmu_tlb_entry *e = mmu_slot(c->tlb.r, sp);
+	struct mmu_tlb_entry *e = mmu_slot(c->tlb_cur->r, sp);
+	vm->mmu.stats.accesses[MMU_READ]++;
 	if (likely(e->tag == mmu_tag(sp, 4)))
 		v = mem_ld32((const uint8_t *)(e->addend + sp));
 	else if ((vec = mmu_load(vm, sp, 4, &v, &far)))
@@ -331,7 +341,8 @@ op_callr: {
 op_ret: {
 	uint32_t v, sp = R[ISA_REG_SP];
 	UNUSED_ZERO(0xffffff00);
-	struct mmu_tlb_entry *e = mmu_slot(c->tlb.r, sp);
+	struct mmu_tlb_entry *e = mmu_slot(c->tlb_cur->r, sp);
+	vm->mmu.stats.accesses[MMU_READ]++;
 	if (likely(e->tag == mmu_tag(sp, 4)))
 		v = mem_ld32((const uint8_t *)(e->addend + sp));
 	else if ((vec = mmu_load(vm, sp, 4, &v, &far)))
@@ -426,19 +437,22 @@ op_mtcr:
 	SYNC();
 	if ((vec = cpu_write_cr(vm, UIMM, R[RD])))
 		ILLEGAL();
-	limit = c->limit;
-	code_page = 1;
-	NEXT();
+	/* The mode, the interrupt flag or the translation may have
+	 * changed: retire, then start over from struct cpu. */
+	now++;
+	c->pc = pc + 4;
+	c->insns = now;
+	goto reload;
 op_tlbi:
 	UNUSED_ZERO(0xffff0f00);
 	PRIVILEGED();
-	mmu_flush(&c->tlb);
+	mmu_invalidate_page(vm, RS1);
 	code_page = 1;
 	NEXT();
 op_tlbia:
 	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
-	mmu_flush(&c->tlb);
+	mmu_invalidate_all(vm);
 	code_page = 1;
 	NEXT();
 op_halt:

@@ -41,6 +41,13 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		free(vm);
 		return NULL;
 	}
+	if (mmu_init(&vm->mmu, vm->mem.npages, cfg->mmu) != 0) {
+		snprintf(err, errlen, "out of host memory");
+		mmu_free(&vm->mmu);
+		mem_free(&vm->mem);
+		free(vm);
+		return NULL;
+	}
 	for (size_t i = 0;
 	     i < sizeof machine_devices / sizeof *machine_devices; i++) {
 		const struct dev_ops *ops = machine_devices[i].ops;
@@ -73,6 +80,7 @@ void vm_destroy(struct vm *vm)
 			vm->dev[i].ops->cleanup(vm->dev[i].state);
 		free(vm->dev[i].state);
 	}
+	mmu_free(&vm->mmu);
 	mem_free(&vm->mem);
 	free(vm);
 }
@@ -83,6 +91,7 @@ void vm_reset(struct vm *vm)
 	/* Virtual time runs on across a reset, so events stay ordered. */
 	cpu_reset(&vm->cpu, vm->entry);
 	vm->cpu.insns = insns;
+	mmu_reset(vm);
 	/* The boot ROM's courtesy: a kernel stack at the top of RAM, so a
 	 * first program can call and push before it sets up anything. */
 	vm->cpu.r[ISA_REG_SP] = vm->mem.size;

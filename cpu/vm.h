@@ -40,6 +40,7 @@ enum vm_brk_mode { VM_BRK_STOP, VM_BRK_GUEST };
 
 struct vm_config {
 	uint64_t ram_size;		/* 0: MEM_DEFAULT_SIZE */
+	enum mmu_mode mmu;		/* how paging is virtualized */
 	struct vm_console_host console;	/* NULL callbacks: no console */
 	enum vm_brk_mode on_brk;
 };
@@ -55,6 +56,7 @@ struct vm_device {
 struct vm {
 	struct cpu cpu;
 	struct mem mem;
+	struct mmu mmu;
 	struct bus bus;
 	struct event_queue events;
 	uint64_t halted_time;	/* virtual time that passed while halted */

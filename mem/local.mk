@@ -1,1 +1,2 @@
-libaulacore_a_SOURCES += mem/mem.h mem/mem.c mem/mmu.h mem/mmu.c
+libaulacore_a_SOURCES += mem/mem.h mem/mem.c mem/mmu.h mem/mmu.c \
+	mem/walk.h mem/walk.c mem/shadow.h mem/shadow.c mem/explain.c

@@ -1,47 +1,298 @@
 /*
- * TLB slow paths.  Paging is not switched on yet (see docs/isa.md), so a
- * miss translates virtual = guest-physical through the guest-physical-to-
- * host map and fills the entry.
+ * The TLB's slow paths and the MMU's bookkeeping: write tracking of page
+ * tables, the architectural invalidations, and stale-use accounting.
  */
 #include "mem/mmu.h"
 
-#include "cpu/vm.h"
+#include <stdlib.h>
+#include <string.h>
 
-void mmu_flush(struct mmu_tlb *t)
+#include "cpu/vm.h"
+#include "mem/shadow.h"
+#include "mem/walk.h"
+
+#define USED_STALE 0x8000u
+#define USED_GEN_MAX 0x7fffu
+
+int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode)
 {
-	for (int i = 0; i < MMU_TLB_SIZE; i++)
-		t->r[i].tag = t->w[i].tag = t->x[i].tag = MMU_TAG_INVALID;
+	memset(m, 0, sizeof *m);
+	m->mode = mode;
+	m->track = calloc(npages, sizeof *m->track);
+	m->track_pages = npages;
+	/* One entry per virtual page; the host maps it lazily, so only the
+	 * parts a guest uses cost memory. */
+	m->used = calloc(1u << 20, sizeof *m->used);
+	m->track_gen = 1;
+	m->used_gen = 1;
+	return m->track && m->used ? 0 : -1;
 }
 
-/* Translate and fill one TLB set; 0 or a vector. */
-static unsigned fill(struct vm *vm, struct mmu_tlb_entry *set, uint32_t va,
-		     unsigned size, uint8_t **host, uint32_t *far)
+void mmu_free(struct mmu *m)
 {
-	if (va & (size - 1)) {
-		*far = va;
-		return CPU_VEC_MISALIGNED;
+	shadow_drop_all(m);
+	free(m->track);
+	free(m->used);
+	m->track = NULL;
+	m->used = NULL;
+}
+
+const char *mmu_mode_name(enum mmu_mode mode)
+{
+	return mode == MMU_NESTED ? "nested" : "shadow";
+}
+
+void mmu_flush_tlb(struct vm *vm)
+{
+	for (int s = 0; s < 2; s++) {
+		struct mmu_tlb *t = &vm->cpu.tlb[s];
+		for (int i = 0; i < MMU_TLB_SIZE; i++)
+			t->r[i].tag = t->w[i].tag = t->x[i].tag =
+				MMU_TAG_INVALID;
 	}
-	uint8_t *page = mem_page(&vm->mem, va);
-	if (!page) {
+}
+
+static bool paging_on(const struct vm *vm)
+{
+	return vm->cpu.paging & 1;
+}
+
+/* ---- write tracking -------------------------------------------------- */
+
+static bool tracked(const struct mmu *m, uint32_t gpa)
+{
+	return m->track[gpa >> MEM_PAGE_SHIFT] == m->track_gen;
+}
+
+/* Start tracking a page-table page: no cached write translation may reach
+ * it any more, so every store to it comes to mmu_store. */
+static void track(struct vm *vm, uint32_t gpa)
+{
+	struct mmu *m = &vm->mmu;
+	if (gpa >= vm->mem.size || tracked(m, gpa))
+		return;
+	m->track[gpa >> MEM_PAGE_SHIFT] = m->track_gen;
+	uint8_t *page = vm->mem.pages[gpa >> MEM_PAGE_SHIFT];
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < MMU_TLB_SIZE; i++) {
+			struct mmu_tlb_entry *e = &vm->cpu.tlb[s].w[i];
+			if (e->tag != MMU_TAG_INVALID &&
+			    (uint8_t *)(e->addend + e->tag) == page)
+				e->tag = MMU_TAG_INVALID;
+		}
+}
+
+static void untrack_all(struct mmu *m)
+{
+	if (++m->track_gen == 0) {
+		m->track_gen = 1;
+		/* Wrapped after 4 billion flushes: stale generations could
+		 * match again, so forget them all. */
+		memset(m->track, 0, m->track_pages * sizeof *m->track);
+	}
+}
+
+/* ---- stale-use accounting -------------------------------------------- */
+
+static void new_used_generation(struct mmu *m)
+{
+	if (++m->used_gen > USED_GEN_MAX) {
+		memset(m->used, 0, (1u << 20) * sizeof *m->used);
+		m->used_gen = 1;
+	}
+}
+
+/* A use of virtual page vp; false if it is stale (counted). */
+static bool note_use(struct mmu *m, uint32_t vp)
+{
+	uint16_t u = m->used[vp];
+	if (u == (m->used_gen | USED_STALE)) {
+		m->stats.stale_uses++;
+		return false;
+	}
+	m->used[vp] = m->used_gen;
+	return true;
+}
+
+static void mark_stale(struct mmu *m, uint32_t vp)
+{
+	if (m->used[vp] == m->used_gen)
+		m->used[vp] |= USED_STALE;
+}
+
+/* The guest changed the word at gpa in a page table of the current
+ * address space: every virtual page it maps that a real TLB may hold now
+ * may be stale there, until the guest invalidates it. */
+static void mark_changed(struct vm *vm, uint32_t gpa)
+{
+	struct mmu *m = &vm->mmu;
+	uint32_t dir = vm->cpu.ptbr & MMU_PTE_FRAME, page = gpa & MMU_PTE_FRAME;
+	unsigned i = (gpa & MEM_PAGE_MASK) >> 2;
+	const uint8_t *d = dir < vm->mem.size ?
+				   vm->mem.pages[dir >> MEM_PAGE_SHIFT] : NULL;
+	if (!d)
+		return;
+	if (page == dir)
+		for (unsigned t = 0; t < 1024; t++)
+			mark_stale(m, i << 10 | t);
+	for (unsigned k = 0; k < 1024; k++) {
+		uint32_t pde = mem_ld32(d + 4 * k);
+		if ((pde & MMU_PTE_P) && (pde & MMU_PTE_FRAME) == page)
+			mark_stale(m, k << 10 | i);
+	}
+}
+
+/* A guest store hit a tracked page table: keep every cache coherent. */
+static void page_table_written(struct vm *vm, uint32_t gpa, uint32_t old,
+			       uint32_t new)
+{
+	struct mmu *m = &vm->mmu;
+	m->stats.track_traps++;
+	if (old != new && paging_on(vm))
+		mark_changed(vm, gpa & ~3u);
+	if (m->mode == MMU_SHADOW)
+		shadow_invalidate(vm, gpa & ~3u);
+	mmu_flush_tlb(vm);
+	/* Nested: no cached translation is left, so nothing needs
+	 * tracking until walks start again. */
+	if (m->mode == MMU_NESTED)
+		untrack_all(m);
+}
+
+/* ---- the architectural invalidations ---------------------------------- */
+
+void mmu_invalidate_page(struct vm *vm, uint32_t va)
+{
+	for (int s = 0; s < 2; s++) {
+		struct mmu_tlb *t = &vm->cpu.tlb[s];
+		mmu_slot(t->r, va)->tag = MMU_TAG_INVALID;
+		mmu_slot(t->w, va)->tag = MMU_TAG_INVALID;
+		mmu_slot(t->x, va)->tag = MMU_TAG_INVALID;
+	}
+	vm->mmu.used[va >> MEM_PAGE_SHIFT] = 0;
+}
+
+void mmu_invalidate_all(struct vm *vm)
+{
+	mmu_flush_tlb(vm);
+	new_used_generation(&vm->mmu);
+	if (vm->mmu.mode == MMU_NESTED)
+		untrack_all(&vm->mmu);
+}
+
+void mmu_reset(struct vm *vm)
+{
+	shadow_drop_all(&vm->mmu);
+	untrack_all(&vm->mmu);
+	mmu_invalidate_all(vm);
+}
+
+void mmu_set_ptbr(struct vm *vm, uint32_t ptbr)
+{
+	ptbr &= MMU_PTE_FRAME;
+	if (ptbr != vm->cpu.ptbr)
+		vm->mmu.stats.as_switches++;
+	vm->cpu.ptbr = ptbr;
+	mmu_invalidate_all(vm);
+}
+
+void mmu_set_paging(struct vm *vm, uint32_t paging)
+{
+	paging &= 1;
+	if (paging != vm->cpu.paging) {
+		/* Shadows were kept coherent only while paging was on. */
+		shadow_drop_all(&vm->mmu);
+		untrack_all(&vm->mmu);
+	}
+	vm->cpu.paging = paging;
+	mmu_invalidate_all(vm);
+}
+
+/* ---- translation ------------------------------------------------------ */
+
+/* The host page for va and its guest-physical address, or a cause.  *cache
+ * says whether the TLB may keep this translation for this kind of access. */
+static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
+			  uint8_t **page, uint32_t *gpa_out, bool *cache,
+			  uint32_t *far)
+{
+	struct mmu *m = &vm->mmu;
+	bool user = !(vm->cpu.flags & CPU_P);
+	uint32_t gpa;
+	unsigned cause = 0;
+
+	m->stats.misses[acc]++;
+	*page = NULL;
+	if (!paging_on(vm)) {
+		gpa = va;
+	} else if (m->mode == MMU_NESTED) {
+		struct walk w;
+		cause = walk_guest(vm, va, acc, user, true, &w, far);
+		m->stats.walks++;
+		m->stats.walk_refs += w.refs;
+		if (!cause) {
+			track(vm, w.pde_addr);
+			track(vm, w.pte_addr);
+			gpa = w.pa;
+		}
+	} else {
+		uint32_t tables[2];
+		cause = shadow_translate(vm, va, acc, user, page, &gpa, tables,
+					 far);
+		if (!cause) {
+			track(vm, tables[0]);
+			track(vm, tables[1]);
+		}
+	}
+	if (cause) {
+		if ((cause & 0xff) == CPU_VEC_PAGE_FAULT) {
+			m->stats.page_faults++;
+			*far = va;
+		}
+		return cause;
+	}
+	if (!*page && !(*page = mem_page(&vm->mem, gpa))) {
 		if (vm->mem.oom)
 			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
-		*far = va;
+		*far = gpa;
 		return CPU_VEC_BUS_ERROR;
 	}
+	*cache = !paging_on(vm) || note_use(m, va >> MEM_PAGE_SHIFT);
+	/* Stores to a page table must come back here, to be tracked. */
+	if (acc == MMU_WRITE && tracked(m, gpa))
+		*cache = false;
+	*gpa_out = (gpa & MMU_PTE_FRAME) | (va & MEM_PAGE_MASK);
+	return 0;
+}
+
+static void fill(struct mmu_tlb_entry *set, uint32_t va, uint8_t *page)
+{
 	struct mmu_tlb_entry *e = mmu_slot(set, va);
 	e->tag = va & ~MEM_PAGE_MASK;
 	e->addend = (uintptr_t)page - e->tag;
-	*host = page + (va & MEM_PAGE_MASK);
-	return 0;
+}
+
+static struct mmu_tlb *cur_tlb(struct vm *vm)
+{
+	return vm->cpu.tlb_cur;
 }
 
 unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 		  uint32_t *far)
 {
-	uint8_t *p;
-	unsigned vec = fill(vm, vm->cpu.tlb.r, va, size, &p, far);
-	if (vec)
-		return vec;
+	uint8_t *page;
+	uint32_t gpa;
+	bool cache;
+	if (va & (size - 1)) {
+		*far = va;
+		return CPU_VEC_MISALIGNED;
+	}
+	unsigned cause = translate(vm, va, MMU_READ, &page, &gpa, &cache, far);
+	if (cause)
+		return cause;
+	if (cache)
+		fill(cur_tlb(vm)->r, va, page);
+	const uint8_t *p = page + (va & MEM_PAGE_MASK);
 	*out = size == 4 ? mem_ld32(p) : size == 2 ? mem_ld16(p) : *p;
 	return 0;
 }
@@ -49,32 +300,46 @@ unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		   uint32_t *far)
 {
-	uint8_t *p;
-	unsigned vec = fill(vm, vm->cpu.tlb.w, va, size, &p, far);
-	if (vec)
-		return vec;
+	uint8_t *page;
+	uint32_t gpa;
+	bool cache;
+	if (va & (size - 1)) {
+		*far = va;
+		return CPU_VEC_MISALIGNED;
+	}
+	unsigned cause = translate(vm, va, MMU_WRITE, &page, &gpa, &cache, far);
+	if (cause)
+		return cause;
+	uint8_t *p = page + (va & MEM_PAGE_MASK), *word = page +
+						       (va & MEM_PAGE_MASK & ~3u);
+	uint32_t old = mem_ld32(word);
 	if (size == 4)
 		mem_st32(p, val);
 	else if (size == 2)
 		mem_st16(p, (uint16_t)val);
 	else
 		*p = (uint8_t)val;
+	if (cache)
+		fill(cur_tlb(vm)->w, va, page);
+	else if (tracked(&vm->mmu, gpa))
+		page_table_written(vm, gpa, old, mem_ld32(word));
 	return 0;
 }
 
 unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
-			uint32_t *far)
+			bool *cacheable, uint32_t *far)
 {
-	uint8_t *p;
-	unsigned vec = fill(vm, vm->cpu.tlb.x, pc, 4, &p, far);
-	if (!vec)
-		*page = p - (pc & MEM_PAGE_MASK);
-	return vec;
+	uint32_t gpa;
+	unsigned cause = translate(vm, pc, MMU_FETCH, page, &gpa, cacheable,
+				   far);
+	if (!cause && *cacheable)
+		fill(cur_tlb(vm)->x, pc, *page);
+	return cause;
 }
 
 unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out, uint32_t *far)
 {
-	struct mmu_tlb_entry *e = mmu_slot(vm->cpu.tlb.r, va);
+	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->r, va);
 	if (e->tag == mmu_tag(va, 4)) {
 		*out = mem_ld32((uint8_t *)(e->addend + va));
 		return 0;
@@ -84,7 +349,7 @@ unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out, uint32_t *far)
 
 unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val, uint32_t *far)
 {
-	struct mmu_tlb_entry *e = mmu_slot(vm->cpu.tlb.w, va);
+	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->w, va);
 	if (e->tag == mmu_tag(va, 4)) {
 		mem_st32((uint8_t *)(e->addend + va), val);
 		return 0;

@@ -1,27 +1,59 @@
 /*
- * Address translation for the CPU: the software TLB and its slow paths.
+ * Address translation: the software TLB, paging (docs/isa.md, section 6)
+ * and the two ways a hypervisor virtualizes it.
  *
- * Three small direct-mapped caches (read, write, fetch) map a virtual page
- * to a host pointer.  A hit is one compare and one add:
+ * Two sets of three small direct-mapped caches (read, write, fetch), one
+ * set per mode, map a virtual page to a host pointer.  A hit is one compare
+ * and one add:
  *
  *     e = &tlb[(va >> 12) % MMU_TLB_SIZE];
  *     if (e->tag == (va & (0xfffff000 | (size - 1))))  host = e->addend + va;
  *
  * The low bits of the compare also reject a misaligned access, which then
  * goes to the slow path and becomes an exception.  Port I/O is not memory
- * and is never cached.  With paging off, virtual = guest-physical and a
- * miss consults the guest-physical-to-host map (mem/mem.h); paging adds the
- * page-table walk to the miss (see docs/isa.md).
+ * and is never cached.  A miss goes to one slow path:
+ *
+ *   paging off:  virtual = guest-physical -> the guest-physical-to-host map
+ *   nested:      walk the guest's table (guest-virtual -> guest-physical),
+ *                translating each guest-physical address it touches through
+ *                the guest-physical-to-host map, as EPT hardware does
+ *   shadow:      look up the shadow table of this address space, which maps
+ *                guest-virtual pages straight to host pages; on a shadow miss
+ *                walk the guest's table once and fill it (a hidden fault)
+ *
+ * Both strategies keep the caches coherent by write-tracking the guest's
+ * page-table pages, so they behave identically, architecturally, even for
+ * software that forgets to invalidate (and such uses are counted).
  */
 #ifndef AULA_MMU_H
 #define AULA_MMU_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MMU_TLB_SIZE 256
 #define MMU_TAG_INVALID 0xffffffffu	/* never equal to a masked address */
+#define MMU_MAX_AS 8			/* shadow address spaces kept */
 
 struct vm;
+struct shadow_as;
+
+/* Page-table entry bits (docs/isa.md, section 6). */
+enum mmu_pte {
+	MMU_PTE_P = 1u << 0, MMU_PTE_W = 1u << 1, MMU_PTE_U = 1u << 2,
+	MMU_PTE_A = 1u << 3, MMU_PTE_D = 1u << 4,
+};
+#define MMU_PTE_FRAME 0xfffff000u
+
+/* Page-fault details in cause bits 8..11. */
+enum mmu_fault_bits {
+	MMU_FAULT_PROT = 1u << 8, MMU_FAULT_WRITE = 1u << 9,
+	MMU_FAULT_FETCH = 1u << 10, MMU_FAULT_USER = 1u << 11,
+};
+
+enum mmu_mode { MMU_SHADOW, MMU_NESTED };
+enum mmu_access { MMU_READ, MMU_WRITE, MMU_FETCH, MMU_NACCESS };
 
 struct mmu_tlb_entry {
 	uint32_t tag;
@@ -33,7 +65,51 @@ struct mmu_tlb {
 		x[MMU_TLB_SIZE];
 };
 
-void mmu_flush(struct mmu_tlb *t);
+/* What students read with --stats; field names are the output's keys. */
+struct mmu_stats {
+	uint64_t accesses[MMU_NACCESS];	/* data accesses; fetch: see mmu.c */
+	uint64_t misses[MMU_NACCESS];	/* TLB misses */
+	uint64_t walks;			/* guest page-table walks */
+	uint64_t walk_refs;		/* memory references those walks made */
+	uint64_t shadow_hits;		/* TLB misses served by the shadow */
+	uint64_t shadow_fills;		/* hidden faults: shadow entry built */
+	uint64_t track_traps;		/* stores into tracked page tables */
+	uint64_t shadow_invalidations;	/* shadow entries dropped by them */
+	uint64_t as_switches;		/* ptbr changed */
+	uint64_t as_evictions;		/* shadow address spaces evicted */
+	uint64_t page_faults;		/* page faults delivered to the guest */
+	uint64_t stale_uses;		/* uses a real TLB could serve stale */
+};
+
+struct mmu {
+	enum mmu_mode mode;
+	struct mmu_stats stats;
+	/* Write tracking: guest page p holds a page table in use iff
+	 * track[p] == track_gen.  Bumping track_gen untracks every page. */
+	uint32_t *track;
+	uint32_t track_gen, track_pages;
+	/* Stale-use accounting: virtual page v was used since its last
+	 * invalidation iff (used[v] & 0x7fff) == used_gen; bit 15 marks it
+	 * stale (its entry changed without an invalidation). */
+	uint16_t *used;
+	uint16_t used_gen;
+	struct shadow_as *as[MMU_MAX_AS];
+	struct shadow_as *cur;		/* shadow of the current ptbr */
+	uint64_t as_clock;
+};
+
+int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode);
+void mmu_free(struct mmu *m);
+
+void mmu_flush_tlb(struct vm *vm);
+/* Machine reset: no translation, shadow or tracking survives. */
+void mmu_reset(struct vm *vm);
+/* The architectural events (docs/isa.md): tlbi, tlbia, ptbr and paging
+ * writes. */
+void mmu_invalidate_page(struct vm *vm, uint32_t va);
+void mmu_invalidate_all(struct vm *vm);
+void mmu_set_ptbr(struct vm *vm, uint32_t ptbr);
+void mmu_set_paging(struct vm *vm, uint32_t paging);
 
 static inline uint32_t mmu_tag(uint32_t va, unsigned size)
 {
@@ -46,20 +122,30 @@ static inline struct mmu_tlb_entry *mmu_slot(struct mmu_tlb_entry *set,
 }
 
 /* Slow paths.  Each returns 0, or the exception vector to raise with the
- * faulting address in *far; on success the TLB entry is filled. */
+ * faulting address in *far (and cause details in the CPU's cause, for a
+ * page fault); on success the TLB entry is filled when it may be cached. */
 unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 		  uint32_t *far);
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		   uint32_t *far);
-/* Host pointer to the start of the page holding pc (a multiple of 4). */
+/* Host pointer to the start of the page holding pc (a multiple of 4);
+ * *cacheable is false when the interpreter must come back for the next
+ * instruction (a stale translation, counted at every use). */
 unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
-			uint32_t *far);
+			bool *cacheable, uint32_t *far);
 
-/* Load and store through the TLB, for code outside the interpreter loop
- * (exception entry, rti, tests).  Same return convention. */
+/* Word access through the MMU in the current mode, for code outside the
+ * interpreter loop (exception entry, rti, tests). */
 unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out,
 		    uint32_t *far);
 unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val,
 		     uint32_t *far);
+
+/* Narrate the translation of va, step by step, into buf (the monitor's
+ * `translate`).  Changes nothing: no A/D bits, no counters. */
+void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
+		 bool user, char *buf, size_t len);
+
+const char *mmu_mode_name(enum mmu_mode m);
 
 #endif

@@ -20,6 +20,9 @@ struct run_opts {
 	struct dump_range ranges[RUN_MAX_RANGES];
 	int nranges;
 	enum vm_brk_mode on_brk;
+	enum mmu_mode mmu;
+	int stats;		/* 0: none; else 1 + enum dump_format */
+	const char *stats_file;
 	int quiet;
 };
 
@@ -35,6 +38,9 @@ static void run_usage(FILE *f)
 "  --dump-file FILE       write the dump to FILE instead of stdout\n"
 "  --dump-mem ADDR:LEN    add guest-physical memory to the dump (repeatable)\n"
 "  --on-brk=stop|guest    brk stops the run (default) or traps to the guest\n"
+"  --mmu=shadow|nested    how paging is virtualized (default shadow)\n"
+"  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
+"  --stats-file FILE      write them to FILE instead\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET);
 }
@@ -60,7 +66,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		      const char **image)
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
-	       O_BRK };
+	       O_BRK, O_MMU, O_STATS, O_SFILE };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -70,6 +76,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "dump-file", required_argument, 0, O_DFILE },
 		{ "dump-mem", required_argument, 0, O_DMEM },
 		{ "on-brk", required_argument, 0, O_BRK },
+		{ "mmu", required_argument, 0, O_MMU },
+		{ "stats", optional_argument, 0, O_STATS },
+		{ "stats-file", required_argument, 0, O_SFILE },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -130,6 +139,33 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  "guest", optarg);
 				return -1;
 			}
+			break;
+		case O_MMU:
+			if (!strcmp(optarg, "shadow"))
+				o->mmu = MMU_SHADOW;
+			else if (!strcmp(optarg, "nested"))
+				o->mmu = MMU_NESTED;
+			else {
+				cmd_error("--mmu: '%s' is not shadow or nested",
+					  optarg);
+				return -1;
+			}
+			break;
+		case O_STATS:
+			if (!optarg || !strcmp(optarg, "text"))
+				o->stats = 1 + DUMP_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->stats = 1 + DUMP_JSON;
+			else {
+				cmd_error("--stats: '%s' is not text or json",
+					  optarg);
+				return -1;
+			}
+			break;
+		case O_SFILE:
+			o->stats_file = optarg;
+			if (!o->stats)
+				o->stats = 1 + DUMP_TEXT;
 			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': run_usage(stdout); exit(0);
@@ -204,7 +240,8 @@ int cmd_run(int argc, char **argv)
 	int status = EXIT_USAGE;
 	struct vm *vm = NULL;
 	struct console_host host;
-	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk };
+	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
+				 .mmu = o.mmu };
 	char err[512];
 
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
@@ -239,6 +276,19 @@ int cmd_run(int argc, char **argv)
 	if (!o.quiet)
 		report_stop(vm);
 	status = dump_exit_status(vm);
+	if (o.stats) {
+		FILE *sf = o.stats_file ? fopen(o.stats_file, "w") : stderr;
+		if (!sf) {
+			cmd_error("--stats-file %s: %m", o.stats_file);
+			status = EXIT_USAGE;
+			goto done;
+		}
+		dump_stats(sf, vm, (enum dump_format)(o.stats - 1));
+		if (sf != stderr && fclose(sf) != 0) {
+			cmd_error("--stats-file %s: %m", o.stats_file);
+			status = EXIT_USAGE;
+		}
+	}
 	if (o.dump) {
 		if (o.dump_file && !(dump = fopen(o.dump_file, "w"))) {
 			cmd_error("--dump-file %s: %m", o.dump_file);

@@ -132,3 +132,56 @@ void dump_write(FILE *f, const struct vm *vm, enum dump_format fmt,
 	else
 		dump_text(f, vm, r, nr);
 }
+
+/* One row per counter; the fetch row's hits are the instructions fetched
+ * less the misses (the interpreter keeps the current code page aside, so
+ * a fetch from it never needs the TLB). */
+void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+{
+	const struct mmu_stats *s = &vm->mmu.stats;
+	static const char *const kind[] = { "read", "write", "fetch" };
+	uint64_t acc[MMU_NACCESS] = { s->accesses[MMU_READ],
+				      s->accesses[MMU_WRITE], vm->cpu.insns };
+	const struct { const char *name; uint64_t v; } rows[] = {
+		{ "walks", s->walks },
+		{ "walk_refs", s->walk_refs },
+		{ "shadow_hits", s->shadow_hits },
+		{ "shadow_fills", s->shadow_fills },
+		{ "track_traps", s->track_traps },
+		{ "shadow_invalidations", s->shadow_invalidations },
+		{ "as_switches", s->as_switches },
+		{ "as_evictions", s->as_evictions },
+		{ "page_faults", s->page_faults },
+		{ "stale_uses", s->stale_uses },
+	};
+	if (fmt == DUMP_JSON) {
+		fprintf(f, "{\n  \"format\": \"aula-stats\",\n  \"version\": %d,"
+			"\n  \"mmu\": \"%s\",\n  \"tlb\": {", DUMP_VERSION,
+			mmu_mode_name(vm->mmu.mode));
+		for (int k = 0; k < MMU_NACCESS; k++) {
+			uint64_t miss = s->misses[k],
+				 hit = acc[k] > miss ? acc[k] - miss : 0;
+			fprintf(f, "%s\"%s\": {\"hits\": %llu, \"misses\": %llu}",
+				k ? ", " : "", kind[k], (unsigned long long)hit,
+				(unsigned long long)miss);
+		}
+		fprintf(f, "}");
+		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+			fprintf(f, ",\n  \"%s\": %llu", rows[i].name,
+				(unsigned long long)rows[i].v);
+		fprintf(f, "\n}\n");
+		return;
+	}
+	fprintf(f, "stats_version=%d\nmmu=%s\n", DUMP_VERSION,
+		mmu_mode_name(vm->mmu.mode));
+	for (int k = 0; k < MMU_NACCESS; k++) {
+		uint64_t miss = s->misses[k],
+			 hit = acc[k] > miss ? acc[k] - miss : 0;
+		fprintf(f, "tlb.%s.hits=%llu\ntlb.%s.misses=%llu\n", kind[k],
+			(unsigned long long)hit, kind[k],
+			(unsigned long long)miss);
+	}
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+		fprintf(f, "%s=%llu\n", rows[i].name,
+			(unsigned long long)rows[i].v);
+}

@@ -23,6 +23,9 @@ struct dump_range {
 void dump_write(FILE *f, const struct vm *vm, enum dump_format fmt,
 		const struct dump_range *ranges, int nranges);
 
+/* The MMU counters (aula(1), STATISTICS), in the same two formats. */
+void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt);
+
 /* The process exit status for a stop (aula(1), EXIT STATUS). */
 int dump_exit_status(const struct vm *vm);
 

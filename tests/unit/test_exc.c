@@ -321,16 +321,6 @@ START_TEST(sysctl_reset_keeps_ram)
 }
 END_TEST
 
-START_TEST(paging_cannot_be_enabled_yet)
-{
-	struct th *t = run(KERNEL "test: li r1, 1\nhere: mtcr paging, r1\n",
-			   VM_STOP_POWEROFF);
-	ck_assert_uint_eq(R(10), CPU_VEC_ILLEGAL);
-	ck_assert_uint_eq(R(11), th_sym(t, "here"));
-	th_free(t);
-}
-END_TEST
-
 START_TEST(icount_counts_retired_instructions)
 {
 	struct th *t = run("_start: mfcr r1, icount\n nop\n nop\n nop\n"
@@ -427,7 +417,6 @@ static Suite *exc_suite(void)
 	tc = tcase_create("machine");
 	tcase_add_test(tc, breakpoint_stops_or_traps);
 	tcase_add_test(tc, sysctl_reset_keeps_ram);
-	tcase_add_test(tc, paging_cannot_be_enabled_yet);
 	tcase_add_test(tc, icount_counts_retired_instructions);
 	tcase_add_test(tc, budget_slices_are_deterministic);
 	tcase_add_test(tc, ram_is_allocated_on_first_touch);
