@@ -7,9 +7,14 @@ bench_aula_bench_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-bench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s
-EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/callgrind
+PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s $(srcdir)/bench/pages.s \
+	$(srcdir)/bench/switch.s
+EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/callgrind \
+	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc
 
 bench: bench/aula-bench
 	@bench/aula-bench $(BENCH_WORKLOADS)
+	@bench/aula-bench --mmu=shadow $(PAGING_WORKLOADS)
+	@bench/aula-bench --mmu=nested $(PAGING_WORKLOADS)
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 .PHONY: bench

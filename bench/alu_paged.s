@@ -1,0 +1,19 @@
+; The ALU loop of alu.s with paging on (TLB warm): the cost of paging
+; when translations hit.
+        .equ ITER, 50000000
+_start:
+        call    map_identity
+        li      r1, 0
+        li      r2, ITER
+        li      r3, 1
+        li      r4, 7
+.loop:  add     r3, r3, r1
+        xor     r4, r4, r3
+        shli    r5, r3, 3
+        sub     r6, r5, r4
+        and     r7, r6, r3
+        addi    r1, r1, 1
+        cmp     r1, r2
+        bne     .loop
+        out     r0, 0(r0)
+        .include "paging.inc"
