@@ -66,7 +66,8 @@ static bool vector_sets_far(unsigned vec)
 }
 
 /* Push the frame and jump through the vector; false if any step faults.
- * Nothing architectural changes unless it succeeds. */
+ * Registers change only if it succeeds; a frame that straddles a page
+ * boundary may leave its first word written (docs/isa.md, Double fault). */
 static bool deliver(struct vm *vm, unsigned vec, uint32_t saved_pc)
 {
 	struct cpu *c = &vm->cpu;

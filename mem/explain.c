@@ -73,7 +73,7 @@ void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 	}
 	say(&o, " -> page table at 0x%08x\n", w.pde & MMU_PTE_FRAME);
 	say(&o, "  PTE at 0x%08x", w.pte_addr);
-	if (cause == CPU_VEC_BUS_ERROR) {
+	if (cause == CPU_VEC_BUS_ERROR && far == w.pte_addr) {
 		say(&o, " -- no RAM there: bus error\n");
 		return;
 	}
@@ -89,13 +89,15 @@ void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 	say(&o, "  permissions (PDE and PTE): %s, %s\n",
 	    wr ? "writable" : "read-only",
 	    us ? "user and kernel" : "kernel only");
-	if (cause) {
+	if (cause == CPU_VEC_BUS_ERROR) {
+		say(&o, "  physical address: 0x%08x -- no RAM there: bus error\n",
+		    far);
+	} else if (cause) {
 		say(&o, "  page fault: protection -- %s (cause=0x%x)\n",
 		    user && !us ? "a user-mode access to a kernel page"
 				: "a write to a read-only page", cause);
 	} else {
-		say(&o, "  physical address: 0x%08x%s\n", w.pa,
-		    w.pa < vm->mem.size ? "" : " -- no RAM there: bus error");
+		say(&o, "  physical address: 0x%08x\n", w.pa);
 		if (acc == MMU_WRITE && !(w.pte & MMU_PTE_D))
 			say(&o, "  this first write will set D in the PTE\n");
 	}

@@ -153,10 +153,10 @@ static void page_table_written(struct vm *vm, uint32_t gpa, uint32_t old,
 	if (m->mode == MMU_SHADOW)
 		shadow_invalidate(vm, gpa & ~3u);
 	mmu_flush_tlb(vm);
-	/* Nested: no cached translation is left, so nothing needs
-	 * tracking until walks start again. */
-	if (m->mode == MMU_NESTED)
-		untrack_all(m);
+	/* The page stays tracked even in nested mode, where no cached
+	 * translation is left: a later store to it may make another used
+	 * page stale, and that must be counted alike in both modes.  Only
+	 * an architectural flush (mmu_invalidate_all) ends tracking. */
 }
 
 /* ---- the architectural invalidations ---------------------------------- */
@@ -329,6 +329,14 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
 			bool *cacheable, uint32_t *far)
 {
+	/* The interpreter keeps one code page aside; coming back to an
+	 * earlier one is a fetch-TLB hit. */
+	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->x, pc);
+	if (e->tag == mmu_tag(pc, 4)) {
+		*page = (uint8_t *)(e->addend + (pc & ~MEM_PAGE_MASK));
+		*cacheable = true;
+		return 0;
+	}
 	uint32_t gpa;
 	unsigned cause = translate(vm, pc, MMU_FETCH, page, &gpa, cacheable,
 				   far);

@@ -24,14 +24,25 @@ uint32_t walk_fault_cause(enum mmu_access acc, bool user, bool protection)
 	       (user ? MMU_FAULT_USER : 0);
 }
 
-/* One guest-physical entry: a host-map lookup, then the read. */
+/* One guest-physical entry: a host-map lookup, then the read.  NULL if
+ * gpa has no RAM.  Without alloc (narration), an untouched page reads as
+ * zero and stays untouched; *value is then set and NULL returned with
+ * *untouched, which callers only read. */
 static uint8_t *entry(struct vm *vm, uint32_t gpa, struct walk *w,
-		      uint32_t *value)
+		      uint32_t *value, bool alloc, bool *missing)
 {
-	uint8_t *page = mem_page(&vm->mem, gpa);
+	static const uint8_t zero[4];
 	w->refs += 2;
-	if (!page)
+	*missing = gpa >= vm->mem.size;
+	if (*missing)
 		return NULL;
+	uint8_t *page = alloc ? mem_page(&vm->mem, gpa)
+			      : vm->mem.pages[gpa >> MEM_PAGE_SHIFT];
+	if (!page) {
+		*missing = alloc;	/* alloc fails only without host memory */
+		*value = 0;
+		return alloc ? NULL : (uint8_t *)zero;
+	}
 	uint8_t *p = page + (gpa & MEM_PAGE_MASK);
 	*value = mem_ld32(p);
 	return p;
@@ -42,17 +53,20 @@ unsigned walk_guest(struct vm *vm, uint32_t va, enum mmu_access acc,
 {
 	uint32_t ptbr = vm->cpu.ptbr & MMU_PTE_FRAME;
 	uint8_t *pde_p, *pte_p;
+	bool missing;
 
 	w->refs = 0;
 	w->pde_addr = ptbr + ((va >> 22) << 2);
-	if (!(pde_p = entry(vm, w->pde_addr, w, &w->pde))) {
+	pde_p = entry(vm, w->pde_addr, w, &w->pde, set_ad, &missing);
+	if (missing) {
 		*far = w->pde_addr;
 		return CPU_VEC_BUS_ERROR;
 	}
 	if (!(w->pde & MMU_PTE_P))
 		return walk_fault_cause(acc, user, false);
 	w->pte_addr = (w->pde & MMU_PTE_FRAME) + (((va >> 12) & 1023) << 2);
-	if (!(pte_p = entry(vm, w->pte_addr, w, &w->pte))) {
+	pte_p = entry(vm, w->pte_addr, w, &w->pte, set_ad, &missing);
+	if (missing) {
 		*far = w->pte_addr;
 		return CPU_VEC_BUS_ERROR;
 	}
@@ -65,6 +79,12 @@ unsigned walk_guest(struct vm *vm, uint32_t va, enum mmu_access acc,
 
 	w->pa = (w->pte & MMU_PTE_FRAME) | (va & MEM_PAGE_MASK);
 	w->refs += 2;		/* the data page's lookup and the access */
+	if (w->pa >= vm->mem.size) {
+		/* The access cannot complete: a walk that faults sets no
+		 * A or D bit. */
+		*far = w->pa;
+		return CPU_VEC_BUS_ERROR;
+	}
 	if (set_ad) {
 		/* The hardware's own writes: not guest stores, so they do
 		 * not go through write tracking. */
