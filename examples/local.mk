@@ -1,7 +1,9 @@
 # The examples, assembled into images/ by make.
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
-	examples/exception/exception.s examples/lib/console.inc
-IMAGES = images/hello.img images/syscall.img images/exception.img
+	examples/exception/exception.s examples/paging/paging.s \
+	examples/lib/console.inc
+IMAGES = images/hello.img images/syscall.img images/exception.img \
+	images/paging.img
 noinst_DATA = $(IMAGES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
@@ -13,3 +15,5 @@ images/syscall.img: examples/syscall/syscall.s examples/lib/console.inc aula$(EX
 	$(AULA_AS) $(srcdir)/examples/syscall/syscall.s
 images/exception.img: examples/exception/exception.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/exception/exception.s
+images/paging.img: examples/paging/paging.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/paging/paging.s

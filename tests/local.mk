@@ -11,7 +11,7 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_exc \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
-	tests/unit/test_dump
+	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -36,12 +36,26 @@ tests_unit_test_image_LDADD = $(UNIT_LDADD)
 tests_unit_test_dump_SOURCES = tests/unit/test_dump.c
 tests_unit_test_dump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dump_LDADD = $(UNIT_LDADD)
+tests_unit_test_mmu_SOURCES = tests/unit/test_mmu.c tests/unit/paging.c \
+	tests/unit/paging.h
+tests_unit_test_mmu_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mmu_LDADD = $(UNIT_LDADD)
+tests_unit_test_shadow_SOURCES = tests/unit/test_shadow.c tests/unit/paging.c \
+	tests/unit/paging.h
+tests_unit_test_shadow_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
 GUEST_TESTS =
 TESTS += $(GUEST_TESTS)
 EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc
+PAGING_GUEST_TESTS = tests/guest/paging_notpresent.s \
+	tests/guest/paging_user.s tests/guest/paging_readonly.s \
+	tests/guest/paging_fetch.s tests/guest/paging_ad.s \
+	tests/guest/paging_restart.s tests/guest/paging_tlb.s
+TESTS += $(PAGING_GUEST_TESTS)
+EXTRA_DIST += $(PAGING_GUEST_TESTS) tests/guest/paging.inc
 TEST_EXTENSIONS = .s .sh
 SH_LOG_COMPILER = $(SHELL)
 S_LOG_COMPILER = $(srcdir)/tests/run-guest
@@ -52,3 +66,4 @@ SH_TESTS = tests/golden.sh tests/cli.sh
 EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
+SH_TESTS += tests/paging-diff.sh

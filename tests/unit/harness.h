@@ -24,6 +24,9 @@ struct th {
  * fresh machine with default RAM, ready to run.  Free with th_free. */
 struct th *th_boot(const char *src);
 struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk);
+/* The same with default RAM, brk stopping the machine, and the given way
+ * of virtualizing paging. */
+struct th *th_boot_mmu(const char *src, enum mmu_mode mmu);
 void th_free(struct th *t);
 
 /* Run up to budget instructions; returns the stop reason. */
