@@ -6,10 +6,12 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
 check_LIBRARIES = tests/unit/libharness.a
 tests_unit_libharness_a_SOURCES = tests/unit/harness.h tests/unit/harness.c \
-	tests/unit/step.h tests/unit/step.c
+	tests/unit/step.h tests/unit/step.c \
+	tests/unit/fixture.h tests/unit/fixture.c
 tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
-UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_exc \
+UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
+	tests/unit/test_exc \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
 	tests/unit/test_dump
 check_PROGRAMS += $(UNIT_TESTS)
@@ -21,6 +23,9 @@ tests_unit_test_isa_LDADD = $(UNIT_LDADD)
 tests_unit_test_cpu_SOURCES = tests/unit/test_cpu.c
 tests_unit_test_cpu_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cpu_LDADD = $(UNIT_LDADD)
+tests_unit_test_mem_SOURCES = tests/unit/test_mem.c
+tests_unit_test_mem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mem_LDADD = $(UNIT_LDADD)
 tests_unit_test_exc_SOURCES = tests/unit/test_exc.c
 tests_unit_test_exc_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_exc_LDADD = $(UNIT_LDADD)
