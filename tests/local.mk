@@ -44,7 +44,10 @@ tests_unit_test_dump_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
-GUEST_TESTS =
+GUEST_TESTS = tests/guest/alu.s tests/guest/alu_imm.s tests/guest/shifts.s \
+	tests/guest/flags.s tests/guest/muldiv.s tests/guest/branch.s \
+	tests/guest/loadstore.s tests/guest/stack.s tests/guest/r0.s \
+	tests/guest/system.s tests/guest/exceptions.s
 TESTS += $(GUEST_TESTS)
 EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc
 TEST_EXTENSIONS = .s .sh
