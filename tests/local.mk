@@ -60,3 +60,4 @@ SH_TESTS = tests/golden.sh tests/cli.sh
 EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
+SH_TESTS += tests/docs.sh
