@@ -98,6 +98,10 @@ void cpu_exception(struct vm *vm, unsigned vec, uint32_t saved_pc,
 {
 	struct cpu *c = &vm->cpu;
 
+	c->exceptions++;
+	if (c->limit > c->insns)
+		c->limit--;	/* the budget: see struct cpu */
+
 	c->cause = vec;
 	if (vector_sets_far(vec))
 		c->far = far;

@@ -117,12 +117,14 @@ void fx_fault(struct fx *f, int vec, uint32_t far)
 	uint32_t ksp = old & CPU_P ? f->before.r[ISA_REG_SP]
 				   : f->before.other_sp;
 	f->want = f->before;
-	f->want.insns++;
+	/* The entry retires nothing and uses up the step (it counts against
+	 * the budget), so the step ends at the handler's first word. */
+	f->want.exceptions++;
 	if (!(old & CPU_P))
 		f->want.other_sp = f->before.r[ISA_REG_SP];
 	f->want.r[ISA_REG_SP] = ksp - 8;
 	f->want.flags = (old | CPU_P) & ~CPU_I;
-	f->want.pc = STEP_HANDLERS + 4 * (uint32_t)vec + 4;
+	f->want.pc = STEP_HANDLERS + 4 * (uint32_t)vec;
 	f->want.cause = (uint32_t)vec;
 	if (vector_sets_far(vec))
 		f->want.far = far;
@@ -155,6 +157,12 @@ void fx_check(struct fx *f)
 	ck_assert_msg(c->insns == w->insns, "%s: %llu retired, want %llu",
 		      f->what, (unsigned long long)(c->insns - f->before.insns),
 		      (unsigned long long)(w->insns - f->before.insns));
+	ck_assert_msg(c->exceptions == w->exceptions, "%s: %llu exception "
+		      "entries, want %llu", f->what,
+		      (unsigned long long)(c->exceptions -
+					   f->before.exceptions),
+		      (unsigned long long)(w->exceptions -
+					   f->before.exceptions));
 	ck_assert_msg(!c->halted && f->vm->stop == VM_RUNNING,
 		      "%s: machine stopped (%s)", f->what,
 		      vm_stop_name(f->vm->stop));
