@@ -779,23 +779,12 @@ static char tmpdir[64];
 
 static void include_setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/aula-test-as-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		abort();
-	}
-}
-
-static int rm_one(const char *path, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
+	th_mkdtemp(tmpdir, sizeof tmpdir, "as");
 }
 
 static void include_teardown(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	th_rmtree(tmpdir);
 }
 
 static void put_file(const char *name, const char *text)

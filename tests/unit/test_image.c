@@ -278,23 +278,12 @@ static char tmpdir[64];
 
 static void files_setup(void)
 {
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/aula-test-image-XXXXXX");
-	if (!mkdtemp(tmpdir)) {
-		perror("mkdtemp");
-		abort();
-	}
-}
-
-static int rm_one(const char *path, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
+	th_mkdtemp(tmpdir, sizeof tmpdir, "image");
 }
 
 static void files_teardown(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	th_rmtree(tmpdir);
 }
 
 static void path_of(char *path, size_t len, const char *name)
