@@ -72,6 +72,7 @@ static void emit(struct as *a, const void *bytes, uint32_t n)
 		else
 			memset(s->data + s->size, 0, n);
 		s->size += n;
+		a->emitted += n;
 	}
 	a->pc += n;
 }
@@ -110,11 +111,11 @@ static bool value(struct as *a, int64_t min, int64_t max, const char *what,
 	bool known;
 	if (!as_expr(a, v, &known))
 		return false;
-	if (a->pass == 2 && known && (*v < min || *v > max)) {
+	if (a->pass == 2 && known && (*v < min || *v > max))
+		/* Reported, but the statement goes on and emits its bytes,
+		 * so later addresses stay as pass 1 laid them out. */
 		as_error(a, at, "%s %lld is out of range (%lld..%lld)", what,
 			 (long long)*v, (long long)min, (long long)max);
-		return false;
-	}
 	return true;
 }
 
@@ -204,11 +205,6 @@ static void insn(struct as *a, const struct isa_insn *d)
 	unsigned op = d->opcode;
 	bool ok = true;
 
-	if (a->pc & 3) {
-		as_error(a, a->lines[a->cur].text, "instruction at unaligned "
-			 "address 0x%08x (add .align 4)", (uint32_t)a->pc);
-		return;
-	}
 	switch (d->format) {
 	case ISA_F_N:
 		break;
@@ -256,9 +252,15 @@ static void insn(struct as *a, const struct isa_insn *d)
 	case ISA_F_CRR:
 		ok = (rd = reg(a)) >= 0 && comma(a) && control_reg(a, &v);
 		break;
-	case ISA_F_CRW:
+	case ISA_F_CRW: {
+		as_skip_ws(a);
+		const char *at = a->p;
 		ok = control_reg(a, &v) && comma(a) && (rd = reg(a)) >= 0;
+		if (ok && (v == ISA_CR_ICOUNT || v == ISA_CR_ICOUNTH))
+			as_error(a, at, "control register %s is read-only",
+				 isa_cr_names[v]);
 		break;
+	}
 	}
 	if (ok && !as_at_end(a)) {
 		as_error(a, NULL, "unexpected text after the operands");
@@ -486,6 +488,7 @@ static void directive(struct as *a, const char *name, const char *at)
 					 "multiple of 4");
 			a->entry_set = true;
 			a->entry = (uint32_t)v;
+			a->entry_line = a->cur;
 		}
 	} else {
 		as_error(a, at, "unknown directive '%s'", name);
@@ -497,12 +500,10 @@ static void directive(struct as *a, const char *name, const char *at)
 
 /* ---- passes -------------------------------------------------------------- */
 
-static void statement(struct as *a)
+/* The labels at the start of a line ("name: [name: ...]").  False after an
+ * error. */
+static bool labels(struct as *a)
 {
-	struct as_line *l = &a->lines[a->cur];
-	a->p = l->text;
-
-	/* Labels: name: [name: ...] */
 	for (;;) {
 		as_skip_ws(a);
 		size_t n = as_ident_len(a->p);
@@ -510,20 +511,21 @@ static void statement(struct as *a)
 		while (*q == ' ' || *q == '\t')
 			q++;
 		if (!n || *q != ':')
-			break;
+			return true;
 		if (as_reg_number(a->p, n) >= 0) {
 			as_error(a, NULL, "'%.*s' is a register and cannot be a "
 				 "label", (int)n, a->p);
-			return;
+			return false;
 		}
 		if (n == 1 && a->p[0] == '.') {
 			as_error(a, NULL, "'.' alone is not a label");
-			return;
+			return false;
 		}
 		if (a->p[0] != '.') {
 			if (n >= sizeof a->scope) {
-				as_error(a, NULL, "label too long");
-				return;
+				as_error(a, NULL, "label longer than %zu "
+					 "characters", sizeof a->scope - 1);
+				return false;
 			}
 			memcpy(a->scope, a->p, n);
 			a->scope[n] = 0;
@@ -532,7 +534,13 @@ static void statement(struct as *a)
 		       a->p);
 		a->p = q + 1;
 	}
-	if (as_at_end(a))
+}
+
+static void statement(struct as *a)
+{
+	struct as_line *l = &a->lines[a->cur];
+	a->p = l->text;
+	if (!labels(a) || as_at_end(a))
 		return;
 
 	const char *at = a->p;
@@ -540,6 +548,15 @@ static void statement(struct as *a)
 	if (!n) {
 		as_error(a, NULL, "expected a label, an instruction or a "
 			 "directive");
+		return;
+	}
+	a->p += n;
+	if (as_accept(a, '=')) {		/* name = expr */
+		if (as_reg_number(at, n) >= 0)
+			as_error(a, at, "'%.*s' is a register and cannot be "
+				 "a symbol", (int)n, at);
+		else
+			equ(a, at, n);
 		return;
 	}
 	char name[32];
@@ -550,13 +567,13 @@ static void statement(struct as *a)
 	for (size_t i = 0; i < n; i++)
 		name[i] = (char)tolower((unsigned char)at[i]);
 	name[n] = 0;
-	a->p += n;
-	if (as_accept(a, '=')) {		/* name = expr */
-		equ(a, at, n);
-		return;
-	}
 	if (name[0] == '.') {
 		directive(a, name, at);
+		return;
+	}
+	if (a->pc & 3) {
+		as_error(a, at, "instruction at unaligned address 0x%08x (add "
+			 ".align 4)", (uint32_t)a->pc);
 		return;
 	}
 	const struct isa_insn *d = isa_lookup_name(name);
@@ -566,10 +583,10 @@ static void statement(struct as *a)
 		as_error(a, at, "unknown instruction '%s'", name);
 }
 
-static void listing_line(struct as *a, uint64_t start)
+static void listing_line(struct as *a, uint64_t emitted)
 {
 	struct as_line *l = &a->lines[a->cur];
-	uint32_t n = (uint32_t)(a->pc - start);
+	uint32_t n = (uint32_t)(a->emitted - emitted);
 	struct as_seg *s = a->nsegs ? &a->segs[a->nsegs - 1] : NULL;
 	char hex[32] = "";
 	if (n && s && s->addr + s->size == a->pc) {
@@ -581,8 +598,8 @@ static void listing_line(struct as *a, uint64_t start)
 			snprintf(hex + k, sizeof hex - k, "..");
 	}
 	if (n)
-		fprintf(a->listing, "%08x  %-18s  %s\n", (uint32_t)start, hex,
-			l->text);
+		fprintf(a->listing, "%08x  %-18s  %s\n",
+			(uint32_t)(a->pc - n), hex, l->text);
 	else
 		fprintf(a->listing, "%8s  %-18s  %s\n", "", "", l->text);
 }
@@ -594,21 +611,31 @@ static void run_pass(struct as *a, int pass)
 	a->scope[0] = 0;
 	for (a->cur = 0; a->cur < a->nlines; a->cur++) {
 		struct as_line *l = &a->lines[a->cur];
-		uint64_t start = a->pc;
+		uint64_t start = a->pc, emitted = a->emitted;
 		if (pass == 2 && l->bad) {
-			a->pc += l->size;
+			/* Reported in pass 1; only its labels matter now,
+			 * for the scope of the local labels after it. */
+			a->p = l->text;
+			a->quiet = true;
+			labels(a);
+			a->quiet = false;
+			a->pc = (uint64_t)((int64_t)start + l->size);
 			continue;
 		}
+		int errors = a->errors;
 		statement(a);
 		if (pass == 1) {
-			l->size = (uint32_t)(a->pc - start);
-		} else if (!l->bad && a->pc - start != l->size &&
-			   a->pc >= start) {
-			as_error(a, l->text, "internal error: this line's size "
-				 "changed between passes");
+			l->size = (int64_t)(a->pc - start);
+		} else if ((int64_t)(a->pc - start) != l->size) {
+			/* A statement cut short by an error in pass 2 keeps
+			 * pass 1's layout, so no error cascades. */
+			if (a->errors == errors)
+				as_error(a, l->text, "internal error: this "
+					 "line's size changed between passes");
+			a->pc = (uint64_t)((int64_t)start + l->size);
 		}
 		if (pass == 2 && a->listing)
-			listing_line(a, start);
+			listing_line(a, emitted);
 	}
 }
 
@@ -629,6 +656,7 @@ static void finish(struct as *a, struct image *img)
 		return;
 	}
 	uint32_t first = a->segs[0].addr;
+	int first_line = a->segs[0].line;
 	qsort(a->segs, a->nsegs, sizeof *a->segs, seg_cmp);
 	int m = 0;
 	for (int i = 0; i < a->nsegs; i++) {
@@ -639,6 +667,8 @@ static void finish(struct as *a, struct image *img)
 			as_error(a, a->lines[s->line].text, "code at 0x%08x "
 				 "overlaps code placed earlier at 0x%08x",
 				 s->addr, prev->addr);
+			free(s->data);
+			s->data = NULL;
 			continue;
 		}
 		if (prev && prev->addr + prev->size == s->addr) {
@@ -670,6 +700,14 @@ static void finish(struct as *a, struct image *img)
 	const struct as_sym *start = as_sym_find(a, "_start");
 	img->entry = start && start->label ? start->value :
 		     a->entry_set ? a->entry : first;
+	if (img->entry & 3) {
+		a->cur = start && start->label ? start->line :
+			 a->entry_set ? a->entry_line : first_line;
+		a->pass = 2;
+		as_error(a, a->lines[a->cur].text, "entry point 0x%08x is not "
+			 "a multiple of 4 (add .align 4 before it)",
+			 img->entry);
+	}
 }
 
 int as_assemble(const char *path, const char *text, FILE *listing,
@@ -685,13 +723,15 @@ int as_assemble(const char *path, const char *text, FILE *listing,
 			strerror(errno));
 		a.errors++;
 	}
-	if (!a.errors)
+	/* A source that could not be read is reported alone.  Otherwise
+	 * pass 2 runs even after syntax errors (it skips those lines), so
+	 * one run also reports undefined symbols and ranges. */
+	if (!a.errors && a.nlines) {
 		run_pass(&a, 1);
-	/* Pass 2 runs even after syntax errors (it skips those lines), so
-	 * one run reports undefined symbols and ranges too. */
-	if (a.nlines && a.errors < AS_MAX_ERRORS) {
-		a.listing = a.errors ? NULL : listing;
-		run_pass(&a, 2);
+		if (a.errors < AS_MAX_ERRORS) {
+			a.listing = a.errors ? NULL : listing;
+			run_pass(&a, 2);
+		}
 	}
 	if (!a.errors)
 		finish(&a, out);

@@ -13,7 +13,7 @@ struct as_line {
 	const char *file;
 	int lineno;
 	char *text;
-	uint32_t size;		/* bytes it emits, fixed by pass 1 */
+	int64_t size;		/* how far it moves pc (.org: maybe back) */
 	bool bad;		/* a syntax error was reported in pass 1 */
 };
 
@@ -49,6 +49,9 @@ struct as {
 	const char *p;		/* lexer position in lines[cur].text */
 	bool entry_set;
 	uint32_t entry;
+	int entry_line;		/* where .entry was, for messages */
+	uint64_t emitted;	/* bytes emitted in pass 2, for the listing */
+	bool quiet;		/* re-reading a bad line's labels: no messages */
 };
 
 void *as_xrealloc(void *p, size_t n);	/* aborts when out of memory */

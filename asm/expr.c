@@ -9,6 +9,8 @@
 void as_error(struct as *a, const char *at, const char *fmt, ...)
 {
 	struct as_line *l = &a->lines[a->cur];
+	if (a->quiet)
+		return;
 	if (a->pass == 1)
 		l->bad = true;
 	if (a->errors >= AS_MAX_ERRORS) {
@@ -192,8 +194,12 @@ static bool primary(struct as *a, int64_t *v, bool *known)
 			base = 16, d += 2;
 		else if (d[0] == '0' && (d[1] == 'b' || d[1] == 'B'))
 			base = 2, d += 2;
-		unsigned long long n = strtoull(d, &end, base);
-		if (end == d || isalnum((unsigned char)*end) || *end == '_' ||
+		/* strtoull would skip blanks and a sign after "0x". */
+		bool digit = base == 16 ? isxdigit((unsigned char)*d) :
+			     base == 2 ? (*d == '0' || *d == '1') :
+			     isdigit((unsigned char)*d);
+		unsigned long long n = digit ? strtoull(d, &end, base) : 0;
+		if (!digit || isalnum((unsigned char)*end) || *end == '_' ||
 		    n > 0xffffffffull) {
 			as_error(a, start, "bad number");
 			return false;

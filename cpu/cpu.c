@@ -107,6 +107,10 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 	struct cpu *c = &vm->cpu;
 	unsigned vec = cause & 0xff;
 
+	c->exceptions++;
+	if (c->limit > c->insns)
+		c->limit--;	/* the budget: see struct cpu */
+
 	c->cause = cause;
 	if (vector_sets_far(vec))
 		c->far = far;

@@ -40,6 +40,10 @@ struct cpu {
 	uint32_t other_sp;	/* the sp of the mode we are not in */
 	uint32_t vbr, ptbr, paging, far, cause, kscratch;
 	uint64_t insns;		/* instructions retired */
+	/* Exception entries.  They retire nothing, but each counts against
+	 * the run's budget, so a handler that faults on its own first
+	 * instruction cannot run forever. */
+	uint64_t exceptions;
 	/* cpu_run returns once insns reaches limit; anything that needs the
 	 * outer loop's attention (an interrupt, a stop) sets it to 0, so the
 	 * per-instruction check is this one compare. */

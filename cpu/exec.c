@@ -423,7 +423,11 @@ op_di:
 	NEXT();
 op_mfcr: {
 	uint32_t v;
+	/* An undefined encoding is illegal in either mode, before any
+	 * privilege check (docs/isa.md, section 2). */
 	UNUSED_ZERO(0x0000f000);
+	if (unlikely(UIMM >= ISA_CR_COUNT))
+		ILLEGAL();
 	PRIVILEGED();
 	SYNC();
 	if ((vec = cpu_read_cr(vm, UIMM, &v)))
@@ -433,6 +437,9 @@ op_mfcr: {
 }
 op_mtcr:
 	UNUSED_ZERO(0x0000f000);
+	if (unlikely(UIMM >= ISA_CR_COUNT || UIMM == ISA_CR_ICOUNT ||
+		     UIMM == ISA_CR_ICOUNTH))
+		ILLEGAL();
 	PRIVILEGED();
 	SYNC();
 	if ((vec = cpu_write_cr(vm, UIMM, R[RD])))

@@ -147,7 +147,7 @@ const struct vm_device *vm_find_device(const struct vm *vm, const char *name)
 enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 {
 	struct cpu *c = &vm->cpu;
-	uint64_t end = c->insns + max_insns;
+	uint64_t end = c->insns + max_insns, exc0 = c->exceptions;
 
 	if (end < c->insns)
 		end = UINT64_MAX;
@@ -174,11 +174,13 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 			vm->halted_time += next - vm_now(vm);
 			continue;
 		}
-		if (c->insns >= end) {
+		/* The budget counts exception entries too (struct cpu). */
+		uint64_t spent = c->exceptions - exc0;
+		if (c->insns + spent >= end) {
 			vm_stop(vm, VM_STOP_BUDGET, 0);
 			break;
 		}
-		uint64_t limit = end, next = event_next(&vm->events);
+		uint64_t limit = end - spent, next = event_next(&vm->events);
 		if (next != EVENT_NEVER && next - vm->halted_time < limit)
 			limit = next - vm->halted_time;
 		c->limit = limit;

@@ -50,8 +50,12 @@ static void uart_pull(struct uart *u)
 	} else if (c == VM_CONSOLE_NONE) {
 		/* Interactive and nothing typed yet: look again later if
 		 * the guest waits for an interrupt. */
-		if (u->ctrl & UART_CTRL_RXIE)
+		if (u->ctrl & UART_CTRL_RXIE) {
+			/* One pending poll is enough, however often the
+			 * guest looks meanwhile. */
+			event_cancel(&u->vm->events, uart_rx_event, u);
 			vm_schedule(u->vm, UART_RX_POLL, uart_rx_event, u);
+		}
 	} else {
 		u->rx_byte = (uint8_t)c;
 		u->rx_ready = 1;

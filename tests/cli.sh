@@ -52,11 +52,27 @@ status 5 "double fault" run "$tmp/crash.s"
 stderr_has "double fault"
 status 6 "breakpoint" run "$tmp/brk.s"
 status 7 "idle: waiting for an interrupt nothing will raise" run "$tmp/idle.s"
+prog storm '_start: la r1, table
+ mtcr vbr, r1
+ la r2, bad
+ li r3, 256
+.f: stw r2, 0(r1)
+ addi r1, r1, 4
+ addi r3, r3, -1
+ cmpi r3, 0
+ bne .f
+bad: .word 0
+ .align 4
+table: .space 1024'
+status 4 "a handler faulting on itself is bounded by the budget" run --max-insns 5000 "$tmp/storm.s"
+stderr_has "3714 exception entries"
 status 2 "no image" run
 status 2 "unknown option" run --frobnicate "$tmp/off0.s"
 status 2 "bad --mem" run --mem 12Q "$tmp/off0.s"
 stderr_has "--mem: bad size '12Q'"
 status 2 "--mem too small" run --mem 4K "$tmp/off0.s"
+status 2 "--mem 0" run --mem 0 "$tmp/off0.s"
+status 2 "--mem overflowing 64 bits" run --mem 1099511627776G "$tmp/off0.s"
 status 2 "missing file" run "$tmp/nonexistent.img"
 stderr_has "nonexistent.img"
 status 2 "unknown command" frob

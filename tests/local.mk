@@ -6,10 +6,12 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
 check_LIBRARIES = tests/unit/libharness.a
 tests_unit_libharness_a_SOURCES = tests/unit/harness.h tests/unit/harness.c \
-	tests/unit/step.h tests/unit/step.c
+	tests/unit/step.h tests/unit/step.c \
+	tests/unit/fixture.h tests/unit/fixture.c
 tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
-UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_exc \
+UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
+	tests/unit/test_exc \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
 check_PROGRAMS += $(UNIT_TESTS)
@@ -21,6 +23,9 @@ tests_unit_test_isa_LDADD = $(UNIT_LDADD)
 tests_unit_test_cpu_SOURCES = tests/unit/test_cpu.c
 tests_unit_test_cpu_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cpu_LDADD = $(UNIT_LDADD)
+tests_unit_test_mem_SOURCES = tests/unit/test_mem.c
+tests_unit_test_mem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mem_LDADD = $(UNIT_LDADD)
 tests_unit_test_exc_SOURCES = tests/unit/test_exc.c
 tests_unit_test_exc_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_exc_LDADD = $(UNIT_LDADD)
@@ -47,7 +52,10 @@ tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
-GUEST_TESTS =
+GUEST_TESTS = tests/guest/alu.s tests/guest/alu_imm.s tests/guest/shifts.s \
+	tests/guest/flags.s tests/guest/muldiv.s tests/guest/branch.s \
+	tests/guest/loadstore.s tests/guest/stack.s tests/guest/r0.s \
+	tests/guest/system.s tests/guest/exceptions.s
 TESTS += $(GUEST_TESTS)
 EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc
 PAGING_GUEST_TESTS = tests/guest/paging_notpresent.s \
@@ -66,4 +74,4 @@ SH_TESTS = tests/golden.sh tests/cli.sh
 EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
-SH_TESTS += tests/paging-diff.sh
+SH_TESTS += tests/docs.sh tests/paging-diff.sh

@@ -58,7 +58,7 @@ bool cmd_parse_size(const char *s, uint64_t *out)
 	}
 	if (*end == 'i' || *end == 'B')
 		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > (1ull << 40))
+	if (*end || v > (1ull << 40) / mul)
 		return false;
 	*out = v * mul;
 	return true;
@@ -84,8 +84,8 @@ int cmd_load_program(const char *path, struct image *img)
 		const char *dot = strrchr(path, '.');
 		bool source = dot && (!strcmp(dot, ".s") || !strcmp(dot, ".S") ||
 				      !strcmp(dot, ".asm"));
-		cmd_error("%s: %d error%s in assembly; nothing was run%s", path,
-			  errors, errors == 1 ? "" : "s",
+		cmd_error("%s: %d error%s in assembly%s", path, errors,
+			  errors == 1 ? "" : "s",
 			  source ? "" : " (it is not an Aula image either)");
 		return -1;
 	}

@@ -13,9 +13,10 @@
 static void as_usage(FILE *f)
 {
 	fprintf(f, "usage: aula as SOURCE [-o IMAGE] [-l LISTING] [-z]\n"
-		"  -o IMAGE    output (default: SOURCE with .img for .s)\n"
-		"  -l FILE     write a listing (- for standard output)\n"
-		"  -z          compress the image with zlib\n");
+		"  -o, --output IMAGE  the image (default: SOURCE with its\n"
+		"                      extension replaced by .img)\n"
+		"  -l, --listing FILE  write a listing (- for standard output)\n"
+		"  -z, --compress      compress the image with zlib\n");
 }
 
 int cmd_as(int argc, char **argv)

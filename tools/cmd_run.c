@@ -91,7 +91,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
-			if (!cmd_parse_size(optarg, &o->mem)) {
+			/* 0 would mean "the default" to the machine. */
+			if (!cmd_parse_size(optarg, &o->mem) || o->mem == 0) {
 				cmd_error("--mem: bad size '%s' (try 16M)",
 					  optarg);
 				return -1;
@@ -200,9 +201,17 @@ static void report_stop(const struct vm *vm)
 			  "will raise, at pc=0x%08x", c->pc - 4);
 		break;
 	case VM_STOP_BUDGET:
-		cmd_error("instruction budget exhausted after %llu "
-			  "instructions, at pc=0x%08x (raise --max-insns?)",
-			  (unsigned long long)c->insns, c->pc);
+		if (c->exceptions)
+			cmd_error("instruction budget exhausted after %llu "
+				  "instructions and %llu exception entries, at "
+				  "pc=0x%08x (raise --max-insns?)",
+				  (unsigned long long)c->insns,
+				  (unsigned long long)c->exceptions, c->pc);
+		else
+			cmd_error("instruction budget exhausted after %llu "
+				  "instructions, at pc=0x%08x (raise "
+				  "--max-insns?)", (unsigned long long)c->insns,
+				  c->pc);
 		break;
 	case VM_STOP_DOUBLE_FAULT:
 		cmd_error("guest crashed: %s", vm->stop_detail);
@@ -269,6 +278,8 @@ int cmd_run(int argc, char **argv)
 	if (out)
 		fflush(out);
 	if (host.out_error || (out && ferror(out))) {
+		/* Lost output outranks how the guest stopped: each exit
+		 * status names one stop reason (aula(1)). */
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "writing the console output failed");
 		vm->stop = VM_STOP_HOST_ERROR;

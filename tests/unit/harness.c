@@ -1,5 +1,7 @@
+#define _GNU_SOURCE		/* mkdtemp, nftw, fmemopen */
 #include "tests/unit/harness.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +102,27 @@ uint32_t th_peek32(struct th *t, uint32_t gpa)
 	uint8_t b[4];
 	ck_assert_int_eq(mem_read(&t->vm->mem, gpa, b, 4), 0);
 	return mem_ld32(b);
+}
+
+void th_mkdtemp(char *dir, size_t len, const char *tag)
+{
+	snprintf(dir, len, "/tmp/aula-test-%s-XXXXXX", tag);
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag,
+		  struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+void th_rmtree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int th_main(Suite *s)

@@ -40,6 +40,11 @@ uint32_t th_peek32(struct th *t, uint32_t gpa);
 int th_assemble(const char *src, char *errs, size_t errlen,
 		struct image *out);
 
+/* A fresh directory /tmp/aula-test-TAG-XXXXXX for a test's files (dir
+ * gets its name), and its removal with everything in it. */
+void th_mkdtemp(char *dir, size_t len, const char *tag);
+void th_rmtree(const char *dir);
+
 /* A suite runner main(): runs one suite, prints Check's summary. */
 int th_main(Suite *s);
 

@@ -41,8 +41,9 @@ int step_one(struct vm *vm, uint32_t insn)
 	vm->stop = VM_RUNNING;
 	vm->cpu.limit = vm->cpu.insns + 1;
 	cpu_run(vm);
-	/* A fault retires nothing, so the handler's halt runs and stops the
-	 * machine; trap and brk retire, so the step ends at the handler. */
+	/* An exception entry uses up the step (it counts against the
+	 * budget), so the step ends at the handler; the handlers' halts only
+	 * matter to a caller that runs on. */
 	uint32_t pc = vm->cpu.pc;
 	if (vm->stop == VM_STOP_HALT) {
 		pc -= 4;

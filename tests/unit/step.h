@@ -14,8 +14,7 @@
 struct vm *step_vm(enum vm_brk_mode brk);
 /* Place insn at STEP_CODE, set pc there, run exactly one instruction (or
  * one exception entry).  Returns the vector taken, or -1 if none.
- * After a fault, pc is the handler + 4 (its halt ran); after trap or brk,
- * the handler itself. */
+ * After an exception, pc is the handler (the entry ends the step). */
 int step_one(struct vm *vm, uint32_t insn);
 
 #endif

@@ -390,6 +390,54 @@ START_TEST(unassigned_ports)
 }
 END_TEST
 
+/* Regression: with terminal-like input (nothing typed yet) and RXIE set,
+ * each STATUS read queued another poll until the event queue overflowed
+ * and aula aborted. */
+static int never_ready(void *opaque)
+{
+	(void)opaque;
+	return VM_CONSOLE_NONE;
+}
+
+START_TEST(polling_idle_terminal_input)
+{
+	struct th *t = th_boot("_start: li r1, 1\n out r1, 0x12(r0)\n"
+			       " li r2, 1000\n"
+			       ".l: in r3, 0x11(r0)\n addi r2, r2, -1\n"
+			       " cmpi r2, 0\n bne .l\n out r0, 0(r0)\n");
+	t->vm->cfg.console.getc = never_ready;
+	ck_assert_int_eq(th_run(t, 1000000), VM_STOP_POWEROFF);
+	ck_assert_int_le(t->vm->events.n, 2);
+	th_free(t);
+}
+END_TEST
+
+/* Exception entries count against the budget: a handler that faults on
+ * its own first instruction ends when the budget does. */
+START_TEST(budget_bounds_an_exception_storm)
+{
+	struct th *t = th_boot("_start: la r1, table\n mtcr vbr, r1\n"
+			       " la r2, bad\n li r3, 256\n"
+			       ".f: stw r2, 0(r1)\n addi r1, r1, 4\n"
+			       " addi r3, r3, -1\n cmpi r3, 0\n bne .f\n"
+			       "bad: .word 0\n .align 4\ntable: .space 1024\n");
+	ck_assert_int_eq(th_run(t, 5000), VM_STOP_BUDGET);
+	ck_assert_uint_eq(t->vm->cpu.insns + t->vm->cpu.exceptions, 5000);
+	th_free(t);
+}
+END_TEST
+
+/* An undefined encoding is illegal in user mode too, not privileged. */
+START_TEST(undefined_control_register_is_illegal_in_user_mode)
+{
+	struct th *t = run(KERNEL "test:" TO_USER "here: .word 0x000a1075\n",
+			   VM_STOP_POWEROFF);	/* mfcr r1, 10 */
+	ck_assert_uint_eq(R(10), CPU_VEC_ILLEGAL);
+	ck_assert_uint_eq(R(11), th_sym(t, "here"));
+	th_free(t);
+}
+END_TEST
+
 static Suite *exc_suite(void)
 {
 	Suite *s = suite_create("exceptions");
@@ -421,6 +469,9 @@ static Suite *exc_suite(void)
 	tcase_add_test(tc, budget_slices_are_deterministic);
 	tcase_add_test(tc, ram_is_allocated_on_first_touch);
 	tcase_add_test(tc, unassigned_ports);
+	tcase_add_test(tc, polling_idle_terminal_input);
+	tcase_add_test(tc, budget_bounds_an_exception_storm);
+	tcase_add_test(tc, undefined_control_register_is_illegal_in_user_mode);
 	suite_add_tcase(s, tc);
 	return s;
 }
