@@ -249,6 +249,23 @@ _start: li      r1, 'x'
 EOF
 fi
 
+# ---- aula(1) and docs/mmu.md: the MMU counters --------------------------
+
+if "$AULA" run "$src/examples/hello/hello.s" -q --console-out /dev/null \
+	--stats-file "$tmp/stats.txt" </dev/null; then
+	sed -n 's/^\([a-z_.]*\)=.*/\1/p' "$tmp/stats.txt" >"$tmp/skeys"
+	[ -s "$tmp/skeys" ] || fail "--stats printed no name= lines"
+	while read -r k; do
+		has "$tmp/aula.1.text" "$k=" ||
+			fail "man/aula.1, STATISTICS, lacks the counter $k"
+		case $k in stats_version|mmu) continue ;; esac
+		has "$src/docs/mmu.md" "\`$k\`" ||
+			fail "docs/mmu.md lacks the counter $k"
+	done <"$tmp/skeys"
+else
+	fail "aula run --stats-file failed on hello.s"
+fi
+
 # ---- aula(1): the register dump ---------------------------------------
 
 hello=$src/examples/hello/hello.s
