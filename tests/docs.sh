@@ -169,9 +169,9 @@ awk '
 /^\.SS / { in_exit = 0 }
 in_exit && /^\.B [0-9]+$/ { n = $2; print n; next }
 in_exit && /^\.BR [a-z-]+ :/ { print n, $2 }' "$man1" >"$tmp/exits.man"
-sed -n 's/^[[:space:]]*EXIT_[A-Z_]* *= *\([0-9]*\),.*/\1/p' \
+sed -n 's/^[[:space:]]*DUMP_EXIT_[A-Z_]* *= *\([0-9]*\),.*/\1/p' \
 	"$src/tools/dump.h" | sort -u >"$tmp/exits"
-[ -s "$tmp/exits" ] || fail "no EXIT_* statuses found in tools/dump.h"
+[ -s "$tmp/exits" ] || fail "no DUMP_EXIT_* statuses found in tools/dump.h"
 while read -r n; do
 	grep -x -q -e "$n" "$tmp/exits.man" ||
 		fail "man/aula.1, EXIT STATUS, has no item for status $n" \

@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
@@ -122,5 +122,5 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	cmd_error("unknown command '%s'", argv[1]);
 	usage(stderr);
-	return EXIT_USAGE;
+	return DUMP_EXIT_USAGE;
 }

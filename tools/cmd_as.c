@@ -37,12 +37,12 @@ int cmd_as(int argc, char **argv)
 		case 'l': list = optarg; break;
 		case 'z': compress = 1; break;
 		case 'h': as_usage(stdout); return 0;
-		default: as_usage(stderr); return EXIT_USAGE;
+		default: as_usage(stderr); return DUMP_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		as_usage(stderr);
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
 	const char *src = argv[optind];
 	char defout[4096];
@@ -53,7 +53,7 @@ int cmd_as(int argc, char **argv)
 			n = (size_t)(dot - src);
 		if (n + 5 > sizeof defout) {
 			cmd_error("%s: name too long", src);
-			return EXIT_USAGE;
+			return DUMP_EXIT_USAGE;
 		}
 		snprintf(defout, sizeof defout, "%.*s.img", (int)n, src);
 		out = defout;
@@ -61,20 +61,20 @@ int cmd_as(int argc, char **argv)
 	FILE *lf = NULL;
 	if (list && !(lf = strcmp(list, "-") ? fopen(list, "w") : stdout)) {
 		cmd_error("%s: %m", list);
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
 	struct image img;
 	int errors = as_assemble(src, NULL, lf, stderr, &img);
 	if (lf && lf != stdout)
 		fclose(lf);
 	if (errors)
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	char err[512];
 	int rc = image_write(&img, out, compress, err, sizeof err);
 	image_free(&img);
 	if (rc) {
 		cmd_error("%s", err);
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -115,26 +115,26 @@ int cmd_dis(int argc, char **argv)
 			    base % 4) {
 				cmd_error("--base: expected a multiple of 4, "
 					  "not '%s'", optarg);
-				return EXIT_USAGE;
+				return DUMP_EXIT_USAGE;
 			}
 			break;
 		case 'h':
 			printf("usage: aula dis IMAGE\n"
 			       "       aula dis --raw [--base ADDR] FILE\n");
 			return 0;
-		default: return EXIT_USAGE;
+		default: return DUMP_EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		cmd_error("dis: which file?");
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
 	const char *path = argv[optind];
 	if (raw) {
 		FILE *f = fopen(path, "rb");
 		if (!f) {
 			cmd_error("%s: %m", path);
-			return EXIT_USAGE;
+			return DUMP_EXIT_USAGE;
 		}
 		uint8_t buf[4096];
 		size_t n;
@@ -148,7 +148,7 @@ int cmd_dis(int argc, char **argv)
 	}
 	struct image img;
 	if (cmd_load_program(path, &img))
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	printf("; entry 0x%08x\n", img.entry);
 	for (uint32_t i = 0; i < img.nseg; i++) {
 		printf("; segment 0x%08x, %u bytes\n", img.seg[i].addr,

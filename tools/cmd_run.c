@@ -233,20 +233,20 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	const char *path;
 	if (parse_opts(argc, argv, &o, &path))
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 
 	FILE *in = stdin, *out = stdout, *dump = stdout;
 	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
 		cmd_error("--console-in %s: %m", o.console_in);
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
 	struct image img;
 	if (cmd_load_program(path, &img)) {
 		if (in != stdin)
 			fclose(in);
-		return EXIT_USAGE;
+		return DUMP_EXIT_USAGE;
 	}
-	int status = EXIT_USAGE;
+	int status = DUMP_EXIT_USAGE;
 	struct vm *vm = NULL;
 	struct console_host host;
 	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
@@ -291,25 +291,25 @@ int cmd_run(int argc, char **argv)
 		FILE *sf = o.stats_file ? fopen(o.stats_file, "w") : stderr;
 		if (!sf) {
 			cmd_error("--stats-file %s: %m", o.stats_file);
-			status = EXIT_USAGE;
+			status = DUMP_EXIT_USAGE;
 			goto done;
 		}
 		dump_stats(sf, vm, (enum dump_format)(o.stats - 1));
 		if (sf != stderr && fclose(sf) != 0) {
 			cmd_error("--stats-file %s: %m", o.stats_file);
-			status = EXIT_USAGE;
+			status = DUMP_EXIT_USAGE;
 		}
 	}
 	if (o.dump) {
 		if (o.dump_file && !(dump = fopen(o.dump_file, "w"))) {
 			cmd_error("--dump-file %s: %m", o.dump_file);
-			status = EXIT_USAGE;
+			status = DUMP_EXIT_USAGE;
 			goto done;
 		}
 		dump_write(dump, vm, o.dump_fmt, o.ranges, o.nranges);
 		if (dump != stdout && fclose(dump) != 0) {
 			cmd_error("--dump-file %s: %m", o.dump_file);
-			status = EXIT_USAGE;
+			status = DUMP_EXIT_USAGE;
 		}
 	}
 done:

@@ -47,15 +47,15 @@ int dump_exit_status(const struct vm *vm)
 {
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
-		return vm->stop_code ? EXIT_POWEROFF_CODE : EXIT_POWEROFF_OK;
-	case VM_STOP_HALT: return EXIT_HALT;
-	case VM_STOP_IDLE: return EXIT_IDLE;
-	case VM_STOP_BUDGET: return EXIT_BUDGET;
-	case VM_STOP_DOUBLE_FAULT: return EXIT_CRASH;
-	case VM_STOP_BREAKPOINT: return EXIT_BREAKPOINT;
-	case VM_STOP_HOST_ERROR: case VM_RUNNING: return EXIT_HOST;
+		return vm->stop_code ? DUMP_EXIT_POWEROFF_CODE : DUMP_EXIT_POWEROFF_OK;
+	case VM_STOP_HALT: return DUMP_EXIT_HALT;
+	case VM_STOP_IDLE: return DUMP_EXIT_IDLE;
+	case VM_STOP_BUDGET: return DUMP_EXIT_BUDGET;
+	case VM_STOP_DOUBLE_FAULT: return DUMP_EXIT_CRASH;
+	case VM_STOP_BREAKPOINT: return DUMP_EXIT_BREAKPOINT;
+	case VM_STOP_HOST_ERROR: case VM_RUNNING: return DUMP_EXIT_HOST;
 	}
-	return EXIT_HOST;
+	return DUMP_EXIT_HOST;
 }
 
 static void dump_text(FILE *f, const struct vm *vm,

@@ -30,15 +30,15 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt);
 int dump_exit_status(const struct vm *vm);
 
 enum dump_exit {
-	EXIT_POWEROFF_OK = 0,
-	EXIT_POWEROFF_CODE = 1,
-	EXIT_USAGE = 2,
-	EXIT_HALT = 3,
-	EXIT_BUDGET = 4,
-	EXIT_CRASH = 5,
-	EXIT_BREAKPOINT = 6,
-	EXIT_IDLE = 7,
-	EXIT_HOST = 8,
+	DUMP_EXIT_POWEROFF_OK = 0,
+	DUMP_EXIT_POWEROFF_CODE = 1,
+	DUMP_EXIT_USAGE = 2,
+	DUMP_EXIT_HALT = 3,
+	DUMP_EXIT_BUDGET = 4,
+	DUMP_EXIT_CRASH = 5,
+	DUMP_EXIT_BREAKPOINT = 6,
+	DUMP_EXIT_IDLE = 7,
+	DUMP_EXIT_HOST = 8,
 };
 
 #endif

@@ -525,20 +525,20 @@ static const struct stop_case {
 	 * next instruction for a budget stop; the pc the undeliverable
 	 * exception would have saved for a double fault (aula(1)). */
 	{ "poweroff 0", "_start: out r0, 0\n", VM_STOP_POWEROFF, "poweroff",
-	  EXIT_POWEROFF_OK, 0x1004, 0 },
+	  DUMP_EXIT_POWEROFF_OK, 0x1004, 0 },
 	{ "poweroff 3", "_start: li r1, 3\n out r1, 0\n", VM_STOP_POWEROFF,
-	  "poweroff", EXIT_POWEROFF_CODE, 0x1008, 3 },
-	{ "halt", "_start: nop\n halt\n", VM_STOP_HALT, "halt", EXIT_HALT,
+	  "poweroff", DUMP_EXIT_POWEROFF_CODE, 0x1008, 3 },
+	{ "halt", "_start: nop\n halt\n", VM_STOP_HALT, "halt", DUMP_EXIT_HALT,
 	  0x1008, 0 },
 	{ "budget", "_start: br _start\n", VM_STOP_BUDGET, "budget",
-	  EXIT_BUDGET, 0x1000, 0 },
+	  DUMP_EXIT_BUDGET, 0x1000, 0 },
 	{ "brk", "_start: brk\n", VM_STOP_BREAKPOINT, "breakpoint",
-	  EXIT_BREAKPOINT, 0x1004, 0 },
+	  DUMP_EXIT_BREAKPOINT, 0x1004, 0 },
 	/* The kernel stack is beyond RAM: the illegal instruction cannot
 	 * be delivered, nor can the double fault. */
 	{ "double fault", "_start: li sp, 0x2000000\n .word 0\n",
-	  VM_STOP_DOUBLE_FAULT, "double-fault", EXIT_CRASH, 0x1008, 0 },
-	{ "idle", "_start: ei\n halt\n", VM_STOP_IDLE, "idle", EXIT_IDLE,
+	  VM_STOP_DOUBLE_FAULT, "double-fault", DUMP_EXIT_CRASH, 0x1008, 0 },
+	{ "idle", "_start: ei\n halt\n", VM_STOP_IDLE, "idle", DUMP_EXIT_IDLE,
 	  0x1008, 0 },
 };
 
@@ -600,9 +600,9 @@ START_TEST(exit_status_details)
 	/* The stops no run of these programs reaches. */
 	t = th_boot(stop_cases[0].src);
 	t->vm->stop = VM_STOP_HOST_ERROR;
-	ck_assert_int_eq(dump_exit_status(t->vm), EXIT_HOST);
+	ck_assert_int_eq(dump_exit_status(t->vm), DUMP_EXIT_HOST);
 	t->vm->stop = VM_RUNNING;
-	ck_assert_int_eq(dump_exit_status(t->vm), EXIT_HOST);
+	ck_assert_int_eq(dump_exit_status(t->vm), DUMP_EXIT_HOST);
 	th_free(t);
 }
 END_TEST
