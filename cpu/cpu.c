@@ -134,7 +134,7 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 
 void cpu_check_irq(struct vm *vm)
 {
-	if ((vm->cpu.flags & CPU_I) && vm->irq_lines)
+	if ((vm->cpu.flags & CPU_I) && vm->irq_ready)
 		vm->cpu.limit = 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "cpu/isa.h"
 #include "io/devices.h"
+#include "io/pic.h"
 #include "io/ports.h"
 
 static const struct {
@@ -20,7 +21,9 @@ static const struct {
 	uint16_t base;
 } machine_devices[] = {
 	{ &sysctl_ops, PORT_SYSCTL },
+	{ &pic_ops, PORT_PIC },		/* before the devices that use it */
 	{ &uart_ops, PORT_UART },
+	{ &timer_ops, PORT_TIMER },
 };
 
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
@@ -95,7 +98,6 @@ void vm_reset(struct vm *vm)
 	/* The boot ROM's courtesy: a kernel stack at the top of RAM, so a
 	 * first program can call and push before it sets up anything. */
 	vm->cpu.r[ISA_REG_SP] = vm->mem.size;
-	vm->irq_lines = 0;
 	vm->reset_pending = 0;
 	for (int i = 0; i < vm->ndev; i++)
 		if (vm->dev[i].ops->reset)
@@ -116,9 +118,12 @@ void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg)
 
 void vm_irq_set(struct vm *vm, unsigned line, int level)
 {
-	uint16_t bit = (uint16_t)(1u << line);
-	vm->irq_lines = level ? vm->irq_lines | bit : vm->irq_lines & ~bit;
-	cpu_check_irq(vm);
+	pic_set_line(vm->pic, line, level);
+}
+
+void vm_irq_pulse(struct vm *vm, unsigned line)
+{
+	pic_pulse(vm->pic, line);
 }
 
 void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code)
@@ -160,8 +165,8 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 		event_fire_due(&vm->events, vm_now(vm));
 		if (vm->stop != VM_RUNNING)
 			break;
-		if ((c->flags & CPU_I) && vm->irq_lines) {
-			unsigned line = (unsigned)__builtin_ctz(vm->irq_lines);
+		if ((c->flags & CPU_I) && vm->irq_ready) {
+			unsigned line = pic_acknowledge(vm->pic);
 			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);
 			continue;
 		}

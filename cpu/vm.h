@@ -6,6 +6,7 @@
 #ifndef AULA_VM_H
 #define AULA_VM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,7 +61,8 @@ struct vm {
 	struct bus bus;
 	struct event_queue events;
 	uint64_t halted_time;	/* virtual time that passed while halted */
-	uint16_t irq_lines;	/* raised interrupt request lines */
+	struct pic *pic;	/* the interrupt controller (io/pic.c) */
+	bool irq_ready;		/* the PIC has a deliverable interrupt */
 	uint32_t entry;		/* boot entry point */
 	enum vm_stop stop;
 	int reset_pending;	/* the guest asked for a reset */
@@ -85,7 +87,10 @@ static inline uint64_t vm_now(const struct vm *vm)
 }
 /* Schedule fn(arg) delay ticks from now. */
 void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg);
+/* A device's interrupt line: level-triggered devices set its level,
+ * edge-triggered ones pulse it (docs/devices.md, section 5). */
 void vm_irq_set(struct vm *vm, unsigned line, int level);
+void vm_irq_pulse(struct vm *vm, unsigned line);
 void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code);
 /* Reset at the next instruction boundary (a device may not reset the
  * machine from inside an instruction). */
