@@ -77,6 +77,14 @@ int main(int argc, char **argv)
 		       vm->cpu.insns / dt / 1e6,
 		       s == VM_STOP_POWEROFF || s == VM_STOP_BUDGET ? "" :
 		       "  (stopped abnormally)");
+		/* Interrupt-driven workloads: the host cost of each one. */
+		uint64_t irqs = vm->cpu.exceptions;
+		if (irqs)
+			printf("%-28s %14llu interrupts: %.0f ns each, with "
+			       "the %.0f instructions per interrupt\n", "",
+			       (unsigned long long)irqs,
+			       dt * 1e9 / (double)irqs,
+			       (double)vm->cpu.insns / (double)irqs);
 		vm_destroy(vm);
 		image_free(&img);
 	}

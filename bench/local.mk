@@ -6,10 +6,11 @@ bench_aula_bench_SOURCES = bench/bench.c
 bench_aula_bench_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-bench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
-	$(srcdir)/bench/fib.s
+	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s
 PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s $(srcdir)/bench/pages.s \
 	$(srcdir)/bench/switch.s
-EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/callgrind \
+EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
+	bench/callgrind \
 	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc
 
 bench: bench/aula-bench

@@ -135,6 +135,12 @@ void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code)
 	vm->cpu.limit = 0;
 }
 
+void vm_yield(struct vm *vm)
+{
+	vm->yield = 1;
+	vm->cpu.limit = 0;
+}
+
 void vm_request_reset(struct vm *vm)
 {
 	vm->reset_pending = 1;
@@ -165,6 +171,10 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 		event_fire_due(&vm->events, vm_now(vm));
 		if (vm->stop != VM_RUNNING)
 			break;
+		if (vm->yield) {
+			vm->yield = 0;
+			break;
+		}
 		if ((c->flags & CPU_I) && vm->irq_ready) {
 			unsigned line = pic_acknowledge(vm->pic);
 			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);

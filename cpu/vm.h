@@ -66,6 +66,7 @@ struct vm {
 	uint32_t entry;		/* boot entry point */
 	enum vm_stop stop;
 	int reset_pending;	/* the guest asked for a reset */
+	int yield;		/* return to the caller at the next boundary */
 	uint32_t stop_code;	/* power-off code */
 	char stop_detail[160];	/* one line for the user, may be empty */
 	struct vm_config cfg;
@@ -78,7 +79,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
 /* Reset CPU and devices (RAM is kept); pc = vm->entry. */
 void vm_reset(struct vm *vm);
-/* Run until the machine stops or max_insns more instructions retire. */
+/* Run until the machine stops, max_insns more instructions retire (with
+ * exception entries), or vm_yield is called: then VM_RUNNING. */
 enum vm_stop vm_run(struct vm *vm, uint64_t max_insns);
 
 static inline uint64_t vm_now(const struct vm *vm)
@@ -92,6 +94,9 @@ void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg);
 void vm_irq_set(struct vm *vm, unsigned line, int level);
 void vm_irq_pulse(struct vm *vm, unsigned line);
 void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code);
+/* Make vm_run return VM_RUNNING at the next instruction boundary (a front
+ * end's event uses it, for example to pace virtual time to the host's). */
+void vm_yield(struct vm *vm);
 /* Reset at the next instruction boundary (a device may not reset the
  * machine from inside an instruction). */
 void vm_request_reset(struct vm *vm);

@@ -17,3 +17,8 @@ images/exception.img: examples/exception/exception.s examples/lib/console.inc au
 	$(AULA_AS) $(srcdir)/examples/exception/exception.s
 images/paging.img: examples/paging/paging.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/paging/paging.s
+
+EXAMPLE_FILES += examples/timer/timer.s
+IMAGES += images/timer.img
+images/timer.img: examples/timer/timer.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/timer/timer.s

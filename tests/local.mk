@@ -11,7 +11,7 @@ tests_unit_libharness_a_SOURCES = tests/unit/harness.h tests/unit/harness.c \
 tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
-	tests/unit/test_exc \
+	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
 check_PROGRAMS += $(UNIT_TESTS)
@@ -26,6 +26,9 @@ tests_unit_test_cpu_LDADD = $(UNIT_LDADD)
 tests_unit_test_mem_SOURCES = tests/unit/test_mem.c
 tests_unit_test_mem_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mem_LDADD = $(UNIT_LDADD)
+tests_unit_test_pic_SOURCES = tests/unit/test_pic.c
+tests_unit_test_pic_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pic_LDADD = $(UNIT_LDADD)
 tests_unit_test_exc_SOURCES = tests/unit/test_exc.c
 tests_unit_test_exc_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_exc_LDADD = $(UNIT_LDADD)
@@ -55,7 +58,7 @@ tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
 GUEST_TESTS = tests/guest/alu.s tests/guest/alu_imm.s tests/guest/shifts.s \
 	tests/guest/flags.s tests/guest/muldiv.s tests/guest/branch.s \
 	tests/guest/loadstore.s tests/guest/stack.s tests/guest/r0.s \
-	tests/guest/system.s tests/guest/exceptions.s
+	tests/guest/system.s tests/guest/exceptions.s tests/guest/irq.s
 TESTS += $(GUEST_TESTS)
 EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc
 PAGING_GUEST_TESTS = tests/guest/paging_notpresent.s \

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/vm.h"
+#include "io/ports.h"
 #include "tools/cmd.h"
 #include "tools/console.h"
 #include "tools/dump.h"
@@ -21,6 +23,7 @@ struct run_opts {
 	int nranges;
 	enum vm_brk_mode on_brk;
 	enum mmu_mode mmu;
+	int realtime;
 	int stats;		/* 0: none; else 1 + enum dump_format */
 	const char *stats_file;
 	int quiet;
@@ -39,6 +42,7 @@ static void run_usage(FILE *f)
 "  --dump-mem ADDR:LEN    add guest-physical memory to the dump (repeatable)\n"
 "  --on-brk=stop|guest    brk stops the run (default) or traps to the guest\n"
 "  --mmu=shadow|nested    how paging is virtualized (default shadow)\n"
+"  --realtime             pace virtual time to the host clock (demos only)\n"
 "  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
 "  --stats-file FILE      write them to FILE instead\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
@@ -66,7 +70,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		      const char **image)
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
-	       O_BRK, O_MMU, O_STATS, O_SFILE };
+	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -77,6 +81,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "dump-mem", required_argument, 0, O_DMEM },
 		{ "on-brk", required_argument, 0, O_BRK },
 		{ "mmu", required_argument, 0, O_MMU },
+		{ "realtime", no_argument, 0, O_REALTIME },
 		{ "stats", optional_argument, 0, O_STATS },
 		{ "stats-file", required_argument, 0, O_SFILE },
 		{ "quiet", no_argument, 0, 'q' },
@@ -168,6 +173,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			if (!o->stats)
 				o->stats = 1 + DUMP_TEXT;
 			break;
+		case O_REALTIME: o->realtime = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -1;
@@ -181,6 +187,49 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	}
 	*image = argv[optind];
 	return 0;
+}
+
+/*
+ * --realtime: virtual time may not run ahead of the host clock.  An event
+ * every RT_SLICE ticks hands control back here, and we sleep until the
+ * host has caught up (1 tick = 1e9 / TIMER_HZ ns).  The core never reads
+ * the host clock; this front end does, and only when asked.
+ */
+#define RT_SLICE 1000000	/* 10 ms of virtual time */
+
+static void rt_pace(void *arg, uint64_t now)
+{
+	struct vm *vm = arg;
+	(void)now;
+	vm_yield(vm);
+	vm_schedule(vm, RT_SLICE, rt_pace, vm);
+}
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void run_realtime(struct vm *vm, uint64_t budget)
+{
+	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
+	uint64_t end = vm->cpu.insns + budget;
+	vm_schedule(vm, RT_SLICE, rt_pace, vm);
+	while (vm->cpu.insns < end &&
+	       vm_run(vm, end - vm->cpu.insns) == VM_RUNNING) {
+		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
+					  (1000000000u / TIMER_HZ);
+		uint64_t host = host_ns();
+		if (due > host) {
+			struct timespec ts = {
+				.tv_sec = (time_t)((due - host) / 1000000000u),
+				.tv_nsec = (long)((due - host) % 1000000000u),
+			};
+			nanosleep(&ts, NULL);
+		}
+	}
 }
 
 static void report_stop(const struct vm *vm)
@@ -274,7 +323,10 @@ int cmd_run(int argc, char **argv)
 		cmd_error("%s: %s", path, err);
 		goto done;
 	}
-	vm_run(vm, o.budget);
+	if (o.realtime)
+		run_realtime(vm, o.budget);
+	else
+		vm_run(vm, o.budget);
 	if (out)
 		fflush(out);
 	if (host.out_error || (out && ferror(out))) {
