@@ -38,6 +38,8 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 {
 	memset(c->r, 0, sizeof c->r);
 	c->pc = entry;
+	c->hist_next = 0;
+	cpu_hist_record(c, entry, entry, c->insns, 0, CPU_HIST_JUMP);
 	c->flags = CPU_P;
 	c->other_sp = 0;
 	c->vbr = c->ptbr = c->paging = c->far = c->cause = c->kscratch = 0;
@@ -98,6 +100,8 @@ static bool deliver(struct vm *vm, unsigned vec, uint32_t saved_pc)
 	c->r[ISA_REG_SP] = ksp - 8;
 	c->pc = handler;
 	c->halted = false;
+	cpu_hist_record(c, handler, saved_pc, c->insns, vec,
+			CPU_HIST_EXCEPTION);
 	return true;
 }
 
@@ -192,6 +196,7 @@ unsigned cpu_rti(struct vm *vm, uint32_t *far)
 	}
 	c->r[ISA_REG_SP] = sp + 8;
 	cpu_set_flags(c, flags);
+	cpu_hist_record(c, pc, c->pc, c->insns + 1, 0, CPU_HIST_JUMP);
 	c->pc = pc;
 	cpu_check_irq(vm);
 	return 0;

@@ -33,6 +33,25 @@ enum cpu_vector {
 	CPU_VEC_COUNT = 256,
 };
 
+/*
+ * The history ring: where each straight-line run of instructions began
+ * (a taken jump or an exception entry) and the instruction count there.
+ * Run i spans from its entry to the next one's count, so the last
+ * CPU_HISTORY runs can be replayed for the monitor's `history` at the cost
+ * of two stores per taken jump.
+ */
+#define CPU_HISTORY 256		/* runs kept; a power of two */
+
+enum cpu_hist_kind { CPU_HIST_JUMP, CPU_HIST_EXCEPTION };
+
+struct cpu_hist {
+	uint32_t pc;		/* first instruction of the run */
+	uint32_t cause;		/* the cause, for CPU_HIST_EXCEPTION only */
+	uint64_t insns;		/* instructions retired before it */
+	uint32_t from;		/* the jump's own pc, or the saved pc */
+	uint32_t kind;		/* enum cpu_hist_kind */
+};
+
 struct cpu {
 	uint32_t r[16];		/* r[15] is the current mode's sp */
 	uint32_t pc;
@@ -49,6 +68,8 @@ struct cpu {
 	 * per-instruction check is this one compare. */
 	uint64_t limit;
 	bool halted;		/* waiting for an interrupt */
+	struct cpu_hist hist[CPU_HISTORY];
+	uint32_t hist_next;	/* total entries written; index % CPU_HISTORY */
 	struct mmu_tlb tlb[2];	/* [0] kernel mode, [1] user mode */
 	struct mmu_tlb *tlb_cur;	/* the current mode's: cpu_set_flags */
 };
@@ -72,6 +93,19 @@ void cpu_check_irq(struct vm *vm);
 unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out);
 unsigned cpu_write_cr(struct vm *vm, unsigned cr, uint32_t value);
 unsigned cpu_rti(struct vm *vm, uint32_t *far);
+
+/* Record the start of a run in the history ring. */
+static inline void cpu_hist_record(struct cpu *c, uint32_t pc, uint32_t from,
+				   uint64_t insns, uint32_t cause,
+				   enum cpu_hist_kind kind)
+{
+	struct cpu_hist *h = &c->hist[c->hist_next++ % CPU_HISTORY];
+	h->pc = pc;
+	h->from = from;
+	h->insns = insns;
+	h->cause = cause;
+	h->kind = kind;
+}
 
 /* Run until c->insns reaches c->limit or something stops the CPU. */
 void cpu_run(struct vm *vm);

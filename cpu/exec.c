@@ -156,6 +156,17 @@ void cpu_run(struct vm *vm)
 		DISPATCH();						\
 	} while (0)
 #define NEXT() JUMP(pc + 4)
+/* A taken jump starts a new run: note it in the history ring. */
+#define TAKEN(target)							\
+	do {								\
+		uint32_t t_ = (target);					\
+		struct cpu_hist *h_ = &c->hist[c->hist_next++ % CPU_HISTORY]; \
+		h_->pc = t_;						\
+		h_->from = pc;						\
+		h_->insns = now + 1;					\
+		h_->kind = CPU_HIST_JUMP;				\
+		JUMP(t_);						\
+	} while (0)
 /* Fault: the instruction has no effect and does not retire. */
 #define RAISE(v, f)							\
 	do {								\
@@ -209,7 +220,7 @@ void cpu_run(struct vm *vm)
 #define BRANCH()							\
 	do {								\
 		if (branch_taken[isa_op(insn)] >> (c->flags & CPU_CC_MASK) & 1) \
-			JUMP(pc + ((uint32_t)isa_simm24(insn) << 2));	\
+			TAKEN(pc + ((uint32_t)isa_simm24(insn) << 2)); \
 		NEXT();							\
 	} while (0)
 
@@ -323,12 +334,12 @@ op_bgtu: op_bleu: op_bmi: op_bpl: op_bvs: op_bvc:
 op_call:
 	STORE(4, R[ISA_REG_SP] - 4, pc + 4, mem_st32(h_, v_));
 	R[ISA_REG_SP] -= 4;
-	JUMP(pc + ((uint32_t)isa_simm24(insn) << 2));
+	TAKEN(pc + ((uint32_t)isa_simm24(insn) << 2));
 op_jmpr:
 	UNUSED_ZERO(0xffff0f00);
 	if (unlikely(RS1 & 3))
 		RAISE(CPU_VEC_MISALIGNED, RS1);
-	JUMP(RS1);
+	TAKEN(RS1);
 op_callr: {
 	UNUSED_ZERO(0xffff0f00);
 	uint32_t target = RS1;
@@ -336,7 +347,7 @@ op_callr: {
 		RAISE(CPU_VEC_MISALIGNED, target);
 	STORE(4, R[ISA_REG_SP] - 4, pc + 4, mem_st32(h_, v_));
 	R[ISA_REG_SP] -= 4;
-	JUMP(target);
+	TAKEN(target);
 }
 op_ret: {
 	uint32_t v, sp = R[ISA_REG_SP];
@@ -350,7 +361,7 @@ op_ret: {
 	if (unlikely(v & 3))
 		RAISE(CPU_VEC_MISALIGNED, v);
 	R[ISA_REG_SP] = sp + 4;
-	JUMP(v);
+	TAKEN(v);
 }
 
 op_trap: {
