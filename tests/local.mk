@@ -7,12 +7,15 @@ UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 check_LIBRARIES = tests/unit/libharness.a
 tests_unit_libharness_a_SOURCES = tests/unit/harness.h tests/unit/harness.c \
 	tests/unit/step.h tests/unit/step.c \
-	tests/unit/fixture.h tests/unit/fixture.c
+	tests/unit/fixture.h tests/unit/fixture.c \
+	tests/unit/astest.h tests/unit/astest.c \
+	tests/unit/imgtest.h tests/unit/imgtest.c
 tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
-	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
+	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
+	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -38,9 +41,15 @@ tests_unit_test_virt_LDADD = $(UNIT_LDADD)
 tests_unit_test_as_SOURCES = tests/unit/test_as.c
 tests_unit_test_as_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_as_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_errors_SOURCES = tests/unit/test_as_errors.c
+tests_unit_test_as_errors_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_errors_LDADD = $(UNIT_LDADD)
 tests_unit_test_image_SOURCES = tests/unit/test_image.c
 tests_unit_test_image_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_image_LDADD = $(UNIT_LDADD)
+tests_unit_test_image_bad_SOURCES = tests/unit/test_image_bad.c
+tests_unit_test_image_bad_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_image_bad_LDADD = $(UNIT_LDADD)
 tests_unit_test_dump_SOURCES = tests/unit/test_dump.c
 tests_unit_test_dump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dump_LDADD = $(UNIT_LDADD)
