@@ -424,8 +424,11 @@ op_ei:
 	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
 	c->flags |= CPU_I;
-	cpu_check_irq(vm);
-	limit = c->limit;
+	/* The interrupt shadow: a pending interrupt waits until the next
+	 * instruction has run, so "ei; halt" cannot sleep through a wake-up
+	 * that was already due (docs/isa.md). */
+	if (vm->irq_ready && limit > now + 2)
+		limit = c->limit = now + 2;
 	NEXT();
 op_di:
 	UNUSED_ZERO(0xffffff00);

@@ -1,7 +1,7 @@
 ; irq.s: interrupt delivery through the PIC, from the guest's side, with the
 ; timer as the source (edge-triggered, IRQ 0, vector 16): delivery with I=1,
 ; none with I=0 or the line masked (the request waits in PENDING), the saved
-; pc, the in-service bit blocking the line until EOI, EOI re-enabling it,
+; pc and ei's one-instruction shadow, the in-service bit blocking the line until EOI, EOI re-enabling it,
 ; halt woken by the timer.  Nesting of a higher line inside a lower one is
 ; in tests/unit/test_pic.c (a guest here has only one interrupt source).
 
@@ -44,8 +44,9 @@ _start: la      r1, exc_table
         cmpi    r1, 0
         bne     fail
 
-        ; 4: with I = 0 the request waits in PENDING; ei takes it at once,
-        ; with the saved pc at the instruction after ei.
+        ; 4: with I = 0 the request waits in PENDING; ei takes it after
+        ; one more instruction (the interrupt shadow): the saved pc is the
+        ; instruction after the one after ei.
         li      r13, 4
         stw     r0, irq_count(r0)
         call    arm_100
@@ -59,8 +60,8 @@ _start: la      r1, exc_table
         bne     fail
         li      r13, 6
         ei
+        nop                             ; runs before the interrupt
 after_ei:
-        nop
         di
         ldw     r1, irq_count(r0)
         cmpi    r1, 1
