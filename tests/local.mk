@@ -13,7 +13,8 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
-	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
+	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
+	tests/unit/test_disk
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -49,6 +50,9 @@ tests_unit_test_shadow_SOURCES = tests/unit/test_shadow.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_shadow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
+tests_unit_test_disk_SOURCES = tests/unit/test_disk.c
+tests_unit_test_disk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_disk_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
