@@ -67,12 +67,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run as dis; do
+for cmd in run as dis disk; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run as dis; do
+	for cmd in run as dis disk; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -99,7 +99,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run as dis; do
+	for cmd in run as dis disk; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
