@@ -1,15 +1,21 @@
 /*
  * make bench: run each guest workload and print guest instructions,
  * seconds and guest MIPS.  Host time is read here, around vm_run, never
- * inside the machine.
+ * inside the machine.  With --disk each workload gets a temporary 4 MiB
+ * image as disk 0, and the figures are per sector moved.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "asm/as.h"
 #include "cpu/vm.h"
+#include "io/devices.h"
+#include "tools/diskfile.h"
+
+#define BENCH_DISK_SIZE (4u << 20)
 
 static double now(void)
 {
@@ -18,12 +24,39 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* usage: aula-bench [--max-insns N] [--mmu=shadow|nested] WORKLOAD.s ... */
+/* A sparse temporary image, attached as disk 0 of cfg; its name is
+ * unlinked at once, so nothing is left behind. */
+static int attach_temp_disk(struct disk_file *f, struct vm_config *cfg)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/aula-bench-XXXXXX", dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0 || ftruncate(fd, BENCH_DISK_SIZE) != 0) {
+		perror(path);
+		return -1;
+	}
+	close(fd);
+	int status = disk_file_open(f, path, 0, &cfg->disks[0]);
+	unlink(path);
+	cfg->ndisks = status == 0;
+	return status;
+}
+
+static uint64_t disk_counter(const struct vm *vm, const char *name)
+{
+	const struct vm_device *d = vm_find_device(vm, "disk");
+	const struct dev_field *f = dev_field_find(&disk_ops, name);
+	return d && f ? dev_field_get(d->state, f) : 0;
+}
+
+/* usage: aula-bench [--max-insns N] [--mmu=shadow|nested] [--disk]
+ *                   WORKLOAD.s ... */
 int main(int argc, char **argv)
 {
 	uint64_t budget = UINT64_MAX;
 	enum mmu_mode mmu = MMU_SHADOW;
-	int first = 1, paging = 0;
+	int first = 1, paging = 0, disk = 0;
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		if (!strcmp(argv[first], "--max-insns") && first + 1 < argc)
 			budget = strtoull(argv[++first], NULL, 0);
@@ -31,8 +64,14 @@ int main(int argc, char **argv)
 			mmu = MMU_NESTED, paging = 1;
 		else if (!strcmp(argv[first], "--mmu=shadow"))
 			mmu = MMU_SHADOW, paging = 1;
+		else if (!strcmp(argv[first], "--disk"))
+			disk = 1;
 	}
-	if (paging)
+	if (disk)
+		printf("%-16s %12s %7s %9s %10s %12s %9s\n", "workload",
+		       "guest insns", "seconds", "sectors", "ns/sector",
+		       "ticks/sector", "commands");
+	else if (paging)
 		printf("%-16s %-7s %12s %7s %8s %9s %9s %9s %9s\n", "workload",
 		       "mmu", "guest insns", "seconds", "MIPS", "misses",
 		       "walks", "sh.fills", "sh.hits");
@@ -45,6 +84,9 @@ int main(int argc, char **argv)
 		if (as_assemble(argv[i], NULL, NULL, stderr, &img))
 			return 1;
 		struct vm_config cfg = { .ram_size = 16u << 20, .mmu = mmu };
+		struct disk_file df = { .fd = -1 };
+		if (disk && attach_temp_disk(&df, &cfg))
+			return 1;
 		struct vm *vm = vm_create(&cfg, err, sizeof err);
 		if (!vm || image_load(&img, vm, err, sizeof err)) {
 			fprintf(stderr, "%s: %s\n", argv[i], err);
@@ -55,6 +97,25 @@ int main(int argc, char **argv)
 		double dt = now() - t0;
 		const char *name = strrchr(argv[i], '/');
 		const struct mmu_stats *st = &vm->mmu.stats;
+		const char *abnormal = s == VM_STOP_POWEROFF ||
+				       s == VM_STOP_BUDGET ? "" :
+				       "  (stopped abnormally)";
+		if (disk) {
+			uint64_t n = disk_counter(vm, "sectors_read") +
+				     disk_counter(vm, "sectors_written");
+			double per = n ? 1.0 / (double)n : 0;
+			printf("%-16s %12llu %7.3f %9llu %10.0f %12.0f %9llu%s\n",
+			       name ? name + 1 : argv[i],
+			       (unsigned long long)vm->cpu.insns, dt,
+			       (unsigned long long)n, dt * 1e9 * per,
+			       (double)vm_now(vm) * per,
+			       (unsigned long long)disk_counter(vm, "commands"),
+			       abnormal);
+			vm_destroy(vm);
+			disk_file_close(&df);
+			image_free(&img);
+			continue;
+		}
 		if (paging) {
 			printf("%-16s %-7s %12llu %7.3f %8.1f %9llu %9llu %9llu "
 			       "%9llu%s\n", name ? name + 1 : argv[i],
@@ -65,18 +126,14 @@ int main(int argc, char **argv)
 						    st->misses[2]),
 			       (unsigned long long)st->walks,
 			       (unsigned long long)st->shadow_fills,
-			       (unsigned long long)st->shadow_hits,
-			       s == VM_STOP_POWEROFF || s == VM_STOP_BUDGET ? ""
-			       : "  (stopped abnormally)");
+			       (unsigned long long)st->shadow_hits, abnormal);
 			vm_destroy(vm);
 			image_free(&img);
 			continue;
 		}
 		printf("%-28s %14llu %9.3f %10.1f%s\n", name ? name + 1 : argv[i],
 		       (unsigned long long)vm->cpu.insns, dt,
-		       vm->cpu.insns / dt / 1e6,
-		       s == VM_STOP_POWEROFF || s == VM_STOP_BUDGET ? "" :
-		       "  (stopped abnormally)");
+		       vm->cpu.insns / dt / 1e6, abnormal);
 		/* Interrupt-driven workloads: the host cost of each one. */
 		uint64_t irqs = vm->cpu.exceptions;
 		if (irqs)

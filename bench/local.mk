@@ -9,13 +9,16 @@ BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s
 PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s $(srcdir)/bench/pages.s \
 	$(srcdir)/bench/switch.s
+DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
-	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc
+	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc \
+	bench/disk.s
 
 bench: bench/aula-bench
 	@bench/aula-bench $(BENCH_WORKLOADS)
 	@bench/aula-bench --mmu=shadow $(PAGING_WORKLOADS)
 	@bench/aula-bench --mmu=nested $(PAGING_WORKLOADS)
+	@bench/aula-bench --disk $(DISK_WORKLOADS)
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 .PHONY: bench

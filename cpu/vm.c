@@ -26,6 +26,54 @@ static const struct {
 	{ &timer_ops, PORT_TIMER },
 };
 
+static unsigned configured_disks(const struct vm_config *cfg)
+{
+	return cfg->ndisks;
+}
+
+/* Devices the machine has as many of as the configuration says, after the
+ * fixed ones: unit n at base + n * stride. */
+static const struct {
+	const struct dev_ops *ops;
+	uint16_t base, stride;
+	unsigned max;
+	unsigned (*units)(const struct vm_config *cfg);
+} machine_units[] = {
+	{ &disk_ops, PORT_DISK, DISK_PORT_STRIDE, DISK_UNITS,
+	  configured_disks },
+};
+_Static_assert(VM_MAX_DISKS == DISK_UNITS, "one disk host per disk unit");
+
+/* Allocate, initialize and map one device; 0, or -1 with err set. */
+static int add_device(struct vm *vm, const struct dev_ops *ops,
+		      uint16_t base, unsigned unit, char *err, size_t errlen)
+{
+	if (vm->ndev == VM_MAX_DEVICES) {
+		snprintf(err, errlen, "internal error: more than %d devices",
+			 VM_MAX_DEVICES);
+		return -1;
+	}
+	struct vm_device *d = &vm->dev[vm->ndev];
+	d->ops = ops;
+	d->base = base;
+	d->unit = unit;
+	d->state = calloc(1, ops->size);
+	if (!d->state) {
+		snprintf(err, errlen, "out of host memory");
+		return -1;
+	}
+	vm->ndev++;
+	if (ops->init(d->state, vm, err, errlen) != 0)
+		return -1;
+	if (bus_map(&vm->bus, base, ops->nports, ops, d->state)) {
+		snprintf(err, errlen, "internal error: the ports of %s %u "
+			 "(0x%04x) overlap another device's", ops->name, unit,
+			 base);
+		return -1;
+	}
+	return 0;
+}
+
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct vm *vm = calloc(1, sizeof *vm);
@@ -52,23 +100,30 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	for (size_t i = 0;
-	     i < sizeof machine_devices / sizeof *machine_devices; i++) {
-		const struct dev_ops *ops = machine_devices[i].ops;
-		struct vm_device *d = &vm->dev[vm->ndev];
-		d->ops = ops;
-		d->base = machine_devices[i].base;
-		d->state = calloc(1, ops->size);
-		if (!d->state) {
-			snprintf(err, errlen, "out of host memory");
+	     i < sizeof machine_devices / sizeof *machine_devices; i++)
+		if (add_device(vm, machine_devices[i].ops,
+			       machine_devices[i].base, 0, err, errlen)) {
 			vm_destroy(vm);
 			return NULL;
 		}
-		vm->ndev++;
-		if (ops->init(d->state, vm, err, errlen) != 0 ||
-		    bus_map(&vm->bus, d->base, ops->nports, ops, d->state)) {
+	for (size_t i = 0; i < sizeof machine_units / sizeof *machine_units;
+	     i++) {
+		unsigned n = machine_units[i].units(cfg);
+		if (n > machine_units[i].max) {
+			snprintf(err, errlen, "%u %ss: the machine has room "
+				 "for %u", n, machine_units[i].ops->name,
+				 machine_units[i].max);
 			vm_destroy(vm);
 			return NULL;
 		}
+		for (unsigned u = 0; u < n; u++)
+			if (add_device(vm, machine_units[i].ops,
+				       (uint16_t)(machine_units[i].base +
+						  u * machine_units[i].stride),
+				       u, err, errlen)) {
+				vm_destroy(vm);
+				return NULL;
+			}
 	}
 	vm_reset(vm);
 	return vm;
@@ -202,6 +257,14 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 		cpu_run(vm);
 	}
 	return vm->stop;
+}
+
+const struct vm_device *vm_device_of(const struct vm *vm, const void *state)
+{
+	for (int i = 0; i < vm->ndev; i++)
+		if (vm->dev[i].state == state)
+			return &vm->dev[i];
+	return NULL;
 }
 
 const char *vm_stop_name(enum vm_stop s)

@@ -37,6 +37,24 @@ struct vm_console_host {
 #define VM_CONSOLE_NONE (-1)
 #define VM_CONSOLE_EOF (-2)
 
+/*
+ * Host services for a disk (io/disk.c): a raw image of size bytes, read and
+ * written at byte offsets.  The core never opens a file.  Each call returns
+ * 0, or -1 when the host failed, after it has told the user what failed
+ * (the guest gets an error status).  A host I/O is whole: a short read or
+ * write is a failure.
+ */
+struct vm_disk_host {
+	void *opaque;
+	const char *name;	/* for messages: the image's file name */
+	uint64_t size;		/* bytes; a multiple of 512 */
+	bool read_only;		/* the guest may not write */
+	int (*read)(void *opaque, uint64_t off, void *buf, size_t len);
+	int (*write)(void *opaque, uint64_t off, const void *buf, size_t len);
+	int (*flush)(void *opaque);	/* earlier writes reach the medium */
+};
+#define VM_MAX_DISKS 4
+
 enum vm_brk_mode { VM_BRK_STOP, VM_BRK_GUEST };
 
 struct vm_config {
@@ -44,6 +62,8 @@ struct vm_config {
 	enum mmu_mode mmu;		/* how paging is virtualized */
 	struct vm_console_host console;	/* NULL callbacks: no console */
 	enum vm_brk_mode on_brk;
+	struct vm_disk_host disks[VM_MAX_DISKS];	/* disk n = disks[n] */
+	unsigned ndisks;
 };
 
 #define VM_MAX_DEVICES 16
@@ -51,6 +71,7 @@ struct vm_config {
 struct vm_device {
 	const struct dev_ops *ops;
 	uint16_t base;
+	unsigned unit;		/* which of several alike (disk n) */
 	void *state;
 };
 
@@ -102,6 +123,8 @@ void vm_yield(struct vm *vm);
 void vm_request_reset(struct vm *vm);
 const struct vm_device *vm_find_device(const struct vm *vm,
 				       const char *name);
+/* The device whose instance is state (a device finds its unit so). */
+const struct vm_device *vm_device_of(const struct vm *vm, const void *state);
 const char *vm_stop_name(enum vm_stop s);
 
 #endif

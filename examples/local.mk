@@ -1,9 +1,9 @@
 # The examples, assembled into images/ by make.
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
-	examples/lib/console.inc
+	examples/disk/disk.s examples/lib/console.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
-	images/paging.img
+	images/paging.img images/disk.img
 noinst_DATA = $(IMAGES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
@@ -17,6 +17,8 @@ images/exception.img: examples/exception/exception.s examples/lib/console.inc au
 	$(AULA_AS) $(srcdir)/examples/exception/exception.s
 images/paging.img: examples/paging/paging.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/paging/paging.s
+images/disk.img: examples/disk/disk.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/disk/disk.s
 
 EXAMPLE_FILES += examples/timer/timer.s
 IMAGES += images/timer.img

@@ -12,3 +12,12 @@ uint64_t dev_field_get(const void *dev, const struct dev_field *f)
 	}
 	return 0;
 }
+
+const struct dev_field *dev_field_find(const struct dev_ops *ops,
+				       const char *name)
+{
+	for (const struct dev_field *f = ops->fields; f && f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}

@@ -40,5 +40,8 @@ struct dev_ops {
 
 /* Read a field's value, widened. */
 uint64_t dev_field_get(const void *dev, const struct dev_field *f);
+/* The field called name, or NULL. */
+const struct dev_field *dev_field_find(const struct dev_ops *ops,
+				       const char *name);
 
 #endif

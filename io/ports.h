@@ -1,7 +1,7 @@
 /*
  * The machine's port map (docs/devices.md).  Each device's registers are
- * numbered from its base; the register maps are at the top of io/sysctl.c
- * and io/uart.c.
+ * numbered from its base; the register maps are at the top of each device's
+ * file (io/sysctl.c, io/uart.c, io/pic.c, io/timer.c, io/disk.c).
  */
 #ifndef AULA_PORTS_H
 #define AULA_PORTS_H
@@ -11,6 +11,7 @@ enum port_base {
 	PORT_UART = 0x0010,
 	PORT_PIC = 0x0020,
 	PORT_TIMER = 0x0030,
+	PORT_DISK = 0x0040,	/* disk 0; disk n + n * DISK_PORT_STRIDE */
 };
 
 enum sysctl_reg {
@@ -56,11 +57,91 @@ enum timer_ctrl { TIMER_CTRL_ENABLE = 1u << 0, TIMER_CTRL_PERIODIC = 1u << 1 };
 enum timer_status { TIMER_ST_EXPIRED = 1u << 0 };
 #define TIMER_HZ 100000000u	/* nominal: one tick = one instruction */
 
-enum irq_line { IRQ_TIMER = 0, IRQ_UART = 4 };
+enum irq_line {
+	IRQ_TIMER = 0,
+	IRQ_UART = 4,
+	IRQ_DISK0 = 5,		/* disk n on IRQ_DISK0 + n */
+	IRQ_DISK1 = 6,
+	IRQ_DISK2 = 7,
+	IRQ_DISK3 = 8,
+};
 
 /* Ticks between one received byte being taken and the next arriving. */
 #define UART_RX_DELAY 100
 /* How often interactive input is polled when nothing has been typed. */
 #define UART_RX_POLL 100000
+
+/*
+ * Disks (io/disk.c): one instance per attached image, up to DISK_UNITS,
+ * each with DISK_NREGS ports.  The values below are the guest's ABI and
+ * are all in docs/devices.md, section 7.
+ */
+enum disk_reg {
+	DISK_CMD = 0,		/* w: start a DISK_CMD_*; r: the last one */
+	DISK_STATUS = 1,	/* r: DISK_ST_* and the error code; w: ack */
+	DISK_LBA = 2,		/* rw: first sector */
+	DISK_COUNT = 3,		/* rw: sectors to move */
+	DISK_DMA = 4,		/* rw: guest-physical buffer address */
+	DISK_CTRL = 5,		/* rw: DISK_CTRL_* */
+	DISK_SECTORS = 6,	/* r: size of the disk in sectors */
+	DISK_XFER = 7,		/* r: sectors the last command moved */
+	DISK_NREGS
+};
+#define DISK_PORT_STRIDE 8
+#define DISK_UNITS 4
+enum disk_cmd {
+	DISK_CMD_READ = 1,	/* disk -> RAM */
+	DISK_CMD_WRITE = 2,	/* RAM -> disk */
+	DISK_CMD_FLUSH = 3,	/* make earlier writes durable */
+	DISK_CMD_IDENTIFY = 4,	/* the info block -> RAM */
+};
+enum disk_status {
+	DISK_ST_BUSY = 1u << 0,
+	DISK_ST_DONE = 1u << 1,
+	DISK_ST_ERROR = 1u << 2,
+	DISK_ST_READONLY = 1u << 3,
+};
+#define DISK_ST_CODE_SHIFT 8	/* bits 15..8: enum disk_error */
+enum disk_error {
+	DISK_ERR_NONE = 0,
+	DISK_ERR_BADCMD = 1,	/* not a command */
+	DISK_ERR_RANGE = 2,	/* COUNT = 0, or beyond the last sector */
+	DISK_ERR_DMA = 3,	/* the buffer is not all inside RAM */
+	DISK_ERR_READONLY = 4,	/* a write to a read-only disk */
+	DISK_ERR_IO = 5,	/* the host failed (aula says why on stderr) */
+};
+enum disk_ctrl { DISK_CTRL_IE = 1u << 0 };
+#define DISK_SECTOR_SIZE 512
+/* Latency: DISK_CMD_TICKS + DISK_SECTOR_TICKS per sector moved. */
+#define DISK_CMD_TICKS 1000
+#define DISK_SECTOR_TICKS 256
+/* The largest image: SECTORS is 32 bits, and never reads 0xffffffff, the
+ * value of an unassigned port. */
+#define DISK_MAX_SECTORS (1u << 31)
+
+/*
+ * The identify block, DISK_ID_SIZE bytes written at DMA, little-endian:
+ *
+ *   0  u32  DISK_ID_MAGIC ("DISK")     16  u32  flags: DISK_ID_READONLY
+ *   4  u32  DISK_ID_VERSION (1)        20  u32  unit (0..3)
+ *   8  u32  sectors                    24  u32  IRQ line
+ *  12  u32  sector size (512)          28  u32  0 (reserved)
+ *  32  char model[32], NUL-padded: DISK_ID_MODEL
+ */
+enum disk_id_offset {
+	DISK_ID_OFF_MAGIC = 0,
+	DISK_ID_OFF_VERSION = 4,
+	DISK_ID_OFF_SECTORS = 8,
+	DISK_ID_OFF_SECTOR_SIZE = 12,
+	DISK_ID_OFF_FLAGS = 16,
+	DISK_ID_OFF_UNIT = 20,
+	DISK_ID_OFF_IRQ = 24,
+	DISK_ID_OFF_MODEL = 32,
+	DISK_ID_SIZE = 64
+};
+#define DISK_ID_MAGIC 0x4b534944u	/* "DISK" */
+#define DISK_ID_VERSION 1
+#define DISK_ID_READONLY 1u
+#define DISK_ID_MODEL "Aula raw disk"
 
 #endif

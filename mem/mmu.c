@@ -364,3 +364,41 @@ unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val, uint32_t *far)
 	}
 	return mmu_store(vm, va, 4, val, far);
 }
+
+int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf, uint32_t len)
+{
+	const uint8_t *in = buf;
+	if ((uint64_t)gpa + len > vm->mem.size)
+		return -1;
+	while (len) {
+		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
+		uint32_t base = gpa - off;
+		if (n > len)
+			n = len;
+		if (!tracked(&vm->mmu, gpa)) {
+			if (mem_write(&vm->mem, gpa, in, n))
+				return -1;
+		} else {
+			/* A page table: word by word, so that each changed
+			 * entry is seen, as if the CPU had stored it. */
+			uint8_t *page = mem_page(&vm->mem, gpa);
+			if (!page)
+				return -1;
+			for (uint32_t i = 0; i < n;) {
+				uint32_t a = off + i, k = 4 - (a & 3);
+				uint8_t *word = page + (a & ~3u);
+				if (k > n - i)
+					k = n - i;
+				uint32_t old = mem_ld32(word);
+				memcpy(page + a, in + i, k);
+				uint32_t new = mem_ld32(word);
+				if (new != old)
+					page_table_written(vm, base + (a & ~3u),
+							   old, new);
+				i += k;
+			}
+		}
+		in += n, gpa += n, len -= n;
+	}
+	return 0;
+}

@@ -134,6 +134,14 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
 			bool *cacheable, uint32_t *far);
 
+/* A device writes guest RAM (DMA) behind the CPU's back, by guest-physical
+ * address.  Bytes that land in a write-tracked page table keep every cache
+ * coherent as a CPU store there would, so both strategies still agree.
+ * 0, or -1 if any byte lies outside RAM (nothing is written then) or the
+ * host ran out of memory. */
+int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
+		  uint32_t len);
+
 /* Word access through the MMU in the current mode, for code outside the
  * interpreter loop (exception entry, rti, tests). */
 unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out,

@@ -67,12 +67,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run as dis; do
+for cmd in run as dis disk; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run as dis; do
+	for cmd in run as dis disk; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -99,7 +99,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run as dis; do
+	for cmd in run as dis disk; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
@@ -424,6 +424,31 @@ while read -r bit n; do
 	has "$devmd" "| $n | \`$bit\` |" ||
 		fail "docs/devices.md has no row for the UART bit $bit (bit $n)"
 done <"$tmp/bits"
+# The disk's STATUS bits, commands and error codes, each a table row
+# "| n | `NAME` |", and its latency constants.
+disk_rows()
+{
+	sed -n "/^enum $1 *{/,/};/p" "$ports" |
+		sed -n "s/^[[:space:]]*$2\([A-Z]*\) *= *\(1u *<< *\)*\([0-9]*\),.*/\1 \3/p"
+}
+{
+	disk_rows disk_status DISK_ST_
+	disk_rows disk_cmd DISK_CMD_
+	disk_rows disk_error DISK_ERR_
+} >"$tmp/diskrows"
+[ "$(wc -l <"$tmp/diskrows")" -ge 12 ] ||
+	fail "the disk's bits, commands and error codes not found in io/ports.h"
+while read -r name n; do
+	has "$devmd" "| $n | \`$name\` |" ||
+		fail "docs/devices.md has no row for the disk's $name ($n)"
+done <"$tmp/diskrows"
+sed -n 's/^#define \(DISK_[A-Z]*_TICKS\) *\([0-9]*\).*/\1 \2/p' "$ports" \
+	>"$tmp/disklat"
+[ -s "$tmp/disklat" ] || fail "no DISK_*_TICKS found in io/ports.h"
+while read -r name n; do
+	has "$devmd" "\`$name\` = $n" ||
+		fail "docs/devices.md does not give $name = $n"
+done <"$tmp/disklat"
 sed -n 's/.*IRQ_\([A-Z0-9]*\) *= *\([0-9]*\).*/\1 \2/p' "$ports" >"$tmp/irqs"
 while read -r dev n; do
 	has "$devmd" "IRQ $n" || fail "docs/devices.md does not give IRQ $n ($dev)"

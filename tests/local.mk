@@ -16,7 +16,8 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_image tests/unit/test_image_bad \
-	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
+	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
+	tests/unit/test_disk tests/unit/test_diskfile
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -61,6 +62,12 @@ tests_unit_test_shadow_SOURCES = tests/unit/test_shadow.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_shadow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
+tests_unit_test_disk_SOURCES = tests/unit/test_disk.c
+tests_unit_test_disk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_disk_LDADD = $(UNIT_LDADD)
+tests_unit_test_diskfile_SOURCES = tests/unit/test_diskfile.c
+tests_unit_test_diskfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_diskfile_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -87,3 +94,4 @@ EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
+SH_TESTS += tests/disk.sh

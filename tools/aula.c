@@ -17,6 +17,7 @@ static const struct {
 	{ "run", cmd_run, "run an image or assembly source headless" },
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
+	{ "disk", cmd_disk, "create or inspect a raw disk image" },
 };
 
 void cmd_error(const char *fmt, ...)

@@ -6,9 +6,11 @@
 #include <time.h>
 
 #include "cpu/vm.h"
+#include "io/devices.h"
 #include "io/ports.h"
 #include "tools/cmd.h"
 #include "tools/console.h"
+#include "tools/diskfile.h"
 #include "tools/dump.h"
 
 #define RUN_DEFAULT_BUDGET 1000000000ull
@@ -27,6 +29,8 @@ struct run_opts {
 	int stats;		/* 0: none; else 1 + enum dump_format */
 	const char *stats_file;
 	int quiet;
+	const char *disks[VM_MAX_DISKS];	/* --disk FILE[,ro] */
+	unsigned ndisks;
 };
 
 static void run_usage(FILE *f)
@@ -45,8 +49,10 @@ static void run_usage(FILE *f)
 "  --realtime             pace virtual time to the host clock (demos only)\n"
 "  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
 "  --stats-file FILE      write them to FILE instead\n"
+"  --disk FILE[,ro]       attach a raw disk image (repeatable, up to %d;\n"
+"                         ,ro: read-only)\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
-		RUN_DEFAULT_BUDGET);
+		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
 
 static int parse_range(const char *s, struct dump_range *r)
@@ -70,7 +76,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		      const char **image)
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
-	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME };
+	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME, O_DISK };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -84,6 +90,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "realtime", no_argument, 0, O_REALTIME },
 		{ "stats", optional_argument, 0, O_STATS },
 		{ "stats-file", required_argument, 0, O_SFILE },
+		{ "disk", required_argument, 0, O_DISK },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -174,6 +181,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 				o->stats = 1 + DUMP_TEXT;
 			break;
 		case O_REALTIME: o->realtime = 1; break;
+		case O_DISK:
+			if (o->ndisks == VM_MAX_DISKS) {
+				cmd_error("--disk: the machine has room for %d "
+					  "disks", VM_MAX_DISKS);
+				return -1;
+			}
+			o->disks[o->ndisks++] = optarg;
+			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -1;
@@ -277,6 +292,65 @@ static void report_stop(const struct vm *vm)
 	}
 }
 
+/* Open the --disk images as the machine's disk hosts; 0, or -1 after
+ * printing why. */
+static int open_disks(const struct run_opts *o, struct disk_file *files,
+		      struct vm_config *cfg)
+{
+	for (unsigned i = 0; i < o->ndisks; i++) {
+		if (disk_file_open(&files[i], o->disks[i], i, &cfg->disks[i]))
+			return -1;
+		cfg->ndisks = i + 1;
+		for (unsigned j = 0; j < i; j++)
+			if ((!files[i].read_only || !files[j].read_only) &&
+			    disk_file_same(&files[i], &files[j])) {
+				cmd_error("--disk %s: already attached as disk "
+					  "%u; one writer per image",
+					  o->disks[i], j);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* A disk command still running when the machine stopped never completed:
+ * its data did not move.  The guest's mistake, worth a word. */
+static void warn_unfinished(const struct vm *vm)
+{
+	const struct dev_field *status = dev_field_find(&disk_ops, "status"),
+			       *cmd = dev_field_find(&disk_ops, "cmd");
+	for (int i = 0; i < vm->ndev; i++) {
+		const struct vm_device *d = &vm->dev[i];
+		if (d->ops != &disk_ops ||
+		    !(dev_field_get(d->state, status) & DISK_ST_BUSY))
+			continue;
+		cmd_error("disk %u (%s): command %llu was still running when "
+			  "the machine stopped, and was not done (wait for "
+			  "DONE or ERROR)", d->unit,
+			  vm->cfg.disks[d->unit].name,
+			  (unsigned long long)dev_field_get(d->state, cmd));
+	}
+}
+
+/* Close the images, making every write durable: 0, or -1 if one failed
+ * (and its name in detail). */
+static int close_disks(struct disk_file *files, unsigned n, char *detail,
+		       size_t len)
+{
+	int status = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (files[i].fd < 0)
+			continue;
+		/* Name this disk, unless an earlier one already failed. */
+		if (status == 0)
+			snprintf(detail, len, "making disk %u (%s) durable "
+				 "failed", i, files[i].path);
+		if (disk_file_close(&files[i]))
+			status = -1;
+	}
+	return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -300,7 +374,10 @@ int cmd_run(int argc, char **argv)
 	struct console_host host;
 	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
 				 .mmu = o.mmu };
-	char err[512];
+	struct disk_file disks[VM_MAX_DISKS];
+	char err[512], detail[sizeof vm->stop_detail];
+	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
+		disks[i].fd = -1;
 
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
@@ -308,6 +385,8 @@ int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	console_host_init(&host, in, out, &cfg.console);
+	if (open_disks(&o, disks, &cfg))
+		goto done;
 	if (!(vm = vm_create(&cfg, err, sizeof err))) {
 		cmd_error("%s", err);
 		goto done;
@@ -334,6 +413,13 @@ int cmd_run(int argc, char **argv)
 		 * status names one stop reason (aula(1)). */
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "writing the console output failed");
+		vm->stop = VM_STOP_HOST_ERROR;
+	}
+	warn_unfinished(vm);
+	if (close_disks(disks, cfg.ndisks, detail, sizeof detail)) {
+		/* The guest's writes may not all be on the medium. */
+		snprintf(vm->stop_detail, sizeof vm->stop_detail, "%s",
+			 detail);
 		vm->stop = VM_STOP_HOST_ERROR;
 	}
 	if (!o.quiet)
@@ -366,6 +452,7 @@ int cmd_run(int argc, char **argv)
 	}
 done:
 	vm_destroy(vm);
+	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);

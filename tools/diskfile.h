@@ -1,0 +1,39 @@
+/*
+ * The host back end of a disk: a raw image file, read and written with
+ * pread and pwrite at byte offsets, made durable with fsync.  Failures are
+ * told to the user on stderr, naming the file, and reach the guest as an
+ * error status.
+ */
+#ifndef AULA_DISKFILE_H
+#define AULA_DISKFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/vm.h"
+
+struct disk_file {
+	char *path;
+	int fd;
+	unsigned unit;
+	bool read_only;
+	uint64_t size;
+	uint64_t io_errors;	/* host failures the guest was told of */
+};
+
+/* Open the image of --disk SPEC, which is FILE or FILE,ro, as disk unit,
+ * and fill its vm host.  0, or -1 after printing why (the file is not
+ * there, cannot be opened for writing, its size is not a whole number of
+ * sectors, ...). */
+int disk_file_open(struct disk_file *f, const char *spec, unsigned unit,
+		   struct vm_disk_host *h);
+/* Make every write durable and close: 0, or -1 after printing why. */
+int disk_file_close(struct disk_file *f);
+/* Is the open image the same file as the other one? */
+bool disk_file_same(const struct disk_file *a, const struct disk_file *b);
+
+/* Can an image of size bytes be a disk?  If not, why, in why. */
+bool disk_file_size_ok(uint64_t size, char *why, size_t len);
+
+#endif
