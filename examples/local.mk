@@ -1,9 +1,9 @@
 # The examples, assembled into images/ by make.
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
-	examples/lib/console.inc
+	examples/kbd/kbd.s examples/lib/console.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
-	images/paging.img
+	images/paging.img images/kbd.img
 noinst_DATA = $(IMAGES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
@@ -17,3 +17,5 @@ images/exception.img: examples/exception/exception.s examples/lib/console.inc au
 	$(AULA_AS) $(srcdir)/examples/exception/exception.s
 images/paging.img: examples/paging/paging.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/paging/paging.s
+images/kbd.img: examples/kbd/kbd.s aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/kbd/kbd.s
