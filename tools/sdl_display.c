@@ -256,15 +256,28 @@ void sdl_display_attach(struct sdl_display *d, struct vm_config *cfg)
 	cfg->keyboard.next_key = sdl_next_key;
 }
 
-void sdl_display_show(struct sdl_display *d, const struct display_view *v)
-{
-	screen_draw(d->screen, v);
-	present(d);
-}
 
 uint64_t sdl_display_frames(const struct sdl_display *d)
 {
 	return d->frames;
+}
+
+uint32_t *sdl_display_read(struct sdl_display *d, int *w, int *h)
+{
+	if (SDL_GetRendererOutputSize(d->ren, w, h) != 0)
+		return NULL;
+	uint32_t *p = SDL_malloc((size_t)*w * (size_t)*h * sizeof *p);
+	if (p && SDL_RenderReadPixels(d->ren, NULL, SDL_PIXELFORMAT_RGB888, p,
+				      *w * (int)sizeof *p) != 0) {
+		SDL_free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+void sdl_display_free(void *p)
+{
+	SDL_free(p);
 }
 
 void sdl_display_close(struct sdl_display *d)

@@ -26,10 +26,12 @@ struct sdl_display *sdl_display_open(struct screen *screen, int pace,
 				     char *err, size_t errlen);
 /* Make it the host of a machine's display and keyboard. */
 void sdl_display_attach(struct sdl_display *d, struct vm_config *cfg);
-/* Draw a frame now (the last one, after the run). */
-void sdl_display_show(struct sdl_display *d, const struct display_view *v);
 /* Frames drawn so far (a frame equal to the last is not drawn again). */
 uint64_t sdl_display_frames(const struct sdl_display *d);
+/* What the window shows: w * h pixels of 0x00RRGGBB, row by row, to free
+ * with sdl_display_free; NULL if they cannot be read back. */
+uint32_t *sdl_display_read(struct sdl_display *d, int *w, int *h);
+void sdl_display_free(void *p);
 void sdl_display_close(struct sdl_display *d);
 
 #endif

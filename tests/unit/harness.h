@@ -27,6 +27,9 @@ struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk);
 /* The same with default RAM, brk stopping the machine, and the given way
  * of virtualizing paging. */
 struct th *th_boot_mmu(const char *src, enum mmu_mode mmu);
+/* The same with the machine configured as base says, but for the console,
+ * which is captured (hosts of the keyboard and display, for instance). */
+struct th *th_boot_with(const char *src, const struct vm_config *base);
 void th_free(struct th *t);
 
 /* Run up to budget instructions; returns the stop reason. */
