@@ -418,15 +418,16 @@ while read -r dev base; do
 done <"$tmp/bases"
 for dev in uart kbd display; do
 	DEV=$(echo "$dev" | tr '[:lower:]' '[:upper:]')
-	sed -n "s/^enum ${dev}_[a-z]* *{ *\(..*\)/\1/p; /^enum ${dev}_[a-z]* *{ *$/,/}/p" \
-		"$ports" | tr ',' '\n' |
-		sed -n "s/.*${DEV}_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*/\1 \2/p" \
-		>"$tmp/bits"
+	bit_pattern=".*${DEV}_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*"
+	# One-line enums, and the lines of multi-line ones.
+	sed -n -e "s/^enum ${dev}_[a-z]* *{ *\(..*\)/\1/p" \
+		-e "/^enum ${dev}_[a-z]* *{ *$/,/}/p" "$ports" | tr ',' '\n' |
+		sed -n "s/$bit_pattern/\1 \2/p" >"$tmp/bits"
 	[ -s "$tmp/bits" ] || fail "no $DEV register bits found in io/ports.h"
 	while read -r bit n; do
 		has "$devmd" "| $n | \`$bit\` |" ||
-			fail "docs/devices.md has no row for the $DEV bit $bit" \
-			     "(bit $n)"
+			fail "docs/devices.md has no row for the $DEV" \
+			     "bit $bit (bit $n)"
 	done <"$tmp/bits"
 done
 # The key codes: a row with the name and the code of each.

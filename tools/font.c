@@ -41,7 +41,7 @@
 #define REPLACEMENT_CHAR 0xfffd
 
 static const char *const font_dirs[] = {
-	"/usr/share/consolefonts",		/* Debian: console-setup-linux */
+	"/usr/share/consolefonts",	/* Debian: console-setup-linux */
 	"/usr/share/kbd/consolefonts",		/* kbd elsewhere */
 	"/usr/lib/kbd/consolefonts",
 };

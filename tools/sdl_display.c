@@ -130,7 +130,8 @@ static void pump(struct sdl_display *d)
 static void present(struct sdl_display *d)
 {
 	struct screen *s = d->screen;
-	SDL_UpdateTexture(d->tex, NULL, s->pixels, s->w * (int)sizeof *s->pixels);
+	SDL_UpdateTexture(d->tex, NULL, s->pixels,
+			  s->w * (int)sizeof *s->pixels);
 	SDL_RenderClear(d->ren);
 	SDL_RenderCopy(d->ren, d->tex, NULL, NULL);
 	SDL_RenderPresent(d->ren);

@@ -214,7 +214,8 @@ print:  add     r2, r2, r2
 .done:  ret
 
 banner: .asciz  "Aula keyboard and display"
-help:   .asciz  "Type here.  Enter: new line, Backspace: erase, arrows: move, Escape: power off."
+help:   .ascii  "Type here.  Enter: new line, Backspace: erase, "
+        .asciz  "arrows: move, Escape: power off."
         .align  4
 cursor: .word   0
         .align  4

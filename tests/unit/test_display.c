@@ -109,7 +109,8 @@ START_TEST(frames_go_to_the_host)
 	ck_assert_str_eq(t->vm->stop_detail, "the display window was closed");
 	ck_assert_int_eq(w.frames, 3);
 	for (int i = 0; i < 3; i++)
-		ck_assert_uint_eq(w.now[i], (uint64_t)(i + 1) * DISPLAY_REFRESH);
+		ck_assert_uint_eq(w.now[i],
+				  (uint64_t)(i + 1) * DISPLAY_REFRESH);
 	ck_assert_uint_eq(w.first_char, 'W');
 	th_free(t);
 

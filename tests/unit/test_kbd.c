@@ -78,7 +78,7 @@ START_TEST(registers_without_keys)
 	ck_assert_uint_eq(R(2), 0);		/* STATUS */
 	ck_assert_uint_eq(R(3), 0);		/* CTRL at reset */
 	ck_assert_uint_eq(R(5), KBD_CTRL_IE);	/* other bits read as 0 */
-	ck_assert_uint_eq(R(6), 0);		/* STATUS, DATA: writes ignored */
+	ck_assert_uint_eq(R(6), 0);	/* writes to STATUS, DATA ignored */
 	ck_assert_uint_eq(R(9), 0xffffffff);
 	ck_assert_uint_eq(R(7), 0xffffffff);	/* 0x93 is unassigned */
 	ck_assert_uint_eq(R(8), 0);
@@ -185,7 +185,7 @@ START_TEST(line_follows_ready_and_ie)
 		"_start: in r1, 0x91\n tsti r1, 1\n beq _start\n"
 		" in r2, 0x20\n"			/* IE = 0: down */
 		" li r1, 1\n out r1, 0x92\n in r3, 0x20\n"	/* up */
-		" li r1, 2\n out r1, 0x22\n ei\n nop\n nop\n di\n"	/* masked */
+		" li r1, 2\n out r1, 0x22\n ei\n nop\n nop\n di\n" /* masked */
 		" in r4, 0x90\n in r5, 0x20\n"		/* taken: down */
 		" out r0, 0(r0)\n", &s);
 	run_to(t, VM_STOP_POWEROFF);
