@@ -24,6 +24,8 @@ static const struct {
 	{ &pic_ops, PORT_PIC },		/* before the devices that use it */
 	{ &uart_ops, PORT_UART },
 	{ &timer_ops, PORT_TIMER },
+	{ &kbd_ops, PORT_KBD },
+	{ &display_ops, PORT_DISPLAY },
 };
 
 static unsigned configured_disks(const struct vm_config *cfg)

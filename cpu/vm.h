@@ -54,6 +54,26 @@ struct vm_disk_host {
 	int (*flush)(void *opaque);	/* earlier writes reach the medium */
 };
 #define VM_MAX_DISKS 4
+/* Host side of the keyboard (io/kbd.c): where key presses come from. */
+struct vm_keyboard_host {
+	void *opaque;
+	/* The next key pressed by virtual time now (a code of
+	 * docs/devices.md, section 9); VM_KEY_NONE if there is none yet,
+	 * VM_KEY_END if none will ever come (the keyboard stops asking). */
+	int (*next_key)(void *opaque, uint64_t now);
+};
+#define VM_KEY_NONE (-1)
+#define VM_KEY_END (-2)
+
+/* Host side of the text display (io/display.c): a screen to show it on. */
+struct display_view;
+struct vm_display_host {
+	void *opaque;
+	/* Show a frame; called every DISPLAY_REFRESH ticks of virtual time.
+	 * Nonzero: the user closed the screen, and the machine powers off. */
+	int (*refresh)(void *opaque, const struct display_view *v,
+		       uint64_t now);
+};
 
 enum vm_brk_mode { VM_BRK_STOP, VM_BRK_GUEST };
 
@@ -61,6 +81,8 @@ struct vm_config {
 	uint64_t ram_size;		/* 0: MEM_DEFAULT_SIZE */
 	enum mmu_mode mmu;		/* how paging is virtualized */
 	struct vm_console_host console;	/* NULL callbacks: no console */
+	struct vm_keyboard_host keyboard;	/* NULL next_key: no keys */
+	struct vm_display_host display;	/* NULL refresh: no screen */
 	enum vm_brk_mode on_brk;
 	struct vm_disk_host disks[VM_MAX_DISKS];	/* disk n = disks[n] */
 	unsigned ndisks;

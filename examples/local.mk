@@ -1,9 +1,9 @@
 # The examples, assembled into images/ by make.
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
-	examples/disk/disk.s examples/lib/console.inc
+	examples/disk/disk.s examples/kbd/kbd.s examples/lib/console.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
-	images/paging.img images/disk.img
+	images/paging.img images/disk.img images/kbd.img
 noinst_DATA = $(IMAGES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
@@ -24,3 +24,6 @@ EXAMPLE_FILES += examples/timer/timer.s
 IMAGES += images/timer.img
 images/timer.img: examples/timer/timer.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/timer/timer.s
+
+images/kbd.img: examples/kbd/kbd.s aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/kbd/kbd.s

@@ -9,5 +9,7 @@ extern const struct dev_ops uart_ops;
 extern const struct dev_ops pic_ops;
 extern const struct dev_ops timer_ops;
 extern const struct dev_ops disk_ops;	/* one per attached image */
+extern const struct dev_ops kbd_ops;
+extern const struct dev_ops display_ops;
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The machine's port map (docs/devices.md).  Each device's registers are
  * numbered from its base; the register maps are at the top of each device's
- * file (io/sysctl.c, io/uart.c, io/pic.c, io/timer.c, io/disk.c).
+ * file (io/sysctl.c, io/uart.c, io/pic.c, io/timer.c, io/disk.c,
+ * io/kbd.c, io/display.c).
  */
 #ifndef AULA_PORTS_H
 #define AULA_PORTS_H
@@ -12,6 +13,8 @@ enum port_base {
 	PORT_PIC = 0x0020,
 	PORT_TIMER = 0x0030,
 	PORT_DISK = 0x0040,	/* disk 0; disk n + n * DISK_PORT_STRIDE */
+	PORT_KBD = 0x0090,
+	PORT_DISPLAY = 0x0098,
 };
 
 enum sysctl_reg {
@@ -59,6 +62,7 @@ enum timer_status { TIMER_ST_EXPIRED = 1u << 0 };
 
 enum irq_line {
 	IRQ_TIMER = 0,
+	IRQ_KBD = 1,
 	IRQ_UART = 4,
 	IRQ_DISK0 = 5,		/* disk n on IRQ_DISK0 + n */
 	IRQ_DISK1 = 6,
@@ -143,5 +147,60 @@ enum disk_id_offset {
 #define DISK_ID_VERSION 1
 #define DISK_ID_READONLY 1u
 #define DISK_ID_MODEL "Aula raw disk"
+enum kbd_reg {
+	KBD_DATA = 0,		/* r: take the next key code */
+	KBD_STATUS = 1,		/* r: KBD_ST_*; reading clears OVERRUN */
+	KBD_CTRL = 2,		/* rw: KBD_CTRL_* */
+	KBD_NREGS
+};
+enum kbd_status { KBD_ST_READY = 1u << 0, KBD_ST_OVERRUN = 1u << 1 };
+enum kbd_ctrl { KBD_CTRL_IE = 1u << 0 };
+/* Key codes in DATA: Latin-1 characters as themselves (0x20-0x7e,
+ * 0xa0-0xff), control keys as their ASCII codes, and the keys that have
+ * no character from 0x100 (docs/devices.md, section 9). */
+enum kbd_key {
+	KBD_KEY_BACKSPACE = 0x08,
+	KBD_KEY_TAB = 0x09,
+	KBD_KEY_ENTER = 0x0a,
+	KBD_KEY_ESCAPE = 0x1b,
+	KBD_KEY_DELETE = 0x7f,
+	KBD_KEY_UP = 0x100,
+	KBD_KEY_DOWN = 0x101,
+	KBD_KEY_LEFT = 0x102,
+	KBD_KEY_RIGHT = 0x103,
+	KBD_KEY_HOME = 0x104,
+	KBD_KEY_END = 0x105,
+	KBD_KEY_PAGEUP = 0x106,
+	KBD_KEY_PAGEDOWN = 0x107,
+	KBD_KEY_INSERT = 0x108,
+	KBD_KEY_F1 = 0x111,	/* F1..F12 are 0x111..0x11c */
+	KBD_KEY_F12 = 0x11c,
+};
+/* Keys the keyboard holds for the guest; more are lost (OVERRUN). */
+#define KBD_QUEUE 16
+/* How often the keyboard asks its host for keys, when it has one. */
+#define KBD_POLL 100000
+
+enum display_reg {
+	DISPLAY_CTRL = 0,	/* rw: DISPLAY_CTRL_* */
+	DISPLAY_CURSOR = 1,	/* rw: cursor cell, row * 80 + column */
+	DISPLAY_BASE = 2,	/* r: DISPLAY_TEXT_BASE */
+	DISPLAY_SIZE = 3,	/* r: columns | rows << 16 */
+	DISPLAY_NREGS
+};
+enum display_ctrl {
+	DISPLAY_CTRL_ENABLE = 1u << 0,
+	DISPLAY_CTRL_CURSOR = 1u << 1,
+};
+/* The text buffer: 80 x 25 cells of (character, attribute) bytes, row by
+ * row, in guest-physical RAM. */
+#define DISPLAY_COLS 80
+#define DISPLAY_ROWS 25
+#define DISPLAY_CELLS (DISPLAY_COLS * DISPLAY_ROWS)
+#define DISPLAY_TEXT_BASE 0x000b8000u
+#define DISPLAY_TEXT_SIZE (DISPLAY_CELLS * 2)
+/* Ticks between two frames sent to the display's host (60 per second of
+ * the nominal 100 MHz clock). */
+#define DISPLAY_REFRESH 1666667
 
 #endif

@@ -10,7 +10,8 @@
 #     in the order aula writes it;
 #   - the assembler's directives, pseudo-instructions and register aliases
 #     are in aula-as(1);
-#   - every register of io/ports.h is in docs/devices.md at its port;
+#   - every register of io/ports.h is in docs/devices.md at its port, and
+#     so are the register bits, key codes and timing constants it names;
 #   - every man page is listed in man/local.mk and renders without warnings
 #     (when groff or mandoc is installed).
 # make check runs it with AULA (the built aula) and top_srcdir set.
@@ -415,15 +416,28 @@ while read -r dev base; do
 			fail "man/aula.1, PORTS, does not name the register $reg"
 	done <"$tmp/regs"
 done <"$tmp/bases"
-sed -n 's/^enum uart_[a-z]* *{ *\(.*\)/\1/p; /^enum uart_[a-z]* *{ *$/,/}/p' \
-	"$ports" | tr ',' '\n' |
-	sed -n 's/.*UART_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*/\1 \2/p' \
-	>"$tmp/bits"
-[ -s "$tmp/bits" ] || fail "no UART register bits found in io/ports.h"
-while read -r bit n; do
-	has "$devmd" "| $n | \`$bit\` |" ||
-		fail "docs/devices.md has no row for the UART bit $bit (bit $n)"
-done <"$tmp/bits"
+for dev in uart kbd display; do
+	DEV=$(echo "$dev" | tr '[:lower:]' '[:upper:]')
+	bit_pattern=".*${DEV}_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*"
+	# One-line enums, and the lines of multi-line ones.
+	sed -n -e "s/^enum ${dev}_[a-z]* *{ *\(..*\)/\1/p" \
+		-e "/^enum ${dev}_[a-z]* *{ *$/,/}/p" "$ports" | tr ',' '\n' |
+		sed -n "s/$bit_pattern/\1 \2/p" >"$tmp/bits"
+	[ -s "$tmp/bits" ] || fail "no $DEV register bits found in io/ports.h"
+	while read -r bit n; do
+		has "$devmd" "| $n | \`$bit\` |" ||
+			fail "docs/devices.md has no row for the $DEV" \
+			     "bit $bit (bit $n)"
+	done <"$tmp/bits"
+done
+# The key codes: a row with the name and the code of each.
+sed -n 's/^[[:space:]]*\(KBD_KEY_[A-Z0-9]*\) *= *\(0x[0-9a-f]*\),.*/\1 \2/p' \
+	"$ports" >"$tmp/keys"
+[ -s "$tmp/keys" ] || fail "no KBD_KEY_* codes found in io/ports.h"
+while read -r key code; do
+	grep -F -e "\`$key\`" "$devmd" | grep -F -q -e "\`$code\`" ||
+		fail "docs/devices.md has no row for $key with the code $code"
+done <"$tmp/keys"
 # The disk's STATUS bits, commands and error codes, each a table row
 # "| n | `NAME` |", and its latency constants.
 disk_rows()
@@ -454,7 +468,9 @@ while read -r dev n; do
 	has "$devmd" "IRQ $n" || fail "docs/devices.md does not give IRQ $n ($dev)"
 	has "$man1" "IRQ $n" || fail "man/aula.1 does not give IRQ $n ($dev)"
 done <"$tmp/irqs"
-sed -n 's/^#define \(UART_RX_[A-Z]*\) *\([0-9]*\).*/\1 \2/p' "$ports" \
+sed -n -e 's/^#define \(UART_RX_[A-Z]*\) *\([0-9]*\).*/\1 \2/p' \
+	-e 's/^#define \(KBD_[A-Z]*\) *\([0-9]*\).*/\1 \2/p' \
+	-e 's/^#define \(DISPLAY_REFRESH\) *\([0-9]*\).*/\1 \2/p' "$ports" \
 	>"$tmp/delays"
 while read -r name n; do
 	has "$devmd" "\`$name\` = $n" ||

@@ -17,7 +17,8 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
-	tests/unit/test_disk tests/unit/test_diskfile
+	tests/unit/test_disk tests/unit/test_diskfile \
+	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -68,6 +69,16 @@ tests_unit_test_disk_LDADD = $(UNIT_LDADD)
 tests_unit_test_diskfile_SOURCES = tests/unit/test_diskfile.c
 tests_unit_test_diskfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_diskfile_LDADD = $(UNIT_LDADD)
+tests_unit_test_kbd_SOURCES = tests/unit/test_kbd.c
+tests_unit_test_kbd_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kbd_LDADD = $(UNIT_LDADD)
+tests_unit_test_display_SOURCES = tests/unit/test_display.c
+tests_unit_test_display_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_test_display_LDADD = $(UNIT_LDADD)
+# Without SDL2 test_sdl is a stub that exits 77 (skipped).
+tests_unit_test_sdl_SOURCES = tests/unit/test_sdl.c
+tests_unit_test_sdl_CFLAGS = $(UNIT_CFLAGS) $(SDL2_CFLAGS)
+tests_unit_test_sdl_LDADD = $(AULA_SDL_LIB) $(UNIT_LDADD) $(SDL2_LIBS)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -94,4 +105,4 @@ EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
-SH_TESTS += tests/disk.sh
+SH_TESTS += tests/disk.sh tests/display.sh

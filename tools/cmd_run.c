@@ -1,17 +1,22 @@
-/* aula run: boot an image headless and report how it stopped. */
+/* aula run: boot an image, headless or in a window, and report how it
+ * stopped. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "cpu/vm.h"
+#include "io/display.h"
 #include "io/devices.h"
 #include "io/ports.h"
 #include "tools/cmd.h"
 #include "tools/console.h"
 #include "tools/diskfile.h"
 #include "tools/dump.h"
+#include "tools/screen.h"
+#include "tools/sdl_display.h"
 
 #define RUN_DEFAULT_BUDGET 1000000000ull
 #define RUN_MAX_RANGES 64
@@ -31,6 +36,9 @@ struct run_opts {
 	int quiet;
 	const char *disks[VM_MAX_DISKS];	/* --disk FILE[,ro] */
 	unsigned ndisks;
+	int window;		/* --display=sdl */
+	int budget_given;	/* --max-insns */
+	const char *font, *screenshot;
 };
 
 static void run_usage(FILE *f)
@@ -51,6 +59,10 @@ static void run_usage(FILE *f)
 "  --stats-file FILE      write them to FILE instead\n"
 "  --disk FILE[,ro]       attach a raw disk image (repeatable, up to %d;\n"
 "                         ,ro: read-only)\n"
+"  --display=none|sdl     headless (default), or the text display and\n"
+"                         keyboard in a window\n"
+"  --font FILE            console font (.psf or .psf.gz) for the display\n"
+"  --screenshot FILE      at the end, save the display as a BMP picture\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
@@ -76,7 +88,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		      const char **image)
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
-	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME, O_DISK };
+	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME, O_DISK, O_DISPLAY,
+	       O_FONT, O_SHOT };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -90,6 +103,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "realtime", no_argument, 0, O_REALTIME },
 		{ "stats", optional_argument, 0, O_STATS },
 		{ "stats-file", required_argument, 0, O_SFILE },
+		{ "display", required_argument, 0, O_DISPLAY },
+		{ "font", required_argument, 0, O_FONT },
+		{ "screenshot", required_argument, 0, O_SHOT },
 		{ "disk", required_argument, 0, O_DISK },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
@@ -116,6 +132,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  optarg);
 				return -1;
 			}
+			o->budget_given = 1;
 			break;
 		case O_CIN: o->console_in = optarg; break;
 		case O_COUT: o->console_out = optarg; break;
@@ -189,6 +206,19 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			}
 			o->disks[o->ndisks++] = optarg;
 			break;
+		case O_DISPLAY:
+			if (!strcmp(optarg, "none"))
+				o->window = 0;
+			else if (!strcmp(optarg, "sdl"))
+				o->window = 1;
+			else {
+				cmd_error("--display: '%s' is not none or sdl",
+					  optarg);
+				return -1;
+			}
+			break;
+		case O_FONT: o->font = optarg; break;
+		case O_SHOT: o->screenshot = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -1;
@@ -201,6 +231,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		return -1;
 	}
 	*image = argv[optind];
+#ifndef HAVE_SDL
+	if (o->window) {
+		cmd_error("--display=sdl: this aula was built without SDL2 "
+			  "(configure --without-sdl); install libsdl2-dev and "
+			  "rebuild, or use --display=none");
+		return -1;
+	}
+#endif
+	/* A window stays up until it is closed, not for a budget. */
+	if (o->window && !o->budget_given)
+		o->budget = UINT64_MAX;
 	return 0;
 }
 
@@ -252,7 +293,9 @@ static void report_stop(const struct vm *vm)
 	const struct cpu *c = &vm->cpu;
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
-		if (vm->stop_code)
+		if (vm->stop_detail[0])
+			cmd_error("powered off: %s", vm->stop_detail);
+		else if (vm->stop_code)
 			cmd_error("guest powered off with code %u",
 				  vm->stop_code);
 		break;
@@ -351,6 +394,71 @@ static int close_disks(struct disk_file *files, unsigned n, char *detail,
 	return status;
 }
 
+/* The text display's front ends: a window, a screenshot, or neither. */
+struct run_display {
+	struct font *font;
+	struct screen screen;
+	struct sdl_display *window;
+};
+
+static int display_open(struct run_display *d, const struct run_opts *o,
+			struct vm_config *cfg)
+{
+	char err[512];
+	memset(d, 0, sizeof *d);
+	if (!o->window && !o->screenshot)
+		return 0;
+	if (o->font) {
+		if (!(d->font = font_load(o->font, err, sizeof err))) {
+			cmd_error("--font: %s", err);
+			return -1;
+		}
+	} else if (!(d->font = font_load_system(err, sizeof err))) {
+		cmd_error("warning: %s; the display shows each character as "
+			  "a solid block", err);
+	}
+	if (screen_init(&d->screen, d->font)) {
+		cmd_error("out of host memory");
+		return -1;
+	}
+#ifdef HAVE_SDL
+	if (o->window) {
+		d->window = sdl_display_open(&d->screen, 1, err, sizeof err);
+		if (!d->window) {
+			cmd_error("--display=sdl: %s", err);
+			return -1;
+		}
+		sdl_display_attach(d->window, cfg);
+	}
+#else
+	(void)cfg;
+#endif
+	return 0;
+}
+
+/* Draw the final screen into the screenshot. */
+static int display_screenshot(struct run_display *d, const char *path,
+			      struct vm *vm)
+{
+	struct display_view v;
+	display_get_view(vm, &v);
+	screen_draw(&d->screen, &v);
+	if (screen_write_bmp(&d->screen, path) != 0) {
+		cmd_error("--screenshot %s: %m", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void display_close(struct run_display *d)
+{
+#ifdef HAVE_SDL
+	sdl_display_close(d->window);
+#endif
+	screen_free(&d->screen);
+	font_free(d->font);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -372,6 +480,7 @@ int cmd_run(int argc, char **argv)
 	int status = DUMP_EXIT_USAGE;
 	struct vm *vm = NULL;
 	struct console_host host;
+	struct run_display display = { 0 };
 	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
 				 .mmu = o.mmu };
 	struct disk_file disks[VM_MAX_DISKS];
@@ -385,12 +494,19 @@ int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	console_host_init(&host, in, out, &cfg.console);
+	if (display_open(&display, &o, &cfg))
+		goto done;
 	if (open_disks(&o, disks, &cfg))
 		goto done;
 	if (!(vm = vm_create(&cfg, err, sizeof err))) {
 		cmd_error("%s", err);
 		goto done;
 	}
+	if ((o.window || o.screenshot) &&
+	    vm->mem.size < DISPLAY_TEXT_BASE + DISPLAY_TEXT_SIZE)
+		cmd_error("warning: the text buffer at 0x%x is beyond the %u "
+			  "KiB of RAM: the display stays blank (--mem 1M or "
+			  "more)", DISPLAY_TEXT_BASE, vm->mem.size / 1024);
 	for (int i = 0; i < o.nranges; i++)
 		if ((uint64_t)o.ranges[i].addr + o.ranges[i].len > vm->mem.size) {
 			cmd_error("--dump-mem 0x%x:%u is outside the %u KiB "
@@ -425,6 +541,9 @@ int cmd_run(int argc, char **argv)
 	if (!o.quiet)
 		report_stop(vm);
 	status = dump_exit_status(vm);
+	if (o.screenshot &&
+	    display_screenshot(&display, o.screenshot, vm) != 0)
+		status = DUMP_EXIT_USAGE;
 	if (o.stats) {
 		FILE *sf = o.stats_file ? fopen(o.stats_file, "w") : stderr;
 		if (!sf) {
@@ -452,6 +571,7 @@ int cmd_run(int argc, char **argv)
 	}
 done:
 	vm_destroy(vm);
+	display_close(&display);
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);
 	if (in && in != stdin)

@@ -1,8 +1,22 @@
 libaulatools_a_SOURCES += tools/dump.h tools/dump.c \
 	tools/console.h tools/console.c \
-	tools/diskfile.h tools/diskfile.c
+	tools/diskfile.h tools/diskfile.c \
+	tools/font.h tools/font.c tools/screen.h tools/screen.c
+
+# The SDL2 window, only when configure found SDL2: the core and the other
+# tools never include SDL.
+if HAVE_SDL
+noinst_LIBRARIES += libaulasdl.a
+libaulasdl_a_SOURCES = tools/sdl_display.c
+libaulasdl_a_CFLAGS = $(AM_CFLAGS) $(SDL2_CFLAGS)
+AULA_SDL_LIB = libaulasdl.a
+else
+AULA_SDL_LIB =
+endif
+EXTRA_DIST += tools/sdl_display.c
 
 bin_PROGRAMS += aula
 aula_SOURCES = tools/aula.c tools/cmd.h tools/cmd_run.c tools/cmd_as.c \
-	tools/cmd_disk.c
-aula_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
+	tools/cmd_disk.c tools/sdl_display.h
+aula_LDADD = $(AULA_SDL_LIB) libaulatools.a libaulacore.a $(ZLIB_LIBS) \
+	$(SDL2_LIBS)
