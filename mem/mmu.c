@@ -159,6 +159,40 @@ static void page_table_written(struct vm *vm, uint32_t gpa, uint32_t old,
 	 * an architectural flush (mmu_invalidate_all) ends tracking. */
 }
 
+int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
+		  uint32_t len)
+{
+	const uint8_t *in = buf;
+	if (len > vm->mem.size || gpa > vm->mem.size - len)
+		return -1;
+	while (len) {
+		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
+		if (n > len)
+			n = len;
+		uint8_t *page = mem_page(&vm->mem, gpa);
+		if (!page) {
+			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+			return -1;
+		}
+		if (!tracked(&vm->mmu, gpa)) {
+			memcpy(page + off, in, n);
+		} else {
+			/* Rare: a device overwrote a page table in use.  Each
+			 * word it changes is a tracked store. */
+			for (uint32_t i = 0; i < n; i++) {
+				uint8_t *word = page + ((off + i) & ~3u);
+				uint32_t old = mem_ld32(word);
+				page[off + i] = in[i];
+				if (mem_ld32(word) != old)
+					page_table_written(vm, gpa + i, old,
+							   mem_ld32(word));
+			}
+		}
+		in += n, gpa += n, len -= n;
+	}
+	return 0;
+}
+
 /* ---- the architectural invalidations ---------------------------------- */
 
 void mmu_invalidate_page(struct vm *vm, uint32_t va)

@@ -141,6 +141,14 @@ unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out,
 unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val,
 		     uint32_t *far);
 
+/* A device writes len bytes at guest-physical gpa (DMA), past the TLB:
+ * a page table it overwrites is handled as a guest store to it would be,
+ * so every cached translation stays coherent.  0, or -1 (nothing written)
+ * if any byte lies outside RAM; the host running out of memory on the
+ * way stops the machine (VM_STOP_HOST_ERROR). */
+int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
+		  uint32_t len);
+
 /* Narrate the translation of va, step by step, into buf (the monitor's
  * `translate`).  Changes nothing: no A/D bits, no counters. */
 void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
