@@ -24,6 +24,7 @@ static const struct {
 	{ &pic_ops, PORT_PIC },		/* before the devices that use it */
 	{ &uart_ops, PORT_UART },
 	{ &timer_ops, PORT_TIMER },
+	{ &nic_ops, PORT_NIC },
 };
 
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)

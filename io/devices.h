@@ -8,5 +8,6 @@ extern const struct dev_ops sysctl_ops;
 extern const struct dev_ops uart_ops;
 extern const struct dev_ops pic_ops;
 extern const struct dev_ops timer_ops;
+extern const struct dev_ops nic_ops;
 
 #endif
