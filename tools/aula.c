@@ -17,6 +17,7 @@ static const struct {
 	{ "run", cmd_run, "run an image or assembly source headless" },
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
+	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
 };
 
 void cmd_error(const char *fmt, ...)

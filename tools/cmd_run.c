@@ -8,6 +8,7 @@
 #include "tools/cmd.h"
 #include "tools/console.h"
 #include "tools/dump.h"
+#include "tools/net.h"
 
 #define RUN_DEFAULT_BUDGET 1000000000ull
 #define RUN_MAX_RANGES 64
@@ -24,6 +25,7 @@ struct run_opts {
 	int stats;		/* 0: none; else 1 + enum dump_format */
 	const char *stats_file;
 	int quiet;
+	struct net_opts net;
 };
 
 static void run_usage(FILE *f)
@@ -41,6 +43,11 @@ static void run_usage(FILE *f)
 "  --mmu=shadow|nested    how paging is virtualized (default shadow)\n"
 "  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
 "  --stats-file FILE      write them to FILE instead\n"
+"  --nic none|hub=PATH|pcap=FILE  the network card's cable (default none;\n"
+"                         repeatable: --nic hub=PATH --nic pcap=FILE)\n"
+"  --pcap FILE            also capture the card's frames in FILE\n"
+"  --mac ADDR|N           the card's address (default 02:00:00:00:00:01;\n"
+"                         N: 02:00 and N in the last four bytes)\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET);
 }
@@ -66,7 +73,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		      const char **image)
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
-	       O_BRK, O_MMU, O_STATS, O_SFILE };
+	       O_BRK, O_MMU, O_STATS, O_SFILE, O_NIC, O_PCAP, O_MAC };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -79,6 +86,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "mmu", required_argument, 0, O_MMU },
 		{ "stats", optional_argument, 0, O_STATS },
 		{ "stats-file", required_argument, 0, O_SFILE },
+		{ "nic", required_argument, 0, O_NIC },
+		{ "pcap", required_argument, 0, O_PCAP },
+		{ "mac", required_argument, 0, O_MAC },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -168,6 +178,18 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			if (!o->stats)
 				o->stats = 1 + DUMP_TEXT;
 			break;
+		case O_NIC:
+			if (net_opt_nic(&o->net, optarg))
+				return -1;
+			break;
+		case O_PCAP:
+			if (net_opt_pcap(&o->net, optarg))
+				return -1;
+			break;
+		case O_MAC:
+			if (net_opt_mac(&o->net, optarg))
+				return -1;
+			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -1;
@@ -180,7 +202,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		return -1;
 	}
 	*image = argv[optind];
-	return 0;
+	return net_opt_check(&o->net);
 }
 
 static void report_stop(const struct vm *vm)
@@ -249,6 +271,7 @@ int cmd_run(int argc, char **argv)
 	int status = DUMP_EXIT_USAGE;
 	struct vm *vm = NULL;
 	struct console_host host;
+	struct net_host net = { .hub.fd = -1 };
 	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
 				 .mmu = o.mmu };
 	char err[512];
@@ -259,6 +282,8 @@ int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	console_host_init(&host, in, out, &cfg.console);
+	if (net_open(&net, &o.net, &cfg))
+		goto done;
 	if (!(vm = vm_create(&cfg, err, sizeof err))) {
 		cmd_error("%s", err);
 		goto done;
@@ -282,6 +307,10 @@ int cmd_run(int argc, char **argv)
 		 * status names one stop reason (aula(1)). */
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "writing the console output failed");
+		vm->stop = VM_STOP_HOST_ERROR;
+	} else if (net_flush(&net)) {
+		snprintf(vm->stop_detail, sizeof vm->stop_detail,
+			 "writing the capture file failed");
 		vm->stop = VM_STOP_HOST_ERROR;
 	}
 	if (!o.quiet)
@@ -314,6 +343,7 @@ int cmd_run(int argc, char **argv)
 	}
 done:
 	vm_destroy(vm);
+	net_close(&net);
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);
