@@ -10,7 +10,9 @@
 #     in the order aula writes it;
 #   - the assembler's directives, pseudo-instructions and register aliases
 #     are in aula-as(1);
-#   - every register of io/ports.h is in docs/devices.md at its port;
+#   - every register of io/ports.h is in docs/devices.md at its port, and
+#     in aula(1)'s PORTS; so are the UART's and the NIC's bits, the NIC's
+#     commands and results, the IRQ lines and the timing constants;
 #   - every man page is listed in man/local.mk and renders without warnings
 #     (when groff or mandoc is installed).
 # make check runs it with AULA (the built aula) and top_srcdir set.
@@ -67,12 +69,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run as dis; do
+for cmd in run as dis hub; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run as dis; do
+	for cmd in run as dis hub; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -99,7 +101,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run as dis; do
+	for cmd in run as dis hub; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
@@ -403,7 +405,7 @@ sed -n 's/^[[:space:]]*PORT_\([A-Z0-9]*\) *= *\(0x[0-9a-fA-F]*\).*/\1 \2/p' \
 while read -r dev base; do
 	lower=$(echo "$dev" | tr '[:upper:]' '[:lower:]')
 	sed -n "/^enum ${lower}_reg *{/,/};/p" "$ports" |
-		sed -n "s/^[[:space:]]*${dev}_\([A-Z0-9]*\) *= *\([0-9]*\),.*/\1 \2/p" \
+		sed -n "s/^[[:space:]]*${dev}_\([A-Z0-9_]*\) *= *\([0-9]*\),.*/\1 \2/p" \
 		>"$tmp/regs"
 	[ -s "$tmp/regs" ] ||
 		fail "no registers found for $dev (enum ${lower}_reg) in io/ports.h"
@@ -415,22 +417,44 @@ while read -r dev base; do
 			fail "man/aula.1, PORTS, does not name the register $reg"
 	done <"$tmp/regs"
 done <"$tmp/bases"
-sed -n 's/^enum uart_[a-z]* *{ *\(.*\)/\1/p; /^enum uart_[a-z]* *{ *$/,/}/p' \
-	"$ports" | tr ',' '\n' |
-	sed -n 's/.*UART_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*/\1 \2/p' \
-	>"$tmp/bits"
-[ -s "$tmp/bits" ] || fail "no UART register bits found in io/ports.h"
-while read -r bit n; do
-	has "$devmd" "| $n | \`$bit\` |" ||
-		fail "docs/devices.md has no row for the UART bit $bit (bit $n)"
-done <"$tmp/bits"
-sed -n 's/.*IRQ_\([A-Z0-9]*\) *= *\([0-9]*\).*/\1 \2/p' "$ports" >"$tmp/irqs"
+# The bits of the UART's and the NIC's registers (enum uart_status, ...).
+for dev in uart nic; do
+	DEV=$(echo "$dev" | tr '[:lower:]' '[:upper:]')
+	tr ',{' '\n\n' <"$ports" |
+		sed -n "s/^[[:space:]]*${DEV}_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*/\1 \2/p" \
+		>"$tmp/bits"
+	[ -s "$tmp/bits" ] || fail "no $DEV register bits found in io/ports.h"
+	while read -r bit n; do
+		has "$devmd" "| $n | \`$bit\` |" ||
+			fail "docs/devices.md has no row for the $DEV bit $bit (bit $n)"
+		has "$man1" "$bit" ||
+			fail "man/aula.1, PORTS, does not name the $DEV bit $bit"
+	done <"$tmp/bits"
+done
+# The NIC's commands and result codes, in the tables of section 8.
+sed -n 's/^enum nic_cmd *{\(.*\)};/\1/p' "$ports" | tr ',' '\n' |
+	sed -n 's/.*NIC_CMD_\([A-Z]*\) *= *\([0-9]*\).*/\1 \2/p' >"$tmp/cmds"
+[ -s "$tmp/cmds" ] || fail "no NIC commands (enum nic_cmd) found in io/ports.h"
+while read -r cmd n; do
+	has "$devmd" "| $n | $cmd |" ||
+		fail "docs/devices.md has no row for the NIC command $cmd ($n)"
+done <"$tmp/cmds"
+sed -n '/^enum nic_result *{/,/};/s/^[[:space:]]*NIC_RES_[A-Z]* *= *\([0-9]*\),.*/\1/p' \
+	"$ports" >"$tmp/results"
+[ -s "$tmp/results" ] || fail "no NIC results (enum nic_result) in io/ports.h"
+while read -r n; do
+	grep -q -e "^| $n | " "$devmd" ||
+		fail "docs/devices.md has no row for the NIC RESULT $n"
+done <"$tmp/results"
+sed -n '/^enum irq_line/,/};/p' "$ports" | tr ',{' '\n\n' |
+	sed -n 's/.*IRQ_\([A-Z0-9]*\) *= *\([0-9]*\).*/\1 \2/p' >"$tmp/irqs"
+[ -s "$tmp/irqs" ] || fail "no IRQ lines (enum irq_line) found in io/ports.h"
 while read -r dev n; do
 	has "$devmd" "IRQ $n" || fail "docs/devices.md does not give IRQ $n ($dev)"
 	has "$man1" "IRQ $n" || fail "man/aula.1 does not give IRQ $n ($dev)"
 done <"$tmp/irqs"
-sed -n 's/^#define \(UART_RX_[A-Z]*\) *\([0-9]*\).*/\1 \2/p' "$ports" \
-	>"$tmp/delays"
+sed -n 's/^#define \(UART_RX_[A-Z]*\|NIC_[A-Z_]*\) *\([0-9]*\).*/\1 \2/p' \
+	"$ports" >"$tmp/delays"
 while read -r name n; do
 	has "$devmd" "\`$name\` = $n" ||
 		fail "docs/devices.md does not give $name = $n"
