@@ -13,7 +13,8 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
-	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
+	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
+	tests/unit/test_nic tests/unit/test_net
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -49,6 +50,13 @@ tests_unit_test_shadow_SOURCES = tests/unit/test_shadow.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_shadow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
+tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
+	tests/unit/paging.h
+tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_nic_LDADD = $(UNIT_LDADD)
+tests_unit_test_net_SOURCES = tests/unit/test_net.c
+tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_net_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -75,3 +83,4 @@ EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
+SH_TESTS += tests/nic.sh

@@ -35,17 +35,16 @@ int th_assemble(const char *src, char *errs, size_t errlen,
 	return n;
 }
 
-struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk)
+struct th *th_boot_with(const char *src, const struct vm_config *config)
 {
 	struct th *t = calloc(1, sizeof *t);
 	char errs[4096] = "", err[256];
 	ck_assert_ptr_nonnull(t);
 	int n = th_assemble(src, errs, sizeof errs, &t->img);
 	ck_assert_msg(n == 0, "assembler errors:\n%s", errs);
-	struct vm_config cfg = {
-		.ram_size = ram,
-		.on_brk = brk,
-		.console = { .opaque = t, .getc = th_getc, .putc = th_putc },
+	struct vm_config cfg = *config;
+	cfg.console = (struct vm_console_host){
+		.opaque = t, .getc = th_getc, .putc = th_putc,
 	};
 	t->vm = vm_create(&cfg, err, sizeof err);
 	ck_assert_msg(t->vm != NULL, "vm_create: %s", err);
@@ -54,23 +53,16 @@ struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk)
 	return t;
 }
 
+struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk)
+{
+	struct vm_config cfg = { .ram_size = ram, .on_brk = brk };
+	return th_boot_with(src, &cfg);
+}
+
 struct th *th_boot_mmu(const char *src, enum mmu_mode mmu)
 {
-	struct th *t = calloc(1, sizeof *t);
-	char errs[4096] = "", err[256];
-	ck_assert_ptr_nonnull(t);
-	int n = th_assemble(src, errs, sizeof errs, &t->img);
-	ck_assert_msg(n == 0, "assembler errors:\n%s", errs);
-	struct vm_config cfg = {
-		.mmu = mmu,
-		.on_brk = VM_BRK_STOP,
-		.console = { .opaque = t, .getc = th_getc, .putc = th_putc },
-	};
-	t->vm = vm_create(&cfg, err, sizeof err);
-	ck_assert_msg(t->vm != NULL, "vm_create: %s", err);
-	ck_assert_msg(image_load(&t->img, t->vm, err, sizeof err) == 0,
-		      "image_load: %s", err);
-	return t;
+	struct vm_config cfg = { .mmu = mmu, .on_brk = VM_BRK_STOP };
+	return th_boot_with(src, &cfg);
 }
 
 struct th *th_boot(const char *src)

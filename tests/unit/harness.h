@@ -27,6 +27,9 @@ struct th *th_boot_cfg(const char *src, uint64_t ram, enum vm_brk_mode brk);
 /* The same with default RAM, brk stopping the machine, and the given way
  * of virtualizing paging. */
 struct th *th_boot_mmu(const char *src, enum mmu_mode mmu);
+/* The same with a whole configuration (its console is replaced by the
+ * harness's): for a network back end, say. */
+struct th *th_boot_with(const char *src, const struct vm_config *cfg);
 void th_free(struct th *t);
 
 /* Run up to budget instructions; returns the stop reason. */
