@@ -64,9 +64,9 @@ struct vm_config {
 	enum mmu_mode mmu;		/* how paging is virtualized */
 	struct vm_console_host console;	/* NULL callbacks: no console */
 	enum vm_brk_mode on_brk;
-	struct vm_nic_host nic;		/* NULL callbacks: cable unplugged */
-	uint8_t mac[6];			/* the NIC's address at reset; all
-					 * zero: 02:00:00:00:00:01 */
+	struct vm_nic_host nic;		/* NULL callbacks: unplugged */
+	/* The NIC's address at reset; all zero: 02:00:00:00:00:01. */
+	uint8_t mac[6];
 };
 
 #define VM_MAX_DEVICES 16

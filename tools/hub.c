@@ -36,7 +36,7 @@ struct hub_port {
 struct hub_mac {
 	uint8_t mac[6];
 	unsigned port_id;
-	uint64_t seen;		/* when it was learned: the oldest goes first */
+	uint64_t seen;		/* when learned: the oldest goes first */
 };
 
 struct hub {

@@ -45,8 +45,8 @@ struct hub_client {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char hub[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int link;		/* the hub took our last datagram */
-	unsigned polls;		/* receive polls since the link went down */
-	uint64_t sent, lost;	/* frames sent; frames the hub did not take */
+	unsigned polls;		/* polls since the link went down */
+	uint64_t sent, lost;	/* frames sent; frames the hub refused */
 };
 
 /* Bind own_path, connect to the hub at hub_path and join.  0, or -1 with

@@ -122,8 +122,10 @@ uint32_t hub_client_recv(struct hub_client *c, uint8_t *buf, uint32_t cap,
 		join(c);
 	if (wait_ns) {
 		struct pollfd p = { .fd = c->fd, .events = POLLIN };
-		struct timespec ts = { .tv_sec = (time_t)(wait_ns / 1000000000),
-				       .tv_nsec = (long)(wait_ns % 1000000000) };
+		struct timespec ts = {
+			.tv_sec = (time_t)(wait_ns / 1000000000),
+			.tv_nsec = (long)(wait_ns % 1000000000),
+		};
 		if (ppoll(&p, 1, &ts, NULL) <= 0)
 			return 0;
 	}

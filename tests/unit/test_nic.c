@@ -314,7 +314,7 @@ START_TEST(transmit_dma_bounds_and_link)
 	}
 	ck_assert_int_eq(b->nout, 0);
 	ck_assert_uint_eq(rd(t, NIC_STATUS), NIC_ST_LINK);
-	wr(t, NIC_TX_ADDR, RAM - 60);		/* the last 60 bytes: fine */
+	wr(t, NIC_TX_ADDR, RAM - 60);		/* the last 60 bytes */
 	wr(t, NIC_CMD, NIC_CMD_TX);
 	ck_assert_uint_eq(rd(t, NIC_RESULT), NIC_RES_OK);
 	spin(t, 480);
@@ -451,7 +451,7 @@ START_TEST(receive_lengths_and_receiver_off)
 	tb_put(b, own, NIC_MIN_FRAME - 1, 3);
 	tb_put(b, own, NIC_MIN_FRAME, 4);
 	tb_put(b, own, NIC_MAX_FRAME, 5);
-	tb_put(b, own, NIC_MAX_FRAME + 1, 6);	/* more than the card takes */
+	tb_put(b, own, NIC_MAX_FRAME + 1, 6);	/* one byte too many */
 	tb_put(b, own, NIC_HEADER, 7);
 	poll_once(t);
 	ck_assert_uint_eq(rd(t, NIC_DROPPED), 2 + 3);
@@ -734,9 +734,9 @@ START_TEST(dma_into_a_page_table_is_coherent)
 	ck_assert_uint_eq(t[0]->vm->cpu.r[2], 0xf0);
 	uint8_t pte[4];
 	mem_st32(pte, PG_FRAME(1) | PG_PW);
+	uint32_t at = pg_pte_addr(PG_TABLE(0), PG_VA);
 	PG_EACH(m)
-		ck_assert_int_eq(mmu_dma_write(t[m]->vm, pg_pte_addr(PG_TABLE(0),
-					       PG_VA), pte, 4), 0);
+		ck_assert_int_eq(mmu_dma_write(t[m]->vm, at, pte, 4), 0);
 	pg_run(t, VM_STOP_BREAKPOINT);
 	ck_assert_uint_eq(t[0]->vm->cpu.r[2], 0xf1);
 	PG_EACH(m)
