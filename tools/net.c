@@ -145,12 +145,14 @@ int net_open(struct net_host *n, const struct net_opts *o,
 	if (o->hub) {
 		char own[sizeof n->hub.path];
 		snprintf(own, sizeof own, "%s.%ld", o->hub, (long)getpid());
+		/* Before joining: once the hub knows us, a signal must find
+		 * the socket's remover in place. */
+		net_catch_signals(own);
 		if (hub_client_open(&n->hub, o->hub, own, err, sizeof err)) {
 			cmd_error("--nic %s", err);
 			return -1;
 		}
 		n->have_hub = 1;
-		net_catch_signals(own);
 		hub_client_host(&n->hub, &wire);
 	}
 	if (o->pcap) {
