@@ -24,6 +24,7 @@ static const struct {
 	{ &pic_ops, PORT_PIC },		/* before the devices that use it */
 	{ &uart_ops, PORT_UART },
 	{ &timer_ops, PORT_TIMER },
+	{ &nic_ops, PORT_NIC },
 	{ &kbd_ops, PORT_KBD },
 	{ &display_ops, PORT_DISPLAY },
 };

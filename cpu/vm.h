@@ -54,6 +54,7 @@ struct vm_disk_host {
 	int (*flush)(void *opaque);	/* earlier writes reach the medium */
 };
 #define VM_MAX_DISKS 4
+
 /* Host side of the keyboard (io/kbd.c): where key presses come from. */
 struct vm_keyboard_host {
 	void *opaque;
@@ -75,6 +76,26 @@ struct vm_display_host {
 		       uint64_t now);
 };
 
+/* Host services for the network card (io/nic.c): the wire.  The core
+ * opens no socket and no file; tools/ provides these.  Frames are whole
+ * Ethernet frames without preamble and CRC.  now is virtual time. */
+struct vm_nic_host {
+	void *opaque;
+	/* Put a frame (60..1514 bytes) on the wire.  NULL: the cable is
+	 * unplugged (link down), and then recv and link are not used. */
+	void (*send)(void *opaque, const uint8_t *frame, uint32_t len,
+		     uint64_t now);
+	/* The next frame from the wire: copies at most cap bytes into buf
+	 * and returns the frame's real length, or 0 if none has come.
+	 * wait_ticks > 0 says the CPU is halted with nothing to do for
+	 * that many ticks: the host may block up to their nominal duration
+	 * (10 ns each) for a frame.  NULL: nothing is ever received. */
+	uint32_t (*recv)(void *opaque, uint8_t *buf, uint32_t cap,
+			 uint64_t now, uint64_t wait_ticks);
+	/* 1 while the far end is there.  NULL: always, when send is set. */
+	int (*link)(void *opaque);
+};
+
 enum vm_brk_mode { VM_BRK_STOP, VM_BRK_GUEST };
 
 struct vm_config {
@@ -86,6 +107,9 @@ struct vm_config {
 	enum vm_brk_mode on_brk;
 	struct vm_disk_host disks[VM_MAX_DISKS];	/* disk n = disks[n] */
 	unsigned ndisks;
+	struct vm_nic_host nic;		/* NULL callbacks: unplugged */
+	/* The NIC's address at reset; all zero: 02:00:00:00:00:01. */
+	uint8_t mac[6];
 };
 
 #define VM_MAX_DEVICES 16

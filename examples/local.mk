@@ -1,9 +1,11 @@
 # The examples, assembled into images/ by make.
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
-	examples/disk/disk.s examples/kbd/kbd.s examples/lib/console.inc
+	examples/disk/disk.s examples/kbd/kbd.s examples/lib/console.inc \
+	examples/net/sender.s examples/net/receiver.s examples/net/nic.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
-	images/paging.img images/disk.img images/kbd.img
+	images/paging.img images/disk.img images/kbd.img \
+	images/net-sender.img images/net-receiver.img
 noinst_DATA = $(IMAGES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
@@ -27,3 +29,9 @@ images/timer.img: examples/timer/timer.s examples/lib/console.inc aula$(EXEEXT)
 
 images/kbd.img: examples/kbd/kbd.s aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/kbd/kbd.s
+
+NET_DEPS = examples/net/nic.inc examples/lib/console.inc aula$(EXEEXT)
+images/net-sender.img: examples/net/sender.s $(NET_DEPS)
+	$(AULA_AS) $(srcdir)/examples/net/sender.s
+images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
+	$(AULA_AS) $(srcdir)/examples/net/receiver.s

@@ -11,5 +11,6 @@ extern const struct dev_ops timer_ops;
 extern const struct dev_ops disk_ops;	/* one per attached image */
 extern const struct dev_ops kbd_ops;
 extern const struct dev_ops display_ops;
+extern const struct dev_ops nic_ops;
 
 #endif

@@ -2,7 +2,7 @@
  * The machine's port map (docs/devices.md).  Each device's registers are
  * numbered from its base; the register maps are at the top of each device's
  * file (io/sysctl.c, io/uart.c, io/pic.c, io/timer.c, io/disk.c,
- * io/kbd.c, io/display.c).
+ * io/nic.c, io/kbd.c, io/display.c).
  */
 #ifndef AULA_PORTS_H
 #define AULA_PORTS_H
@@ -13,6 +13,7 @@ enum port_base {
 	PORT_PIC = 0x0020,
 	PORT_TIMER = 0x0030,
 	PORT_DISK = 0x0040,	/* disk 0; disk n + n * DISK_PORT_STRIDE */
+	PORT_NIC = 0x0080,
 	PORT_KBD = 0x0090,
 	PORT_DISPLAY = 0x0098,
 };
@@ -63,12 +64,55 @@ enum timer_status { TIMER_ST_EXPIRED = 1u << 0 };
 enum irq_line {
 	IRQ_TIMER = 0,
 	IRQ_KBD = 1,
+	IRQ_NIC = 2,
 	IRQ_UART = 4,
 	IRQ_DISK0 = 5,		/* disk n on IRQ_DISK0 + n */
 	IRQ_DISK1 = 6,
 	IRQ_DISK2 = 7,
 	IRQ_DISK3 = 8,
 };
+enum nic_reg {
+	NIC_CTRL = 0,		/* rw: NIC_CTRL_* */
+	NIC_STATUS = 1,		/* r: NIC_ST_*; w: 1 clears TXDONE */
+	NIC_MAC_LO = 2,		/* rw: MAC bytes 0-3, byte 0 in 7..0 */
+	NIC_MAC_HI = 3,		/* rw: MAC bytes 4-5 in bits 15..0 */
+	NIC_TX_ADDR = 4,	/* rw: guest-physical address of a frame */
+	NIC_TX_LEN = 5,		/* rw: its length in bytes */
+	NIC_RX_ADDR = 6,	/* rw: guest-physical receive buffer */
+	NIC_RX_LEN = 7,		/* r: length of the queue's head frame */
+	NIC_CMD = 8,		/* w: NIC_CMD_* */
+	NIC_RESULT = 9,		/* r: NIC_RES_*: how the last CMD went */
+	NIC_TX_FRAMES = 10,	/* r: frames sent */
+	NIC_TX_BYTES = 11,	/* r: bytes sent */
+	NIC_RX_FRAMES = 12,	/* r: frames received into memory */
+	NIC_RX_BYTES = 13,	/* r: bytes received into memory */
+	NIC_DROPPED = 14,	/* r: frames dropped (off, bad length, full) */
+	NIC_FILTERED = 15,	/* r: frames for another address, ignored */
+	NIC_NREGS
+};
+enum nic_ctrl {
+	NIC_CTRL_RXEN = 1u << 0,
+	NIC_CTRL_PROMISC = 1u << 1,
+	NIC_CTRL_RXIE = 1u << 2,
+	NIC_CTRL_TXIE = 1u << 3,
+};
+enum nic_status {
+	NIC_ST_RXREADY = 1u << 0,
+	NIC_ST_TXBUSY = 1u << 1,
+	NIC_ST_TXDONE = 1u << 2,
+	NIC_ST_LINK = 1u << 3,
+};
+enum nic_cmd { NIC_CMD_TX = 1, NIC_CMD_RX = 2, NIC_CMD_RXDROP = 3 };
+enum nic_result {
+	NIC_RES_OK = 0,
+	NIC_RES_BADCMD = 1,	/* no such command */
+	NIC_RES_LENGTH = 2,	/* TX_LEN outside 14..1514 */
+	NIC_RES_DMA = 3,	/* the buffer is not all in RAM */
+	NIC_RES_BUSY = 4,	/* a transmission is under way */
+	NIC_RES_EMPTY = 5,	/* no frame is waiting */
+	NIC_RES_NOLINK = 6,	/* the cable is unplugged */
+};
+
 
 /* Ticks between one received byte being taken and the next arriving. */
 #define UART_RX_DELAY 100
@@ -202,5 +246,16 @@ enum display_ctrl {
 /* Ticks between two frames sent to the display's host (60 per second of
  * the nominal 100 MHz clock). */
 #define DISPLAY_REFRESH 1666667
+/* Ethernet frames, without preamble and CRC: header 14 bytes (destination,
+ * source, type), at least 60 bytes on the wire, at most 1514. */
+#define NIC_HEADER 14
+#define NIC_MIN_FRAME 60
+#define NIC_MAX_FRAME 1514
+/* Frames the receive queue holds. */
+#define NIC_RX_QUEUE 8
+/* Ticks between two looks at the back end for received frames. */
+#define NIC_RX_POLL 100000
+/* Wire time: the link runs at 100 Mbit/s, one bit per tick. */
+#define NIC_TX_TICKS_PER_BYTE 8
 
 #endif

@@ -159,6 +159,40 @@ static void page_table_written(struct vm *vm, uint32_t gpa, uint32_t old,
 	 * an architectural flush (mmu_invalidate_all) ends tracking. */
 }
 
+int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
+		  uint32_t len)
+{
+	const uint8_t *in = buf;
+	if (len > vm->mem.size || gpa > vm->mem.size - len)
+		return -1;
+	while (len) {
+		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
+		if (n > len)
+			n = len;
+		uint8_t *page = mem_page(&vm->mem, gpa);
+		if (!page) {
+			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+			return -1;
+		}
+		if (!tracked(&vm->mmu, gpa)) {
+			memcpy(page + off, in, n);
+		} else {
+			/* Rare: a device overwrote a page table in use.  Each
+			 * word it changes is a tracked store. */
+			for (uint32_t i = 0; i < n; i++) {
+				uint8_t *word = page + ((off + i) & ~3u);
+				uint32_t old = mem_ld32(word);
+				page[off + i] = in[i];
+				if (mem_ld32(word) != old)
+					page_table_written(vm, gpa + i, old,
+							   mem_ld32(word));
+			}
+		}
+		in += n, gpa += n, len -= n;
+	}
+	return 0;
+}
+
 /* ---- the architectural invalidations ---------------------------------- */
 
 void mmu_invalidate_page(struct vm *vm, uint32_t va)
@@ -363,42 +397,4 @@ unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val, uint32_t *far)
 		return 0;
 	}
 	return mmu_store(vm, va, 4, val, far);
-}
-
-int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf, uint32_t len)
-{
-	const uint8_t *in = buf;
-	if ((uint64_t)gpa + len > vm->mem.size)
-		return -1;
-	while (len) {
-		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
-		uint32_t base = gpa - off;
-		if (n > len)
-			n = len;
-		if (!tracked(&vm->mmu, gpa)) {
-			if (mem_write(&vm->mem, gpa, in, n))
-				return -1;
-		} else {
-			/* A page table: word by word, so that each changed
-			 * entry is seen, as if the CPU had stored it. */
-			uint8_t *page = mem_page(&vm->mem, gpa);
-			if (!page)
-				return -1;
-			for (uint32_t i = 0; i < n;) {
-				uint32_t a = off + i, k = 4 - (a & 3);
-				uint8_t *word = page + (a & ~3u);
-				if (k > n - i)
-					k = n - i;
-				uint32_t old = mem_ld32(word);
-				memcpy(page + a, in + i, k);
-				uint32_t new = mem_ld32(word);
-				if (new != old)
-					page_table_written(vm, base + (a & ~3u),
-							   old, new);
-				i += k;
-			}
-		}
-		in += n, gpa += n, len -= n;
-	}
-	return 0;
 }

@@ -138,7 +138,7 @@ unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
  * address.  Bytes that land in a write-tracked page table keep every cache
  * coherent as a CPU store there would, so both strategies still agree.
  * 0, or -1 if any byte lies outside RAM (nothing is written then) or the
- * host ran out of memory. */
+ * host ran out of memory (which also stops the machine). */
 int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 		  uint32_t len);
 

@@ -11,7 +11,8 @@
 #   - the assembler's directives, pseudo-instructions and register aliases
 #     are in aula-as(1);
 #   - every register of io/ports.h is in docs/devices.md at its port, and
-#     so are the register bits, key codes and timing constants it names;
+#     so are the register bits, the NIC's commands and results, key codes
+#     and timing constants it names;
 #   - every man page is listed in man/local.mk and renders without warnings
 #     (when groff or mandoc is installed).
 # make check runs it with AULA (the built aula) and top_srcdir set.
@@ -68,12 +69,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run as dis disk; do
+for cmd in run as dis disk hub; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run as dis disk; do
+	for cmd in run as dis disk hub; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -100,7 +101,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run as dis disk; do
+	for cmd in run as dis disk hub; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
@@ -404,7 +405,7 @@ sed -n 's/^[[:space:]]*PORT_\([A-Z0-9]*\) *= *\(0x[0-9a-fA-F]*\).*/\1 \2/p' \
 while read -r dev base; do
 	lower=$(echo "$dev" | tr '[:upper:]' '[:lower:]')
 	sed -n "/^enum ${lower}_reg *{/,/};/p" "$ports" |
-		sed -n "s/^[[:space:]]*${dev}_\([A-Z0-9]*\) *= *\([0-9]*\),.*/\1 \2/p" \
+		sed -n "s/^[[:space:]]*${dev}_\([A-Z0-9_]*\) *= *\([0-9]*\),.*/\1 \2/p" \
 		>"$tmp/regs"
 	[ -s "$tmp/regs" ] ||
 		fail "no registers found for $dev (enum ${lower}_reg) in io/ports.h"
@@ -416,7 +417,7 @@ while read -r dev base; do
 			fail "man/aula.1, PORTS, does not name the register $reg"
 	done <"$tmp/regs"
 done <"$tmp/bases"
-for dev in uart kbd display; do
+for dev in uart nic kbd display; do
 	DEV=$(echo "$dev" | tr '[:lower:]' '[:upper:]')
 	bit_pattern=".*${DEV}_[A-Z]*_\([A-Z]*\) *= *1u *<< *\([0-9]*\).*"
 	# One-line enums, and the lines of multi-line ones.
@@ -430,6 +431,21 @@ for dev in uart kbd display; do
 			     "bit $bit (bit $n)"
 	done <"$tmp/bits"
 done
+# The NIC's commands and result codes, in the tables of section 8.
+sed -n 's/^enum nic_cmd *{\(.*\)};/\1/p' "$ports" | tr ',' '\n' |
+	sed -n 's/.*NIC_CMD_\([A-Z]*\) *= *\([0-9]*\).*/\1 \2/p' >"$tmp/cmds"
+[ -s "$tmp/cmds" ] || fail "no NIC commands (enum nic_cmd) found in io/ports.h"
+while read -r cmd n; do
+	has "$devmd" "| $n | $cmd |" ||
+		fail "docs/devices.md has no row for the NIC command $cmd ($n)"
+done <"$tmp/cmds"
+sed -n '/^enum nic_result *{/,/};/s/^[[:space:]]*NIC_RES_[A-Z]* *= *\([0-9]*\),.*/\1/p' \
+	"$ports" >"$tmp/results"
+[ -s "$tmp/results" ] || fail "no NIC results (enum nic_result) in io/ports.h"
+while read -r n; do
+	grep -q -e "^| $n | " "$devmd" ||
+		fail "docs/devices.md has no row for the NIC RESULT $n"
+done <"$tmp/results"
 # The key codes: a row with the name and the code of each.
 sed -n 's/^[[:space:]]*\(KBD_KEY_[A-Z0-9]*\) *= *\(0x[0-9a-f]*\),.*/\1 \2/p' \
 	"$ports" >"$tmp/keys"
@@ -470,7 +486,8 @@ while read -r dev n; do
 done <"$tmp/irqs"
 sed -n -e 's/^#define \(UART_RX_[A-Z]*\) *\([0-9]*\).*/\1 \2/p' \
 	-e 's/^#define \(KBD_[A-Z]*\) *\([0-9]*\).*/\1 \2/p' \
-	-e 's/^#define \(DISPLAY_REFRESH\) *\([0-9]*\).*/\1 \2/p' "$ports" \
+	-e 's/^#define \(DISPLAY_REFRESH\) *\([0-9]*\).*/\1 \2/p' \
+	-e 's/^#define \(NIC_[A-Z_]*\) *\([0-9]*\).*/\1 \2/p' "$ports" \
 	>"$tmp/delays"
 while read -r name n; do
 	has "$devmd" "\`$name\` = $n" ||

@@ -18,7 +18,8 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile \
-	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl
+	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
+	tests/unit/test_nic tests/unit/test_net
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -79,6 +80,13 @@ tests_unit_test_display_LDADD = $(UNIT_LDADD)
 tests_unit_test_sdl_SOURCES = tests/unit/test_sdl.c
 tests_unit_test_sdl_CFLAGS = $(UNIT_CFLAGS) $(SDL2_CFLAGS)
 tests_unit_test_sdl_LDADD = $(AULA_SDL_LIB) $(UNIT_LDADD) $(SDL2_LIBS)
+tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
+	tests/unit/paging.h
+tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_nic_LDADD = $(UNIT_LDADD)
+tests_unit_test_net_SOURCES = tests/unit/test_net.c
+tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_net_LDADD = $(UNIT_LDADD)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -105,4 +113,4 @@ EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
-SH_TESTS += tests/disk.sh tests/display.sh
+SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh

@@ -18,6 +18,7 @@ static const struct {
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
 	{ "disk", cmd_disk, "create or inspect a raw disk image" },
+	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
 };
 
 void cmd_error(const char *fmt, ...)

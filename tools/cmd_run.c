@@ -15,6 +15,7 @@
 #include "tools/console.h"
 #include "tools/diskfile.h"
 #include "tools/dump.h"
+#include "tools/net.h"
 #include "tools/screen.h"
 #include "tools/sdl_display.h"
 
@@ -39,6 +40,7 @@ struct run_opts {
 	int window;		/* --display=sdl */
 	int budget_given;	/* --max-insns */
 	const char *font, *screenshot;
+	struct net_opts net;
 };
 
 static void run_usage(FILE *f)
@@ -63,6 +65,11 @@ static void run_usage(FILE *f)
 "                         keyboard in a window\n"
 "  --font FILE            console font (.psf or .psf.gz) for the display\n"
 "  --screenshot FILE      at the end, save the display as a BMP picture\n"
+"  --nic none|hub=PATH|pcap=FILE  the network card's cable (default none;\n"
+"                         repeatable: --nic hub=PATH --nic pcap=FILE)\n"
+"  --pcap FILE            also capture the card's frames in FILE\n"
+"  --mac ADDR|N           the card's address (default 02:00:00:00:00:01;\n"
+"                         N: 02:00 and N in the last four bytes)\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
@@ -89,7 +96,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
 	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME, O_DISK, O_DISPLAY,
-	       O_FONT, O_SHOT };
+	       O_FONT, O_SHOT, O_NIC, O_PCAP, O_MAC };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -106,6 +113,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "display", required_argument, 0, O_DISPLAY },
 		{ "font", required_argument, 0, O_FONT },
 		{ "screenshot", required_argument, 0, O_SHOT },
+		{ "nic", required_argument, 0, O_NIC },
+		{ "pcap", required_argument, 0, O_PCAP },
+		{ "mac", required_argument, 0, O_MAC },
 		{ "disk", required_argument, 0, O_DISK },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
@@ -219,6 +229,18 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			break;
 		case O_FONT: o->font = optarg; break;
 		case O_SHOT: o->screenshot = optarg; break;
+		case O_NIC:
+			if (net_opt_nic(&o->net, optarg))
+				return -1;
+			break;
+		case O_PCAP:
+			if (net_opt_pcap(&o->net, optarg))
+				return -1;
+			break;
+		case O_MAC:
+			if (net_opt_mac(&o->net, optarg))
+				return -1;
+			break;
 		case 'q': o->quiet = 1; break;
 		case 'h': run_usage(stdout); exit(0);
 		default: run_usage(stderr); return -1;
@@ -242,7 +264,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	/* A window stays up until it is closed, not for a budget. */
 	if (o->window && !o->budget_given)
 		o->budget = UINT64_MAX;
-	return 0;
+	return net_opt_check(&o->net);
 }
 
 /*
@@ -481,6 +503,7 @@ int cmd_run(int argc, char **argv)
 	struct vm *vm = NULL;
 	struct console_host host;
 	struct run_display display = { 0 };
+	struct net_host net = { .hub.fd = -1 };
 	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
 				 .mmu = o.mmu };
 	struct disk_file disks[VM_MAX_DISKS];
@@ -494,6 +517,8 @@ int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	console_host_init(&host, in, out, &cfg.console);
+	if (net_open(&net, &o.net, &cfg))
+		goto done;
 	if (display_open(&display, &o, &cfg))
 		goto done;
 	if (open_disks(&o, disks, &cfg))
@@ -529,6 +554,10 @@ int cmd_run(int argc, char **argv)
 		 * status names one stop reason (aula(1)). */
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "writing the console output failed");
+		vm->stop = VM_STOP_HOST_ERROR;
+	} else if (net_flush(&net)) {
+		snprintf(vm->stop_detail, sizeof vm->stop_detail,
+			 "writing the capture file failed");
 		vm->stop = VM_STOP_HOST_ERROR;
 	}
 	warn_unfinished(vm);
@@ -571,6 +600,7 @@ int cmd_run(int argc, char **argv)
 	}
 done:
 	vm_destroy(vm);
+	net_close(&net);
 	display_close(&display);
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);

@@ -1,7 +1,9 @@
 libaulatools_a_SOURCES += tools/dump.h tools/dump.c \
 	tools/console.h tools/console.c \
 	tools/diskfile.h tools/diskfile.c \
-	tools/font.h tools/font.c tools/screen.h tools/screen.c
+	tools/font.h tools/font.c tools/screen.h tools/screen.c \
+	tools/pcap.h tools/pcap.c tools/hub.h tools/hub_client.c \
+	tools/net.h tools/net.c
 
 # The SDL2 window, only when configure found SDL2: the core and the other
 # tools never include SDL.
@@ -17,6 +19,6 @@ EXTRA_DIST += tools/sdl_display.c
 
 bin_PROGRAMS += aula
 aula_SOURCES = tools/aula.c tools/cmd.h tools/cmd_run.c tools/cmd_as.c \
-	tools/cmd_disk.c tools/sdl_display.h
+	tools/cmd_disk.c tools/hub.c tools/sdl_display.h
 aula_LDADD = $(AULA_SDL_LIB) libaulatools.a libaulacore.a $(ZLIB_LIBS) \
 	$(SDL2_LIBS)

@@ -1,0 +1,371 @@
+/*
+ * aula hub PATH: the virtual LAN's learning switch (the protocol is in
+ * tools/hub.h).  One Unix datagram socket, one loop: take a datagram,
+ * learn where its source address lives, forward it.  It stops on SIGINT
+ * or SIGTERM and removes its socket.
+ */
+#define _GNU_SOURCE		/* ppoll */
+#include "tools/hub.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tools/cmd.h"
+#include "tools/dump.h"
+
+/* Datagrams taken per wake-up, so that a flood cannot hold off a signal. */
+#define HUB_BURST 64
+
+struct hub_port {
+	struct sockaddr_un addr;
+	socklen_t addrlen;
+	unsigned id;		/* numbered from 1 in order of joining */
+	int dead;		/* its socket is gone: drop it */
+};
+
+struct hub_mac {
+	uint8_t mac[6];
+	unsigned port_id;
+	uint64_t seen;		/* when learned: the oldest goes first */
+};
+
+struct hub {
+	int fd, verbose;
+	struct hub_port port[HUB_MAX_CLIENTS];
+	int nports;
+	unsigned next_id;
+	struct hub_mac mac[HUB_MAX_MACS];
+	int nmacs;
+	uint64_t clock;
+	uint64_t frames, dropped;
+};
+
+/* Set by the signal handler; the loop checks it with signals blocked. */
+static volatile sig_atomic_t hub_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	hub_stop = 1;
+}
+
+static void say(const struct hub *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(const struct hub *h, const char *fmt, ...)
+{
+	va_list ap;
+	if (!h->verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("hub: ", stdout);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+}
+
+static const char *mac_str(const uint8_t *m, char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+	return buf;
+}
+
+static struct hub_port *find_port(struct hub *h, const struct sockaddr_un *a)
+{
+	for (int i = 0; i < h->nports; i++)
+		if (!strcmp(h->port[i].addr.sun_path, a->sun_path))
+			return &h->port[i];
+	return NULL;
+}
+
+static struct hub_port *port_by_id(struct hub *h, unsigned id)
+{
+	for (int i = 0; i < h->nports; i++)
+		if (h->port[i].id == id)
+			return &h->port[i];
+	return NULL;
+}
+
+static struct hub_port *add_port(struct hub *h, const struct sockaddr_un *a,
+				 socklen_t len)
+{
+	if (h->nports == HUB_MAX_CLIENTS) {
+		say(h, "full (%d clients): ignoring %s", HUB_MAX_CLIENTS,
+		    a->sun_path);
+		return NULL;
+	}
+	struct hub_port *p = &h->port[h->nports++];
+	p->addr = *a;
+	p->addrlen = len;
+	p->id = ++h->next_id;
+	p->dead = 0;
+	say(h, "client %u joined: %s", p->id, a->sun_path);
+	return p;
+}
+
+/* Forget the clients whose sockets are gone, and what was learned on
+ * them. */
+static void drop_dead(struct hub *h)
+{
+	int j = 0;
+	for (int i = 0; i < h->nports; i++) {
+		if (!h->port[i].dead) {
+			h->port[j++] = h->port[i];
+			continue;
+		}
+		unsigned id = h->port[i].id;
+		int k = 0;
+		for (int m = 0; m < h->nmacs; m++)
+			if (h->mac[m].port_id != id)
+				h->mac[k++] = h->mac[m];
+		h->nmacs = k;
+		say(h, "client %u left", id);
+	}
+	h->nports = j;
+}
+
+static struct hub_mac *find_mac(struct hub *h, const uint8_t *mac)
+{
+	for (int i = 0; i < h->nmacs; i++)
+		if (!memcmp(h->mac[i].mac, mac, 6))
+			return &h->mac[i];
+	return NULL;
+}
+
+static void learn(struct hub *h, const uint8_t *src, const struct hub_port *p)
+{
+	char s[18];
+	if (src[0] & 1)
+		return;		/* a group address is never a source */
+	struct hub_mac *m = find_mac(h, src);
+	if (m && m->port_id == p->id)
+		return;
+	if (m) {
+		say(h, "client %u: %s moved here from client %u", p->id,
+		    mac_str(src, s), m->port_id);
+	} else {
+		if (h->nmacs < HUB_MAX_MACS) {
+			m = &h->mac[h->nmacs++];
+		} else {
+			m = &h->mac[0];
+			for (int i = 1; i < h->nmacs; i++)
+				if (h->mac[i].seen < m->seen)
+					m = &h->mac[i];
+		}
+		memcpy(m->mac, src, 6);
+		say(h, "client %u: learned %s", p->id, mac_str(src, s));
+	}
+	m->port_id = p->id;
+	m->seen = ++h->clock;
+}
+
+static void send_to(struct hub *h, struct hub_port *p, const uint8_t *buf,
+		    size_t len)
+{
+	if (sendto(h->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&p->addr,
+		   p->addrlen) == (ssize_t)len)
+		return;
+	if (errno == ECONNREFUSED || errno == ENOENT)
+		p->dead = 1;
+	else
+		h->dropped++;	/* its queue is full: as on a real wire */
+}
+
+static void forward(struct hub *h, struct hub_port *from, const uint8_t *buf,
+		    size_t len)
+{
+	char s[18], d[18];
+	const uint8_t *dst = buf, *src = buf + 6;
+	learn(h, src, from);
+	h->frames++;
+	struct hub_mac *m = (dst[0] & 1) ? NULL : find_mac(h, dst);
+	struct hub_port *to = m ? port_by_id(h, m->port_id) : NULL;
+	mac_str(src, s);
+	mac_str(dst, d);
+	if (to == from) {
+		say(h, "%s > %s, %zu bytes, from client %u: filtered (same "
+		    "client)", s, d, len, from->id);
+	} else if (to) {
+		say(h, "%s > %s, %zu bytes, from client %u: to client %u", s,
+		    d, len, from->id, to->id);
+		send_to(h, to, buf, len);
+	} else {
+		say(h, "%s > %s, %zu bytes, from client %u: flooded to %d "
+		    "client%s", s, d, len, from->id, h->nports - 1,
+		    h->nports == 2 ? "" : "s");
+		for (int i = 0; i < h->nports; i++)
+			if (&h->port[i] != from)
+				send_to(h, &h->port[i], buf, len);
+	}
+	drop_dead(h);
+}
+
+static void take(struct hub *h, const uint8_t *buf, ssize_t len,
+		 const struct sockaddr_un *a, socklen_t alen)
+{
+	/* An unbound or abstract sender has no name to answer to. */
+	if (alen <= offsetof(struct sockaddr_un, sun_path) || !a->sun_path[0]) {
+		say(h, "ignoring a datagram from an unnamed socket");
+		return;
+	}
+	struct hub_port *p = find_port(h, a);
+	if (!p && !(p = add_port(h, a, alen)))
+		return;
+	if (len == 0)
+		return;		/* a join */
+	if (len < HUB_MIN_FRAME || len > HUB_MAX_FRAME) {
+		say(h, "client %u: dropped a datagram of %zd bytes (a frame "
+		    "has %d to %d)", p->id, len, HUB_MIN_FRAME,
+		    HUB_MAX_FRAME);
+		h->dropped++;
+		return;
+	}
+	forward(h, p, buf, (size_t)len);
+}
+
+/* Refuse to take over a live hub's socket or any other file; remove a
+ * socket a dead hub left behind. */
+static int claim(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode)) {
+		cmd_error("hub: %s exists and is not a socket; choose another "
+			  "path", path);
+		return -1;
+	}
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	strcpy(a.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int live = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (live) {
+		cmd_error("hub: a hub is already running at %s", path);
+		return -1;
+	}
+	unlink(path);
+	return 0;
+}
+
+static void hub_usage(FILE *f)
+{
+	fprintf(f,
+"usage: aula hub PATH [options]\n"
+"  -v, --verbose          print clients, learned addresses and each frame\n"
+"  -h, --help             this summary\n"
+"A learning switch for aula run --nic hub=PATH, on a Unix datagram socket\n"
+"at PATH; it stops on SIGINT or SIGTERM and removes the socket.\n");
+}
+
+static int serve(struct hub *h, const sigset_t *waitmask)
+{
+	static uint8_t buf[HUB_MAX_FRAME + 1];
+	while (!hub_stop) {
+		struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
+		/* Signals are let in only while waiting, so none is lost
+		 * between the check of hub_stop and the wait. */
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			cmd_error("hub: poll: %m");
+			return -1;
+		}
+		for (int i = 0; i < HUB_BURST && !hub_stop; i++) {
+			struct sockaddr_un a;
+			socklen_t alen = sizeof a;
+			memset(&a, 0, sizeof a);
+			ssize_t n = recvfrom(h->fd, buf, sizeof buf,
+					     MSG_DONTWAIT | MSG_TRUNC,
+					     (struct sockaddr *)&a, &alen);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EWOULDBLOCK ||
+				    errno == EINTR)
+					break;
+				cmd_error("hub: receive: %m");
+				return -1;
+			}
+			take(h, buf, n, &a, alen);
+		}
+	}
+	return 0;
+}
+
+int cmd_hub(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, 0, 'v' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	static struct hub h;
+	int c;
+	memset(&h, 0, sizeof h);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v': h.verbose = 1; break;
+		case 'h': hub_usage(stdout); return 0;
+		default: hub_usage(stderr); return DUMP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		cmd_error(optind == argc ? "hub: which socket path?"
+					 : "hub: one socket path");
+		hub_usage(stderr);
+		return DUMP_EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	if (!*path || strlen(path) > HUB_PATH_MAX) {
+		cmd_error("hub: the socket path must have 1 to %zu bytes, "
+			  "leaving room for the clients' names",
+			  (size_t)HUB_PATH_MAX);
+		return DUMP_EXIT_USAGE;
+	}
+	if (claim(path))
+		return DUMP_EXIT_USAGE;
+
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	strcpy(a.sun_path, path);
+	h.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (h.fd < 0 || bind(h.fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		cmd_error("hub: cannot bind %s: %m", path);
+		if (h.fd >= 0)
+			close(h.fd);
+		return DUMP_EXIT_USAGE;
+	}
+
+	sigset_t block, waitmask;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	hub_stop = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	/* Line by line, so that a log file follows the hub as it goes. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	say(&h, "listening on %s", path);
+	int status = serve(&h, &waitmask) ? 1 : 0;
+	close(h.fd);
+	unlink(path);
+	say(&h, "stopped: %llu frames forwarded, %llu dropped",
+	    (unsigned long long)h.frames, (unsigned long long)h.dropped);
+	return status;
+}

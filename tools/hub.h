@@ -1,0 +1,68 @@
+/*
+ * The virtual LAN: `aula hub PATH` (tools/hub.c) is a learning switch on a
+ * Unix datagram socket, and each `aula run --nic hub=PATH` is a client
+ * (tools/hub_client.c).  Nothing here reaches the host's network: only
+ * AF_UNIX sockets, on the file system.
+ *
+ * The protocol is the datagrams themselves:
+ *
+ *   client                                   hub, bound at PATH
+ *   bind PATH.PID, connect to PATH
+ *   ""  (an empty datagram) --------------->  join: flood to it from now on
+ *   frame (14..1514 bytes) ----------------->  learn its source address on
+ *                                             this client; forward it
+ *   <---------------------------------------  frame, one per datagram
+ *
+ * A frame is an Ethernet frame without preamble and CRC: destination MAC,
+ * source MAC, type, payload.  The hub forwards a frame whose destination it
+ * has learned to that client only (or nowhere, if it is the sender's own),
+ * and floods broadcast, multicast and unknown destinations to every other
+ * client.  A client whose socket is gone is forgotten, with the addresses
+ * learned on it, the next time the hub sends to it.  Neither side ever
+ * blocks on the other: a datagram that does not fit is dropped, as on a
+ * real Ethernet.
+ */
+#ifndef AULA_HUB_H
+#define AULA_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include "cpu/vm.h"
+
+#define HUB_MAX_CLIENTS 32
+#define HUB_MAX_MACS 256	/* the oldest address is forgotten first */
+#define HUB_MIN_FRAME 14
+#define HUB_MAX_FRAME 1514
+/* A client's socket is PATH.PID: room kept in sun_path for ".PID". */
+#define HUB_SUFFIX_MAX 12
+#define HUB_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - 1 - \
+		      HUB_SUFFIX_MAX)
+
+struct hub_client {
+	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char hub[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int link;		/* the hub took our last datagram */
+	unsigned polls;		/* polls since the link went down */
+	uint64_t sent, lost;	/* frames sent; frames the hub refused */
+};
+
+/* Bind own_path, connect to the hub at hub_path and join.  0, or -1 with
+ * a message for the user in err. */
+int hub_client_open(struct hub_client *c, const char *hub_path,
+		    const char *own_path, char *err, size_t errlen);
+/* Close and remove the client's socket. */
+void hub_client_close(struct hub_client *c);
+/* Send one frame; 0, or -1 if it was lost (the link may then be down). */
+int hub_client_send(struct hub_client *c, const uint8_t *frame,
+		    uint32_t len);
+/* The next frame, waiting up to wait_ns for one: its real length (at most
+ * cap bytes of it copied), or 0. */
+uint32_t hub_client_recv(struct hub_client *c, uint8_t *buf, uint32_t cap,
+			 uint64_t wait_ns);
+/* The client as the NIC's back end. */
+void hub_client_host(struct hub_client *c, struct vm_nic_host *h);
+
+#endif
