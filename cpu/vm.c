@@ -216,7 +216,8 @@ const struct vm_device *vm_find_device(const struct vm *vm, const char *name)
 enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 {
 	struct cpu *c = &vm->cpu;
-	uint64_t end = c->insns + max_insns, exc0 = c->exceptions;
+	uint64_t end = c->insns + max_insns, exc0 = c->exceptions,
+		 halt0 = vm->halted_time;
 
 	if (end < c->insns)
 		end = UINT64_MAX;
@@ -238,20 +239,26 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);
 			continue;
 		}
+		/* The budget counts what retires nothing, too: exception
+		 * entries (struct cpu) and ticks spent halted, so that every
+		 * run ends -- even a guest that halts forever between the
+		 * interrupts of a periodic timer. */
+		uint64_t spent = (c->exceptions - exc0) +
+				 (vm->halted_time - halt0);
+		if (c->insns + spent >= end) {
+			vm_stop(vm, VM_STOP_BUDGET, 0);
+			break;
+		}
 		if (c->halted) {
 			uint64_t next = event_next(&vm->events);
 			if (next == EVENT_NEVER) {
 				vm_stop(vm, VM_STOP_IDLE, 0);
 				break;
 			}
-			vm->halted_time += next - vm_now(vm);
+			uint64_t skip = next - vm_now(vm),
+				 room = end - (c->insns + spent);
+			vm->halted_time += skip < room ? skip : room;
 			continue;
-		}
-		/* The budget counts exception entries too (struct cpu). */
-		uint64_t spent = c->exceptions - exc0;
-		if (c->insns + spent >= end) {
-			vm_stop(vm, VM_STOP_BUDGET, 0);
-			break;
 		}
 		uint64_t limit = end - spent, next = event_next(&vm->events);
 		if (next != EVENT_NEVER && next - vm->halted_time < limit)

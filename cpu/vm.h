@@ -146,8 +146,9 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
 /* Reset CPU and devices (RAM is kept); pc = vm->entry. */
 void vm_reset(struct vm *vm);
-/* Run until the machine stops, max_insns more instructions retire (with
- * exception entries), or vm_yield is called: then VM_RUNNING. */
+/* Run until the machine stops, the budget of max_insns is spent (retired
+ * instructions, exception entries and ticks spent halted), or vm_yield is
+ * called: then VM_RUNNING. */
 enum vm_stop vm_run(struct vm *vm, uint64_t max_insns);
 
 static inline uint64_t vm_now(const struct vm *vm)

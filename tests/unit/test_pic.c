@@ -247,6 +247,28 @@ START_TEST(timer_periodic_with_halt)
 }
 END_TEST
 
+/* The budget counts ticks spent halted: a guest that halts forever
+ * between the interrupts of a periodic timer still ends with "budget",
+ * having used exactly its budget. */
+START_TEST(budget_bounds_a_halting_guest)
+{
+	struct th *t = th_boot(
+		"_start: la r1, table\n mtcr vbr, r1\n la r2, tick\n"
+		" stw r2, 64(r1)\n li r1, 10000\n out r1, 0x31(r0)\n"
+		" li r1, 3\n out r1, 0x30(r0)\n ei\n"
+		"idle: halt\n br idle\n"
+		"tick: out r0, 0x23(r0)\n rti\n"
+		" .align 4\ntable: .space 1024\n");
+	uint64_t halt0 = t->vm->halted_time;
+	ck_assert_int_eq(th_run(t, 1000000), VM_STOP_BUDGET);
+	const struct cpu *c = &t->vm->cpu;
+	ck_assert_uint_eq(c->insns + c->exceptions +
+			  (t->vm->halted_time - halt0), 1000000);
+	ck_assert_uint_lt(c->insns, 1000);
+	th_free(t);
+}
+END_TEST
+
 static Suite *pic_suite(void)
 {
 	Suite *s = suite_create("pic");
@@ -262,6 +284,7 @@ static Suite *pic_suite(void)
 	tcase_add_test(tc, timer_registers);
 	tcase_add_test(tc, timer_one_shot);
 	tcase_add_test(tc, timer_periodic_with_halt);
+	tcase_add_test(tc, budget_bounds_a_halting_guest);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,6 +25,9 @@ int main(void)
 
 #include "io/ports.h"
 #include "tests/unit/harness.h"
+
+/* The budget counts ticks spent halted: let a test see 100 frames. */
+#define WINDOW_BUDGET (100ull * DISPLAY_REFRESH)
 #include "tools/sdl_display.h"
 
 struct win {
@@ -89,7 +92,7 @@ START_TEST(window_shows_the_text_buffer)
 		 " li r2, 0x4f20\n sth r2, 2(r1)\n"
 		 " li r2, 1\n out r2, 0x99\n li r2, 3\n out r2, 0x98\n"
 		 TIMEOUT(7000000, 0) "isr: rti\n" TABLE, 0);
-	ck_assert_int_eq(th_run(w.t, 100000), VM_STOP_POWEROFF);
+	ck_assert_int_eq(th_run(w.t, WINDOW_BUDGET), VM_STOP_POWEROFF);
 	ck_assert_uint_eq(w.t->vm->stop_code, 0);
 	ck_assert_uint_eq(frames_sent(w.t), 7000000 / DISPLAY_REFRESH);
 	/* The frames were all the same: drawn once. */
@@ -169,7 +172,7 @@ START_TEST(keys_from_the_window)
 	push_key(SDLK_c, KMOD_LCTRL);		/* Ctrl+C */
 	push_key(SDLK_a, KMOD_NONE);		/* text: as SDL_TEXTINPUT */
 	push_text("z");
-	ck_assert_int_eq(th_run(w.t, 1000000), VM_STOP_POWEROFF);
+	ck_assert_int_eq(th_run(w.t, WINDOW_BUDGET), VM_STOP_POWEROFF);
 	ck_assert_uint_eq(w.t->vm->stop_code, 0);
 	for (uint32_t i = 0; i < 7; i++)
 		ck_assert_uint_eq(th_peek32(w.t, th_sym(w.t, "log") + 4 * i),
@@ -190,7 +193,7 @@ START_TEST(closing_the_window_powers_off)
 			e.window.event = SDL_WINDOWEVENT_CLOSE;
 		}
 		ck_assert_int_eq(SDL_PushEvent(&e), 1);
-		ck_assert_int_eq(th_run(w.t, 1000), VM_STOP_POWEROFF);
+		ck_assert_int_eq(th_run(w.t, WINDOW_BUDGET), VM_STOP_POWEROFF);
 		ck_assert_uint_eq(w.t->vm->stop_code, 0);
 		ck_assert_str_eq(w.t->vm->stop_detail,
 				 "the display window was closed");
@@ -210,7 +213,7 @@ START_TEST(pacing_follows_the_host_clock)
 	struct timespec t0, t1;
 	open_win(&w, "_start:" TIMEOUT(10000000, 0) "isr: rti\n" TABLE, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(th_run(w.t, 100000), VM_STOP_POWEROFF);
+	ck_assert_int_eq(th_run(w.t, WINDOW_BUDGET), VM_STOP_POWEROFF);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
