@@ -12,6 +12,7 @@
  * So the interpreter needs no hook; the cost is paid only while a
  * breakpoint is enabled.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,13 +85,25 @@ void mon_step_before(struct mon *m, struct mon_pre *pre)
 		mon_insn_access(m->vm, pre->insn, &pre->acc);
 }
 
+/* A stop's report: on a line of its own, after the guest's output. */
+static void report(struct mon *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void report(struct mon *m, const char *fmt, ...)
+{
+	va_list ap;
+	mon_end_console_line(m);
+	va_start(ap, fmt);
+	vfprintf(m->out, fmt, ap);
+	va_end(ap);
+}
+
 /* A hit counts; does it stop? */
 static bool stops(struct mon *m, struct mon_bp *b)
 {
 	if (b->cond[0]) {
 		struct mon_expr r;
 		if (mon_expr_eval(&m->env, b->cond, &r) != 0 || *r.end) {
-			mon_printf(m, "breakpoint %d: condition '%s': %s\n",
+			report(m, "breakpoint %d: condition '%s': %s\n",
 				   b->id, b->cond, *r.end && !r.err[0]
 				   ? "junk at the end" : r.err);
 			return true;
@@ -160,7 +173,7 @@ static int check_watch(struct mon *m, struct mon_bp *b,
 			memset(buf, 0, sizeof buf);
 		v = size == 4 ? mem_ld32(buf) : size == 2 ? mem_ld16(buf)
 							  : buf[0];
-		mon_printf(m, "stopped: watchpoint %d: %s of %u byte%s at "
+		report(m, "stopped: watchpoint %d: %s of %u byte%s at "
 			   "0x%08x%s%s: 0x%0*x, by 0x%08x%s\n", b->id,
 			   wr ? "write" : "read", size, size > 1 ? "s" : "",
 			   addr, b->phys ? " (physical)" : "",
@@ -198,10 +211,12 @@ int mon_step_after(struct mon *m, const struct mon_pre *pre)
 				if (e->kind != CPU_HIST_EXCEPTION ||
 				    !vector_matches(b, vec) || !stops(m, b))
 					continue;
-				mon_printf(m, "stopped: breakpoint %d: vector %u "
-					   "(%s) entered from 0x%08x, cause "
-					   "0x%08x\n", b->id, vec,
-					   cpu_vector_name(vec), e->from,
+				char text[64];
+				mon_vector_text(vec, text, sizeof text);
+				report(m, "stopped: breakpoint %d: %s "
+					   "entered, saved pc 0x%08x%s, cause "
+					   "0x%08x\n", b->id, text, e->from,
+					   mon_sym(m, e->from, sym, sizeof sym),
 					   e->cause);
 				stop = b->id;
 				break;
@@ -209,7 +224,7 @@ int mon_step_after(struct mon *m, const struct mon_pre *pre)
 			break;
 		case MON_BP_MODE:
 			if (((pre->flags ^ c->flags) & CPU_P) && stops(m, b)) {
-				mon_printf(m, "stopped: breakpoint %d: mode %s "
+				report(m, "stopped: breakpoint %d: mode %s "
 					   "-> %s, after 0x%08x%s\n", b->id,
 					   mode_name(pre->flags),
 					   mode_name(c->flags), pre->pc,
@@ -219,7 +234,7 @@ int mon_step_after(struct mon *m, const struct mon_pre *pre)
 			break;
 		case MON_BP_ADDR:
 			if (c->pc == b->addr && stops(m, b)) {
-				mon_printf(m, "stopped: breakpoint %d: 0x%08x%s\n",
+				report(m, "stopped: breakpoint %d: 0x%08x%s\n",
 					   b->id, c->pc,
 					   mon_sym(m, c->pc, sym, sizeof sym));
 				stop = b->id;

@@ -32,9 +32,9 @@ const struct mon_cmd mon_cmds[] = {
 	    "after it (same stack pointer, same mode) before stopping.\n",
 	    mon_cmd_next, MON_G_RUN, MON_C_EXPR, MON_REPEAT_LINE),
 	CMD("finish", NULL, "", "run until this function ends",
-	    "Runs until the current function returns: the first ret that is\n"
-	    "not matched by a call made meanwhile.  Shows r1, the result by\n"
-	    "convention.\n",
+	    "Runs until the current function returns: the first ret (or the\n"
+	    "rti of an exception handler) not matched by a call made\n"
+	    "meanwhile.  Shows r1, the result by convention.\n",
 	    mon_cmd_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
 	CMD("continue", "c", "", "run to a breakpoint or stop",
 	    "Runs the guest at full speed when no breakpoint or watchpoint is\n"

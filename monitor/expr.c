@@ -105,8 +105,13 @@ static int number(struct parser *ps, uint32_t *v)
 		if (n > UINT32_MAX)
 			return fail(ps, start, "number too big for 32 bits");
 	}
-	if (p == digits || mon_expr_name_char((unsigned char)*p))
-		return fail(ps, start, "bad number (hexadecimal needs 0x)");
+	if (p == digits)
+		return fail(ps, start, "%s needs digits", base == 16 ? "0x"
+			    : "0b");
+	if (mon_expr_name_char((unsigned char)*p))
+		return fail(ps, p, base == 10 ? "'%c' cannot follow a number "
+			    "(hexadecimal needs 0x)" : "'%c' cannot follow a "
+			    "number", *p);
 	ps->p = p;
 	*v = (uint32_t)n;
 	return 0;

@@ -32,7 +32,7 @@ static bool faulting(unsigned vec)
 	       vec == CPU_VEC_BUS_ERROR;
 }
 
-static void vector_text(unsigned vec, char *buf, size_t len)
+void mon_vector_text(unsigned vec, char *buf, size_t len)
 {
 	if (vec >= CPU_VEC_IRQ0 && vec < CPU_VEC_TRAP_FIRST)
 		snprintf(buf, len, "vector %u (IRQ %u)", vec,
@@ -52,7 +52,7 @@ static void show_line(struct mon *m, const struct line *l)
 		return;
 	}
 	unsigned v = l->e->cause & 0xff;
-	vector_text(v, vec, sizeof vec);
+	mon_vector_text(v, vec, sizeof vec);
 	mon_printf(m, "  -- %s entered, cause 0x%08x, saved pc 0x%08x%s", vec,
 		   l->e->cause, l->e->from,
 		   mon_sym(m, l->e->from, sym, sizeof sym));
@@ -266,8 +266,9 @@ void mon_explain_stop(struct mon *m)
 	if (vm->stop == VM_STOP_IDLE) {
 		add(&p, "The guest executed halt with interrupts enabled, and "
 		    "no device has anything scheduled: nothing will ever "
-		    "wake it (info pic, info timer).");
+		    "wake it.");
 		say(m, &p);
+		mon_pic_why(m);
 		return;
 	}
 	/* The double fault left far = the vector it could not deliver,
@@ -275,7 +276,7 @@ void mon_explain_stop(struct mon *m)
 	unsigned v = c->far & 0xff;
 	bool user = !(c->flags & CPU_P);
 	const char *mode = user ? "user" : "kernel";
-	vector_text(v, vec, sizeof vec);
+	mon_vector_text(v, vec, sizeof vec);
 	if (faulting(v))
 		add(&p, "In %s mode, at 0x%08x%s, the CPU raised %s.", mode,
 		    c->pc, mon_sym(m, c->pc, sym, sizeof sym), vec);

@@ -28,7 +28,7 @@ static int field(const struct vm_device *d, const char *name, uint32_t *v)
 }
 
 /* Why a pending IRQ is or is not being delivered (docs/devices.md, 5). */
-static void explain_pic(struct mon *m, const struct vm_device *d)
+static void explain_pic(struct mon *m, const struct vm_device *d, bool quiet)
 {
 	uint32_t level, latched, isr, mask, edge;
 	const struct cpu *c = &m->vm->cpu;
@@ -38,6 +38,8 @@ static void explain_pic(struct mon *m, const struct vm_device *d)
 		return;
 	uint32_t pending = (level & ~edge) | latched;
 	int served = isr ? __builtin_ctz(isr) : -1;
+	if (quiet && !pending)
+		return;
 	mon_printf(m, "why:\n");
 	if (!pending)
 		mon_printf(m, "  no IRQ is pending\n");
@@ -51,18 +53,18 @@ static void explain_pic(struct mon *m, const struct vm_device *d)
 		if (mask & bit)
 			mon_printf(m, "masked (MASK bit %u is set), it waits "
 				   "until the guest clears the bit\n", n);
-		else if (served >= 0 && (unsigned)served <= n)
-			mon_printf(m, "IRQ %d is in service and %s; it waits "
-				   "for EOI %d\n", served, (unsigned)served == n
-				   ? "the same line waits for its own EOI"
-				   : "has priority", served);
+		else if (served >= 0 && (unsigned)served == n)
+			mon_printf(m, "its previous request is in service; it "
+				   "waits for EOI %d\n", served);
+		else if (served >= 0 && (unsigned)served < n)
+			mon_printf(m, "IRQ %d, of higher priority, is in "
+				   "service; it waits for EOI %d\n", served,
+				   served);
 		else if (!(c->flags & CPU_I))
 			mon_printf(m, "deliverable, but interrupts are "
-				   "disabled (flags.I = 0)%s\n", served >= 0
-				   ? "; the CPU is in IRQ handler code (entry "
-				     "clears I; ei or rti sets it)"
-				   : c->flags & CPU_P ? "; an exception handler "
-				     "or code before ei" : "");
+				   "disabled (flags.I = 0; an interrupt or "
+				   "exception entry clears it, rti or ei "
+				   "sets it)\n");
 		else
 			mon_printf(m, "delivered before the next "
 				   "instruction\n");
@@ -93,7 +95,14 @@ static void show_device(struct mon *m, const struct vm_device *d)
 		mon_printf(m, "  %-14s %-12s %s\n", f->name, val, f->doc);
 	}
 	if (!strcmp(d->ops->name, "pic"))
-		explain_pic(m, d);
+		explain_pic(m, d, false);
+}
+
+void mon_pic_why(struct mon *m)
+{
+	const struct vm_device *d = vm_find_device(m->vm, "pic");
+	if (d)
+		explain_pic(m, d, true);
 }
 
 static int info_devices(struct mon *m, struct mon_args *a)

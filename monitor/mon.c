@@ -270,8 +270,13 @@ static int run_stream(struct mon *m, FILE *f, const char *name)
 			fprintf(m->out, "(aula) %s%s", line,
 				strchr(line, '\n') ? "" : "\n");
 		}
-		if ((rc = mon_run_line(m, line)) != 0)
+		/* "-command" may fail, and the script goes on (as in
+		 * make); tests use it to show error messages. */
+		bool may_fail = *p == '-';
+		if ((rc = mon_run_line(m, may_fail ? p + 1 : line)) != 0 &&
+		    !may_fail)
 			break;
+		rc = 0;
 	}
 	m->src = saved_src;
 	m->lineno = saved_no;

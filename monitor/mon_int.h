@@ -284,7 +284,12 @@ void mon_step_before(struct mon *m, struct mon_pre *pre);
 int mon_step_after(struct mon *m, const struct mon_pre *pre);
 bool mon_bp_at(const struct mon *m, uint32_t pc);
 
+/* info.c: the PIC's pending requests and why they wait, if any. */
+void mon_pic_why(struct mon *m);
+
 /* hist.c */
+/* "vector 3 (page fault)", "vector 20 (IRQ 4)" */
+void mon_vector_text(unsigned vec, char *buf, size_t len);
 void mon_history(struct mon *m, unsigned n);
 void mon_explain_stop(struct mon *m);
 

@@ -75,7 +75,8 @@ static bool goal_reached(struct mon_go *g, const struct cpu *c,
 {
 	bool retired = c->insns > pre->insns;
 	unsigned op = pre->have_insn ? isa_op(pre->insn) : 0;
-	bool ret = retired && op == ISA_OP_ret;
+	/* An exception handler returns with rti. */
+	bool ret = retired && (op == ISA_OP_ret || op == ISA_OP_rti);
 	if (retired && (op == ISA_OP_call || op == ISA_OP_callr))
 		g->depth++;
 	switch (g->goal) {
@@ -121,6 +122,7 @@ static void report_machine(struct mon *m)
 		mon_printf(m, "stopped: idle: the guest waits at 0x%08x%s for "
 			   "an interrupt that nothing will raise\n", c->pc - 4,
 			   mon_sym(m, c->pc - 4, sym, sizeof sym));
+		mon_explain_stop(m);
 		break;
 	case VM_STOP_DOUBLE_FAULT:
 		mon_printf(m, "stopped: double-fault: %s\n", vm->stop_detail);
@@ -209,9 +211,10 @@ int mon_go(struct mon *m, struct mon_go *g)
 	case MON_END_GOAL:
 		if (g->goal == MON_GO_FINISH) {
 			char sym[160];
-			mon_printf(m, "finish: returned to 0x%08x%s, r1 = "
-				   "0x%08x\n", c->pc,
-				   mon_sym(m, c->pc, sym, sizeof sym), c->r[1]);
+			mon_printf(m, "finish: returned to 0x%08x%s in %s "
+				   "mode, r1 = 0x%08x\n", c->pc,
+				   mon_sym(m, c->pc, sym, sizeof sym),
+				   user_mode(c) ? "user" : "kernel", c->r[1]);
 		}
 		break;
 	case MON_END_BREAK:

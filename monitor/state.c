@@ -348,11 +348,20 @@ static int examine(struct mon *m, struct mon_args *a, bool phys)
 	char f = m->x_fmt;
 	unsigned size = f == 'c' || f == 's' ? 1 : f == 'i' ? 4 : m->x_size;
 	unsigned per_line = f == 'i' || f == 's' ? 1 : size == 4 ? 4 : 8;
+	bool open = false;	/* a line is started */
 	for (unsigned i = 0; i < count; i++) {
-		if (i % per_line == 0)
-			mon_printf(m, "%s0x%08x%s:", i ? "\n" : "", addr,
-				   phys ? "" : mon_sym(m, addr, sym, sizeof sym));
 		uint32_t v;
+		if (i % per_line == 0) {
+			if (open)
+				mon_printf(m, "\n");
+			open = false;
+			/* A line starts only if its first unit can be read. */
+			if (read_unit(m, phys, addr, 1, &v, why, sizeof why))
+				goto bad;
+			mon_printf(m, "0x%08x%s:", addr, phys ? ""
+				   : mon_sym(m, addr, sym, sizeof sym));
+			open = true;
+		}
 		if (f == 'i') {
 			char text[200];
 			if (phys) {
@@ -405,11 +414,13 @@ static int examine(struct mon *m, struct mon_args *a, bool phys)
 			mon_printf(m, "  0x%0*x", (int)size * 2, v);
 		addr += size;
 	}
-	mon_printf(m, "\n");
+	if (open)
+		mon_printf(m, "\n");
 	m->x_next = addr;
 	return 0;
 bad:
-	mon_printf(m, "\n");
+	if (open)
+		mon_printf(m, "\n");
 	m->x_next = addr;
 	return mon_error(m, NULL, "cannot read 0x%08x: %s", addr, why);
 }

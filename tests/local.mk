@@ -13,7 +13,8 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_image \
-	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow
+	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
+	tests/unit/test_mon
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -52,6 +53,10 @@ tests_unit_test_shadow_SOURCES = tests/unit/test_shadow.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_shadow_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_shadow_LDADD = $(UNIT_LDADD)
+tests_unit_test_mon_SOURCES = tests/unit/test_mon.c
+tests_unit_test_mon_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mon_LDADD = tests/unit/libharness.a libaulamon.a \
+	libaulatools.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) $(ZLIB_LIBS)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -78,3 +83,5 @@ EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
+SH_TESTS += tests/monitor.sh
+EXTRA_DIST += tests/monitor
