@@ -325,7 +325,7 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 	m->img = cfg->img;
 	m->out = cfg->out ? cfg->out : stdout;
 	m->runlimit = cfg->runlimit;
-	m->echo = !cfg->quiet;
+	m->echo = true;
 	m->x_fmt = 'x';
 	m->x_size = 4;
 	m->env = (struct mon_expr_env){ .opaque = m, .name = env_name,

@@ -74,7 +74,7 @@ struct mon_config {
 	const char *const *scripts;	/* -x FILE..., run in order */
 	int nscripts;
 	bool batch;			/* exit when the scripts end */
-	bool quiet;			/* no banner, no echo of script lines */
+	bool quiet;			/* no banner */
 	uint64_t runlimit;		/* see `runlimit`; 0: none */
 	unsigned trace;			/* --trace categories (a mask) */
 	FILE *trace_file;		/* where they go (the caller's) */

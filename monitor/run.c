@@ -39,6 +39,7 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 	m->vm = vm;
 	mon_trace_attach(&m->trace, vm);
 	m->con.matched = false;
+	m->con.seen_len = 0;	/* expect starts afresh, too */
 	mon_snap_take(vm, &m->now);
 	m->prev = m->now;
 	m->dis_next = m->x_next = vm->cpu.pc;

@@ -68,7 +68,7 @@ static void debug_usage(FILE *f)
 "usage: aula debug IMAGE|SOURCE.s [options]\n"
 "  -x, --script FILE      run the monitor commands in FILE (repeatable)\n"
 "  --batch                exit when the scripts end, without a prompt\n"
-"  -q, --quiet            no banner, scripts' commands not echoed\n"
+"  -q, --quiet            no banner\n"
 "and the options of aula run (aula run --help); --max-insns N sets the\n"
 "monitor's runlimit.  The commands: help at the prompt, man aula-debug.\n");
 }
