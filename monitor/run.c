@@ -156,7 +156,10 @@ int mon_go(struct mon *m, struct mon_go *g)
 	enum mon_end end = MON_END_GOAL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
 	sigemptyset(&sa.sa_mask);
-	mon_interrupted = 0;
+	/* At the prompt, a Ctrl-C typed right after the command belongs
+	 * to it; the prompt clears the flag before it reads a line. */
+	if (!m->interactive)
+		mon_interrupted = 0;
 	m->con.starved = false;
 	m->con.idle_insns = UINT64_MAX;
 	sigaction(SIGINT, &sa, &old);

@@ -58,13 +58,15 @@ static void add_cand(void *ctx, const char *word)
 		c->v[c->n++] = dup;
 }
 
+/* readline's generator: each call returns one candidate, which readline
+ * frees. */
 static char *next_cand(const char *text, int state)
 {
 	static struct cands c;
 	static size_t i;
 	if (!state) {
 		for (; i < c.n; i++)
-			free(c.v[i]);
+			free(c.v[i]);	/* the ones never handed over */
 		c.n = 0;
 		i = 0;
 		mon_complete(term_mon, rl_line_buffer, (size_t)rl_point -
@@ -148,14 +150,16 @@ int mon_prompt_loop(struct mon *m)
 	}
 	stifle_history(HISTORY_KEEP);
 
+	/* Ctrl-C only sets a flag, for the whole session: between reading
+	 * a line and running it the default action would end the monitor. */
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
 	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
 	while (!m->quit) {
 		mon_end_console_line(m);
 		fflush(m->out);
-		sigaction(SIGINT, &sa, &old);
+		mon_interrupted = 0;
 		char *line = read_line("(aula) ");
-		sigaction(SIGINT, &old, NULL);
 		if (!line) {
 			fputc('\n', m->out);
 			break;
@@ -183,6 +187,7 @@ int mon_prompt_loop(struct mon *m)
 		}
 		free(line);
 	}
+	sigaction(SIGINT, &old, NULL);
 	if (path[0])
 		history_truncate_file(path, HISTORY_KEEP);
 	return m->quit ? m->exit_code : MON_EXIT_OK;

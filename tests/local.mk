@@ -83,5 +83,8 @@ EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
-SH_TESTS += tests/monitor.sh
+SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 EXTRA_DIST += tests/monitor
+# monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
+check_PROGRAMS += tests/ptydrive
+tests_ptydrive_SOURCES = tests/ptydrive.c
