@@ -12,6 +12,7 @@
 #include "asm/dis.h"
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
+#include "tools/dump.h"
 
 /* ---- names and memory --------------------------------------------------- */
 
@@ -364,7 +365,17 @@ struct vm *mon_vm(struct mon *m)
 int mon_main(struct mon *m)
 {
 	char sym[160];
-	if (!m->cfg.quiet) {
+	if (m->cfg.run_first) {
+		/* Like aula run, unless the guest crashes or hangs. */
+		struct mon_go g = { .goal = MON_GO_CONTINUE,
+				    .quiet_poweroff = true };
+		m->interactive = isatty(STDIN_FILENO);
+		mon_go(m, &g);
+		if (m->vm->stop == VM_STOP_POWEROFF)
+			return dump_exit_status(m->vm);
+		mon_printf(m, "aula debug: the guest did not power off; the "
+			   "monitor takes over (help lists the commands).\n");
+	} else if (!m->cfg.quiet) {
 		mon_printf(m, "aula debug: %s, entry 0x%08x%s; help lists "
 			   "the commands.\n", m->cfg.program ? m->cfg.program
 							      : "(program)",
@@ -381,15 +392,18 @@ int mon_main(struct mon *m)
 			   m->cfg.scripts[i]);
 		break;
 	}
+	/* Without quit, --monitor=crash exits as aula run would have. */
+	int status = m->cfg.run_first ? dump_exit_status(m->vm) : MON_EXIT_OK;
 	if (m->quit || m->cfg.batch)
-		return m->quit ? m->exit_code : MON_EXIT_OK;
+		return m->quit ? m->exit_code : status;
 	if (isatty(STDIN_FILENO)) {
 		m->interactive = true;
 		m->echo = false;
-		return mon_prompt_loop(m);
+		int rc = mon_prompt_loop(m);
+		return m->quit ? rc : status;
 	}
 	/* Commands on a pipe: a script that is standard input. */
 	if (run_stream(m, stdin, "<stdin>") != 0 && !m->quit)
 		return MON_EXIT_SCRIPT;
-	return m->quit ? m->exit_code : MON_EXIT_OK;
+	return m->quit ? m->exit_code : status;
 }

@@ -75,6 +75,9 @@ struct mon_config {
 	int nscripts;
 	bool batch;			/* exit when the scripts end */
 	bool quiet;			/* no banner */
+	/* --monitor=crash: run the guest first, and open the monitor only
+	 * if it stops otherwise than by powering off. */
+	bool run_first;
 	uint64_t runlimit;		/* see `runlimit`; 0: none */
 	unsigned trace;			/* --trace categories (a mask) */
 	FILE *trace_file;		/* where they go (the caller's) */
@@ -94,7 +97,8 @@ int mon_exec(struct mon *m, const char *line);
 /* The machine now (`run` builds a new one). */
 struct vm *mon_vm(struct mon *m);
 
-/* Exit statuses of aula debug (aula-debug(1), EXIT STATUS). */
+/* Exit statuses of aula debug (aula-debug(1), EXIT STATUS); with
+ * run_first, a guest that powers off exits as aula run would. */
 enum mon_exit { MON_EXIT_OK = 0, MON_EXIT_SCRIPT = 1, MON_EXIT_USAGE = 2 };
 
 #endif

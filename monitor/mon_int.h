@@ -213,6 +213,7 @@ struct mon_go {
 	int depth;		/* FINISH, UNTIL: calls not yet returned */
 	uint64_t within;	/* EXPECT: its own limit; 0 none */
 	bool quiet;		/* do not show pc when the goal is reached */
+	bool quiet_poweroff;	/* nothing to say if the guest powers off */
 	enum mon_end end;	/* out: how it ended */
 };
 

@@ -224,7 +224,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 	case MON_END_BREAK:
 		break;
 	case MON_END_MACHINE:
-		report_machine(m);
+		if (!g->quiet_poweroff || vm->stop != VM_STOP_POWEROFF)
+			report_machine(m);
 		break;
 	case MON_END_INTERRUPT:
 		mon_printf(m, "stopped: interrupted\n");
@@ -249,6 +250,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 		rc = -1;
 	}
 	g->end = end;
+	if (g->quiet_poweroff && vm->stop == VM_STOP_POWEROFF)
+		return rc;
 	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT))
 		mon_show_pc(m);
 	m->prev = m->now;

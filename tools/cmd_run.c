@@ -32,6 +32,7 @@ struct run_opts {
 	const char *stats_file;
 	int quiet;
 	int monitor;		/* aula debug, aula run --monitor */
+	int monitor_crash;	/* --monitor=crash: run first */
 	const char *scripts[RUN_MAX_SCRIPTS];	/* -x */
 	int nscripts;
 	int batch;
@@ -57,7 +58,9 @@ static void run_usage(FILE *f)
 "  --stats-file FILE      write them to FILE instead\n"
 "  --trace CAT[,CAT...]   trace insn, int, mmu, io (on standard error)\n"
 "  --trace-file FILE      write the trace to FILE instead\n"
-"  --monitor              open the monitor on the machine (aula debug)\n"
+"  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
+"                         =crash: run, and open it only if the guest does\n"
+"                         not power off\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET);
 }
@@ -111,7 +114,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "stats-file", required_argument, 0, O_SFILE },
 		{ "trace", required_argument, 0, O_TRACE },
 		{ "trace-file", required_argument, 0, O_TFILE },
-		{ "monitor", no_argument, 0, O_MONITOR },
+		{ "monitor", optional_argument, 0, O_MONITOR },
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' },
@@ -218,7 +221,16 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			break;
 		}
 		case O_TFILE: o->trace_file = optarg; break;
-		case O_MONITOR: o->monitor = 1; break;
+		case O_MONITOR:
+			o->monitor = 1;
+			if (optarg && !strcmp(optarg, "crash")) {
+				o->monitor_crash = 1;
+			} else if (optarg && strcmp(optarg, "reset")) {
+				cmd_error("--monitor: '%s' is not reset or crash",
+					  optarg);
+				return -1;
+			}
+			break;
 		case 'x':
 			if (o->nscripts == RUN_MAX_SCRIPTS) {
 				cmd_error("-x: at most %d scripts",
@@ -351,6 +363,7 @@ static int run_monitor(const struct run_opts *o, const char *path,
 		.console_is_out = out == stdout, .scripts = o->scripts,
 		.nscripts = o->nscripts, .batch = o->batch, .quiet = o->quiet,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
+		.run_first = o->monitor_crash,
 	};
 	char err[512];
 	struct mon *m = mon_create(&mc, err, sizeof err);
