@@ -46,4 +46,31 @@ done
 	--trace-file "$tmp/run-trace" </dev/null >/dev/null 2>&1
 echo "exit=$?" >>"$tmp/run-trace"
 compare run-trace "$tmp/run-trace"
+
+# status WANT DESCRIPTION ARGS...: aula ARGS must exit with WANT
+check_status()
+{
+	want=$1 what=$2
+	shift 2
+	"$AULA" "$@" </dev/null >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" = "$want" ]; then
+		echo "PASS: $what (exit $want)"
+	else
+		echo "FAIL: $what: exit $got, not $want"
+		cat "$tmp/out"
+		status=1
+	fi
+}
+hello=examples/hello/hello.s
+check_status 2 "aula debug without a program" debug
+check_status 2 "an unknown trace category" run "$hello" --trace insn,bogus
+check_status 2 "a bad --monitor" run "$hello" --monitor=later
+check_status 2 "--realtime with the monitor" debug "$hello" --realtime
+check_status 1 "a missing script" debug "$hello" -x "$tmp/none" --batch
+check_status 0 "commands from a pipe, no quit" debug "$hello"
+check_status 0 "--monitor=crash, a guest that powers off" run "$hello" \
+	--monitor=crash
+check_status 4 "--monitor=crash, past --max-insns, without quit" run \
+	tests/monitor/calls.s --monitor=crash --max-insns 10
 exit $status

@@ -97,8 +97,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		      const char **image)
 {
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
-	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME, O_MONITOR, O_BATCH,
-	       O_TRACE, O_TFILE };
+	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME };
+	/* The monitor's and tracing's. */
+	enum { O_MONITOR = 512, O_BATCH, O_TRACE, O_TFILE };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
