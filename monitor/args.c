@@ -63,6 +63,30 @@ int mon_error(struct mon *m, const char *at, const char *fmt, ...)
 	return -1;
 }
 
+void mon_wrapped(struct mon *m, int indent, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	const char *s = buf, *end = buf + strlen(buf);
+	for (int in = indent; s < end; in = indent + 2) {
+		size_t width = 78 - (size_t)in, n = (size_t)(end - s);
+		if (n > width) {
+			n = width;
+			while (n > 0 && s[n] != ' ')
+				n--;
+			if (n == 0)
+				n = width;
+		}
+		mon_printf(m, "%*s%.*s\n", in, "", (int)n, s);
+		s += n;
+		while (*s == ' ')
+			s++;
+	}
+}
+
 void mon_skip_blanks(struct mon_args *a)
 {
 	while (*a->p == ' ' || *a->p == '\t')

@@ -105,6 +105,27 @@ void mon_history(struct mon *m, unsigned n)
 		show_line(m, &lines[got]);
 }
 
+int mon_handler_vector(struct mon *m)
+{
+	const struct cpu *c = &m->vm->cpu;
+	uint32_t h = c->hist_next, first = h > CPU_HISTORY ? h - CPU_HISTORY : 0;
+	int returns = 0;
+	if (!(c->flags & CPU_P))
+		return -1;	/* handlers run in kernel mode */
+	for (uint32_t k = h; k-- > first;) {
+		const struct cpu_hist *e = &c->hist[k % CPU_HISTORY];
+		uint32_t insn;
+		if (e->kind == CPU_HIST_EXCEPTION) {
+			if (returns-- == 0)
+				return (int)(e->cause & 0xff);
+		} else if (mon_read_insn(m, e->from, &insn) == 0 &&
+			   isa_op(insn) == ISA_OP_rti) {
+			returns++;	/* an rti ended a handler */
+		}
+	}
+	return -1;
+}
+
 int mon_cmd_history(struct mon *m, struct mon_args *a)
 {
 	uint32_t n;
@@ -142,24 +163,9 @@ static void add(struct para *p, const char *fmt, ...)
 
 static void say(struct mon *m, struct para *p)
 {
-	const char *s = p->buf, *end = p->buf + p->len;
-	int indent = 2;
-	while (s < end) {
-		size_t width = 78 - (size_t)indent, n = (size_t)(end - s);
-		if (n > width) {
-			n = width;
-			while (n > 0 && s[n] != ' ')
-				n--;
-			if (n == 0)
-				n = width;
-		}
-		mon_printf(m, "%*s%.*s\n", indent, "", (int)n, s);
-		s += n;
-		while (*s == ' ')
-			s++;
-		indent = 4;
-	}
+	mon_wrapped(m, 2, "%s", p->buf);
 	p->len = 0;
+	p->buf[0] = 0;
 }
 
 static const char *why_not(struct vm *vm, uint32_t va, enum mmu_access acc,

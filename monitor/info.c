@@ -40,34 +40,44 @@ static void explain_pic(struct mon *m, const struct vm_device *d, bool quiet)
 	int served = isr ? __builtin_ctz(isr) : -1;
 	if (quiet && !pending)
 		return;
+	int handler = mon_handler_vector(m);
+	char vec[64] = "";
+	if (handler >= 0)
+		mon_vector_text((unsigned)handler, vec, sizeof vec);
 	mon_printf(m, "why:\n");
 	if (!pending)
 		mon_printf(m, "  no IRQ is pending\n");
 	for (unsigned n = 0; n < 16; n++) {
 		uint32_t bit = 1u << n;
+		char why[256];
 		if (!(pending & bit))
 			continue;
-		mon_printf(m, "  IRQ %u (vector %u, %s) is pending: ", n,
-			   CPU_VEC_IRQ0 + n, edge & bit ? "edge, latched"
-			   : "level, held up by its device");
 		if (mask & bit)
-			mon_printf(m, "masked (MASK bit %u is set), it waits "
-				   "until the guest clears the bit\n", n);
+			snprintf(why, sizeof why, "masked (MASK bit %u is "
+				 "set), it waits until the guest clears the "
+				 "bit", n);
 		else if (served >= 0 && (unsigned)served == n)
-			mon_printf(m, "its previous request is in service; it "
-				   "waits for EOI %d\n", served);
+			snprintf(why, sizeof why, "its previous request is in "
+				 "service; it waits for EOI %d", served);
 		else if (served >= 0 && (unsigned)served < n)
-			mon_printf(m, "IRQ %d, of higher priority, is in "
-				   "service; it waits for EOI %d\n", served,
-				   served);
+			snprintf(why, sizeof why, "IRQ %d, of higher priority, "
+				 "is in service; it waits for EOI %d", served,
+				 served);
+		else if (!(c->flags & CPU_I) && handler >= 0)
+			snprintf(why, sizeof why, "deliverable, but interrupts "
+				 "are disabled: the CPU is in the handler of %s, "
+				 "and the entry cleared I; it is taken after its "
+				 "rti, or at its ei", vec);
 		else if (!(c->flags & CPU_I))
-			mon_printf(m, "deliverable, but interrupts are "
-				   "disabled (flags.I = 0; an interrupt or "
-				   "exception entry clears it, rti or ei "
-				   "sets it)\n");
+			snprintf(why, sizeof why, "deliverable, but interrupts "
+				 "are disabled (flags.I = 0): it is taken when ei "
+				 "or an rti sets I");
 		else
-			mon_printf(m, "delivered before the next "
-				   "instruction\n");
+			snprintf(why, sizeof why, "delivered before the next "
+				 "instruction");
+		mon_wrapped(m, 2, "IRQ %u (vector %u, %s) is pending: %s", n,
+			    CPU_VEC_IRQ0 + n, edge & bit ? "edge, latched"
+			    : "level, held up by its device", why);
 	}
 	if (isr)
 		for (unsigned n = 0; n < 16; n++)

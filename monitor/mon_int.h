@@ -103,6 +103,10 @@ extern const size_t mon_ninfo_topics;
 
 void mon_printf(struct mon *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Text wrapped to 78 columns: the first line indented by indent, the
+ * others 2 more. */
+void mon_wrapped(struct mon *m, int indent, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* An error about the line being run, with a caret under at (NULL: no
  * caret).  Returns -1, for `return mon_error(...)`. */
 int mon_error(struct mon *m, const char *at, const char *fmt, ...)
@@ -292,6 +296,9 @@ void mon_pic_why(struct mon *m);
 /* "vector 3 (page fault)", "vector 20 (IRQ 4)" */
 void mon_vector_text(unsigned vec, char *buf, size_t len);
 void mon_history(struct mon *m, unsigned n);
+/* The vector whose handler the CPU is in (the newest exception entry in
+ * the history ring that no rti has ended since), or -1. */
+int mon_handler_vector(struct mon *m);
 void mon_explain_stop(struct mon *m);
 
 /* script.c */
