@@ -84,7 +84,20 @@ TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
-EXTRA_DIST += tests/monitor
+# The monitor's scripts, their transcripts and programs (listed, not the
+# directory: make would build tests/monitor from tests/monitor.sh).
+MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
+	tests/monitor/calls.cmd tests/monitor/calls.out tests/monitor/calls.s \
+	tests/monitor/console.cmd tests/monitor/console.out \
+	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \
+	tests/monitor/crashfirst.cmd tests/monitor/crashfirst.out \
+	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
+	tests/monitor/input.cmd tests/monitor/input.out \
+	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
+	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
+	tests/monitor/run-trace.out tests/monitor/sleepy.s \
+	tests/monitor/traps.cmd tests/monitor/traps.out
+EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
 tests_ptydrive_SOURCES = tests/ptydrive.c
