@@ -161,7 +161,8 @@ const struct mon_cmd mon_cmds[] = {
 	    mon_cmd_assert, MON_G_SCRIPT, MON_C_EXPR, MON_REPEAT_NO),
 	CMD("runlimit", NULL, "N|off", "stop a run after N insns",
 	    "Every command that runs the guest stops after N instructions\n"
-	    "(and exception entries).  Default: --max-insns.\n",
+	    "(and exception entries); 0 or off: no limit.  Default:\n"
+	    "--max-insns.\n",
 	    mon_cmd_runlimit, MON_G_SCRIPT, MON_C_NONE, MON_REPEAT_NO),
 	CMD("echo", NULL, "TEXT", "print TEXT",
 	    "Prints the rest of the line.\n",
