@@ -119,12 +119,12 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 	if (vector_sets_far(vec))
 		c->far = far;
 	if (deliver(vm, vec, saved_pc))
-		return;
+		goto traced;
 
 	c->cause = CPU_VEC_DOUBLE_FAULT;
 	c->far = vec;
 	if (deliver(vm, CPU_VEC_DOUBLE_FAULT, saved_pc))
-		return;
+		goto traced;
 
 	uint32_t ksp = (c->flags & CPU_P) ? c->r[ISA_REG_SP] : c->other_sp;
 	snprintf(vm->stop_detail, sizeof vm->stop_detail,
@@ -134,6 +134,11 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 		 c->vbr);
 	c->pc = saved_pc;
 	vm_stop(vm, VM_STOP_DOUBLE_FAULT, 0);
+	return;
+traced:
+	if (vm->trace && vm->trace->exception)
+		vm->trace->exception(vm->trace->opaque, c->cause, saved_pc,
+				     c->pc);
 }
 
 void cpu_check_irq(struct vm *vm)

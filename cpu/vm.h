@@ -112,6 +112,25 @@ struct vm_config {
 	uint8_t mac[6];
 };
 
+/*
+ * Tracing (aula run --trace, the monitor's trace): callbacks a front end
+ * installs in vm->trace, NULL when tracing is off.  The core calls them
+ * only from slow paths -- exception entry, the TLB miss path -- never
+ * from the interpreter's fast path.  Port I/O is traced by the bus
+ * (io/bus.h), which has no struct vm.
+ */
+struct vm_trace {
+	void *opaque;
+	/* After an exception entry: the cause (vector and details), the
+	 * saved pc, and the handler now in pc. */
+	void (*exception)(void *opaque, unsigned cause, uint32_t saved_pc,
+			  uint32_t handler);
+	/* After a TLB miss was resolved: 0 and the guest-physical address,
+	 * or the exception cause it raises. */
+	void (*tlb_miss)(void *opaque, uint32_t va, enum mmu_access acc,
+			 unsigned cause, uint32_t gpa);
+};
+
 #define VM_MAX_DEVICES 16
 
 struct vm_device {
@@ -137,6 +156,7 @@ struct vm {
 	uint32_t stop_code;	/* power-off code */
 	char stop_detail[160];	/* one line for the user, may be empty */
 	struct vm_config cfg;
+	const struct vm_trace *trace;	/* NULL: not tracing */
 	struct vm_device dev[VM_MAX_DEVICES];
 	int ndev;
 };

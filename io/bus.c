@@ -26,12 +26,17 @@ const struct bus_range *bus_find(const struct bus *b, uint16_t port)
 uint32_t bus_in(struct bus *b, uint16_t port)
 {
 	const struct bus_range *r = bus_find(b, port);
+	uint32_t v;
 	if (!r) {
 		b->unassigned_in++;
 		b->last_unassigned = port;
-		return 0xffffffff;
+		v = 0xffffffff;
+	} else {
+		v = r->ops->read(r->dev, (uint16_t)(port - r->base));
 	}
-	return r->ops->read(r->dev, (uint16_t)(port - r->base));
+	if (b->trace)
+		b->trace(b->trace_opaque, port, v, 0);
+	return v;
 }
 
 void bus_out(struct bus *b, uint16_t port, uint32_t value)
@@ -40,7 +45,9 @@ void bus_out(struct bus *b, uint16_t port, uint32_t value)
 	if (!r) {
 		b->unassigned_out++;
 		b->last_unassigned = port;
-		return;
+	} else {
+		r->ops->write(r->dev, (uint16_t)(port - r->base), value);
 	}
-	r->ops->write(r->dev, (uint16_t)(port - r->base), value);
+	if (b->trace)
+		b->trace(b->trace_opaque, port, value, 1);
 }

@@ -23,6 +23,10 @@ struct bus {
 	int n;
 	uint64_t unassigned_in, unassigned_out;
 	uint16_t last_unassigned;
+	/* Tracing (cpu/vm.h, struct vm_trace): called for every in and
+	 * out, after it; NULL when off. */
+	void (*trace)(void *opaque, uint16_t port, uint32_t value, int write);
+	void *trace_opaque;
 };
 
 /* 0, or -1 if the range overlaps another or the table is full. */

@@ -1,7 +1,8 @@
 /*
  * mmu_explain: the translation of one virtual address told step by step,
- * for students (the monitor's `translate`).  It reads the guest's tables
- * without changing them: no A/D bits are set and no counter moves.
+ * for students (the monitor's `translate`), and mmu_peek, the same
+ * translation as a value.  Both read the guest's tables without changing
+ * them: no A/D bits are set and no counter moves.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -114,4 +115,21 @@ void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 			say(&o, "  shadow: no entry yet; the next access walks "
 			    "the guest table and fills it (a hidden fault)\n");
 	}
+}
+
+unsigned mmu_peek(struct vm *vm, uint32_t va, enum mmu_access acc,
+		  bool user, uint32_t *pa)
+{
+	if (!(vm->cpu.paging & 1)) {
+		if (va >= vm->mem.size)
+			return CPU_VEC_BUS_ERROR;
+		*pa = va;
+		return 0;
+	}
+	struct walk w;
+	uint32_t far = 0;
+	unsigned cause = walk_guest(vm, va, acc, user, false, &w, &far);
+	if (!cause)
+		*pa = w.pa;
+	return cause;
 }

@@ -278,19 +278,21 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 			track(vm, tables[1]);
 		}
 	}
-	if (cause) {
-		if ((cause & 0xff) == CPU_VEC_PAGE_FAULT) {
-			m->stats.page_faults++;
-			*far = va;
-		}
-		return cause;
-	}
-	if (!*page && !(*page = mem_page(&vm->mem, gpa))) {
+	if ((cause & 0xff) == CPU_VEC_PAGE_FAULT) {
+		m->stats.page_faults++;
+		*far = va;
+	} else if (!cause && !*page && !(*page = mem_page(&vm->mem, gpa))) {
 		if (vm->mem.oom)
 			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
 		*far = gpa;
-		return CPU_VEC_BUS_ERROR;
+		cause = CPU_VEC_BUS_ERROR;
 	}
+	if (vm->trace && vm->trace->tlb_miss)
+		vm->trace->tlb_miss(vm->trace->opaque, va, acc, cause,
+				    cause ? *far : (gpa & MMU_PTE_FRAME) |
+						   (va & MEM_PAGE_MASK));
+	if (cause)
+		return cause;
 	*cache = !paging_on(vm) || note_use(m, va >> MEM_PAGE_SHIFT);
 	/* Stores to a page table must come back here, to be tracked. */
 	if (acc == MMU_WRITE && tracked(m, gpa))

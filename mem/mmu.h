@@ -154,6 +154,13 @@ unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val,
 void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 		 bool user, char *buf, size_t len);
 
+/* Translate va as an access of this kind in this mode would, but without
+ * side effects: no A/D bits, no counters, no TLB fill, no page allocated
+ * (for debuggers: the monitor's x, bt, watchpoints).  0 with the physical
+ * address in *pa, or the cause the access would raise. */
+unsigned mmu_peek(struct vm *vm, uint32_t va, enum mmu_access acc,
+		  bool user, uint32_t *pa);
+
 const char *mmu_mode_name(enum mmu_mode m);
 
 #endif

@@ -13,6 +13,8 @@
 #   - every register of io/ports.h is in docs/devices.md at its port, and
 #     so are the register bits, the NIC's commands and results, key codes
 #     and timing constants it names;
+#   - every monitor command, info topic, trace category and reason of a
+#     "stopped:" line is in aula-debug(1);
 #   - every man page is listed in man/local.mk and renders without warnings
 #     (when groff or mandoc is installed).
 # make check runs it with AULA (the built aula) and top_srcdir set.
@@ -43,7 +45,7 @@ plain()
 	sed -e 's/\\-/-/g' -e 's/\\(aq/'"'"'/g' -e 's/\\(dq/"/g' \
 	    -e 's/\\(ti/~/g' -e 's/\\&//g' -e 's/\\e/\\/g' "$1"
 }
-for page in aula.1 aula-as.1 aula-isa.7; do
+for page in aula.1 aula-as.1 aula-isa.7 aula-debug.1; do
 	if [ ! -f "$src/man/$page" ]; then
 		fail "man/$page is missing"
 		exit 1
@@ -53,6 +55,7 @@ done
 man1=$tmp/aula.1
 as1=$tmp/aula-as.1
 isa7=$tmp/aula-isa.7
+debug1=$tmp/aula-debug.1
 isamd=$src/docs/isa.md
 devmd=$src/docs/devices.md
 
@@ -69,12 +72,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run as dis disk hub; do
+for cmd in run debug as dis disk hub; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run as dis disk hub; do
+	for cmd in run debug as dis disk hub; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -101,7 +104,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run as dis disk hub; do
+	for cmd in run debug as dis disk hub; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
@@ -495,6 +498,38 @@ while read -r name n; do
 done <"$tmp/delays"
 id=$(sed -n 's/^#define SYSCTL_ID_VALUE *\(0x[0-9a-fA-F]*\).*/\1/p' "$ports")
 has "$devmd" "$id" || fail "docs/devices.md does not give the ID value $id"
+
+# ---- aula-debug(1): the monitor ----------------------------------------
+
+sed -n 's/^[[:space:]]*CMD("\([a-z]*\)".*/\1/p' "$src/monitor/cmds.c" \
+	>"$tmp/mcmds"
+[ -s "$tmp/mcmds" ] || fail "no CMD(\"...\") lines found in monitor/cmds.c"
+while read -r c; do
+	bold "$debug1" "$c" ||
+		fail "man/aula-debug.1 does not describe the command $c"
+done <"$tmp/mcmds"
+sed -n '/^const struct mon_info_topic mon_info_topics/,/^};/s/.*{ "\([a-z]*\)".*/\1/p' \
+	"$src/monitor/info.c" >"$tmp/mtopics"
+[ -s "$tmp/mtopics" ] || fail "no info topics found in monitor/info.c"
+while read -r t; do
+	bold "$debug1" "$t" ||
+		fail "man/aula-debug.1 does not describe info $t"
+done <"$tmp/mtopics"
+grep -o '\[MON_TRACE_[A-Z]*\] = "[a-z]*"' "$src/monitor/trace.c" |
+	sed 's/.*"\([a-z]*\)"/\1/' >"$tmp/mtrace"
+[ -s "$tmp/mtrace" ] || fail "no trace categories found in monitor/trace.c"
+while read -r t; do
+	bold "$debug1" "$t" ||
+		fail "man/aula-debug.1 does not describe trace $t"
+done <"$tmp/mtrace"
+cat "$src"/monitor/*.c | tr -d '\n' |
+	grep -o '"stopped: [a-z-]*' | sed 's/"stopped: //' | sort -u \
+	>"$tmp/mstops"
+[ -s "$tmp/mstops" ] || fail "no \"stopped: ...\" reports in monitor/*.c"
+while read -r r; do
+	bold "$debug1" "$r" || has "$debug1" "\\fBstopped: $r" ||
+		fail "man/aula-debug.1, OUTPUT, lacks the stop reason $r"
+done <"$tmp/mstops"
 
 # ---- the man pages themselves -----------------------------------------
 

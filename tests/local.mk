@@ -19,7 +19,8 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
-	tests/unit/test_nic tests/unit/test_net
+	tests/unit/test_nic tests/unit/test_net \
+	tests/unit/test_mon
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -87,6 +88,10 @@ tests_unit_test_nic_LDADD = $(UNIT_LDADD)
 tests_unit_test_net_SOURCES = tests/unit/test_net.c
 tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_net_LDADD = $(UNIT_LDADD)
+tests_unit_test_mon_SOURCES = tests/unit/test_mon.c
+tests_unit_test_mon_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_mon_LDADD = tests/unit/libharness.a libaulamon.a \
+	libaulatools.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) $(ZLIB_LIBS)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -114,3 +119,21 @@ TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
+SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
+# The monitor's scripts, their transcripts and programs (listed, not the
+# directory: make would build tests/monitor from tests/monitor.sh).
+MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
+	tests/monitor/calls.cmd tests/monitor/calls.out tests/monitor/calls.s \
+	tests/monitor/console.cmd tests/monitor/console.out \
+	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \
+	tests/monitor/crashfirst.cmd tests/monitor/crashfirst.out \
+	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
+	tests/monitor/input.cmd tests/monitor/input.out \
+	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
+	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
+	tests/monitor/run-trace.out tests/monitor/sleepy.s \
+	tests/monitor/traps.cmd tests/monitor/traps.out
+EXTRA_DIST += $(MONITOR_TEST_FILES)
+# monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
+check_PROGRAMS += tests/ptydrive
+tests_ptydrive_SOURCES = tests/ptydrive.c

@@ -15,6 +15,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "run an image or assembly source headless" },
+	{ "debug", cmd_debug, "run a program under the monitor, a debugger" },
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
 	{ "disk", cmd_disk, "create or inspect a raw disk image" },

@@ -8,6 +8,7 @@
 #include "asm/image.h"
 
 int cmd_run(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
 int cmd_as(int argc, char **argv);
 int cmd_dis(int argc, char **argv);
 int cmd_disk(int argc, char **argv);

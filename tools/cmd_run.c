@@ -1,16 +1,19 @@
 /* aula run: boot an image, headless or in a window, and report how it
- * stopped. */
+ * stopped; aula debug (and aula run --monitor): the same machine under the
+ * monitor. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cpu/vm.h"
 #include "io/display.h"
 #include "io/devices.h"
 #include "io/ports.h"
+#include "monitor/mon.h"
 #include "tools/cmd.h"
 #include "tools/console.h"
 #include "tools/diskfile.h"
@@ -21,12 +24,20 @@
 
 #define RUN_DEFAULT_BUDGET 1000000000ull
 #define RUN_MAX_RANGES 64
+#define RUN_MAX_SCRIPTS 16
 
 struct run_opts {
 	uint64_t mem, budget;
 	const char *console_in, *console_out, *dump_file;
 	int dump;		/* 0: no dump */
 	enum dump_format dump_fmt;
+	int monitor;		/* aula debug, aula run --monitor */
+	int monitor_crash;	/* --monitor=crash: run first */
+	const char *scripts[RUN_MAX_SCRIPTS];	/* -x */
+	int nscripts;
+	int batch;
+	unsigned trace;		/* categories, 1u << enum mon_trace_cat */
+	const char *trace_file;
 	struct dump_range ranges[RUN_MAX_RANGES];
 	int nranges;
 	enum vm_brk_mode on_brk;
@@ -70,8 +81,24 @@ static void run_usage(FILE *f)
 "  --pcap FILE            also capture the card's frames in FILE\n"
 "  --mac ADDR|N           the card's address (default 02:00:00:00:00:01;\n"
 "                         N: 02:00 and N in the last four bytes)\n"
+"  --trace CAT[,CAT...]   trace insn, int, mmu, io (on standard error)\n"
+"  --trace-file FILE      write the trace to FILE instead\n"
+"  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
+"                         =crash: run, and open it only if the guest does\n"
+"                         not power off\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
+}
+
+static void debug_usage(FILE *f)
+{
+	fprintf(f,
+"usage: aula debug IMAGE|SOURCE.s [options]\n"
+"  -x, --script FILE      run the monitor commands in FILE (repeatable)\n"
+"  --batch                exit when the scripts end, without a prompt\n"
+"  -q, --quiet            no banner\n"
+"and the options of aula run (aula run --help); --max-insns N sets the\n"
+"monitor's runlimit.  The commands: help at the prompt, man aula-debug.\n");
 }
 
 static int parse_range(const char *s, struct dump_range *r)
@@ -97,6 +124,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	enum { O_MEM = 256, O_MAX, O_CIN, O_COUT, O_DUMP, O_DFILE, O_DMEM,
 	       O_BRK, O_MMU, O_STATS, O_SFILE, O_REALTIME, O_DISK, O_DISPLAY,
 	       O_FONT, O_SHOT, O_NIC, O_PCAP, O_MAC };
+	/* The monitor's and tracing's. */
+	enum { O_MONITOR = 512, O_BATCH, O_TRACE, O_TFILE };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -117,16 +146,23 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "pcap", required_argument, 0, O_PCAP },
 		{ "mac", required_argument, 0, O_MAC },
 		{ "disk", required_argument, 0, O_DISK },
+		{ "trace", required_argument, 0, O_TRACE },
+		{ "trace-file", required_argument, 0, O_TFILE },
+		{ "monitor", optional_argument, 0, O_MONITOR },
+		{ "script", required_argument, 0, 'x' },
+		{ "batch", no_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
+	int monitor = o->monitor;
 	memset(o, 0, sizeof *o);
+	o->monitor = monitor;
 	o->mem = MEM_DEFAULT_SIZE;
 	o->budget = RUN_DEFAULT_BUDGET;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
 			/* 0 would mean "the default" to the machine. */
@@ -241,15 +277,55 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			if (net_opt_mac(&o->net, optarg))
 				return -1;
 			break;
+		case O_TRACE: {
+			char bad[64];
+			unsigned mask;
+			if (mon_trace_parse(optarg, &mask, bad, sizeof bad)) {
+				cmd_error("--trace: '%s' is not insn, int, mmu "
+					  "or io", bad);
+				return -1;
+			}
+			o->trace |= mask;
+			break;
+		}
+		case O_TFILE: o->trace_file = optarg; break;
+		case O_MONITOR:
+			o->monitor = 1;
+			if (optarg && !strcmp(optarg, "crash")) {
+				o->monitor_crash = 1;
+			} else if (optarg && strcmp(optarg, "reset")) {
+				cmd_error("--monitor: '%s' is not reset or crash",
+					  optarg);
+				return -1;
+			}
+			break;
+		case 'x':
+			if (o->nscripts == RUN_MAX_SCRIPTS) {
+				cmd_error("-x: at most %d scripts",
+					  RUN_MAX_SCRIPTS);
+				return -1;
+			}
+			o->scripts[o->nscripts++] = optarg;
+			o->monitor = 1;
+			break;
+		case O_BATCH: o->batch = 1; o->monitor = 1; break;
 		case 'q': o->quiet = 1; break;
-		case 'h': run_usage(stdout); exit(0);
-		default: run_usage(stderr); return -1;
+		case 'h':
+			(monitor ? debug_usage : run_usage)(stdout);
+			exit(0);
+		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
 	if (optind != argc - 1) {
-		cmd_error(optind == argc ? "run: which image?"
-					 : "run: one image at a time");
-		run_usage(stderr);
+		cmd_error(optind == argc ? "%s: which image?"
+					 : "%s: one image at a time",
+			  monitor ? "debug" : "run");
+		(monitor ? debug_usage : run_usage)(stderr);
+		return -1;
+	}
+	if (o->realtime && (o->monitor || (o->trace & 1u << MON_TRACE_INSN))) {
+		cmd_error("--realtime does not go with the monitor or with "
+			  "--trace insn");
 		return -1;
 	}
 	*image = argv[optind];
@@ -481,26 +557,63 @@ static void display_close(struct run_display *d)
 	font_free(d->font);
 }
 
-int cmd_run(int argc, char **argv)
+/* The machine under the monitor: its exit status, and *vm_out the machine
+ * it ended with (owned by *mon_out) for the dumps. */
+static int run_monitor(const struct run_opts *o, const char *path,
+		       const struct image *img, struct vm_config *cfg,
+		       FILE *out, FILE *tracef, struct mon **mon_out)
 {
-	struct run_opts o;
+	const struct mon_config mc = {
+		.vm = *cfg, .img = img, .program = path, .out = stdout,
+		.console_is_out = out == stdout, .scripts = o->scripts,
+		.nscripts = o->nscripts, .batch = o->batch, .quiet = o->quiet,
+		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
+		.run_first = o->monitor_crash,
+	};
+	char err[512];
+	struct mon *m = mon_create(&mc, err, sizeof err);
+	*mon_out = m;
+	if (!m) {
+		cmd_error("%s: %s", path, err);
+		return DUMP_EXIT_USAGE;
+	}
+	for (int i = 0; i < o->nranges; i++)
+		if ((uint64_t)o->ranges[i].addr + o->ranges[i].len >
+		    mon_vm(m)->mem.size) {
+			cmd_error("--dump-mem 0x%x:%u is outside the %u KiB "
+				  "of RAM", o->ranges[i].addr, o->ranges[i].len,
+				  mon_vm(m)->mem.size / 1024);
+			return DUMP_EXIT_USAGE;
+		}
+	return mon_main(m);
+}
+
+static int run_main(int argc, char **argv, int monitor)
+{
+	struct run_opts o = { .monitor = monitor };
 	const char *path;
 	if (parse_opts(argc, argv, &o, &path))
 		return DUMP_EXIT_USAGE;
 
-	FILE *in = stdin, *out = stdout, *dump = stdout;
+	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
 	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
 		cmd_error("--console-in %s: %m", o.console_in);
 		return DUMP_EXIT_USAGE;
 	}
+	/* The monitor reads its commands from standard input unless it is
+	 * a terminal, where a running guest may read what is typed. */
+	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
+		in = NULL;
 	struct image img;
 	if (cmd_load_program(path, &img)) {
-		if (in != stdin)
+		if (in && in != stdin)
 			fclose(in);
 		return DUMP_EXIT_USAGE;
 	}
 	int status = DUMP_EXIT_USAGE;
 	struct vm *vm = NULL;
+	struct mon *mon = NULL;
+	struct mon_trace trace = { .img = &img };
 	struct console_host host;
 	struct run_display display = { 0 };
 	struct net_host net = { .hub.fd = -1 };
@@ -516,13 +629,27 @@ int cmd_run(int argc, char **argv)
 		out = NULL;
 		goto done;
 	}
+	if (o.trace_file && !(tracef = fopen(o.trace_file, "w"))) {
+		cmd_error("--trace-file %s: %m", o.trace_file);
+		tracef = NULL;
+		goto done;
+	}
 	console_host_init(&host, in, out, &cfg.console);
+	if (!in)
+		cfg.console.getc = NULL;	/* only the monitor's send */
 	if (net_open(&net, &o.net, &cfg))
 		goto done;
 	if (display_open(&display, &o, &cfg))
 		goto done;
 	if (open_disks(&o, disks, &cfg))
 		goto done;
+	if (o.monitor) {
+		status = run_monitor(&o, path, &img, &cfg, out, tracef, &mon);
+		if (!mon || status == DUMP_EXIT_USAGE)
+			goto done;
+		vm = mon_vm(mon);
+		goto reports;
+	}
 	if (!(vm = vm_create(&cfg, err, sizeof err))) {
 		cmd_error("%s", err);
 		goto done;
@@ -543,10 +670,16 @@ int cmd_run(int argc, char **argv)
 		cmd_error("%s: %s", path, err);
 		goto done;
 	}
+	for (int i = 0; i < MON_TRACE_NCAT; i++)
+		if (o.trace & (1u << i))
+			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
+				      false);
+	mon_trace_attach(&trace, vm);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		vm_run(vm, o.budget);
+		mon_trace_run(&trace, o.budget);
+	mon_trace_close(&trace);
 	if (out)
 		fflush(out);
 	if (host.out_error || (out && ferror(out))) {
@@ -570,6 +703,7 @@ int cmd_run(int argc, char **argv)
 	if (!o.quiet)
 		report_stop(vm);
 	status = dump_exit_status(vm);
+reports:
 	if (o.screenshot &&
 	    display_screenshot(&display, o.screenshot, vm) != 0)
 		status = DUMP_EXIT_USAGE;
@@ -599,7 +733,10 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 done:
-	vm_destroy(vm);
+	if (mon)
+		mon_destroy(mon);
+	else
+		vm_destroy(vm);
 	net_close(&net);
 	display_close(&display);
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
@@ -608,5 +745,19 @@ done:
 		fclose(in);
 	if (out && out != stdout)
 		fclose(out);
+	if (tracef && tracef != stderr && fclose(tracef) != 0) {
+		cmd_error("--trace-file %s: %m", o.trace_file);
+		status = DUMP_EXIT_USAGE;
+	}
 	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_main(argc, argv, 0);
+}
+
+int cmd_debug(int argc, char **argv)
+{
+	return run_main(argc, argv, 1);
 }

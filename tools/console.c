@@ -15,6 +15,9 @@ static int host_getc(void *opaque)
 	if (!h->in)
 		return VM_CONSOLE_EOF;
 	if (h->in_is_tty) {
+		/* Someone at the terminal must see the prompt they answer. */
+		if (h->out && h->out_is_tty)
+			fflush(h->out);
 		struct pollfd p = { .fd = fileno(h->in), .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0)
 			return VM_CONSOLE_NONE;

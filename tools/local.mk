@@ -20,5 +20,5 @@ EXTRA_DIST += tools/sdl_display.c
 bin_PROGRAMS += aula
 aula_SOURCES = tools/aula.c tools/cmd.h tools/cmd_run.c tools/cmd_as.c \
 	tools/cmd_disk.c tools/hub.c tools/sdl_display.h
-aula_LDADD = $(AULA_SDL_LIB) libaulatools.a libaulacore.a $(ZLIB_LIBS) \
-	$(SDL2_LIBS)
+aula_LDADD = libaulamon.a $(AULA_SDL_LIB) libaulatools.a libaulacore.a \
+	$(READLINE_LIBS) $(ZLIB_LIBS) $(SDL2_LIBS)

@@ -1,0 +1,104 @@
+/*
+ * The monitor (aula-debug(1)): a debugger on one machine, driven from a
+ * readline prompt or from scripts.  `aula debug` and `aula run --monitor`
+ * build a struct mon_config from the run options and hand over here.
+ *
+ * Tracing (aula run --trace, the monitor's trace) lives here too: it
+ * prints through the core's slow-path hooks (struct vm_trace) and steps
+ * the machine for instruction tracing.
+ */
+#ifndef AULA_MON_H
+#define AULA_MON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "asm/image.h"
+#include "cpu/vm.h"
+
+/* ---- tracing ------------------------------------------------------------ */
+
+enum mon_trace_cat {
+	MON_TRACE_INSN,		/* every instruction, before it runs */
+	MON_TRACE_INT,		/* exception and interrupt entries */
+	MON_TRACE_MMU,		/* TLB misses: translations and faults */
+	MON_TRACE_IO,		/* port reads and writes */
+	MON_TRACE_NCAT
+};
+
+struct mon_trace {
+	struct vm *vm;
+	const struct image *img;	/* labels; may be NULL */
+	FILE *f[MON_TRACE_NCAT];	/* NULL: the category is off */
+	bool own[MON_TRACE_NCAT];	/* we opened it: close it */
+	char path[MON_TRACE_NCAT][256];	/* the file we opened, or "" */
+	/* The stream the guest's console also writes to, and whether the
+	 * console left a line open there: a trace line starts afresh. */
+	FILE *console;
+	bool *console_mid_line;
+	struct vm_trace hooks;
+};
+
+extern const char *const mon_trace_names[MON_TRACE_NCAT];
+
+/* "insn,io" -> a bit mask of 1u << enum mon_trace_cat; -1 with the
+ * unknown name in bad (of badlen bytes) on error. */
+int mon_trace_parse(const char *list, unsigned *mask, char *bad,
+		    size_t badlen);
+/* Start tracing vm (again after a new machine); the categories' files
+ * stay as they are. */
+void mon_trace_attach(struct mon_trace *t, struct vm *vm);
+/* Turn a category on (f, owned if own) or off (f NULL). */
+void mon_trace_set(struct mon_trace *t, enum mon_trace_cat cat, FILE *f,
+		   bool own);
+/* Print the instruction about to run, if insn tracing is on. */
+void mon_trace_insn(struct mon_trace *t);
+/* aula run --trace: run up to budget instructions (exception entries
+ * count), stepping when instructions are traced.  The stop reason. */
+enum vm_stop mon_trace_run(struct mon_trace *t, uint64_t budget);
+/* Detach and close what we opened. */
+void mon_trace_close(struct mon_trace *t);
+
+/* ---- the monitor -------------------------------------------------------- */
+
+struct mon_config {
+	/* The machine.  Its console callbacks are the host back end (file,
+	 * terminal or none); the monitor puts itself in between, for send
+	 * and expect. */
+	struct vm_config vm;
+	const struct image *img;	/* the program; the caller keeps it */
+	const char *program;		/* its file name, for messages */
+	FILE *out;			/* where the monitor writes */
+	bool console_is_out;		/* the console writes there too */
+	const char *const *scripts;	/* -x FILE..., run in order */
+	int nscripts;
+	bool batch;			/* exit when the scripts end */
+	bool quiet;			/* no banner */
+	/* --monitor=crash: run the guest first, and open the monitor only
+	 * if it stops otherwise than by powering off. */
+	bool run_first;
+	uint64_t runlimit;		/* see `runlimit`; 0: none */
+	unsigned trace;			/* --trace categories (a mask) */
+	FILE *trace_file;		/* where they go (the caller's) */
+};
+
+struct mon;
+
+/* A monitor on a freshly booted machine; NULL with a message in err. */
+struct mon *mon_create(const struct mon_config *cfg, char *err,
+		       size_t errlen);
+void mon_destroy(struct mon *m);
+/* Run the scripts, then (unless batch) the prompt: readline on a
+ * terminal, plain lines otherwise.  The exit status (aula-debug(1)). */
+int mon_main(struct mon *m);
+/* Execute one command line; 0, or -1 if it failed.  For tests. */
+int mon_exec(struct mon *m, const char *line);
+/* The machine now (`run` builds a new one). */
+struct vm *mon_vm(struct mon *m);
+
+/* Exit statuses of aula debug (aula-debug(1), EXIT STATUS); with
+ * run_first, a guest that powers off exits as aula run would. */
+enum mon_exit { MON_EXIT_OK = 0, MON_EXIT_SCRIPT = 1, MON_EXIT_USAGE = 2 };
+
+#endif

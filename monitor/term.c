@@ -1,0 +1,194 @@
+/*
+ * The prompt at a terminal: readline with completion from the command
+ * table, a history file (~/.aula_history), an empty line that repeats
+ * step, next, x and disas, and Ctrl-C that drops the line being typed.
+ * The only file that includes readline.
+ *
+ * readline's callback interface lets us wait in select(): a Ctrl-C
+ * interrupts the wait (our handler only sets a flag), and we clear the
+ * line ourselves.  Between lines readline gives the terminal back, so a
+ * running guest reads typed input and Ctrl-C raises SIGINT as usual.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "monitor/mon_int.h"
+
+#define HISTORY_FILE ".aula_history"
+#define HISTORY_KEEP 1000
+
+/* readline's callbacks carry no context. */
+static struct mon *term_mon;
+static char *term_line;
+static bool term_eof;
+
+static void on_line(char *line)
+{
+	if (!line)
+		term_eof = true;
+	term_line = line;
+	rl_callback_handler_remove();
+}
+
+/* Completion candidates, collected from mon_complete. */
+struct cands {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_cand(void *ctx, const char *word)
+{
+	struct cands *c = ctx;
+	if (c->n + 2 > c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		char **v = realloc(c->v, cap * sizeof *v);
+		if (!v)
+			return;
+		c->v = v;
+		c->cap = cap;
+	}
+	char *dup = strdup(word);
+	if (dup)
+		c->v[c->n++] = dup;
+}
+
+/* readline's generator: each call returns one candidate, which readline
+ * frees. */
+static char *next_cand(const char *text, int state)
+{
+	static struct cands c;
+	static size_t i;
+	if (!state) {
+		for (; i < c.n; i++)
+			free(c.v[i]);	/* the ones never handed over */
+		c.n = 0;
+		i = 0;
+		mon_complete(term_mon, rl_line_buffer, (size_t)rl_point -
+			     strlen(text), text, add_cand, &c);
+	}
+	return i < c.n ? c.v[i++] : NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	(void)end;
+	char first[32] = "";
+	const char *p = rl_line_buffer;
+	while (*p == ' ')
+		p++;
+	size_t n = strcspn(p, " /");
+	if (p < rl_line_buffer + start && n < sizeof first) {
+		memcpy(first, p, n);
+		first[n] = 0;
+		const struct mon_cmd *cmd;
+		if (mon_cmd_lookup(first, n, &cmd) == 1 &&
+		    cmd->complete == MON_C_FILE)
+			return NULL;	/* readline completes file names */
+	}
+	rl_attempted_completion_over = 1;
+	return rl_completion_matches(text, next_cand);
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	mon_interrupted = 1;
+}
+
+/* One line from the terminal: NULL at end of input (Ctrl-D). */
+static char *read_line(const char *prompt)
+{
+	term_line = NULL;
+	term_eof = false;
+	rl_callback_handler_install(prompt, on_line);
+	while (!term_line && !term_eof) {
+		fd_set fds;
+		FD_ZERO(&fds);
+		FD_SET(fileno(rl_instream), &fds);
+		int r = select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL);
+		if (r < 0 && errno != EINTR) {
+			rl_callback_handler_remove();
+			return NULL;
+		}
+		if (mon_interrupted) {
+			/* Ctrl-C at the prompt drops the line. */
+			mon_interrupted = 0;
+			rl_free_line_state();
+			rl_callback_sigcleanup();
+			rl_replace_line("", 0);
+			rl_crlf();
+			rl_on_new_line();
+			rl_redisplay();
+			continue;
+		}
+		if (r > 0)
+			rl_callback_read_char();
+	}
+	return term_line;
+}
+
+int mon_prompt_loop(struct mon *m)
+{
+	char path[4096] = "";
+	const char *home = getenv("HOME");
+	char last[MON_LINE_MAX] = "";
+	term_mon = m;
+	rl_readline_name = "aula";
+	rl_attempted_completion_function = complete;
+	rl_completer_word_break_characters = " \t\n\"'[]()+-*/%&|^<>=!~,";
+	rl_catch_signals = 0;
+	if (home && *home) {
+		snprintf(path, sizeof path, "%s/%s", home, HISTORY_FILE);
+		if (read_history(path) != 0)
+			write_history(path);	/* append_history needs it */
+	}
+	stifle_history(HISTORY_KEEP);
+
+	/* Ctrl-C only sets a flag, for the whole session: between reading
+	 * a line and running it the default action would end the monitor. */
+	struct sigaction sa = { .sa_handler = on_sigint }, old;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	while (!m->quit) {
+		mon_end_console_line(m);
+		fflush(m->out);
+		mon_interrupted = 0;
+		char *line = read_line("(aula) ");
+		if (!line) {
+			fputc('\n', m->out);
+			break;
+		}
+		const char *p = line + strspn(line, " \t");
+		if (*p) {
+			add_history(line);
+			if (path[0])
+				append_history(1, path);
+			snprintf(last, sizeof last, "%s", line);
+			m->repeating = false;
+			mon_run_line(m, line);
+		} else if (last[0]) {
+			/* An empty line repeats step and next, and makes x
+			 * and disas go on. */
+			const struct mon_cmd *cmd;
+			const char *w = last + strspn(last, " \t");
+			size_t n = strcspn(w, " \t/");
+			if (mon_cmd_lookup(w, n, &cmd) == 1 &&
+			    cmd->repeat != MON_REPEAT_NO) {
+				m->repeating = cmd->repeat == MON_REPEAT_GO_ON;
+				mon_run_line(m, last);
+				m->repeating = false;
+			}
+		}
+		free(line);
+	}
+	sigaction(SIGINT, &old, NULL);
+	if (path[0])
+		history_truncate_file(path, HISTORY_KEEP);
+	return m->quit ? m->exit_code : MON_EXIT_OK;
+}
