@@ -342,6 +342,18 @@ int mon_cmd_translate(struct mon *m, struct mon_args *a)
 	return 0;
 }
 
+/* The console is the UART: students look for it by what it is for. */
+static int info_console(struct mon *m, struct mon_args *a)
+{
+	const struct vm_device *d = vm_find_device(m->vm, "uart");
+	if (mon_args_end(m, a))
+		return -1;
+	if (!d)
+		return mon_error(m, NULL, "this machine has no console UART");
+	show_device(m, d);
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 const struct mon_info_topic mon_info_topics[] = {
@@ -352,6 +364,7 @@ const struct mon_info_topic mon_info_topics[] = {
 	{ "devices", "the devices of this machine", info_devices },
 	{ "mmu", "paging state and the MMU counters", info_mmu },
 	{ "pagetable", "[PTBR] the mappings, as ranges", info_pagetable },
+	{ "console", "the console UART (as info uart)", info_console },
 };
 const size_t mon_ninfo_topics = sizeof mon_info_topics /
 				sizeof *mon_info_topics;

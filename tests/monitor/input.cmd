@@ -10,6 +10,6 @@ continue
 regs
 delete
 continue
-info uart
+info console
 info pic
 run
