@@ -181,11 +181,11 @@ void cpu_run(struct vm *vm)
 		if (unlikely(!(c->flags & CPU_P)))			\
 			RAISE(CPU_VEC_PRIVILEGED, pc);			\
 	} while (0)
-#define LOAD(size, expr_of_host, out)					\
+#define LOAD_AT(addr, size, expr_of_host, out)			\
 	do {								\
-		uint32_t a_ = RS1 + SIMM;				\
+		uint32_t a_ = (addr);					\
 		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->r, a_);	\
-		vm->mmu.stats.accesses[MMU_READ]++;				\
+		vm->mmu.stats.accesses[MMU_READ]++;			\
 		if (likely(e_->tag == mmu_tag(a_, size))) {		\
 			const uint8_t *h_ = (const uint8_t *)(e_->addend + a_); \
 			out = expr_of_host;				\
@@ -193,6 +193,8 @@ void cpu_run(struct vm *vm)
 			RAISE(vec, far);				\
 		}							\
 	} while (0)
+#define LOAD(size, expr_of_host, out)					\
+	LOAD_AT(RS1 + SIMM, size, expr_of_host, out)
 #define STORE(size, addr, val, store_host)				\
 	do {								\
 		uint32_t a_ = (addr), v_ = (val);			\
@@ -317,12 +319,7 @@ op_push:
 op_pop: {
 	uint32_t v, sp = R[ISA_REG_SP];
 	UNUSED_ZERO(0xfffff000);
-	struct mmu_tlb_entry *e = mmu_slot(c->tlb_cur->r, sp);
-	vm->mmu.stats.accesses[MMU_READ]++;
-	if (likely(e->tag == mmu_tag(sp, 4)))
-		v = mem_ld32((const uint8_t *)(e->addend + sp));
-	else if ((vec = mmu_load(vm, sp, 4, &v, &far)))
-		RAISE(vec, far);
+	LOAD_AT(sp, 4, mem_ld32(h_), v);
 	R[ISA_REG_SP] = sp + 4;
 	WR(v);
 	NEXT();
@@ -352,12 +349,7 @@ op_callr: {
 op_ret: {
 	uint32_t v, sp = R[ISA_REG_SP];
 	UNUSED_ZERO(0xffffff00);
-	struct mmu_tlb_entry *e = mmu_slot(c->tlb_cur->r, sp);
-	vm->mmu.stats.accesses[MMU_READ]++;
-	if (likely(e->tag == mmu_tag(sp, 4)))
-		v = mem_ld32((const uint8_t *)(e->addend + sp));
-	else if ((vec = mmu_load(vm, sp, 4, &v, &far)))
-		RAISE(vec, far);
+	LOAD_AT(sp, 4, mem_ld32(h_), v);
 	if (unlikely(v & 3))
 		RAISE(CPU_VEC_MISALIGNED, v);
 	R[ISA_REG_SP] = sp + 4;
