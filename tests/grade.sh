@@ -1,7 +1,7 @@
 #!/bin/sh
 # aula grade (aula-grade(1)): the example assignment in examples/grading
 # graded, every report compared with examples/grading/expected/ byte for
-# byte, -j 1 against -j 2, a crashing guest, and bad input: a missing test
+# byte, -j 1 against -j 2, --shard, a crashing guest, and bad input: a missing test
 # file, malformed headers, a submission that does not assemble.
 #
 # After a deliberate change to the reports, rewrite the expected ones:
@@ -60,6 +60,20 @@ grep -q '"format": "aula-grade"' "$tmp/j1.json" &&
 	grep -q '"version": 1' "$tmp/j1.json" ||
 	fail "the JSON report lacks its format and version"
 
+# ---- --shard: two shards grade the class between them -----------------
+
+for k in 1 2; do
+	# shellcheck disable=SC2086
+	"$AULA" grade -j 1 --shard $k/2 --csv "$tmp/shard$k.csv" $TESTS -- \
+		$SUBS >/dev/null 2>&1 || fail "aula grade --shard $k/2 failed"
+done
+{ sed 1d "$tmp/shard1.csv"; sed 1d "$tmp/shard2.csv"; } | sort >"$tmp/shards"
+sed 1d "expected/report.csv" | sort >"$tmp/whole"
+cmp -s "$tmp/shards" "$tmp/whole" ||
+	fail "the two --shard k/2 gradebooks do not add up to the whole one"
+[ "$(sed 1d "$tmp/shard1.csv" | wc -l)" = 2 ] ||
+	fail "--shard 1/2 of 4 submissions did not grade 2"
+
 # ---- a guest that crashes costs its test, no more ----------------------
 
 cat >"$tmp/crash.s" <<'EOS'
@@ -107,6 +121,9 @@ bad empty "$tmp/empty.t:1: no commands" "$tmp/empty.t" -- "$ref"
 bad nodashes "give tests, then --, then submissions" tests/hello.t "$ref"
 bad nosubs "give tests, then --, then submissions" tests/hello.t --
 bad jobs "-j 0: from 1 to 256 jobs" -j 0 tests/hello.t -- "$ref"
+bad shard "--shard 3/2: K/N" --shard 3/2 tests/hello.t -- "$ref"
+bad emptyshard "no submission falls in this shard" --shard 2/2 \
+	tests/hello.t -- "$ref"
 
 if [ "$failures" -ne 0 ]; then
 	echo "grade.sh: $failures problem(s)" >&2

@@ -35,6 +35,7 @@ static void usage(FILE *f)
 		"      --csv FILE    a gradebook: a row per submission\n"
 		"      --junit FILE  JUnit XML, a test suite per submission\n"
 		"      --tap         TAP on standard output, not the table\n"
+		"      --shard K/N   only submissions K, K+N, K+2N... (from 1)\n"
 		"  -h, --help        this help\n\n"
 		"The test file format: man aula-grade.\n");
 }
@@ -120,6 +121,22 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 	return 0;
 }
 
+/* "K/N" with 1 <= K <= N: 0, or -1. */
+static int parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	const char *p = end + 1;
+	unsigned long b = strtoul(p, &end, 10);
+	if (end == p || *end || a < 1 || a > b || b > 1000000)
+		return -1;
+	*k = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+}
+
 int cmd_grade(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -128,11 +145,13 @@ int cmd_grade(int argc, char **argv)
 		{ "csv", required_argument, NULL, 'C' },
 		{ "junit", required_argument, NULL, 'U' },
 		{ "tap", no_argument, NULL, 'T' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *json = NULL, *csv = NULL, *junit = NULL;
 	bool tap = false;
+	unsigned shard = 1, nshards = 1;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs = cores > 0 ? (uint64_t)cores : 1;
 	/* Options and tests come before --, submissions after. */
@@ -154,12 +173,31 @@ int cmd_grade(int argc, char **argv)
 		case 'C': csv = optarg; break;
 		case 'U': junit = optarg; break;
 		case 'T': tap = true; break;
+		case 'S':
+			if (parse_shard(optarg, &shard, &nshards)) {
+				cmd_error("--shard %s: K/N, with 1 <= K <= N",
+					  optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return DUMP_EXIT_USAGE;
 		}
 	}
 	int ntests = dashes - optind;
 	int nsubs = dashes < argc ? argc - dashes - 1 : 0;
+	/* A shard keeps every nshards-th submission, from the shard-th. */
+	char **sub_args = argv + dashes + 1;
+	int kept = 0;
+	for (int i = 0; i < nsubs; i++)
+		if ((unsigned)i % nshards == shard - 1)
+			sub_args[kept++] = sub_args[i];
+	if (nsubs > 0 && kept == 0) {
+		cmd_error("--shard %u/%u: no submission falls in this shard",
+			  shard, nshards);
+		return DUMP_EXIT_USAGE;
+	}
+	nsubs = kept;
 	if (ntests <= 0 || nsubs <= 0) {
 		cmd_error("grade: give tests, then --, then submissions");
 		usage(stderr);
@@ -182,7 +220,7 @@ int cmd_grade(int argc, char **argv)
 		}
 	}
 	for (int i = 0; i < nsubs; i++) {
-		subs[i].path = argv[dashes + 1 + i];
+		subs[i].path = sub_args[i];
 		if (!grade_sub_load(&subs[i]))
 			fprintf(stderr, "aula: %s: %s\n", subs[i].path,
 				subs[i].error);
@@ -202,6 +240,8 @@ int cmd_grade(int argc, char **argv)
 		.tests = tests, .ntests = ntests, .subs = subs,
 		.nsubs = nsubs, .results = res,
 	};
+	if (jobs > npairs)
+		jobs = npairs;
 	if (status == 0 && run_all(&set, res, (int)jobs))
 		status = DUMP_EXIT_HOST;
 	if (status == 0) {
