@@ -1,7 +1,7 @@
 #!/bin/sh
 # aula grade (aula-grade(1)): the example assignment in examples/grading
 # graded, every report compared with examples/grading/expected/ byte for
-# byte, -j 1 against -j 2, --shard, a crashing guest, and bad input: a missing test
+# byte, -j 1 against -j 2, --shard and --merge, a crashing guest, and bad input: a missing test
 # file, malformed headers, a submission that does not assemble.
 #
 # After a deliberate change to the reports, rewrite the expected ones:
@@ -73,6 +73,20 @@ cmp -s "$tmp/shards" "$tmp/whole" ||
 	fail "the two --shard k/2 gradebooks do not add up to the whole one"
 [ "$(sed 1d "$tmp/shard1.csv" | wc -l)" = 2 ] ||
 	fail "--shard 1/2 of 4 submissions did not grade 2"
+# ... and their JSON reports merge into the whole class's, in any order.
+for k in 1 2; do
+	# shellcheck disable=SC2086
+	"$AULA" grade -j 1 --shard $k/2 --json "$tmp/shard$k.json" $TESTS \
+		-- $SUBS >/dev/null 2>&1
+done
+"$AULA" grade --merge --json "$tmp/merged.json" --csv "$tmp/merged.csv" \
+	--junit "$tmp/merged.xml" "$tmp/shard2.json" "$tmp/shard1.json" \
+	>"$tmp/merged.txt" || fail "aula grade --merge exited $?"
+for ext in txt json csv xml; do
+	cmp -s "expected/report.$ext" "$tmp/merged.$ext" ||
+		fail "--merge of two shards: the .$ext report differs from" \
+		     "expected/report.$ext"
+done
 
 # ---- a guest that crashes costs its test, no more ----------------------
 
@@ -122,6 +136,11 @@ bad nodashes "give tests, then --, then submissions" tests/hello.t "$ref"
 bad nosubs "give tests, then --, then submissions" tests/hello.t --
 bad jobs "-j 0: from 1 to 256 jobs" -j 0 tests/hello.t -- "$ref"
 bad shard "--shard 3/2: K/N" --shard 3/2 tests/hello.t -- "$ref"
+bad mergeone "shard 1/2: --merge takes the reports of shards 1/1" \
+	--merge "$tmp/shard1.json"
+printf '{"format": "other"}\n' >"$tmp/other.json"
+bad mergeother "$tmp/other.json: not an aula grade report" \
+	--merge "$tmp/other.json"
 bad emptyshard "no submission falls in this shard" --shard 2/2 \
 	tests/hello.t -- "$ref"
 

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: aula grade [OPTIONS] TEST... -- SUBMISSION...\n"
+		"       aula grade --merge [OPTIONS] REPORT.json...\n"
 		"Run every test (a monitor script under a header) on every\n"
 		"submission (an image or an assembly source), each on a fresh\n"
 		"machine, and print a table of the points.\n\n"
@@ -35,7 +36,9 @@ static void usage(FILE *f)
 		"      --csv FILE    a gradebook: a row per submission\n"
 		"      --junit FILE  JUnit XML, a test suite per submission\n"
 		"      --tap         TAP on standard output, not the table\n"
-		"      --shard K/N   only submissions K, K+N, K+2N... (from 1)\n"
+		"      --shard K/N   only submissions K, K+N, K+2N...\n"
+		"      --merge       the arguments are the --json reports of\n"
+		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
 		"The test file format: man aula-grade.\n");
 }
@@ -121,6 +124,51 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 	return 0;
 }
 
+struct grade_outputs {
+	const char *json, *csv, *junit;
+	bool tap;
+};
+
+/* The table or TAP, then the report files: 0, or DUMP_EXIT_HOST. */
+static int report(const struct grade_run_set *set,
+		  const struct grade_outputs *o)
+{
+	if (o->tap)
+		grade_report_tap(stdout, set);
+	else
+		grade_report_table(stdout, set);
+	if ((o->json && write_report(o->json, set, grade_report_json)) ||
+	    (o->csv && write_report(o->csv, set, grade_report_csv)) ||
+	    (o->junit && write_report(o->junit, set, grade_report_junit)))
+		return DUMP_EXIT_HOST;
+	return 0;
+}
+
+static int merge_main(char *const *files, int nfiles,
+		      const struct grade_outputs *o)
+{
+	struct grade_merge m;
+	char err[1024];
+	if (nfiles <= 0) {
+		cmd_error("grade --merge: give the shards' --json reports");
+		return DUMP_EXIT_USAGE;
+	}
+	int status = 0;
+	if (grade_merge_read(&m, files, nfiles, err, sizeof err)) {
+		cmd_error("%s", err);
+		status = DUMP_EXIT_USAGE;
+	} else {
+		const struct grade_run_set set = {
+			.tests = m.tests, .ntests = m.ntests, .subs = m.subs,
+			.nsubs = m.nsubs, .results = m.results, .shard = 1,
+			.nshards = 1,
+		};
+		status = report(&set, o);
+	}
+	grade_merge_free(&m);
+	return status;
+}
+
 /* "K/N" with 1 <= K <= N: 0, or -1. */
 static int parse_shard(const char *s, unsigned *k, unsigned *n)
 {
@@ -146,12 +194,14 @@ int cmd_grade(int argc, char **argv)
 		{ "junit", required_argument, NULL, 'U' },
 		{ "tap", no_argument, NULL, 'T' },
 		{ "shard", required_argument, NULL, 'S' },
+		{ "merge", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *json = NULL, *csv = NULL, *junit = NULL;
 	bool tap = false;
 	unsigned shard = 1, nshards = 1;
+	bool merge = false;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs = cores > 0 ? (uint64_t)cores : 1;
 	/* Options and tests come before --, submissions after. */
@@ -173,6 +223,7 @@ int cmd_grade(int argc, char **argv)
 		case 'C': csv = optarg; break;
 		case 'U': junit = optarg; break;
 		case 'T': tap = true; break;
+		case 'M': merge = true; break;
 		case 'S':
 			if (parse_shard(optarg, &shard, &nshards)) {
 				cmd_error("--shard %s: K/N, with 1 <= K <= N",
@@ -183,6 +234,16 @@ int cmd_grade(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return DUMP_EXIT_USAGE;
 		}
+	}
+	const struct grade_outputs outs = {
+		.json = json, .csv = csv, .junit = junit, .tap = tap };
+	if (merge) {
+		if (dashes < argc || nshards != 1) {
+			cmd_error("grade --merge takes reports: no --, no "
+				  "--shard");
+			return DUMP_EXIT_USAGE;
+		}
+		return merge_main(argv + optind, dashes - optind, &outs);
 	}
 	int ntests = dashes - optind;
 	int nsubs = dashes < argc ? argc - dashes - 1 : 0;
@@ -238,22 +299,15 @@ int cmd_grade(int argc, char **argv)
 	}
 	const struct grade_run_set set = {
 		.tests = tests, .ntests = ntests, .subs = subs,
-		.nsubs = nsubs, .results = res,
+		.nsubs = nsubs, .results = res, .shard = shard,
+		.nshards = nshards,
 	};
 	if (jobs > npairs)
 		jobs = npairs;
 	if (status == 0 && run_all(&set, res, (int)jobs))
 		status = DUMP_EXIT_HOST;
-	if (status == 0) {
-		if (tap)
-			grade_report_tap(stdout, &set);
-		else
-			grade_report_table(stdout, &set);
-		if ((json && write_report(json, &set, grade_report_json)) ||
-		    (csv && write_report(csv, &set, grade_report_csv)) ||
-		    (junit && write_report(junit, &set, grade_report_junit)))
-			status = DUMP_EXIT_HOST;
-	}
+	if (status == 0)
+		status = report(&set, &outs);
 	if (res != MAP_FAILED)
 		munmap(res, npairs * sizeof *res);
 	for (int i = 0; i < ntests; i++)

@@ -133,7 +133,8 @@ static int parse_check(const char *line, struct check *c, char *err,
 		}
 		if (c->mode == OUTPUT_MATCHES) {
 			regex_t re;
-			int rc = regcomp(&re, c->text, REG_EXTENDED | REG_NOSUB);
+			int rc = regcomp(&re, c->text,
+					 REG_EXTENDED | REG_NOSUB);
 			if (rc) {
 				char msg[128];
 				regerror(rc, &re, msg, sizeof msg);

@@ -78,7 +78,8 @@ struct grade_result {
 	unsigned points;
 	uint64_t insns;		/* when the test ended */
 	char stop[32];		/* the stop reason then */
-	char detail[GRADE_DETAIL_MAX];	/* what failed, expected vs actual */
+	/* What failed: each line, expected vs actual. */
+	char detail[GRADE_DETAIL_MAX];
 };
 
 /* Run test t on the program img, into r. */
@@ -104,7 +105,23 @@ struct grade_run_set {
 	const struct grade_sub *subs;
 	int nsubs;
 	const struct grade_result *results;
+	unsigned shard, nshards;	/* --shard K/N, or 1/1 */
 };
+
+/* --merge: the JSON reports of the N shards of a class, in any order,
+ * back in the order of its command line. */
+struct grade_merge {
+	struct grade_test *tests;	/* only id, name, path, points,
+					 * budget */
+	int ntests;
+	bool ntests_known;
+	struct grade_sub *subs;		/* path and error; no image */
+	int nsubs;
+	struct grade_result *results;
+};
+int grade_merge_read(struct grade_merge *m, char *const *files, int nfiles,
+		     char *err, size_t errlen);
+void grade_merge_free(struct grade_merge *m);
 
 void grade_report_table(FILE *f, const struct grade_run_set *s);
 void grade_report_json(FILE *f, const struct grade_run_set *s);

@@ -109,7 +109,8 @@ static void json_string(FILE *f, const char *s)
 void grade_report_json(FILE *f, const struct grade_run_set *s)
 {
 	fprintf(f, "{\n  \"format\": \"aula-grade\",\n  \"version\": %d,\n"
-		"  \"tests\": [", GRADE_FORMAT_VERSION);
+		"  \"shard\": [%u, %u],\n  \"tests\": [", GRADE_FORMAT_VERSION,
+		s->shard, s->nshards);
 	for (int j = 0; j < s->ntests; j++) {
 		const struct grade_test *t = &s->tests[j];
 		fprintf(f, "%s\n    {\"id\": ", j ? "," : "");
