@@ -130,6 +130,9 @@ bad sum "$tmp/sum.t:3: the +N points add up to 3, more than" \
 printf 'continue\noutput has "x"\n' >"$tmp/check.t"
 bad check "$tmp/check.t:2: output is|contains|matches" "$tmp/check.t" -- \
 	"$ref"
+printf 'continue\nrun\n' >"$tmp/run.t"
+bad run "$tmp/run.t:2: run: every test starts on a fresh machine" \
+	"$tmp/run.t" -- "$ref"
 printf '# name: nothing\n' >"$tmp/empty.t"
 bad empty "$tmp/empty.t:1: no commands" "$tmp/empty.t" -- "$ref"
 bad nodashes "give tests, then --, then submissions" tests/hello.t "$ref"

@@ -323,6 +323,14 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 		}
 		struct check c;
 		char msg[256];
+		const char *w = p;
+		if (word_is(&w, "run")) {
+			/* A new machine would start the budget afresh. */
+			rc = errf(err, errlen, path, lineno, "run: every test "
+				  "starts on a fresh machine, and may not "
+				  "start another");
+			break;
+		}
 		if (parse_check(p, &c, msg, sizeof msg)) {
 			rc = errf(err, errlen, path, lineno, "%s", msg);
 			break;
