@@ -1,6 +1,7 @@
-# make bench: speed of the interpreter on guest workloads (not part of
-# make check).  With valgrind installed it also reports host instructions
-# per guest instruction, a figure that does not move with machine noise.
+# make bench: speed of the interpreter on guest workloads, and of aula
+# grade on a class (not part of make check).  With valgrind installed it
+# also reports host instructions per guest instruction, a figure that does
+# not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench
 bench_aula_bench_SOURCES = bench/bench.c
 bench_aula_bench_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
@@ -13,12 +14,13 @@ DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
 	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc \
-	bench/disk.s
+	bench/disk.s bench/grade-bench
 
-bench: bench/aula-bench
+bench: bench/aula-bench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
 	@bench/aula-bench --mmu=shadow $(PAGING_WORKLOADS)
 	@bench/aula-bench --mmu=nested $(PAGING_WORKLOADS)
 	@bench/aula-bench --disk $(DISK_WORKLOADS)
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
+	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
 .PHONY: bench

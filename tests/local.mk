@@ -120,6 +120,21 @@ EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
+SH_TESTS += tests/grade.sh
+# The example assignment tests/grade.sh grades, and its expected reports.
+GRADE_TEST_FILES = examples/grading/README.md \
+	examples/grading/submissions/reference.s \
+	examples/grading/submissions/off-by-one.s \
+	examples/grading/submissions/no-eof.s \
+	examples/grading/submissions/typo.s \
+	examples/grading/tests/empty.t examples/grading/tests/fast.t \
+	examples/grading/tests/hello.t examples/grading/tests/mixed.t \
+	examples/grading/expected/report.txt \
+	examples/grading/expected/report.json \
+	examples/grading/expected/report.csv \
+	examples/grading/expected/report.xml \
+	examples/grading/expected/report.tap
+EXTRA_DIST += $(GRADE_TEST_FILES)
 # The monitor's scripts, their transcripts and programs (listed, not the
 # directory: make would build tests/monitor from tests/monitor.sh).
 MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \

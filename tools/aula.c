@@ -19,6 +19,7 @@ static const struct {
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
 	{ "disk", cmd_disk, "create or inspect a raw disk image" },
+	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
 };
 

@@ -19,6 +19,8 @@ EXTRA_DIST += tools/sdl_display.c
 
 bin_PROGRAMS += aula
 aula_SOURCES = tools/aula.c tools/cmd.h tools/cmd_run.c tools/cmd_as.c \
-	tools/cmd_disk.c tools/hub.c tools/sdl_display.h
+	tools/cmd_disk.c tools/cmd_grade.c tools/hub.c tools/sdl_display.h \
+	tools/grade.h tools/grade.c tools/grade_report.c \
+	tools/grade_merge.c
 aula_LDADD = libaulamon.a $(AULA_SDL_LIB) libaulatools.a libaulacore.a \
 	$(READLINE_LIBS) $(ZLIB_LIBS) $(SDL2_LIBS)

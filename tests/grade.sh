@@ -1,0 +1,155 @@
+#!/bin/sh
+# aula grade (aula-grade(1)): the example assignment in examples/grading
+# graded, every report compared with examples/grading/expected/ byte for
+# byte, -j 1 against -j 2, --shard and --merge, a crashing guest, and bad input: a missing test
+# file, malformed headers, a submission that does not assemble.
+#
+# After a deliberate change to the reports, rewrite the expected ones:
+#   cd examples/grading && aula grade --json expected/report.json \
+#     --csv expected/report.csv --junit expected/report.xml $TESTS -- \
+#     $SUBS >expected/report.txt; aula grade --tap $TESTS -- $SUBS \
+#     >expected/report.tap
+# with TESTS and SUBS as below.
+if [ -z "${AULA:-}" ] || [ -z "${top_srcdir:-}" ]; then
+	echo "grade.sh: set AULA and top_srcdir (make check does)" >&2
+	exit 99
+fi
+LC_ALL=C
+export LC_ALL
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/aula-grade.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' 0
+trap 'exit 99' INT TERM
+failures=0
+fail()
+{
+	printf 'grade.sh: %s\n' "$*" >&2
+	failures=$((failures + 1))
+}
+
+cd "$top_srcdir/examples/grading" || exit 99
+TESTS="tests/empty.t tests/fast.t tests/hello.t tests/mixed.t"
+SUBS="submissions/reference.s submissions/off-by-one.s submissions/no-eof.s
+submissions/typo.s"
+
+# ---- the example, against the expected reports ------------------------
+
+for j in 1 2; do
+	# shellcheck disable=SC2086
+	"$AULA" grade -j $j --json "$tmp/j$j.json" --csv "$tmp/j$j.csv" \
+		--junit "$tmp/j$j.xml" $TESTS -- $SUBS \
+		>"$tmp/j$j.txt" 2>"$tmp/j$j.err"
+	status=$?
+	[ "$status" = 0 ] || fail "aula grade -j $j exited $status, not 0"
+	# shellcheck disable=SC2086
+	"$AULA" grade -j $j --tap $TESTS -- $SUBS >"$tmp/j$j.tap" 2>/dev/null ||
+		fail "aula grade -j $j --tap failed"
+	grep -q '^submissions/typo.s:5:9: error: ' "$tmp/j$j.err" ||
+		fail "-j $j: the assembly error is not on stderr as file:line:col"
+done
+for ext in txt json csv xml tap; do
+	if ! cmp -s "$tmp/j1.$ext" "$tmp/j2.$ext"; then
+		fail "-j 1 and -j 2 give different .$ext reports:"
+		diff "$tmp/j1.$ext" "$tmp/j2.$ext" | head -n 20 >&2
+	fi
+	if ! cmp -s "expected/report.$ext" "$tmp/j2.$ext"; then
+		fail "the .$ext report differs from expected/report.$ext:"
+		diff "expected/report.$ext" "$tmp/j2.$ext" | head -n 20 >&2
+	fi
+done
+grep -q '"format": "aula-grade"' "$tmp/j1.json" &&
+	grep -q '"version": 1' "$tmp/j1.json" ||
+	fail "the JSON report lacks its format and version"
+
+# ---- --shard: two shards grade the class between them -----------------
+
+for k in 1 2; do
+	# shellcheck disable=SC2086
+	"$AULA" grade -j 1 --shard $k/2 --csv "$tmp/shard$k.csv" $TESTS -- \
+		$SUBS >/dev/null 2>&1 || fail "aula grade --shard $k/2 failed"
+done
+{ sed 1d "$tmp/shard1.csv"; sed 1d "$tmp/shard2.csv"; } | sort >"$tmp/shards"
+sed 1d "expected/report.csv" | sort >"$tmp/whole"
+cmp -s "$tmp/shards" "$tmp/whole" ||
+	fail "the two --shard k/2 gradebooks do not add up to the whole one"
+[ "$(sed 1d "$tmp/shard1.csv" | wc -l)" = 2 ] ||
+	fail "--shard 1/2 of 4 submissions did not grade 2"
+# ... and their JSON reports merge into the whole class's, in any order.
+for k in 1 2; do
+	# shellcheck disable=SC2086
+	"$AULA" grade -j 1 --shard $k/2 --json "$tmp/shard$k.json" $TESTS \
+		-- $SUBS >/dev/null 2>&1
+done
+"$AULA" grade --merge --json "$tmp/merged.json" --csv "$tmp/merged.csv" \
+	--junit "$tmp/merged.xml" "$tmp/shard2.json" "$tmp/shard1.json" \
+	>"$tmp/merged.txt" || fail "aula grade --merge exited $?"
+for ext in txt json csv xml; do
+	cmp -s "expected/report.$ext" "$tmp/merged.$ext" ||
+		fail "--merge of two shards: the .$ext report differs from" \
+		     "expected/report.$ext"
+done
+
+# ---- a guest that crashes costs its test, no more ----------------------
+
+cat >"$tmp/crash.s" <<'EOS'
+_start: la      r1, 0x7ffffff0      ; a vector table outside RAM
+        mtcr    vbr, r1
+        .word   0                   ; illegal
+EOS
+"$AULA" grade -j 1 tests/hello.t -- "$tmp/crash.s" >"$tmp/crash.out" \
+	2>&1 || fail "aula grade of a crashing guest exited $?, not 0"
+grep -q 'hello: guest crash (0/4)$' "$tmp/crash.out" ||
+	fail "a double fault is not reported as a guest crash:" \
+	     "$(cat "$tmp/crash.out")"
+grep -q 'the last instructions run:' "$tmp/crash.out" ||
+	fail "a guest crash comes without the last instructions"
+
+# ---- bad input ----------------------------------------------------------
+
+# bad NAME 'MESSAGE' ARGS...: aula grade exits 2 and says MESSAGE.
+bad()
+{
+	name=$1 want=$2
+	shift 2
+	"$AULA" grade "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	status=$?
+	[ "$status" = 2 ] || fail "$name: aula grade exited $status, not 2"
+	grep -F -q -e "$want" "$tmp/$name.err" ||
+		fail "$name: no '$want' in: $(cat "$tmp/$name.err")"
+	[ -s "$tmp/$name.out" ] && fail "$name: a report was printed"
+}
+ref=submissions/reference.s
+bad missing "$tmp/nothere.t: cannot open" "$tmp/nothere.t" -- "$ref"
+printf '# name: x\n# points: many\ncontinue\n' >"$tmp/points.t"
+bad points "$tmp/points.t:2: # points: a number, not 'many'" \
+	"$tmp/points.t" -- "$ref"
+printf '# naem: x\ncontinue\n' >"$tmp/key.t"
+bad key "$tmp/key.t:1: unknown header '# naem:'" "$tmp/key.t" -- "$ref"
+printf '# points: 2\n+2 continue\n+1 stop poweroff\n' >"$tmp/sum.t"
+bad sum "$tmp/sum.t:3: the +N points add up to 3, more than" \
+	"$tmp/sum.t" -- "$ref"
+printf 'continue\noutput has "x"\n' >"$tmp/check.t"
+bad check "$tmp/check.t:2: output is|contains|matches" "$tmp/check.t" -- \
+	"$ref"
+printf 'continue\nrun\n' >"$tmp/run.t"
+bad run "$tmp/run.t:2: run: every test starts on a fresh machine" \
+	"$tmp/run.t" -- "$ref"
+printf '# name: nothing\n' >"$tmp/empty.t"
+bad empty "$tmp/empty.t:1: no commands" "$tmp/empty.t" -- "$ref"
+bad nodashes "give tests, then --, then submissions" tests/hello.t "$ref"
+bad nosubs "give tests, then --, then submissions" tests/hello.t --
+bad jobs "-j 0: from 1 to 256 jobs" -j 0 tests/hello.t -- "$ref"
+bad shard "--shard 3/2: K/N" --shard 3/2 tests/hello.t -- "$ref"
+bad mergeone "shard 1/2: --merge takes the reports of shards 1/1" \
+	--merge "$tmp/shard1.json"
+printf '{"format": "other"}\n' >"$tmp/other.json"
+bad mergeother "$tmp/other.json: not an aula grade report" \
+	--merge "$tmp/other.json"
+bad emptyshard "no submission falls in this shard" --shard 2/2 \
+	tests/hello.t -- "$ref"
+
+if [ "$failures" -ne 0 ]; then
+	echo "grade.sh: $failures problem(s)" >&2
+	exit 1
+fi
+echo "grade.sh: the reports are as expected"
+exit 0

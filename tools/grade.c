@@ -1,0 +1,662 @@
+/*
+ * aula grade: reading test files, loading submissions, and running one
+ * test on one submission under the monitor (aula-grade(1)).
+ *
+ * The monitor runs every line but grade's own: "runlimit" (kept here,
+ * since the budget caps every run), "output ..." and "stop ...".  Before
+ * each line the monitor's runlimit is set to what is left of the budget,
+ * so that a runaway guest costs its budget and no more.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm/as.h"
+#include "monitor/mon.h"
+#include "tools/grade.h"
+
+const char *const grade_status_names[] = {
+	[GRADE_PASS] = "pass",
+	[GRADE_FAIL] = "fail",
+	[GRADE_BUDGET] = "budget exhausted",
+	[GRADE_CRASH] = "guest crash",
+	[GRADE_NOT_APPLICABLE] = "not applicable",
+	[GRADE_NO_PROGRAM] = "no program",
+	[GRADE_INTERNAL] = "internal error",
+};
+
+#define GRADE_OUTPUT_MAX 65536	/* console output kept per run */
+#define GRADE_HISTORY 8		/* instructions shown after a crash */
+
+/* ---- grade's own checks ------------------------------------------------- */
+
+enum check_kind { CHECK_NONE, CHECK_OUTPUT, CHECK_STOP };
+enum output_mode { OUTPUT_IS, OUTPUT_CONTAINS, OUTPUT_MATCHES };
+
+struct check {
+	enum check_kind kind;
+	enum output_mode mode;
+	char text[GRADE_INPUT_MAX];	/* the string, or the stop reason */
+	size_t len;
+	bool has_code;
+	uint32_t code;
+};
+
+static const char *skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* A "quoted string" with \n \t \r \\ \" \xNN; *p moves past it. */
+static int parse_string(const char **p, char *buf, size_t size,
+			size_t *len)
+{
+	const char *s = skip_blanks(*p);
+	size_t n = 0;
+	if (*s++ != '"')
+		return -1;
+	while (*s && *s != '"') {
+		char c = *s++;
+		if (c == '\\') {
+			switch (*s++) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case '\\': c = '\\'; break;
+			case '"': c = '"'; break;
+			case 'x':
+				if (!isxdigit((unsigned char)s[0]) ||
+				    !isxdigit((unsigned char)s[1]))
+					return -1;
+				c = (char)strtol((char[]){ s[0], s[1], 0 },
+						 NULL, 16);
+				s += 2;
+				break;
+			default:
+				return -1;
+			}
+		}
+		if (n + 1 >= size)
+			return -1;
+		buf[n++] = c;
+	}
+	if (*s != '"')
+		return -1;
+	buf[n] = 0;
+	*len = n;
+	*p = s + 1;
+	return 0;
+}
+
+static bool word_is(const char **p, const char *w)
+{
+	const char *s = skip_blanks(*p);
+	size_t n = strlen(w);
+	if (strncmp(s, w, n) || (s[n] && s[n] != ' ' && s[n] != '\t'))
+		return false;
+	*p = s + n;
+	return true;
+}
+
+/* Parse line as one of grade's checks: CHECK_NONE if it is a monitor
+ * command, -1 with a message if it is a malformed check. */
+static int parse_check(const char *line, struct check *c, char *err,
+		       size_t errlen)
+{
+	const char *p = line;
+	memset(c, 0, sizeof *c);
+	if (word_is(&p, "output")) {
+		c->kind = CHECK_OUTPUT;
+		if (word_is(&p, "is"))
+			c->mode = OUTPUT_IS;
+		else if (word_is(&p, "contains"))
+			c->mode = OUTPUT_CONTAINS;
+		else if (word_is(&p, "matches"))
+			c->mode = OUTPUT_MATCHES;
+		else {
+			snprintf(err, errlen, "output is|contains|matches "
+				 "\"TEXT\", not '%s'", line);
+			return -1;
+		}
+		if (parse_string(&p, c->text, sizeof c->text, &c->len) ||
+		    *skip_blanks(p)) {
+			snprintf(err, errlen, "output: one \"quoted string\" "
+				 "expected, in '%s'", line);
+			return -1;
+		}
+		if (c->mode == OUTPUT_MATCHES) {
+			regex_t re;
+			int rc = regcomp(&re, c->text,
+					 REG_EXTENDED | REG_NOSUB);
+			if (rc) {
+				char msg[128];
+				regerror(rc, &re, msg, sizeof msg);
+				snprintf(err, errlen, "output matches: bad "
+					 "regular expression: %s", msg);
+				return -1;
+			}
+			regfree(&re);
+		}
+		return 0;
+	}
+	if (word_is(&p, "stop")) {
+		c->kind = CHECK_STOP;
+		p = skip_blanks(p);
+		size_t n = strcspn(p, " \t");
+		if (n == 0 || n >= sizeof c->text) {
+			snprintf(err, errlen, "stop REASON [CODE] expected");
+			return -1;
+		}
+		memcpy(c->text, p, n);
+		c->text[n] = 0;
+		bool known = false;
+		for (int s = VM_RUNNING; s <= VM_STOP_HOST_ERROR; s++)
+			known |= !strcmp(c->text, vm_stop_name(s));
+		if (!known) {
+			snprintf(err, errlen, "stop: no stop reason '%s' (see "
+				 "aula(1), EXIT STATUS)", c->text);
+			return -1;
+		}
+		p = skip_blanks(p + n);
+		if (*p) {
+			char *end;
+			unsigned long v = strtoul(p, &end, 0);
+			if (*skip_blanks(end) || v > UINT32_MAX) {
+				snprintf(err, errlen, "stop %s: the code is a "
+					 "number, not '%s'", c->text, p);
+				return -1;
+			}
+			c->has_code = true;
+			c->code = (uint32_t)v;
+		}
+	}
+	return 0;
+}
+
+/* ---- test files --------------------------------------------------------- */
+
+static int errf(char *err, size_t errlen, const char *path, int lineno,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(err, errlen, "%s:%d: ", path, lineno);
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	s = skip_blanks(s);
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *skip_blanks(end) || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "# key: value" -> key and value; false for any other comment. */
+static bool header_line(char *line, char **key, char **value)
+{
+	char *p = line + 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *k = p;
+	while (islower((unsigned char)*p))
+		p++;
+	if (p == k || *p != ':')
+		return false;
+	*p++ = 0;
+	*key = k;
+	*value = (char *)skip_blanks(p);
+	return true;
+}
+
+static int header(struct grade_test *t, const char *key, const char *value,
+		  int lineno, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (!strcmp(key, "name")) {
+		if (!*value || strlen(value) >= sizeof t->name)
+			return errf(err, errlen, t->path, lineno,
+				    "# name: a name of 1 to %zu characters",
+				    sizeof t->name - 1);
+		strcpy(t->name, value);
+	} else if (!strcmp(key, "points")) {
+		if (!parse_uint(value, 1000000, &v))
+			return errf(err, errlen, t->path, lineno,
+				    "# points: a number, not '%s'", value);
+		t->points = (unsigned)v;
+	} else if (!strcmp(key, "budget")) {
+		if (!parse_uint(value, UINT32_MAX, &v) || v == 0)
+			return errf(err, errlen, t->path, lineno,
+				    "# budget: instructions, from 1 to %u, "
+				    "not '%s'", UINT32_MAX, value);
+		t->budget = v;
+	} else if (!strcmp(key, "input")) {
+		char buf[GRADE_INPUT_MAX + 2];
+		size_t len;
+		snprintf(buf, sizeof buf, "\"%s\"", value);
+		const char *p = buf;
+		if (parse_string(&p, t->input + t->input_len,
+				 sizeof t->input - t->input_len, &len) || *p)
+			return errf(err, errlen, t->path, lineno,
+				    "# input: text with \\n \\t \\\\ \\\" "
+				    "\\xNN escapes, at most %zu bytes",
+				    sizeof t->input - 1);
+		t->input_len += len;
+	} else if (!strcmp(key, "applies")) {
+		if (!*value || strlen(value) >= sizeof t->applies)
+			return errf(err, errlen, t->path, lineno,
+				    "# applies: a file name pattern");
+		strcpy(t->applies, value);
+	} else {
+		return errf(err, errlen, t->path, lineno, "unknown header "
+			    "'# %s:' (name, points, budget, input, applies)",
+			    key);
+	}
+	return 0;
+}
+
+int grade_test_read(const char *path, struct grade_test *t, char *err,
+		    size_t errlen)
+{
+	memset(t, 0, sizeof *t);
+	t->path = strdup(path);
+	t->points = 1;
+	t->budget = GRADE_DEFAULT_BUDGET;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strcspn(base, ".");
+	if (n >= sizeof t->id)
+		n = sizeof t->id - 1;
+	memcpy(t->id, base, n);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	char line[GRADE_INPUT_MAX + 64];
+	int lineno = 0, rc = 0;
+	bool in_header = true;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = errf(err, errlen, path, lineno, "line too long");
+			break;
+		}
+		line[strcspn(line, "\r\n")] = 0;
+		char *p = (char *)skip_blanks(line), *key, *value;
+		if (*p == '#') {
+			if (in_header && header_line(p, &key, &value))
+				rc = header(t, key, value, lineno, err, errlen);
+			continue;
+		}
+		if (!*p)
+			continue;
+		in_header = false;
+		unsigned points = 0;
+		if (*p == '+') {
+			char *end;
+			unsigned long v = strtoul(p + 1, &end, 10);
+			if (end == p + 1 || (*end != ' ' && *end != '\t') ||
+			    v > 1000000) {
+				rc = errf(err, errlen, path, lineno, "+N: a "
+					  "number of points, then a blank");
+				break;
+			}
+			points = (unsigned)v;
+			p = (char *)skip_blanks(end);
+		}
+		struct check c;
+		char msg[256];
+		const char *w = p;
+		if (word_is(&w, "run")) {
+			/* A new machine would start the budget afresh. */
+			rc = errf(err, errlen, path, lineno, "run: every test "
+				  "starts on a fresh machine, and may not "
+				  "start another");
+			break;
+		}
+		if (parse_check(p, &c, msg, sizeof msg)) {
+			rc = errf(err, errlen, path, lineno, "%s", msg);
+			break;
+		}
+		struct grade_line *l = realloc(t->lines,
+					       (t->nlines + 1) * sizeof *l);
+		if (!l) {
+			rc = errf(err, errlen, path, lineno, "out of memory");
+			break;
+		}
+		t->lines = l;
+		t->lines[t->nlines++] = (struct grade_line){
+			.lineno = lineno, .points = points,
+			.text = strdup(p) };
+		t->line_points += points;
+	}
+	fclose(f);
+	if (rc == 0 && t->nlines == 0)
+		rc = errf(err, errlen, path, lineno, "no commands: a test "
+			  "runs the guest (continue, expect...) and checks it");
+	if (rc == 0 && t->line_points > t->points)
+		rc = errf(err, errlen, path, lineno, "the +N points add up "
+			  "to %u, more than '# points: %u'", t->line_points,
+			  t->points);
+	if (rc == 0 && !t->name[0])
+		strcpy(t->name, t->id);
+	return rc;
+}
+
+void grade_test_free(struct grade_test *t)
+{
+	for (int i = 0; i < t->nlines; i++)
+		free(t->lines[i].text);
+	free(t->lines);
+	free(t->path);
+}
+
+bool grade_test_applies(const struct grade_test *t, const char *sub)
+{
+	const char *base = strrchr(sub, '/') ? strrchr(sub, '/') + 1 : sub;
+	return !t->applies[0] || fnmatch(t->applies, base, 0) == 0;
+}
+
+/* ---- submissions -------------------------------------------------------- */
+
+bool grade_sub_load(struct grade_sub *s)
+{
+	char err[512];
+	s->loaded = false;
+	if (image_sniff(s->path)) {
+		if (image_read(s->path, &s->img, err, sizeof err) == 0)
+			return s->loaded = true;
+		snprintf(s->error, sizeof s->error, "%s", err);
+		return false;
+	}
+	FILE *f = fopen(s->path, "rb");
+	if (!f) {
+		snprintf(s->error, sizeof s->error, "%s: cannot open: %s",
+			 s->path, strerror(errno));
+		return false;
+	}
+	fclose(f);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *msgs = open_memstream(&buf, &len);
+	if (!msgs) {
+		snprintf(s->error, sizeof s->error, "out of memory");
+		return false;
+	}
+	int errors = as_assemble(s->path, NULL, NULL, msgs, &s->img);
+	fclose(msgs);
+	if (errors) {
+		snprintf(s->error, sizeof s->error, "assembly error%s:\n%s",
+			 errors == 1 ? "" : "s", buf);
+		size_t n = strlen(s->error);
+		while (n && s->error[n - 1] == '\n')
+			s->error[--n] = 0;
+	}
+	free(buf);
+	return s->loaded = errors == 0;
+}
+
+/* ---- one run ------------------------------------------------------------ */
+
+struct grade_console {
+	const char *in;
+	size_t in_len, in_pos;
+	char out[GRADE_OUTPUT_MAX];
+	size_t out_len;
+	bool truncated;
+};
+
+static int con_getc(void *opaque)
+{
+	struct grade_console *k = opaque;
+	if (k->in_pos < k->in_len)
+		return (unsigned char)k->in[k->in_pos++];
+	return VM_CONSOLE_EOF;
+}
+
+static void con_putc(void *opaque, uint8_t byte)
+{
+	struct grade_console *k = opaque;
+	if (k->out_len < sizeof k->out - 1)
+		k->out[k->out_len++] = (char)byte;
+	else
+		k->truncated = true;
+	k->out[k->out_len] = 0;
+}
+
+static void detail_add(struct grade_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void detail_add(struct grade_result *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->detail);
+	va_list ap;
+	va_start(ap, fmt);
+	if (n < sizeof r->detail - 1)
+		vsnprintf(r->detail + n, sizeof r->detail - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Text as a C string literal, cut after max bytes. */
+static void quote(char *buf, size_t size, const char *s, size_t len,
+		  size_t max)
+{
+	size_t o = 0;
+	buf[o++] = '"';
+	for (size_t i = 0; i < len && i < max && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n')
+			o += snprintf(buf + o, size - o, "\\n");
+		else if (c == '\t')
+			o += snprintf(buf + o, size - o, "\\t");
+		else if (c == '"' || c == '\\')
+			o += snprintf(buf + o, size - o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			o += snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o++] = '"';
+	buf[o] = 0;
+	if (len > max && o + 4 < size)
+		strcat(buf, "...");
+}
+
+/* 0 if the check holds, else -1 with expected and actual in r. */
+static int run_check(const struct check *c, const struct vm *vm,
+		     const struct grade_console *k, struct grade_result *r)
+{
+	char want[512], got[512];
+	if (c->kind == CHECK_STOP) {
+		const char *stop = vm_stop_name(vm->stop);
+		if (!strcmp(stop, c->text) &&
+		    (!c->has_code || vm->stop_code == c->code))
+			return 0;
+		detail_add(r, "  expected: stop %s", c->text);
+		if (c->has_code)
+			detail_add(r, " %u", c->code);
+		detail_add(r, "\n  actual:   stop %s", stop);
+		if (vm->stop == VM_STOP_POWEROFF)
+			detail_add(r, " %u", vm->stop_code);
+		detail_add(r, "\n");
+		return -1;
+	}
+	bool ok;
+	static const char *const how[] = {
+		[OUTPUT_IS] = "output", [OUTPUT_CONTAINS] = "output containing",
+		[OUTPUT_MATCHES] = "output matching",
+	};
+	switch (c->mode) {
+	case OUTPUT_IS:
+		ok = k->out_len == c->len && !memcmp(k->out, c->text, c->len);
+		break;
+	case OUTPUT_CONTAINS:
+		ok = memmem(k->out, k->out_len, c->text, c->len) != NULL;
+		break;
+	default: {
+		regex_t re;
+		ok = false;
+		if (regcomp(&re, c->text, REG_EXTENDED | REG_NOSUB) == 0) {
+			ok = regexec(&re, k->out, 0, NULL, 0) == 0;
+			regfree(&re);
+		}
+		break;
+	}
+	}
+	if (ok)
+		return 0;
+	quote(want, sizeof want, c->text, c->len, 200);
+	quote(got, sizeof got, k->out, k->out_len, 200);
+	detail_add(r, "  expected: %s %s\n  actual:   output %s\n",
+		   how[c->mode], want, got);
+	return -1;
+}
+
+/* The monitor's output from offset from on, indented, into r. */
+static void monitor_text(struct grade_result *r, FILE *out, char **buf,
+			 size_t *len, size_t from)
+{
+	fflush(out);
+	const char *p = *buf + from, *end = *buf + *len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		detail_add(r, "  %.*s\n", (int)n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+void grade_run(const struct grade_test *t, const struct image *img,
+	       const char *sub, struct grade_result *r)
+{
+	struct grade_console *k = malloc(sizeof *k);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	memset(r, 0, sizeof *r);
+	r->done = true;
+	if (!k || !out) {
+		r->status = GRADE_INTERNAL;
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		goto done;
+	}
+	memset(k, 0, sizeof *k);
+	k->in = t->input;
+	k->in_len = t->input_len;
+	const struct mon_config mc = {
+		.vm = { .console = { .opaque = k, .getc = con_getc,
+				     .putc = con_putc } },
+		.img = img, .program = sub, .out = out, .batch = true,
+		.quiet = true, .runlimit = t->budget,
+	};
+	char err[512];
+	struct mon *m = mon_create(&mc, err, sizeof err);
+	if (!m) {
+		r->status = GRADE_NO_PROGRAM;
+		snprintf(r->detail, sizeof r->detail, "%s", err);
+		goto done;
+	}
+	bool failed = false;
+	unsigned earned = 0;
+	uint64_t user_limit = 0;
+	r->status = GRADE_PASS;
+	for (int i = 0; i < t->nlines; i++) {
+		const struct grade_line *l = &t->lines[i];
+		struct vm *vm = mon_vm(m);
+		uint64_t left = t->budget - vm_now(vm);
+		const char *p = l->text;
+		if (word_is(&p, "runlimit")) {
+			uint64_t v = 0;
+			if (!word_is(&p, "off") &&
+			    !parse_uint(p, UINT32_MAX, &v)) {
+				failed = true;
+				detail_add(r, "line %d: %s\n  runlimit N|off\n",
+					   l->lineno, l->text);
+				continue;
+			}
+			user_limit = v;
+			earned += l->points;
+			continue;
+		}
+		snprintf(err, sizeof err, "runlimit %llu",
+			 (unsigned long long)(user_limit && user_limit < left
+					      ? user_limit : left));
+		mon_exec(m, err);
+		fflush(out);
+		size_t from = len;
+		struct check c;
+		char msg[256];
+		int rc;
+		parse_check(l->text, &c, msg, sizeof msg);
+		size_t mark = strlen(r->detail);
+		detail_add(r, "line %d: %s\n", l->lineno, l->text);
+		if (c.kind == CHECK_NONE) {
+			rc = mon_exec(m, l->text);
+			if (rc)
+				monitor_text(r, out, &buf, &len, from);
+		} else {
+			rc = run_check(&c, vm, k, r);
+		}
+		if (rc == 0) {
+			r->detail[mark] = 0;
+			earned += l->points;
+		} else {
+			failed = true;
+		}
+		vm = mon_vm(m);
+		if (vm->stop == VM_STOP_DOUBLE_FAULT) {
+			r->status = GRADE_CRASH;
+			detail_add(r, "guest crash at line %d: %s\n",
+				   l->lineno, vm->stop_detail);
+		} else if ((vm->stop == VM_RUNNING ||
+			    vm->stop == VM_STOP_BUDGET) &&
+			   vm_now(vm) >= t->budget) {
+			r->status = GRADE_BUDGET;
+			detail_add(r, "budget exhausted at line %d: %llu "
+				   "instructions\n", l->lineno,
+				   (unsigned long long)t->budget);
+		} else {
+			continue;
+		}
+		fflush(out);
+		from = len;
+		snprintf(err, sizeof err, "history %d", GRADE_HISTORY);
+		mon_exec(m, err);
+		detail_add(r, "the last instructions run:\n");
+		monitor_text(r, out, &buf, &len, from);
+		break;
+	}
+	struct vm *vm = mon_vm(m);
+	r->insns = vm_now(vm);
+	snprintf(r->stop, sizeof r->stop, "%s", vm_stop_name(vm->stop));
+	if (r->status == GRADE_PASS && failed)
+		r->status = GRADE_FAIL;
+	if (r->status == GRADE_PASS)
+		earned = t->points;
+	r->points = earned;
+	if (k->truncated)
+		detail_add(r, "(console output cut after %d bytes)\n",
+			   GRADE_OUTPUT_MAX - 1);
+	mon_destroy(m);
+done:
+	if (out)
+		fclose(out);
+	free(buf);
+	free(k);
+}

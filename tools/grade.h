@@ -1,0 +1,132 @@
+/*
+ * aula grade (aula-grade(1)): test files, one run of a test on a
+ * submission, and the reports.
+ *
+ * A test file is a monitor script under a header:
+ *
+ *   # name: sum of two numbers      <- header: "# key: value" lines,
+ *   # points: 3                        up to the first other line
+ *   # budget: 100000
+ *   # input: 3 4\n
+ *   continue                        <- monitor commands (aula-debug(1))
+ *   +1 output contains "7"          <- +N: the line is worth N points
+ *   +1 assert r1 == 7 "the sum"
+ *   stop poweroff 0                 <- grade's own checks: output, stop
+ *
+ * Each (submission, test) pair runs on a fresh machine; its result is a
+ * fixed-size struct, so that worker processes can fill them in shared
+ * memory.
+ */
+#ifndef AULA_GRADE_H
+#define AULA_GRADE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "asm/image.h"
+
+#define GRADE_FORMAT_VERSION 1
+#define GRADE_DEFAULT_BUDGET 1000000
+#define GRADE_DETAIL_MAX 4096
+#define GRADE_NAME_MAX 128
+#define GRADE_INPUT_MAX 4096
+
+struct grade_line {
+	int lineno;		/* in the test file */
+	unsigned points;	/* +N, or 0 */
+	char *text;		/* the command, without +N */
+};
+
+struct grade_test {
+	char *path;
+	char id[GRADE_NAME_MAX];	/* the file name without directory
+					 * and extension */
+	char name[GRADE_NAME_MAX];
+	unsigned points;	/* the whole test */
+	unsigned line_points;	/* the sum of the +N */
+	uint64_t budget;
+	char input[GRADE_INPUT_MAX];
+	size_t input_len;
+	char applies[GRADE_NAME_MAX];	/* a glob, or "" for every one */
+	struct grade_line *lines;
+	int nlines;
+};
+
+/* Read and check a test file: 0, or -1 with "file:line: message" in
+ * err. */
+int grade_test_read(const char *path, struct grade_test *t, char *err,
+		    size_t errlen);
+void grade_test_free(struct grade_test *t);
+/* Whether the test applies to the submission (by its file name). */
+bool grade_test_applies(const struct grade_test *t, const char *sub);
+
+enum grade_status {
+	GRADE_PASS,		/* every line held */
+	GRADE_FAIL,		/* some check did not hold */
+	GRADE_BUDGET,		/* the budget ran out */
+	GRADE_CRASH,		/* the guest crashed (double fault) */
+	GRADE_NOT_APPLICABLE,	/* # applies: excludes the submission */
+	GRADE_NO_PROGRAM,	/* the submission did not load */
+	GRADE_INTERNAL,		/* the worker died: a bug of ours */
+};
+extern const char *const grade_status_names[];
+
+struct grade_result {
+	bool done;
+	enum grade_status status;
+	unsigned points;
+	uint64_t insns;		/* when the test ended */
+	char stop[32];		/* the stop reason then */
+	/* What failed: each line, expected vs actual. */
+	char detail[GRADE_DETAIL_MAX];
+};
+
+/* Run test t on the program img, into r. */
+void grade_run(const struct grade_test *t, const struct image *img,
+	       const char *sub, struct grade_result *r);
+
+/* A submission: the program, or why there is none. */
+struct grade_sub {
+	const char *path;
+	bool loaded;
+	struct image img;
+	char error[GRADE_DETAIL_MAX];	/* assembler messages */
+};
+
+/* Load an image or assemble a source; false with the messages in
+ * s->error. */
+bool grade_sub_load(struct grade_sub *s);
+
+/* The reports; results[i * ntests + j] is submission i on test j. */
+struct grade_run_set {
+	const struct grade_test *tests;
+	int ntests;
+	const struct grade_sub *subs;
+	int nsubs;
+	const struct grade_result *results;
+	unsigned shard, nshards;	/* --shard K/N, or 1/1 */
+};
+
+/* --merge: the JSON reports of the N shards of a class, in any order,
+ * back in the order of its command line. */
+struct grade_merge {
+	struct grade_test *tests;	/* only id, name, path, points,
+					 * budget */
+	int ntests;
+	bool ntests_known;
+	struct grade_sub *subs;		/* path and error; no image */
+	int nsubs;
+	struct grade_result *results;
+};
+int grade_merge_read(struct grade_merge *m, char *const *files, int nfiles,
+		     char *err, size_t errlen);
+void grade_merge_free(struct grade_merge *m);
+
+void grade_report_table(FILE *f, const struct grade_run_set *s);
+void grade_report_json(FILE *f, const struct grade_run_set *s);
+void grade_report_csv(FILE *f, const struct grade_run_set *s);
+void grade_report_junit(FILE *f, const struct grade_run_set *s);
+void grade_report_tap(FILE *f, const struct grade_run_set *s);
+
+#endif
