@@ -160,8 +160,10 @@ static int parse_check(const char *line, struct check *c, char *err,
 		for (int s = VM_RUNNING; s <= VM_STOP_HOST_ERROR; s++)
 			known |= !strcmp(c->text, vm_stop_name(s));
 		if (!known) {
-			snprintf(err, errlen, "stop: no stop reason '%s' (see "
-				 "aula(1), EXIT STATUS)", c->text);
+			/* Quoting at most 64 bytes of the user's text keeps
+			 * the message, and -Wformat-truncation, in bounds. */
+			snprintf(err, errlen, "stop: no stop reason '%.64s' "
+				 "(see aula(1), EXIT STATUS)", c->text);
 			return -1;
 		}
 		p = skip_blanks(p + n);
@@ -169,8 +171,8 @@ static int parse_check(const char *line, struct check *c, char *err,
 			char *end;
 			unsigned long v = strtoul(p, &end, 0);
 			if (*skip_blanks(end) || v > UINT32_MAX) {
-				snprintf(err, errlen, "stop %s: the code is a "
-					 "number, not '%s'", c->text, p);
+				snprintf(err, errlen, "stop %.32s: the code is a "
+					 "number, not '%.64s'", c->text, p);
 				return -1;
 			}
 			c->has_code = true;
