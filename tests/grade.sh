@@ -88,6 +88,29 @@ for ext in txt json csv xml; do
 		     "expected/report.$ext"
 done
 
+# ---- the GNU parallel recipes of aula-grade(1), SHARDS ---------------
+
+if command -v parallel >/dev/null 2>&1; then
+	# Locally, and through --sshlogin ':' (this machine, no ssh needed),
+	# which takes the same path as remote hosts.
+	for how in local sshlogin; do
+		rm -f "$tmp"/par-*.json
+		if [ $how = local ]; then set --; else set -- --sshlogin :; fi
+		# shellcheck disable=SC2086
+		parallel --will-cite "$@" "$AULA" grade -j 1 --shard {}/3 \
+			--json "$tmp/par-{}.json" $TESTS -- $SUBS ::: 1 2 3 \
+			>/dev/null 2>&1 || fail "GNU parallel ($how) failed"
+		"$AULA" grade --merge --csv "$tmp/par.csv" "$tmp"/par-*.json \
+			>"$tmp/par.txt" || fail "--merge after parallel ($how)"
+		cmp -s expected/report.csv "$tmp/par.csv" &&
+			cmp -s expected/report.txt "$tmp/par.txt" ||
+			fail "GNU parallel ($how): merged reports differ"
+	done
+else
+	echo "SKIP: GNU parallel is not installed (scripts/setup installs it)"
+fi
+bash -n slurm.sbatch || fail "slurm.sbatch is not valid bash"
+
 # ---- a guest that crashes costs its test, no more ----------------------
 
 cat >"$tmp/crash.s" <<'EOS'

@@ -133,7 +133,7 @@ GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/expected/report.json \
 	examples/grading/expected/report.csv \
 	examples/grading/expected/report.xml \
-	examples/grading/expected/report.tap
+	examples/grading/expected/report.tap examples/grading/slurm.sbatch
 EXTRA_DIST += $(GRADE_TEST_FILES)
 # The monitor's scripts, their transcripts and programs (listed, not the
 # directory: make would build tests/monitor from tests/monitor.sh).

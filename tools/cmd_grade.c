@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +84,43 @@ static void run_pairs(const struct grade_run_set *s,
 	}
 }
 
+/* The progress bar, on a terminal only: the workers' results are in
+ * shared memory, so the pairs done are counted there. */
+static void show_progress(const struct grade_result *res, int npairs)
+{
+	static const char bar[] = "########################################";
+	const int width = (int)sizeof bar - 1;
+	int done = 0;
+	for (int p = 0; p < npairs; p++)
+		done += __atomic_load_n(&res[p].done, __ATOMIC_RELAXED);
+	int fill = npairs ? done * width / npairs : width;
+	fprintf(stderr, "\rgrading [%.*s%*s] %d/%d runs", fill, bar,
+		width - fill, "", done, npairs);
+	fflush(stderr);
+}
+
+/* Wait for the workers, drawing the progress bar ten times a second. */
+static void wait_with_progress(pid_t *pids, int started,
+			       const struct grade_result *res, int npairs)
+{
+	int live = started;
+	while (live > 0) {
+		show_progress(res, npairs);
+		for (int w = 0; w < started; w++)
+			if (pids[w] > 0 && waitpid(pids[w], NULL, WNOHANG) ==
+						   pids[w]) {
+				pids[w] = 0;
+				live--;
+			}
+		if (live > 0) {
+			struct timespec tick = { 0, 100000000 };
+			nanosleep(&tick, NULL);
+		}
+	}
+	show_progress(res, npairs);
+	fputc('\n', stderr);
+}
+
 /* Run every pair in jobs worker processes; 0, or -1 if none could
  * start.  A worker that dies leaves its pairs not done. */
 static int run_all(const struct grade_run_set *s, struct grade_result *res,
@@ -105,14 +143,17 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 		cmd_error("cannot start a worker: %s", strerror(errno));
 		return -1;
 	}
-	for (int w = 0; w < started; w++)
-		while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
-			;
+	int npairs = s->nsubs * s->ntests;
+	if (isatty(STDERR_FILENO))
+		wait_with_progress(pids, started, res, npairs);
+	else
+		for (int w = 0; w < started; w++)
+			while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
+				;
 	/* Pairs of workers that never started run here. */
 	if (started < jobs)
 		for (int w = started; w < jobs; w++)
 			run_pairs(s, res, w, jobs);
-	int npairs = s->nsubs * s->ntests;
 	for (int p = 0; p < npairs; p++)
 		if (!res[p].done) {
 			memset(&res[p], 0, sizeof res[p]);
