@@ -111,6 +111,37 @@ else
 fi
 bash -n slurm.sbatch || fail "slurm.sbatch is not valid bash"
 
+# ---- memory ADDR is "BYTES": a range of memory in one check -----------
+
+cat >"$tmp/mem.s" <<'EOS'
+_start: la      r1, buf
+        li      r2, 0x44434241
+        stw     r2, 0(r1)
+        out     r0, 0(r0)
+        .align  4
+buf:    .word   0
+EOS
+cat >"$tmp/mem.t" <<'EOS'
+# name: mem
+# points: 3
+continue
++1 memory buf is "ABCD"
++1 memory 0x1018 is "AB\x43D"
+memory buf is "ABCE"
+memory nolabel is "A"
+memory 0x7ffffff0 is "AAAAAAAAAAAAAAAAAAAA"
+EOS
+"$AULA" grade -j 1 "$tmp/mem.t" -- "$tmp/mem.s" >"$tmp/mem.out" 2>&1 ||
+	fail "aula grade with memory checks exited $?"
+grep -q -F -e 'mem.s, mem: fail (2/3)' "$tmp/mem.out" ||
+	fail "memory checks: not 2 points of 3:" "$(cat "$tmp/mem.out")"
+for want in '  actual:   memory buf is "ABCD"' \
+	'  memory nolabel: the program has no such label' \
+	'  memory 0x7ffffff0: 0x7ffffff0, 20 bytes, is not all in RAM'; do
+	grep -q -x -F -e "$want" "$tmp/mem.out" ||
+		fail "memory checks: no line '$want' in:" "$(cat "$tmp/mem.out")"
+done
+
 # ---- a guest that crashes costs its test, no more ----------------------
 
 cat >"$tmp/crash.s" <<'EOS'

@@ -35,7 +35,7 @@ const char *const grade_status_names[] = {
 
 /* ---- grade's own checks ------------------------------------------------- */
 
-enum check_kind { CHECK_NONE, CHECK_OUTPUT, CHECK_STOP };
+enum check_kind { CHECK_NONE, CHECK_OUTPUT, CHECK_STOP, CHECK_MEMORY };
 enum output_mode { OUTPUT_IS, OUTPUT_CONTAINS, OUTPUT_MATCHES };
 
 struct check {
@@ -45,6 +45,7 @@ struct check {
 	size_t len;
 	bool has_code;
 	uint32_t code;
+	char addr[64];		/* CHECK_MEMORY: a number or a label */
 };
 
 static const char *skip_blanks(const char *p)
@@ -143,6 +144,28 @@ static int parse_check(const char *line, struct check *c, char *err,
 				return -1;
 			}
 			regfree(&re);
+		}
+		return 0;
+	}
+	if (word_is(&p, "memory")) {
+		c->kind = CHECK_MEMORY;
+		p = skip_blanks(p);
+		size_t n = strcspn(p, " \t");
+		if (n == 0 || n >= sizeof c->addr) {
+			snprintf(err, errlen, "memory ADDR is \"BYTES\" "
+				 "expected");
+			return -1;
+		}
+		memcpy(c->addr, p, n);
+		c->addr[n] = 0;
+		p += n;
+		if (!word_is(&p, "is") ||
+		    parse_string(&p, c->text, sizeof c->text, &c->len) ||
+		    *skip_blanks(p) || c->len == 0) {
+			snprintf(err, errlen, "memory %.32s: is \"BYTES\" "
+				 "expected (one quoted, non-empty string)",
+				 c->addr);
+			return -1;
 		}
 		return 0;
 	}
@@ -481,10 +504,47 @@ static void quote(char *buf, size_t size, const char *s, size_t len,
 }
 
 /* 0 if the check holds, else -1 with expected and actual in r. */
+/* A memory check: the bytes at addr (a number or a label of the
+ * submission), guest-physical, are exactly the string's. */
+static int run_memory_check(const struct check *c, const struct vm *vm,
+			    const struct image *img, struct grade_result *r)
+{
+	char *end, want[512], got[512];
+	uint8_t bytes[GRADE_INPUT_MAX];
+	unsigned long a = strtoul(c->addr, &end, 0);
+	if (*end || end == c->addr) {
+		const struct image_symbol *sym =
+			image_symbol_named(img, c->addr);
+		if (!sym) {
+			detail_add(r, "  memory %s: the program has no such "
+				   "label\n", c->addr);
+			return -1;
+		}
+		a = sym->value;
+	}
+	if (a > UINT32_MAX ||
+	    mem_read((struct mem *)&vm->mem, (uint32_t)a, bytes,
+		     (uint32_t)c->len) != 0) {
+		detail_add(r, "  memory %s: 0x%08lx, %zu bytes, is not all in "
+			   "RAM\n", c->addr, a, c->len);
+		return -1;
+	}
+	if (!memcmp(bytes, c->text, c->len))
+		return 0;
+	quote(want, sizeof want, c->text, c->len, 200);
+	quote(got, sizeof got, (const char *)bytes, c->len, 200);
+	detail_add(r, "  expected: memory %s is %s\n  actual:   memory %s "
+		   "is %s\n", c->addr, want, c->addr, got);
+	return -1;
+}
+
 static int run_check(const struct check *c, const struct vm *vm,
-		     const struct grade_console *k, struct grade_result *r)
+		     const struct image *img, const struct grade_console *k,
+		     struct grade_result *r)
 {
 	char want[512], got[512];
+	if (c->kind == CHECK_MEMORY)
+		return run_memory_check(c, vm, img, r);
 	if (c->kind == CHECK_STOP) {
 		const char *stop = vm_stop_name(vm->stop);
 		if (!strcmp(stop, c->text) &&
@@ -613,7 +673,7 @@ void grade_run(const struct grade_test *t, const struct image *img,
 			if (rc)
 				monitor_text(r, out, &buf, &len, from);
 		} else {
-			rc = run_check(&c, vm, k, r);
+			rc = run_check(&c, vm, img, k, r);
 		}
 		if (rc == 0) {
 			r->detail[mark] = 0;
