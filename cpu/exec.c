@@ -160,11 +160,7 @@ void cpu_run(struct vm *vm)
 #define TAKEN(target)							\
 	do {								\
 		uint32_t t_ = (target);					\
-		struct cpu_hist *h_ = &c->hist[c->hist_next++ % CPU_HISTORY]; \
-		h_->pc = t_;						\
-		h_->from = pc;						\
-		h_->insns = now + 1;					\
-		h_->kind = CPU_HIST_JUMP;				\
+		cpu_hist_record(c, t_, pc, now + 1, 0, CPU_HIST_JUMP);	\
 		JUMP(t_);						\
 	} while (0)
 /* Fault: the instruction has no effect and does not retire. */
