@@ -148,5 +148,37 @@ stderr_has "does not fit"
 "$AULA" run --mem 16M --max-insns 1 "$tmp/high.s" >/dev/null 2>&1
 check "it loads with enough RAM" test $? -eq 4
 
+# --- brk, raw disassembly, long options of aula as ------------------------
+status 6 "--on-brk=stop (the default) stops at brk" run --on-brk=stop "$tmp/brk.s"
+# With guest, brk raises vector 6; this guest has no handler (the table at
+# 0 is zeroed), so it faults until its budget is spent.
+status 4 "--on-brk=guest delivers brk to the guest" run --on-brk=guest \
+	--max-insns 2000 "$tmp/brk.s"
+status 2 "bad --on-brk" run --on-brk=maybe "$tmp/brk.s"
+stderr_has "--on-brk: 'maybe' is not stop or guest"
+printf '\001\000\000\000\000\000\000\000' >"$tmp/raw.bin"
+status 0 "disassemble raw bytes" dis --raw --base 0x2000 "$tmp/raw.bin"
+check "raw: nop at the base address" grep -q '00002000:  00000001  nop' "$tmp/out"
+check "raw: an undefined word as .word" grep -q '00002004:  00000000  .word 0x00000000' "$tmp/out"
+status 2 "--base not a multiple of 4" dis --raw --base 0x2001 "$tmp/raw.bin"
+status 0 "--listing and --compress" as --listing "$tmp/data.lst" --compress \
+	"$tmp/data.s" --output "$tmp/datal.img"
+check "the listing shows the first instruction" \
+	grep -q '^00001000  .*_start: li r5, 0x1234' "$tmp/data.lst"
+"$AULA" run --dump-regs "$tmp/datal.img" >"$tmp/b" 2>&1
+check "the --compress image runs like the plain one" cmp -s "$tmp/a" "$tmp/b"
+
+# --- --realtime: paced to the host clock, the same run otherwise -----------
+# examples/timer takes 5 periods of 10 ms of virtual time.  Only a lower
+# bound on the time taken is checked: sleeping is never shorter.
+timer=${top_srcdir:?}/examples/timer/timer.s
+"$AULA" run --dump-regs "$timer" >"$tmp/plain" 2>&1
+t0=$(date +%s%N)
+"$AULA" run --realtime --dump-regs "$timer" >"$tmp/paced" 2>&1
+t1=$(date +%s%N)
+check "--realtime gives the same output and dump" cmp -s "$tmp/plain" "$tmp/paced"
+check "--realtime takes at least 30 ms for 50 ms of virtual time" \
+	test $(( (t1 - t0) / 1000000 )) -ge 30
+
 echo "$n tests, $fails failed"
 [ $fails -eq 0 ]
