@@ -111,6 +111,14 @@ else
 fi
 bash -n slurm.sbatch || fail "slurm.sbatch is not valid bash"
 
+# ---- a missing submission is named once, not twice ---------------------
+"$AULA" grade -j 1 tests/hello.t -- "$tmp/missing.s" >"$tmp/miss.out" \
+	2>"$tmp/miss.err" || fail "grading a missing submission exited $?"
+grep -q -x -F -e "aula: $tmp/missing.s: cannot open: No such file or directory" \
+	"$tmp/miss.err" ||
+	fail "a missing submission's message is not as expected:" \
+	     "$(cat "$tmp/miss.err")"
+
 # ---- memory ADDR is "BYTES": a range of memory in one check -----------
 
 cat >"$tmp/mem.s" <<'EOS'

@@ -408,13 +408,17 @@ bool grade_sub_load(struct grade_sub *s)
 	if (image_sniff(s->path)) {
 		if (image_read(s->path, &s->img, err, sizeof err) == 0)
 			return s->loaded = true;
-		snprintf(s->error, sizeof s->error, "%s", err);
+		/* The report names the submission; its error need not. */
+		size_t n = strlen(s->path);
+		const char *why = strncmp(err, s->path, n) == 0 &&
+				  err[n] == ':' ? err + n + 2 : err;
+		snprintf(s->error, sizeof s->error, "%s", why);
 		return false;
 	}
 	FILE *f = fopen(s->path, "rb");
 	if (!f) {
-		snprintf(s->error, sizeof s->error, "%s: cannot open: %s",
-			 s->path, strerror(errno));
+		snprintf(s->error, sizeof s->error, "cannot open: %s",
+			 strerror(errno));
 		return false;
 	}
 	fclose(f);
