@@ -13,7 +13,7 @@
 #include "asm/as.h"
 #include "cpu/vm.h"
 #include "io/devices.h"
-#include "tools/diskfile.h"
+#include "host/diskfile.h"
 
 #define BENCH_DISK_SIZE (4u << 20)
 

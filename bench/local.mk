@@ -4,7 +4,7 @@
 # not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench
 bench_aula_bench_SOURCES = bench/bench.c
-bench_aula_bench_LDADD = libaulatools.a libaulacore.a $(ZLIB_LIBS)
+bench_aula_bench_LDADD = libaulahost.a libaulaasm.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-bench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s

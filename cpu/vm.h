@@ -77,7 +77,7 @@ struct vm_display_host {
 };
 
 /* Host services for the network card (io/nic.c): the wire.  The core
- * opens no socket and no file; tools/ provides these.  Frames are whole
+ * opens no socket and no file; host/ and net/ provide these.  Frames are whole
  * Ethernet frames without preamble and CRC.  now is virtual time. */
 struct vm_nic_host {
 	void *opaque;

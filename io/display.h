@@ -1,7 +1,7 @@
 /*
  * The text display (docs/devices.md, section 9), as its front ends see it:
  * a frame is the text buffer copied out of guest RAM with the display's
- * registers.  Drawing it is the front end's business (tools/screen.c).
+ * registers.  Drawing it is the front end's business (host/screen.c).
  */
 #ifndef AULA_DISPLAY_H
 #define AULA_DISPLAY_H

@@ -38,7 +38,7 @@
  * byte (100 Mbit/s); TXDONE then rises.  DMA that would touch anything
  * outside RAM fails with NIC_RES_DMA and touches nothing.
  *
- * The wire is the host's (struct vm_nic_host, tools/): the card polls it
+ * The wire is the host's (struct vm_nic_host, net/): the card polls it
  * every NIC_RX_POLL ticks, from a virtual-time event, never from the host
  * clock.  What a back end delivers, and when, is all that may vary from
  * run to run.

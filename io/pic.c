@@ -36,7 +36,8 @@ static uint32_t pending(const struct pic *p)
 	return (p->level & ~p->edge) | p->latched;
 }
 
-int pic_deliverable(const struct pic *p)
+/* The line the CPU would take now, or -1. */
+static int pic_deliverable(const struct pic *p)
 {
 	uint32_t req = pending(p) & ~p->mask;
 	if (!req)

@@ -14,8 +14,6 @@ struct pic;
 void pic_set_line(struct pic *p, unsigned line, int level);
 /* An edge-triggered line latches a request. */
 void pic_pulse(struct pic *p, unsigned line);
-/* The line the CPU would take now, or -1. */
-int pic_deliverable(const struct pic *p);
 /* The CPU takes the deliverable interrupt: returns its line. */
 unsigned pic_acknowledge(struct pic *p);
 

@@ -16,7 +16,9 @@
 #include "cpu/cpu.h"
 #include "cpu/vm.h"
 
-uint32_t walk_fault_cause(enum mmu_access acc, bool user, bool protection)
+/* Cause bits of a page fault for this access. */
+static uint32_t walk_fault_cause(enum mmu_access acc, bool user,
+				 bool protection)
 {
 	return CPU_VEC_PAGE_FAULT | (protection ? MMU_FAULT_PROT : 0) |
 	       (acc == MMU_WRITE ? MMU_FAULT_WRITE : 0) |

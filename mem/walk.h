@@ -31,7 +31,5 @@ struct walk {
 unsigned walk_guest(struct vm *vm, uint32_t va, enum mmu_access acc,
 		    bool user, bool set_ad, struct walk *w, uint32_t *far);
 
-/* Cause bits of a page fault for this access. */
-uint32_t walk_fault_cause(enum mmu_access acc, bool user, bool protection);
 
 #endif

@@ -20,6 +20,9 @@ const char *const mon_group_names[MON_G_NGROUPS] = {
 	{ .name = n, .alias = al, .args = ar, .summary = sum, .help = hlp, \
 	  .fn = f, .group = g, .complete = c, .repeat = rep }
 
+/* help lists the table it stands in. */
+static int mon_cmd_help(struct mon *m, struct mon_args *a);
+
 const struct mon_cmd mon_cmds[] = {
 	CMD("step", "s", "[N]", "run N instructions (1)",
 	    "Runs N instructions one at a time and shows the next one.  An\n"
@@ -392,7 +395,7 @@ void mon_complete(struct mon *m, const char *line, size_t start,
 	}
 }
 
-int mon_cmd_help(struct mon *m, struct mon_args *a)
+static int mon_cmd_help(struct mon *m, struct mon_args *a)
 {
 	char topic[64];
 	const char *at;

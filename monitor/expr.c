@@ -38,7 +38,8 @@ static const struct {
 	{ "*", 10, OP_MUL }, { "/", 10, OP_DIV }, { "%", 10, OP_MOD },
 };
 
-int mon_expr_name_start(int c)
+/* Can c start or continue a name? */
+static int mon_expr_name_start(int c)
 {
 	return isalpha(c) || c == '_' || c == '.' || c == '$';
 }

@@ -57,8 +57,6 @@ struct mon_expr {
 int mon_expr_eval(const struct mon_expr_env *env, const char *s,
 		  struct mon_expr *r);
 
-/* Can c start or continue a name? */
-int mon_expr_name_start(int c);
 int mon_expr_name_char(int c);
 
 #endif

@@ -68,7 +68,7 @@ static void show_line(struct mon *m, const struct line *l)
 
 /* The last n lines of history: instructions and exception entries, an
  * entry repeated with nothing run between told once. */
-void mon_history(struct mon *m, unsigned n)
+static void mon_history(struct mon *m, unsigned n)
 {
 	struct line lines[HIST_LINES];
 	const struct cpu *c = &m->vm->cpu;

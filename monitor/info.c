@@ -8,7 +8,7 @@
 #include "cpu/isa.h"
 #include "io/dev.h"
 #include "monitor/mon_int.h"
-#include "tools/dump.h"
+#include "state/dump.h"
 
 static int info_regs(struct mon *m, struct mon_args *a)
 {

@@ -12,11 +12,11 @@
 #include "asm/dis.h"
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
-#include "tools/dump.h"
+#include "state/dump.h"
 
 /* ---- names and memory --------------------------------------------------- */
 
-int mon_label(struct mon *m, const char *name, uint32_t *v)
+static int mon_label(struct mon *m, const char *name, uint32_t *v)
 {
 	const struct image_symbol *s;
 	if (!m->img)
@@ -284,7 +284,7 @@ static int run_stream(struct mon *m, FILE *f, const char *name)
 	return rc;
 }
 
-int mon_source(struct mon *m, const char *path)
+static int mon_source(struct mon *m, const char *path)
 {
 	if (m->depth >= MON_SOURCE_DEPTH)
 		return mon_error(m, NULL, "source: nested more than %d deep",

@@ -253,7 +253,6 @@ struct mon {
 const char *mon_symbolize(const struct image *img, uint32_t addr, char *buf,
 			  size_t len);
 const char *mon_sym(struct mon *m, uint32_t addr, char *buf, size_t len);
-int mon_label(struct mon *m, const char *name, uint32_t *v);
 /* Read guest memory without side effects: virtual (through the MMU, as
  * kernel mode) or physical.  0, or -1 with the reason in why. */
 int mon_read_virt(struct mon *m, uint32_t va, void *buf, uint32_t len,
@@ -266,7 +265,6 @@ int mon_read_insn(struct mon *m, uint32_t va, uint32_t *insn);
 void mon_insn_text(struct mon *m, uint32_t va, char *buf, size_t len);
 /* Run one line from a script or the prompt. */
 int mon_run_line(struct mon *m, const char *line);
-int mon_source(struct mon *m, const char *path);
 void mon_end_console_line(struct mon *m);
 
 /* state.c */
@@ -295,7 +293,6 @@ void mon_pic_why(struct mon *m);
 /* hist.c */
 /* "vector 3 (page fault)", "vector 20 (IRQ 4)" */
 void mon_vector_text(unsigned vec, char *buf, size_t len);
-void mon_history(struct mon *m, unsigned n);
 /* The vector whose handler the CPU is in (the newest exception entry in
  * the history ring that no rti has ended since), or -1. */
 int mon_handler_vector(struct mon *m);
@@ -339,6 +336,5 @@ int mon_cmd_assert(struct mon *m, struct mon_args *a);
 int mon_cmd_runlimit(struct mon *m, struct mon_args *a);
 int mon_cmd_echo(struct mon *m, struct mon_args *a);
 int mon_cmd_quit(struct mon *m, struct mon_args *a);
-int mon_cmd_help(struct mon *m, struct mon_args *a);
 
 #endif

@@ -82,14 +82,14 @@ done
 	done
 	# The option tables, for options the help text leaves out.
 	sed -n 's/.*{ *"\([a-z][a-z-]*\)", *[a-z]*_argument.*/--\1/p' \
-		"$src"/tools/*.c
+		"$src"/cli/*.c
 	awk '{
 		line = $0
 		while (match(line, /"--[a-z][a-z-]*"/)) {
 			print substr(line, RSTART + 1, RLENGTH - 2)
 			line = substr(line, RSTART + RLENGTH)
 		}
-	}' "$src"/tools/*.c
+	}' "$src"/cli/*.c
 } | sort -u >"$tmp/long"
 while read -r opt; do
 	grep -E -q -e "(^|[^a-z-])$opt([^a-z-]|$)" "$man1" ||
@@ -108,7 +108,7 @@ done <"$tmp/long.man"
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
-	sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' "$src"/tools/*.c |
+	sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' "$src"/cli/*.c |
 		tr -d ':' | fold -w 1 | sed 's/^/-/'
 } | sort -u >"$tmp/short"
 while read -r opt; do
@@ -175,12 +175,12 @@ awk '
 in_exit && /^\.B [0-9]+$/ { n = $2; print n; next }
 in_exit && /^\.BR [a-z-]+ :/ { print n, $2 }' "$man1" >"$tmp/exits.man"
 sed -n 's/^[[:space:]]*DUMP_EXIT_[A-Z_]* *= *\([0-9]*\),.*/\1/p' \
-	"$src/tools/dump.h" | sort -u >"$tmp/exits"
-[ -s "$tmp/exits" ] || fail "no DUMP_EXIT_* statuses found in tools/dump.h"
+	"$src/state/dump.h" | sort -u >"$tmp/exits"
+[ -s "$tmp/exits" ] || fail "no DUMP_EXIT_* statuses found in state/dump.h"
 while read -r n; do
 	grep -x -q -e "$n" "$tmp/exits.man" ||
 		fail "man/aula.1, EXIT STATUS, has no item for status $n" \
-		     "(tools/dump.h)"
+		     "(state/dump.h)"
 done <"$tmp/exits"
 
 # Strip the font escapes and quotes for the stop messages.

@@ -1,6 +1,7 @@
 # make check: Check unit tests, self-checking guest programs, golden dumps,
 # and command-line tests.  tests/README.md says what each layer covers.
-UNIT_LDADD = tests/unit/libharness.a libaulatools.a libaulacore.a \
+UNIT_LDADD = tests/unit/libharness.a libaulahost.a libaulanet.a \
+	libaulastate.a libaulaasm.a libaulacore.a \
 	$(CHECK_LIBS) $(ZLIB_LIBS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
@@ -91,7 +92,8 @@ tests_unit_test_net_LDADD = $(UNIT_LDADD)
 tests_unit_test_mon_SOURCES = tests/unit/test_mon.c
 tests_unit_test_mon_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mon_LDADD = tests/unit/libharness.a libaulamon.a \
-	libaulatools.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) $(ZLIB_LIBS)
+	libaulastate.a libaulaasm.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) \
+	$(ZLIB_LIBS)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or
 # with the number of the failing check.
@@ -120,7 +122,7 @@ EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
-SH_TESTS += tests/grade.sh
+SH_TESTS += tests/grade.sh tests/layout.sh
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \

@@ -1,5 +1,5 @@
 /*
- * The disk's file back end (tools/diskfile.c) under a guest: data that
+ * The disk's file back end (host/diskfile.c) under a guest: data that
  * outlives the machine, read-only images, images that are not whole
  * sectors or shrink under us, and what the user is told on stderr.
  */
@@ -13,7 +13,7 @@
 
 #include "io/ports.h"
 #include "tests/unit/harness.h"
-#include "tools/diskfile.h"
+#include "host/diskfile.h"
 
 #define SECT DISK_SECTOR_SIZE
 

@@ -1,8 +1,8 @@
 /*
  * The text display without a window: the device's registers, the frames
- * it hands to its host (io/display.c), console fonts (tools/font.c) read
+ * it hands to its host (io/display.c), console fonts (host/font.c) read
  * from files this test writes, and the drawing of a frame into pixels and
- * a BMP file (tools/screen.c).  The window is test_sdl.c.
+ * a BMP file (host/screen.c).  The window is test_sdl.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,8 +11,8 @@
 #include "io/display.h"
 #include "io/ports.h"
 #include "tests/unit/harness.h"
-#include "tools/font.h"
-#include "tools/screen.h"
+#include "host/font.h"
+#include "host/screen.h"
 
 #define R(n) (t->vm->cpu.r[n])
 

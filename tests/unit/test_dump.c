@@ -13,7 +13,7 @@
 #include "cpu/isa.h"
 #include "tests/unit/harness.h"
 #include "tests/unit/step.h"
-#include "tools/dump.h"
+#include "state/dump.h"
 
 /* ---- helpers -------------------------------------------------------- */
 

@@ -1,8 +1,8 @@
 /*
- * The network's host side (tools/): the capture a card writes, read back
+ * The network's host side (net/): the capture a card writes, read back
  * by a reader of our own and by tcpdump when it is installed; and `aula
  * hub` as a learning switch, run in a temporary directory with three
- * clients (tools/hub_client.c) that check learning, forwarding, flooding,
+ * clients (net/hub_client.c) that check learning, forwarding, flooding,
  * addresses moving, clients leaving, and a clean stop.
  *
  * The hub is a separate process, so its test waits on it -- each wait
@@ -23,8 +23,8 @@
 
 #include "io/ports.h"
 #include "tests/unit/harness.h"
-#include "tools/hub.h"
-#include "tools/pcap.h"
+#include "net/hub.h"
+#include "net/pcap.h"
 
 static const char *aula(void)
 {

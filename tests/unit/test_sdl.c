@@ -1,5 +1,5 @@
 /*
- * The window of aula run --display=sdl (tools/sdl_display.c), with SDL's
+ * The window of aula run --display=sdl (host/sdl_display.c), with SDL's
  * dummy video driver: a guest writes the text buffer and the window shows
  * it; key presses pushed into SDL's event queue reach the guest through
  * the keyboard's interrupt; closing the window powers off; pacing follows
@@ -28,7 +28,7 @@ int main(void)
 
 /* The budget counts ticks spent halted: let a test see 100 frames. */
 #define WINDOW_BUDGET (100ull * DISPLAY_REFRESH)
-#include "tools/sdl_display.h"
+#include "host/sdl_display.h"
 
 struct win {
 	struct font *font;	/* NULL: blocks; the checks hold for both */

@@ -1,5 +1,5 @@
 /* aula run's network options and the NIC's back end they build. */
-#include "tools/net.h"
+#include "cli/run_net.h"
 
 #include <ctype.h>
 #include <signal.h>
@@ -7,9 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tools/cmd.h"
+#include "cli/cmd.h"
 
-int net_parse_mac(const char *s, uint8_t mac[6])
+/* "02:00:00:00:00:2a", or a number n for 02:00:n (the low 32 bits in the
+ * last four bytes, most significant first).  0, or -1 if malformed. */
+static int run_net_parse_mac(const char *s, uint8_t mac[6])
 {
 	if (strchr(s, ':')) {
 		for (int i = 0; i < 6; i++) {
@@ -33,10 +35,10 @@ int net_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-int net_opt_mac(struct net_opts *o, const char *arg)
+int run_net_opt_mac(struct run_net_opts *o, const char *arg)
 {
 	static const uint8_t zero[6];
-	if (net_parse_mac(arg, o->mac)) {
+	if (run_net_parse_mac(arg, o->mac)) {
 		cmd_error("--mac: '%s' is not a MAC address (such as "
 			  "02:00:00:00:00:02) or a number (2 for that one)",
 			  arg);
@@ -56,7 +58,7 @@ int net_opt_mac(struct net_opts *o, const char *arg)
 	return 0;
 }
 
-int net_opt_pcap(struct net_opts *o, const char *file)
+int run_net_opt_pcap(struct run_net_opts *o, const char *file)
 {
 	if (o->pcap) {
 		cmd_error("--pcap %s: the capture already goes to %s (one "
@@ -71,14 +73,14 @@ int net_opt_pcap(struct net_opts *o, const char *file)
 	return 0;
 }
 
-int net_opt_nic(struct net_opts *o, const char *arg)
+int run_net_opt_nic(struct run_net_opts *o, const char *arg)
 {
 	if (!strcmp(arg, "none")) {
 		o->none = 1;
 		return 0;
 	}
 	if (!strncmp(arg, "pcap=", 5))
-		return net_opt_pcap(o, arg + 5);
+		return run_net_opt_pcap(o, arg + 5);
 	if (!strncmp(arg, "hub=", 4)) {
 		if (o->hub) {
 			cmd_error("--nic %s: the card is already on hub=%s "
@@ -96,7 +98,7 @@ int net_opt_nic(struct net_opts *o, const char *arg)
 	return -1;
 }
 
-int net_opt_check(const struct net_opts *o)
+int run_net_opt_check(const struct run_net_opts *o)
 {
 	if (o->none && (o->hub || o->pcap)) {
 		cmd_error("--nic none unplugs the cable: it cannot go with "
@@ -133,7 +135,7 @@ static void net_catch_signals(const char *path)
 	}
 }
 
-int net_open(struct net_host *n, const struct net_opts *o,
+int run_net_open(struct run_net_host *n, const struct run_net_opts *o,
 	     struct vm_config *cfg)
 {
 	struct vm_nic_host wire = { 0 };
@@ -160,7 +162,7 @@ int net_open(struct net_host *n, const struct net_opts *o,
 		if (!(n->pcap = fopen(o->pcap, "wb")) ||
 		    pcap_tap_init(&n->tap, n->pcap, &wire, &wire)) {
 			cmd_error("--pcap %s: %m", o->pcap);
-			net_close(n);
+			run_net_close(n);
 			return -1;
 		}
 	}
@@ -168,7 +170,7 @@ int net_open(struct net_host *n, const struct net_opts *o,
 	return 0;
 }
 
-int net_flush(struct net_host *n)
+int run_net_flush(struct run_net_host *n)
 {
 	if (!n->pcap)
 		return 0;
@@ -176,7 +178,7 @@ int net_flush(struct net_host *n)
 									: 0;
 }
 
-void net_close(struct net_host *n)
+void run_net_close(struct run_net_host *n)
 {
 	if (n->pcap)
 		fclose(n->pcap);

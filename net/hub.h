@@ -1,7 +1,11 @@
 /*
- * The virtual LAN: `aula hub PATH` (tools/hub.c) is a learning switch on a
+ * net/ is the virtual LAN, outside any one machine: the switch (hub.c),
+ * the client a machine's NIC uses to reach it (hub_client.c), and the
+ * pcap capture of a card's frames (pcap.c).
+ *
+ * The virtual LAN: `aula hub PATH` (net/hub.c) is a learning switch on a
  * Unix datagram socket, and each `aula run --nic hub=PATH` is a client
- * (tools/hub_client.c).  Nothing here reaches the host's network: only
+ * (net/hub_client.c).  Nothing here reaches the host's network: only
  * AF_UNIX sockets, on the file system.
  *
  * The protocol is the datagrams themselves:
@@ -25,6 +29,7 @@
 #ifndef AULA_HUB_H
 #define AULA_HUB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/un.h>
@@ -64,5 +69,16 @@ uint32_t hub_client_recv(struct hub_client *c, uint8_t *buf, uint32_t cap,
 			 uint64_t wait_ns);
 /* The client as the NIC's back end. */
 void hub_client_host(struct hub_client *c, struct vm_nic_host *h);
+
+/* The switch.  hub_open binds PATH (refusing a file that is not a
+ * socket, or a live hub's socket): the hub, or NULL with a message for
+ * the user in err. */
+struct hub *hub_open(const char *path, int verbose, char *err, size_t errlen);
+/* Take and forward datagrams until *stop is set; signals are let in only
+ * while waiting, through waitmask.  0, or -1 with the reason in err. */
+int hub_serve(struct hub *h, const sigset_t *waitmask,
+	      volatile sig_atomic_t *stop, char *err, size_t errlen);
+/* Close and remove the socket; with verbose, say what was forwarded. */
+void hub_close(struct hub *h);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * aula run --display=sdl: the text display in an SDL2 window, and the
  * window's key presses for the keyboard.  This header does not need SDL;
- * tools/sdl_display.c is built only when configure found SDL2 (HAVE_SDL).
+ * host/sdl_display.c is built only when configure found SDL2 (HAVE_SDL).
  */
 #ifndef AULA_SDL_DISPLAY_H
 #define AULA_SDL_DISPLAY_H
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "cpu/vm.h"
-#include "tools/screen.h"
+#include "host/screen.h"
 
 /* Keys from the window that the keyboard has not taken yet; more are
  * dropped. */

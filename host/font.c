@@ -21,7 +21,7 @@
  * first 256 code points, so only those are kept.  gzread reads gzipped and
  * plain files alike.
  */
-#include "tools/font.h"
+#include "host/font.h"
 
 #include <errno.h>
 #include <stdio.h>

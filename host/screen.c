@@ -7,7 +7,7 @@
  * is the bottom eighth of its cell (2 rows of 16) in the cell's foreground
  * colour.  Nothing blinks.
  */
-#include "tools/screen.h"
+#include "host/screen.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,9 @@
 /*
  * aula grade (aula-grade(1)): test files, one run of a test on a
- * submission, and the reports.
+ * submission, and the reports.  grade/ holds the grader's logic
+ * (grade.c: tests and runs; grade_report.c: the report formats;
+ * grade_merge.c: merging shards); cli/cmd_grade.c only reads the command
+ * line and schedules the workers.
  *
  * A test file is a monitor script under a header:
  *

@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "io/ports.h"
-#include "tools/cmd.h"
-#include "tools/diskfile.h"
-#include "tools/dump.h"
+#include "cli/cmd.h"
+#include "host/diskfile.h"
+#include "state/dump.h"
 
 static void disk_usage(FILE *f)
 {

@@ -1,5 +1,5 @@
 /* The capture tap: a vm_nic_host that records and passes frames on. */
-#include "tools/pcap.h"
+#include "net/pcap.h"
 
 #include "io/ports.h"
 #include "mem/mem.h"

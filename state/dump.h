@@ -1,4 +1,7 @@
 /*
+ * state/ is the machine's state as data, read through the core's public
+ * structs: today the final dump and the exit-status taxonomy.
+ *
  * Final machine dumps for graders (format in aula(1), "REGISTER DUMP").
  * The text form is one name=value per line in a fixed order; the JSON form
  * carries "format" and "version".  Both are byte-identical for identical

@@ -1,4 +1,10 @@
 /*
+ * host/ holds the back ends a running machine's struct vm_config points
+ * at: the console (console.c), disk files (here), the SDL window
+ * (sdl_display.c), screen drawing (screen.c) and console fonts (font.c).
+ * It is the only place that opens host files for a running machine; the
+ * core reaches the host only through these callback structs.
+ *
  * The host back end of a disk: a raw image file, read and written with
  * pread and pwrite at byte offsets, made durable with fsync.  Failures are
  * told to the user on stderr, naming the file, and reach the guest as an

@@ -1,6 +1,6 @@
 /* A client of aula hub: the NIC's back end on the virtual LAN (hub.h). */
 #define _GNU_SOURCE		/* ppoll */
-#include "tools/hub.h"
+#include "net/hub.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/grade.h"
+#include "grade/grade.h"
 
 struct jp {
 	const char *p, *file;

@@ -1,5 +1,5 @@
 /* Register and memory dumps, text and JSON. */
-#include "tools/dump.h"
+#include "state/dump.h"
 
 #include "cpu/isa.h"
 #include "cpu/vm.h"

@@ -1,14 +1,13 @@
 /*
  * aula hub PATH: the virtual LAN's learning switch (the protocol is in
- * tools/hub.h).  One Unix datagram socket, one loop: take a datagram,
+ * net/hub.h).  One Unix datagram socket, one loop: take a datagram,
  * learn where its source address lives, forward it.  It stops on SIGINT
  * or SIGTERM and removes its socket.
  */
 #define _GNU_SOURCE		/* ppoll */
-#include "tools/hub.h"
+#include "net/hub.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tools/cmd.h"
-#include "tools/dump.h"
 
 /* Datagrams taken per wake-up, so that a flood cannot hold off a signal. */
 #define HUB_BURST 64
@@ -41,6 +38,7 @@ struct hub_mac {
 
 struct hub {
 	int fd, verbose;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct hub_port port[HUB_MAX_CLIENTS];
 	int nports;
 	unsigned next_id;
@@ -49,15 +47,6 @@ struct hub {
 	uint64_t clock;
 	uint64_t frames, dropped;
 };
-
-/* Set by the signal handler; the loop checks it with signals blocked. */
-static volatile sig_atomic_t hub_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	hub_stop = 1;
-}
 
 static void say(const struct hub *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -235,14 +224,14 @@ static void take(struct hub *h, const uint8_t *buf, ssize_t len,
 
 /* Refuse to take over a live hub's socket or any other file; remove a
  * socket a dead hub left behind. */
-static int claim(const char *path)
+static int claim(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	if (lstat(path, &st) != 0)
 		return 0;
 	if (!S_ISSOCK(st.st_mode)) {
-		cmd_error("hub: %s exists and is not a socket; choose another "
-			  "path", path);
+		snprintf(err, errlen, "%s exists and is not a socket; choose "
+			 "another path", path);
 		return -1;
 	}
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -252,37 +241,28 @@ static int claim(const char *path)
 	if (fd >= 0)
 		close(fd);
 	if (live) {
-		cmd_error("hub: a hub is already running at %s", path);
+		snprintf(err, errlen, "a hub is already running at %s", path);
 		return -1;
 	}
 	unlink(path);
 	return 0;
 }
 
-static void hub_usage(FILE *f)
-{
-	fprintf(f,
-"usage: aula hub PATH [options]\n"
-"  -v, --verbose          print clients, learned addresses and each frame\n"
-"  -h, --help             this summary\n"
-"A learning switch for aula run --nic hub=PATH, on a Unix datagram socket\n"
-"at PATH; it stops on SIGINT or SIGTERM and removes the socket.\n");
-}
-
-static int serve(struct hub *h, const sigset_t *waitmask)
+int hub_serve(struct hub *h, const sigset_t *waitmask,
+	      volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
 	static uint8_t buf[HUB_MAX_FRAME + 1];
-	while (!hub_stop) {
+	while (!*stop) {
 		struct pollfd pfd = { .fd = h->fd, .events = POLLIN };
 		/* Signals are let in only while waiting, so none is lost
-		 * between the check of hub_stop and the wait. */
+		 * between the check of the stop flag and the wait. */
 		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
-			cmd_error("hub: poll: %m");
+			snprintf(err, errlen, "poll: %s", strerror(errno));
 			return -1;
 		}
-		for (int i = 0; i < HUB_BURST && !hub_stop; i++) {
+		for (int i = 0; i < HUB_BURST && !*stop; i++) {
 			struct sockaddr_un a;
 			socklen_t alen = sizeof a;
 			memset(&a, 0, sizeof a);
@@ -293,7 +273,8 @@ static int serve(struct hub *h, const sigset_t *waitmask)
 				if (errno == EAGAIN || errno == EWOULDBLOCK ||
 				    errno == EINTR)
 					break;
-				cmd_error("hub: receive: %m");
+				snprintf(err, errlen, "receive: %s",
+					 strerror(errno));
 				return -1;
 			}
 			take(h, buf, n, &a, alen);
@@ -302,70 +283,37 @@ static int serve(struct hub *h, const sigset_t *waitmask)
 	return 0;
 }
 
-int cmd_hub(int argc, char **argv)
+struct hub *hub_open(const char *path, int verbose, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		{ "verbose", no_argument, 0, 'v' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
-	static struct hub h;
-	int c;
-	memset(&h, 0, sizeof h);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'v': h.verbose = 1; break;
-		case 'h': hub_usage(stdout); return 0;
-		default: hub_usage(stderr); return DUMP_EXIT_USAGE;
-		}
+	if (claim(path, err, errlen))
+		return NULL;
+	struct hub *h = calloc(1, sizeof *h);
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
 	}
-	if (optind != argc - 1) {
-		cmd_error(optind == argc ? "hub: which socket path?"
-					 : "hub: one socket path");
-		hub_usage(stderr);
-		return DUMP_EXIT_USAGE;
-	}
-	const char *path = argv[optind];
-	if (!*path || strlen(path) > HUB_PATH_MAX) {
-		cmd_error("hub: the socket path must have 1 to %zu bytes, "
-			  "leaving room for the clients' names",
-			  (size_t)HUB_PATH_MAX);
-		return DUMP_EXIT_USAGE;
-	}
-	if (claim(path))
-		return DUMP_EXIT_USAGE;
-
+	h->verbose = verbose;
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	strcpy(a.sun_path, path);
-	h.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (h.fd < 0 || bind(h.fd, (struct sockaddr *)&a, sizeof a) != 0) {
-		cmd_error("hub: cannot bind %s: %m", path);
-		if (h.fd >= 0)
-			close(h.fd);
-		return DUMP_EXIT_USAGE;
+	h->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (h->fd < 0 || bind(h->fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		snprintf(err, errlen, "cannot bind %s: %s", path,
+			 strerror(errno));
+		if (h->fd >= 0)
+			close(h->fd);
+		free(h);
+		return NULL;
 	}
+	snprintf(h->path, sizeof h->path, "%s", path);
+	say(h, "listening on %s", path);
+	return h;
+}
 
-	sigset_t block, waitmask;
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGTERM);
-	hub_stop = 0;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	/* Line by line, so that a log file follows the hub as it goes. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	say(&h, "listening on %s", path);
-	int status = serve(&h, &waitmask) ? 1 : 0;
-	close(h.fd);
-	unlink(path);
-	say(&h, "stopped: %llu frames forwarded, %llu dropped",
-	    (unsigned long long)h.frames, (unsigned long long)h.dropped);
-	return status;
+void hub_close(struct hub *h)
+{
+	close(h->fd);
+	unlink(h->path);
+	say(h, "stopped: %llu frames forwarded, %llu dropped",
+	    (unsigned long long)h->frames, (unsigned long long)h->dropped);
+	free(h);
 }

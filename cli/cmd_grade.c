@@ -18,9 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tools/cmd.h"
-#include "tools/dump.h"
-#include "tools/grade.h"
+#include "cli/cmd.h"
+#include "state/dump.h"
+#include "grade/grade.h"
 
 #define GRADE_MAX_JOBS 256
 

@@ -1,4 +1,10 @@
-/* aula: one binary, subcommands (aula(1)). */
+/*
+ * aula: one binary, subcommands (aula(1)).  This folder is the command
+ * line and nothing else: main and the command table are here, each
+ * subcommand is one cmd_*.c, and each turns options into calls on the
+ * folders below it (grade/, monitor/, host/, net/, state/, asm/ and the
+ * core), which never call back up into cli/.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +12,8 @@
 
 #include "asm/as.h"
 #include "config.h"
-#include "tools/cmd.h"
-#include "tools/dump.h"
+#include "cli/cmd.h"
+#include "state/dump.h"
 
 static const struct {
 	const char *name;

@@ -5,7 +5,7 @@
  * fsync so that it is on the medium too.
  */
 #define _GNU_SOURCE		/* strndup */
-#include "tools/diskfile.h"
+#include "host/diskfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

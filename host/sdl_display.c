@@ -4,7 +4,7 @@
  *
  *   display   every DISPLAY_REFRESH ticks of virtual time (60 frames per
  *             virtual second) the machine hands over a frame: it is drawn
- *             (tools/screen.c), the window's events are read, and, when
+ *             (host/screen.c), the window's events are read, and, when
  *             pacing, the frame waits for the host clock;
  *   keyboard  the key presses read from the window wait in a ring here
  *             until the keyboard's next poll (io/kbd.c) takes them.
@@ -14,7 +14,7 @@
  * applies); the keys that type no character, and Ctrl with a letter, from
  * SDL_KEYDOWN.  Key releases are not reported.
  */
-#include "tools/sdl_display.h"
+#include "host/sdl_display.h"
 
 #include <stdio.h>
 #include <string.h>

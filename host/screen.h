@@ -1,6 +1,6 @@
 /*
  * Drawing the text display into pixels, for any front end: a window
- * (tools/sdl_display.c) or a picture file (aula run --screenshot).
+ * (host/sdl_display.c) or a picture file (aula run --screenshot).
  */
 #ifndef AULA_SCREEN_H
 #define AULA_SCREEN_H
@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "io/display.h"
-#include "tools/font.h"
+#include "host/font.h"
 
 /* A cell without a font: a solid block for each character. */
 #define SCREEN_BLOCK_W 8

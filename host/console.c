@@ -4,7 +4,7 @@
  * a terminal is polled, so an interactive guest keeps running while nobody
  * types.
  */
-#include "tools/console.h"
+#include "host/console.h"
 
 #include <poll.h>
 #include <unistd.h>

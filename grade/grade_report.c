@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "tools/grade.h"
+#include "grade/grade.h"
 
 static const struct grade_result *result(const struct grade_run_set *s,
 					 int sub, int test)

@@ -18,7 +18,7 @@
 
 #include "asm/as.h"
 #include "monitor/mon.h"
-#include "tools/grade.h"
+#include "grade/grade.h"
 
 const char *const grade_status_names[] = {
 	[GRADE_PASS] = "pass",

@@ -14,13 +14,13 @@
 #include "io/devices.h"
 #include "io/ports.h"
 #include "monitor/mon.h"
-#include "tools/cmd.h"
-#include "tools/console.h"
-#include "tools/diskfile.h"
-#include "tools/dump.h"
-#include "tools/net.h"
-#include "tools/screen.h"
-#include "tools/sdl_display.h"
+#include "cli/cmd.h"
+#include "host/console.h"
+#include "host/diskfile.h"
+#include "state/dump.h"
+#include "cli/run_net.h"
+#include "host/screen.h"
+#include "host/sdl_display.h"
 
 #define RUN_DEFAULT_BUDGET 1000000000ull
 #define RUN_MAX_RANGES 64
@@ -51,7 +51,7 @@ struct run_opts {
 	int window;		/* --display=sdl */
 	int budget_given;	/* --max-insns */
 	const char *font, *screenshot;
-	struct net_opts net;
+	struct run_net_opts net;
 };
 
 static void run_usage(FILE *f)
@@ -266,15 +266,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		case O_FONT: o->font = optarg; break;
 		case O_SHOT: o->screenshot = optarg; break;
 		case O_NIC:
-			if (net_opt_nic(&o->net, optarg))
+			if (run_net_opt_nic(&o->net, optarg))
 				return -1;
 			break;
 		case O_PCAP:
-			if (net_opt_pcap(&o->net, optarg))
+			if (run_net_opt_pcap(&o->net, optarg))
 				return -1;
 			break;
 		case O_MAC:
-			if (net_opt_mac(&o->net, optarg))
+			if (run_net_opt_mac(&o->net, optarg))
 				return -1;
 			break;
 		case O_TRACE: {
@@ -340,7 +340,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	/* A window stays up until it is closed, not for a budget. */
 	if (o->window && !o->budget_given)
 		o->budget = UINT64_MAX;
-	return net_opt_check(&o->net);
+	return run_net_opt_check(&o->net);
 }
 
 /*
@@ -616,7 +616,7 @@ static int run_main(int argc, char **argv, int monitor)
 	struct mon_trace trace = { .img = &img };
 	struct console_host host;
 	struct run_display display = { 0 };
-	struct net_host net = { .hub.fd = -1 };
+	struct run_net_host net = { .hub.fd = -1 };
 	struct vm_config cfg = { .ram_size = o.mem, .on_brk = o.on_brk,
 				 .mmu = o.mmu };
 	struct disk_file disks[VM_MAX_DISKS];
@@ -637,7 +637,7 @@ static int run_main(int argc, char **argv, int monitor)
 	console_host_init(&host, in, out, &cfg.console);
 	if (!in)
 		cfg.console.getc = NULL;	/* only the monitor's send */
-	if (net_open(&net, &o.net, &cfg))
+	if (run_net_open(&net, &o.net, &cfg))
 		goto done;
 	if (display_open(&display, &o, &cfg))
 		goto done;
@@ -688,7 +688,7 @@ static int run_main(int argc, char **argv, int monitor)
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "writing the console output failed");
 		vm->stop = VM_STOP_HOST_ERROR;
-	} else if (net_flush(&net)) {
+	} else if (run_net_flush(&net)) {
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "writing the capture file failed");
 		vm->stop = VM_STOP_HOST_ERROR;
@@ -737,7 +737,7 @@ done:
 		mon_destroy(mon);
 	else
 		vm_destroy(vm);
-	net_close(&net);
+	run_net_close(&net);
 	display_close(&display);
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);

@@ -7,8 +7,8 @@
 #include "asm/as.h"
 #include "asm/dis.h"
 #include "mem/mem.h"
-#include "tools/cmd.h"
-#include "tools/dump.h"
+#include "cli/cmd.h"
+#include "state/dump.h"
 
 static void as_usage(FILE *f)
 {

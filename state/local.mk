@@ -1,0 +1,3 @@
+# The machine's state as data: the final register dump and exit statuses.
+noinst_LIBRARIES += libaulastate.a
+libaulastate_a_SOURCES = state/dump.h state/dump.c
