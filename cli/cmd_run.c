@@ -18,6 +18,7 @@
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
+#include "state/stuck.h"
 #include "cli/run_net.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
@@ -369,10 +370,11 @@ static uint64_t host_ns(void)
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
-	uint64_t end = vm->cpu.insns + budget;
+	/* Counted as vm_run counts, so that halted ticks end it too. */
+	uint64_t end = vm_units(vm) + budget;
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
-	while (vm->cpu.insns < end &&
-	       vm_run(vm, end - vm->cpu.insns) == VM_RUNNING) {
+	while (vm_units(vm) < end &&
+	       vm_run(vm, end - vm_units(vm)) == VM_RUNNING) {
 		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
 					  (1000000000u / TIMER_HZ);
 		uint64_t host = host_ns();
@@ -389,6 +391,7 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 static void report_stop(const struct vm *vm)
 {
 	const struct cpu *c = &vm->cpu;
+	char why[160];
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
 		if (vm->stop_detail[0])
@@ -406,7 +409,10 @@ static void report_stop(const struct vm *vm)
 			  "will raise, at pc=0x%08x", c->pc - 4);
 		break;
 	case VM_STOP_BUDGET:
-		if (c->exceptions)
+		if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+			cmd_error("instruction budget exhausted at pc=0x%08x: "
+				  "the guest %s", c->pc - 4, why);
+		else if (c->exceptions)
 			cmd_error("instruction budget exhausted after %llu "
 				  "instructions and %llu exception entries, at "
 				  "pc=0x%08x (raise --max-insns?)",

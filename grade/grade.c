@@ -645,7 +645,7 @@ void grade_run(const struct grade_test *t, const struct image *img,
 	for (int i = 0; i < t->nlines; i++) {
 		const struct grade_line *l = &t->lines[i];
 		struct vm *vm = mon_vm(m);
-		uint64_t left = t->budget - vm_now(vm);
+		uint64_t left = t->budget - vm_units(vm);
 		const char *p = l->text;
 		if (word_is(&p, "runlimit")) {
 			uint64_t v = 0;
@@ -692,7 +692,7 @@ void grade_run(const struct grade_test *t, const struct image *img,
 				   l->lineno, vm->stop_detail);
 		} else if ((vm->stop == VM_RUNNING ||
 			    vm->stop == VM_STOP_BUDGET) &&
-			   vm_now(vm) >= t->budget) {
+			   vm_units(vm) >= t->budget) {
 			r->status = GRADE_BUDGET;
 			detail_add(r, "budget exhausted at line %d: %llu "
 				   "instructions\n", l->lineno,

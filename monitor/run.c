@@ -17,6 +17,7 @@
 
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
+#include "state/stuck.h"
 
 volatile sig_atomic_t mon_interrupted;
 
@@ -52,11 +53,6 @@ static bool final_stop(enum vm_stop s)
 {
 	return s != VM_RUNNING && s != VM_STOP_BUDGET &&
 	       s != VM_STOP_BREAKPOINT;
-}
-
-static uint64_t units(const struct cpu *c)
-{
-	return c->insns + c->exceptions;
 }
 
 static bool user_mode(const struct cpu *c)
@@ -151,7 +147,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 	if (final_stop(vm->stop))
 		return mon_error(m, NULL, "the machine has stopped (%s); run "
 				 "starts it again", vm_stop_name(vm->stop));
-	uint64_t start = units(c);
+	uint64_t start = vm_units(vm), halt0 = vm->halted_time;
 	uint64_t limit = g->within ? g->within : m->runlimit;
 	enum mon_end end = MON_END_GOAL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
@@ -176,7 +172,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_INPUT;
 			break;
 		}
-		uint64_t spent = units(c) - start;
+		uint64_t spent = vm_units(vm) - start;
 		if (limit && spent >= limit) {
 			end = MON_END_LIMIT;
 			break;
@@ -211,6 +207,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 	mon_end_console_line(m);
 
 	int rc = 0;
+	char why[160];
 	switch (end) {
 	case MON_END_GOAL:
 		if (g->goal == MON_GO_FINISH) {
@@ -237,7 +234,14 @@ int mon_go(struct mon *m, struct mon_go *g)
 			   "input (send types some)\n");
 		break;
 	case MON_END_LIMIT:
-		if (g->goal != MON_GO_EXPECT)
+		if (g->goal == MON_GO_EXPECT)
+			break;
+		if (stuck_explain(vm, vm->halted_time - halt0, why,
+				  sizeof why))
+			mon_printf(m, "stopped: runlimit: %llu instructions; "
+				   "the guest %s\n", (unsigned long long)limit,
+				   why);
+		else
 			mon_printf(m, "stopped: runlimit: %llu instructions "
 				   "(runlimit changes it)\n",
 				   (unsigned long long)limit);

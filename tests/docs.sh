@@ -234,6 +234,17 @@ EOF
 run budget 4 --max-insns 100 <<'EOF'
 _start: br      _start
 EOF
+run budget-halted 4 --max-insns 5000 <<'EOF'
+_start: li      r1, 100             ; a periodic timer on a masked line
+        out     r1, 0x31(r0)
+        li      r1, 3
+        out     r1, 0x30(r0)
+        li      r1, 1
+        out     r1, 0x22(r0)        ; PIC MASK: IRQ 0
+        ei
+idle:   halt
+        br      idle
+EOF
 run double-fault 5 --mem 64K <<'EOF'
 _start: la      r1, 0x7ffffff0      ; a vector table outside RAM
         mtcr    vbr, r1
