@@ -11,10 +11,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +26,8 @@
 #include "grade/grade.h"
 
 #define GRADE_MAX_JOBS 256
+#define GRADE_CPU_LIMIT 60	/* s of host CPU time per pair */
+#define GRADE_MEM_LIMIT 1024	/* MiB of address space per pair */
 
 static void usage(FILE *f)
 {
@@ -38,6 +43,8 @@ static void usage(FILE *f)
 		"      --junit FILE  JUnit XML, a test suite per submission\n"
 		"      --tap         TAP on standard output, not the table\n"
 		"      --shard K/N   only submissions K, K+N, K+2N...\n"
+		"      --cpu-limit S host CPU seconds per run (60; 0: none)\n"
+		"      --mem-limit M host MiB per run (1024; 0: none)\n"
 		"      --merge       the arguments are the --json reports of\n"
 		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
@@ -60,108 +67,218 @@ static int write_report(const char *path, const struct grade_run_set *s,
 	return 0;
 }
 
-static void run_pairs(const struct grade_run_set *s,
-		      struct grade_result *res, int worker, int jobs)
+/* ---- the workers ---------------------------------------------------------
+ *
+ * Each pair runs in a process of its own (docs/security.md, section 3):
+ * it assembles or loads the submission, runs the test, writes the result
+ * into the shared array and sets done last.  The parent keeps jobs of them
+ * running and learns from waitpid which pair a dead process held, so a
+ * worker that dies -- a limit, a signal, a bug of ours -- costs exactly
+ * its own pair.
+ */
+
+struct grade_limits {
+	uint64_t cpu;		/* seconds of host CPU time; 0: none */
+	uint64_t mem;		/* MiB of address space; 0: none */
+};
+
+/* The signal that stops aula grade (SIGINT, SIGTERM, SIGHUP), or 0. */
+static volatile sig_atomic_t grade_stop_signal;
+
+/* The running workers, pids[w] > 0, for the handler to kill. */
+static volatile pid_t grade_pids[GRADE_MAX_JOBS];
+
+static void on_stop_signal(int sig)
 {
-	int npairs = s->nsubs * s->ntests;
-	for (int p = worker; p < npairs; p += jobs) {
-		const struct grade_sub *sub = &s->subs[p / s->ntests];
-		const struct grade_test *t = &s->tests[p % s->ntests];
-		struct grade_result *r = &res[p];
-		if (!grade_test_applies(t, sub->path)) {
-			memset(r, 0, sizeof *r);
-			r->done = true;
-			r->status = GRADE_NOT_APPLICABLE;
-		} else if (!sub->loaded) {
-			memset(r, 0, sizeof *r);
-			r->done = true;
-			r->status = GRADE_NO_PROGRAM;
-			snprintf(r->detail, sizeof r->detail, "%s",
-				 sub->error);
-		} else {
-			grade_run(t, &sub->img, sub->path, r);
-		}
+	grade_stop_signal = sig;
+	for (int w = 0; w < GRADE_MAX_JOBS; w++)
+		if (grade_pids[w] > 0)
+			kill(grade_pids[w], SIGKILL);
+}
+
+/* AddressSanitizer reserves terabytes of address space for its shadow:
+ * an address-space limit would starve it, so such builds go without. */
+#if defined(__SANITIZE_ADDRESS__)
+#define GRADE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GRADE_ASAN 1
+#endif
+#endif
+
+static void set_limits(const struct grade_limits *lim)
+{
+	if (lim->cpu) {
+		/* SIGXCPU at the soft limit, SIGKILL a second later. */
+		struct rlimit r = { .rlim_cur = lim->cpu,
+				    .rlim_max = lim->cpu + 1 };
+		setrlimit(RLIMIT_CPU, &r);
+		/* A pair waiting on something that never comes (a FIFO)
+		 * uses no CPU time: real time bounds it too. */
+		alarm((unsigned)(lim->cpu * 4 < UINT_MAX ? lim->cpu * 4
+						       : UINT_MAX));
+	}
+#ifndef GRADE_ASAN
+	if (lim->mem) {
+		struct rlimit r = { .rlim_cur = lim->mem << 20,
+				    .rlim_max = lim->mem << 20 };
+		setrlimit(RLIMIT_AS, &r);
+	}
+#endif
+}
+
+/* In the worker: pair p, then _exit. */
+static void __attribute__((noreturn))
+run_pair(const struct grade_run_set *s, struct grade_result *res, int p,
+	 pid_t parent, const struct grade_limits *lim)
+{
+	/* Die with the parent; it may have died before we asked. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	set_limits(lim);
+	struct grade_result *r = &res[p];
+	struct grade_sub sub = { .path = s->subs[p / s->ntests].path };
+	if (!grade_sub_load(&sub)) {
+		memset(r, 0, sizeof *r);
+		r->status = GRADE_NO_PROGRAM;
+		snprintf(r->detail, sizeof r->detail, "%s", sub.error);
+	} else {
+		grade_run(&s->tests[p % s->ntests], &sub.img, sub.path, r);
+		image_free(&sub.img);
+	}
+	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	_exit(0);
+}
+
+/* What killed pair p's worker, for its report. */
+static void worker_died(struct grade_result *r, int wstatus,
+			const struct grade_limits *lim)
+{
+	memset(r, 0, sizeof *r);
+	r->status = GRADE_INTERNAL;
+	r->done = true;
+	char *d = r->detail;
+	size_t n = sizeof r->detail;
+	if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+		if (sig == SIGXCPU || (sig == SIGKILL && lim->cpu))
+			snprintf(d, n, "the run was killed by signal %d (%s): "
+				 "it used more than its %llu s of host CPU time "
+				 "(--cpu-limit)", sig, strsignal(sig),
+				 (unsigned long long)lim->cpu);
+		else if (sig == SIGALRM)
+			snprintf(d, n, "the run was killed: it took more than "
+				 "%llu s of real time (4 x --cpu-limit)",
+				 (unsigned long long)lim->cpu * 4);
+		else
+			snprintf(d, n, "the worker running this test died of "
+				 "signal %d (%s): a bug in aula (please report "
+				 "it), or its host memory limit of %llu MiB ran "
+				 "out (--mem-limit)", sig, strsignal(sig),
+				 (unsigned long long)lim->mem);
+	} else {
+		snprintf(d, n, "the worker running this test ended without a "
+			 "result (exit status %d): a bug in aula, or its host "
+			 "memory limit of %llu MiB ran out (--mem-limit)",
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
+			 (unsigned long long)lim->mem);
 	}
 }
 
-/* The progress bar, on a terminal only: the workers' results are in
- * shared memory, so the pairs done are counted there. */
-static void show_progress(const struct grade_result *res, int npairs)
+/* The progress bar, on a terminal only. */
+static void show_progress(int done, int npairs)
 {
 	static const char bar[] = "########################################";
 	const int width = (int)sizeof bar - 1;
-	int done = 0;
-	for (int p = 0; p < npairs; p++)
-		done += __atomic_load_n(&res[p].done, __ATOMIC_RELAXED);
 	int fill = npairs ? done * width / npairs : width;
 	fprintf(stderr, "\rgrading [%.*s%*s] %d/%d runs", fill, bar,
 		width - fill, "", done, npairs);
 	fflush(stderr);
 }
 
-/* Wait for the workers, drawing the progress bar ten times a second. */
-static void wait_with_progress(pid_t *pids, int started,
-			       const struct grade_result *res, int npairs)
+static void kill_all(volatile pid_t *pids, int jobs)
 {
-	int live = started;
-	while (live > 0) {
-		show_progress(res, npairs);
-		for (int w = 0; w < started; w++)
-			if (pids[w] > 0 && waitpid(pids[w], NULL, WNOHANG) ==
-						   pids[w]) {
-				pids[w] = 0;
-				live--;
-			}
-		if (live > 0) {
-			struct timespec tick = { 0, 100000000 };
-			nanosleep(&tick, NULL);
-		}
-	}
-	show_progress(res, npairs);
-	fputc('\n', stderr);
-}
-
-/* Run every pair in jobs worker processes; 0, or -1 if none could
- * start.  A worker that dies leaves its pairs not done. */
-static int run_all(const struct grade_run_set *s, struct grade_result *res,
-		   int jobs)
-{
-	pid_t pids[GRADE_MAX_JOBS];
-	int started = 0;
-	fflush(NULL);
-	for (int w = 0; w < jobs; w++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			break;
-		if (pid == 0) {
-			run_pairs(s, res, w, jobs);
-			_exit(0);
-		}
-		pids[started++] = pid;
-	}
-	if (started == 0) {
-		cmd_error("cannot start a worker: %s", strerror(errno));
-		return -1;
-	}
-	int npairs = s->nsubs * s->ntests;
-	if (isatty(STDERR_FILENO))
-		wait_with_progress(pids, started, res, npairs);
-	else
-		for (int w = 0; w < started; w++)
+	for (int w = 0; w < jobs; w++)
+		if (pids[w] > 0)
+			kill(pids[w], SIGKILL);
+	for (int w = 0; w < jobs; w++)
+		if (pids[w] > 0)
 			while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
 				;
-	/* Pairs of workers that never started run here. */
-	if (started < jobs)
-		for (int w = started; w < jobs; w++)
-			run_pairs(s, res, w, jobs);
-	for (int p = 0; p < npairs; p++)
-		if (!res[p].done) {
-			memset(&res[p], 0, sizeof res[p]);
-			res[p].status = GRADE_INTERNAL;
-			snprintf(res[p].detail, sizeof res[p].detail,
-				 "the worker running this test died (a bug "
-				 "in aula: please report it)");
+}
+
+/* Run every pair, jobs at a time: 0; -1 if a worker could not start;
+ * or the signal that stopped aula grade, its workers killed. */
+static int run_all(const struct grade_run_set *s, struct grade_result *res,
+		   int jobs, const struct grade_limits *lim)
+{
+	volatile pid_t *pids = grade_pids;
+	pid_t parent = getpid();
+	int pair_of[GRADE_MAX_JOBS];
+	int npairs = s->nsubs * s->ntests, next = 0, running = 0, done = 0;
+	bool tty = isatty(STDERR_FILENO);
+	fflush(NULL);
+	while (next < npairs || running > 0) {
+		if (grade_stop_signal) {
+			kill_all(pids, jobs);
+			if (tty)
+				fputc('\n', stderr);
+			return grade_stop_signal;
 		}
+		while (running < jobs && next < npairs) {
+			int p = next++;
+			const struct grade_test *t = &s->tests[p % s->ntests];
+			if (!grade_test_applies(t, s->subs[p / s->ntests].path)) {
+				memset(&res[p], 0, sizeof res[p]);
+				res[p].done = true;
+				res[p].status = GRADE_NOT_APPLICABLE;
+				done++;
+				continue;
+			}
+			int w = 0;
+			while (pids[w] > 0)
+				w++;
+			pid_t pid = fork();
+			if (pid < 0) {
+				cmd_error("cannot start a worker: %s",
+					  strerror(errno));
+				kill_all(pids, jobs);
+				return -1;
+			}
+			if (pid == 0)
+				run_pair(s, res, p, parent, lim);
+			pids[w] = pid;
+			pair_of[w] = p;
+			running++;
+		}
+		if (tty)
+			show_progress(done, npairs);
+		if (running == 0)
+			continue;
+		int wstatus;
+		pid_t pid = waitpid(-1, &wstatus, 0);
+		if (pid < 0)
+			continue;	/* EINTR: a stop signal, looked at above */
+		for (int w = 0; w < jobs; w++) {
+			if (pids[w] != pid)
+				continue;
+			struct grade_result *r = &res[pair_of[w]];
+			if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE) ||
+			    !WIFEXITED(wstatus) || WEXITSTATUS(wstatus))
+				worker_died(r, wstatus, lim);
+			pids[w] = 0;
+			running--;
+			done++;
+		}
+	}
+	if (tty) {
+		show_progress(done, npairs);
+		fputc('\n', stderr);
+	}
 	return 0;
 }
 
@@ -236,6 +353,8 @@ int cmd_grade(int argc, char **argv)
 		{ "tap", no_argument, NULL, 'T' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "merge", no_argument, NULL, 'M' },
+		{ "cpu-limit", required_argument, NULL, 'L' },
+		{ "mem-limit", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -243,6 +362,8 @@ int cmd_grade(int argc, char **argv)
 	bool tap = false;
 	unsigned shard = 1, nshards = 1;
 	bool merge = false;
+	struct grade_limits limits = { .cpu = GRADE_CPU_LIMIT,
+				       .mem = GRADE_MEM_LIMIT };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs = cores > 0 ? (uint64_t)cores : 1;
 	/* Options and tests come before --, submissions after. */
@@ -265,6 +386,23 @@ int cmd_grade(int argc, char **argv)
 		case 'U': junit = optarg; break;
 		case 'T': tap = true; break;
 		case 'M': merge = true; break;
+		case 'L':
+			if (!cmd_parse_u64(optarg, &limits.cpu) ||
+			    limits.cpu > 86400) {
+				cmd_error("--cpu-limit %s: seconds, from 0 (none) "
+					  "to 86400", optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (!cmd_parse_u64(optarg, &limits.mem) ||
+			    (limits.mem && limits.mem < 64) ||
+			    limits.mem > (1u << 20)) {
+				cmd_error("--mem-limit %s: MiB, 0 (none) or from "
+					  "64 to 1048576", optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
 		case 'S':
 			if (parse_shard(optarg, &shard, &nshards)) {
 				cmd_error("--shard %s: K/N, with 1 <= K <= N",
@@ -323,9 +461,7 @@ int cmd_grade(int argc, char **argv)
 	}
 	for (int i = 0; i < nsubs; i++) {
 		subs[i].path = sub_args[i];
-		if (!grade_sub_load(&subs[i]))
-			fprintf(stderr, "aula: %s: %s\n", subs[i].path,
-				subs[i].error);
+		subs[i].loaded = true;
 	}
 	size_t npairs = (size_t)ntests * (size_t)nsubs;
 	struct grade_result *res = MAP_FAILED;
@@ -345,17 +481,52 @@ int cmd_grade(int argc, char **argv)
 	};
 	if (jobs > npairs)
 		jobs = npairs;
-	if (status == 0 && run_all(&set, res, (int)jobs))
-		status = DUMP_EXIT_HOST;
-	if (status == 0)
+	int stopped = 0;
+	if (status == 0) {
+		struct sigaction sa = { .sa_handler = on_stop_signal }, old[3];
+		static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+		sigemptyset(&sa.sa_mask);
+		for (int i = 0; i < 3; i++)
+			sigaction(sigs[i], &sa, &old[i]);
+		int rc = run_all(&set, res, (int)jobs, &limits);
+		for (int i = 0; i < 3; i++)
+			sigaction(sigs[i], &old[i], NULL);
+		if (rc < 0)
+			status = DUMP_EXIT_HOST;
+		stopped = rc > 0 ? rc : 0;
+	}
+	if (status == 0 && !stopped) {
+		/* A submission that did not load: its pairs all say why. */
+		for (int i = 0; i < nsubs; i++)
+			for (int j = 0; j < ntests; j++) {
+				const struct grade_result *r =
+					&res[(size_t)i * ntests + j];
+				if (r->status != GRADE_NO_PROGRAM)
+					continue;
+				subs[i].loaded = false;
+				snprintf(subs[i].error, sizeof subs[i].error,
+					 "%s", r->detail);
+				fprintf(stderr, "aula: %s: %s\n", subs[i].path,
+					subs[i].error);
+				break;
+			}
 		status = report(&set, &outs);
+	}
 	if (res != MAP_FAILED)
 		munmap(res, npairs * sizeof *res);
 	for (int i = 0; i < ntests; i++)
 		grade_test_free(&tests[i]);
-	for (int i = 0; i < nsubs; i++)
-		if (subs[i].loaded)
-			image_free(&subs[i].img);
+	if (stopped) {
+		/* Nothing is written: die of the signal, as the shell
+		 * expects of an interrupted command. */
+		fprintf(stderr, "aula: grade: stopped by signal %d (%s); no "
+			"report was written\n", stopped, strsignal(stopped));
+		free(tests);
+		free(subs);
+		signal(stopped, SIG_DFL);
+		raise(stopped);
+		return 128 + stopped;
+	}
 	free(tests);
 	free(subs);
 	return status;

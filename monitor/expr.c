@@ -289,7 +289,8 @@ static int expr(struct parser *ps, int min_prec, uint32_t *v)
 int mon_expr_eval(const struct mon_expr_env *env, const char *s,
 		  struct mon_expr *r)
 {
-	struct parser ps = { .env = env, .p = s, .r = r };
+	struct parser ps = { .env = env, .p = s, .r = r,
+			     .skip = env->parse_only };
 	memset(r, 0, sizeof *r);
 	int rc = expr(&ps, 1, &r->value);
 	blanks(&ps);

@@ -17,6 +17,7 @@
 #ifndef AULA_MON_EXPR_H
 #define AULA_MON_EXPR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,9 @@ struct mon_expr_env {
 	/* The word at virtual address addr: 0, or -1 with a reason in err. */
 	int (*deref)(void *opaque, uint32_t addr, uint32_t *value, char *err,
 		     size_t errlen);
+	/* Only parse: read no memory and divide by nothing, as on the
+	 * skipped side of a && (checking a script before it runs). */
+	bool parse_only;
 };
 
 #define MON_EXPR_TERMS 8

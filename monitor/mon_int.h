@@ -246,6 +246,9 @@ struct mon {
 	char x_fmt;			/* x's format, size and count */
 	unsigned x_size, x_count;
 	struct mon_expr_env env;
+	/* check_only: the first error of the line being checked. */
+	char check_err[256];
+	int check_col;
 };
 
 /* mon.c */

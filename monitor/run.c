@@ -144,6 +144,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 {
 	struct vm *vm = m->vm;
 	struct cpu *c = &vm->cpu;
+	if (m->cfg.check_only)
+		return 0;
 	if (final_stop(vm->stop))
 		return mon_error(m, NULL, "the machine has stopped (%s); run "
 				 "starts it again", vm_stop_name(vm->stop));

@@ -157,7 +157,7 @@ int mon_cmd_assert(struct mon *m, struct mon_args *a)
 		return -1;
 	if (mon_args_end(m, a))
 		return -1;
-	if (v)
+	if (v || m->cfg.check_only)
 		return 0;
 	mon_error(m, NULL, "assert failed: %.*s%s%s", n, start,
 		  msg[0] ? ": " : "", msg);

@@ -228,6 +228,8 @@ int mon_cmd_trace(struct mon *m, struct mon_args *a)
 		return mon_error(m, a->p, "file name too long");
 	snprintf(path, sizeof path, "%s", a->p);
 	FILE *f = NULL;
+	if (m->cfg.check_only)
+		return 0;
 	/* One file for several categories is opened once. */
 	for (int i = 0; i < MON_TRACE_NCAT && !f; i++)
 		if (m->trace.own[i] && !strcmp(m->trace.path[i], path))

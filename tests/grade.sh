@@ -182,21 +182,51 @@ bad()
 ref=submissions/reference.s
 bad missing "$tmp/nothere.t: cannot open" "$tmp/nothere.t" -- "$ref"
 printf '# name: x\n# points: many\ncontinue\n' >"$tmp/points.t"
-bad points "$tmp/points.t:2: # points: a number, not 'many'" \
+bad points "$tmp/points.t:2:11: # points: a number, not 'many'" \
 	"$tmp/points.t" -- "$ref"
 printf '# naem: x\ncontinue\n' >"$tmp/key.t"
-bad key "$tmp/key.t:1: unknown header '# naem:'" "$tmp/key.t" -- "$ref"
+bad key "$tmp/key.t:1:1: unknown header '# naem:'" "$tmp/key.t" -- "$ref"
 printf '# points: 2\n+2 continue\n+1 stop poweroff\n' >"$tmp/sum.t"
 bad sum "$tmp/sum.t:3: the +N points add up to 3, more than" \
 	"$tmp/sum.t" -- "$ref"
 printf 'continue\noutput has "x"\n' >"$tmp/check.t"
-bad check "$tmp/check.t:2: output is|contains|matches" "$tmp/check.t" -- \
+bad check "$tmp/check.t:2:1: output is|contains|matches" "$tmp/check.t" -- \
 	"$ref"
 printf 'continue\nrun\n' >"$tmp/run.t"
-bad run "$tmp/run.t:2: run: every test starts on a fresh machine" \
+bad run "$tmp/run.t:2:1: run: every test starts on a fresh machine" \
 	"$tmp/run.t" -- "$ref"
 printf '# name: nothing\n' >"$tmp/empty.t"
 bad empty "$tmp/empty.t:1: no commands" "$tmp/empty.t" -- "$ref"
+# ---- test files: a typo is refused at load, not failed for everyone --
+printf '# points: 2\ncontinue\n+1 contineu\n' >"$tmp/typo.t"
+bad typo "$tmp/typo.t:3:4: no command 'contineu'" "$tmp/typo.t" -- "$ref"
+printf 'continue\n  assert r1 ==\n' >"$tmp/expr.t"
+bad expr "$tmp/expr.t:2:15: expected a value at the end" "$tmp/expr.t" \
+	-- "$ref"
+printf 'continue\n# budget: 5\n' >"$tmp/late.t"
+bad late "$tmp/late.t:2:1: '# budget:' after the first command" \
+	"$tmp/late.t" -- "$ref"
+printf 'source other.cmd\n' >"$tmp/source.t"
+bad source "$tmp/source.t:1:1: source: a test is one file" \
+	"$tmp/source.t" -- "$ref"
+printf 'continue\nstep 0\n' >"$tmp/step0.t"
+bad step0 "$tmp/step0.t:2:6: step at least 1" "$tmp/step0.t" -- "$ref"
+printf 'expect "x" within 0\n' >"$tmp/within.t"
+bad within "$tmp/within.t:1:19: within at least 1" "$tmp/within.t" -- "$ref"
+printf 'runlimit lots\ncontinue\n' >"$tmp/rl.t"
+bad runlimit "$tmp/rl.t:1:1: runlimit N|off" "$tmp/rl.t" -- "$ref"
+# ... while comments that look like headers, labels not known until a
+# submission loads, and division by a register all pass the check.
+cat >"$tmp/fine.t" <<'EOT'
+# name: fine
+continue
+# note: a comment in the body
+assert r2 / r3 == 0 || [buf] == 0
+print _start
+EOT
+"$AULA" grade -j 1 "$tmp/fine.t" -- "$ref" >/dev/null 2>"$tmp/fine.err" ||
+	fail "a good test was refused: $(cat "$tmp/fine.err")"
+
 bad nodashes "give tests, then --, then submissions" tests/hello.t "$ref"
 bad nosubs "give tests, then --, then submissions" tests/hello.t --
 bad jobs "-j 0: from 1 to 256 jobs" -j 0 tests/hello.t -- "$ref"
