@@ -85,6 +85,10 @@ struct grade_limits {
 /* The signal that stops aula grade (SIGINT, SIGTERM, SIGHUP), or 0. */
 static volatile sig_atomic_t grade_stop_signal;
 
+/* The signals that stop aula grade, and what they did before. */
+static const int stop_sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction stop_old[3];
+
 /* The running workers, pids[w] > 0, for the handler to kill. */
 static volatile pid_t grade_pids[GRADE_MAX_JOBS];
 
@@ -136,9 +140,8 @@ run_pair(const struct grade_run_set *s, struct grade_result *res, int p,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	for (int i = 0; i < 3; i++)
+		sigaction(stop_sigs[i], &stop_old[i], NULL);
 	set_limits(lim);
 	struct grade_result *r = &res[p];
 	struct grade_sub sub = { .path = s->subs[p / s->ntests].path };
@@ -483,14 +486,18 @@ int cmd_grade(int argc, char **argv)
 		jobs = npairs;
 	int stopped = 0;
 	if (status == 0) {
-		struct sigaction sa = { .sa_handler = on_stop_signal }, old[3];
-		static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+		struct sigaction sa = { .sa_handler = on_stop_signal };
 		sigemptyset(&sa.sa_mask);
-		for (int i = 0; i < 3; i++)
-			sigaction(sigs[i], &sa, &old[i]);
+		for (int i = 0; i < 3; i++) {
+			sigaction(stop_sigs[i], &sa, &stop_old[i]);
+			/* An ignored signal (nohup, a background job) stays
+			 * ignored. */
+			if (stop_old[i].sa_handler == SIG_IGN)
+				sigaction(stop_sigs[i], &stop_old[i], NULL);
+		}
 		int rc = run_all(&set, res, (int)jobs, &limits);
 		for (int i = 0; i < 3; i++)
-			sigaction(sigs[i], &old[i], NULL);
+			sigaction(stop_sigs[i], &stop_old[i], NULL);
 		if (rc < 0)
 			status = DUMP_EXIT_HOST;
 		stopped = rc > 0 ? rc : 0;
