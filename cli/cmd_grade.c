@@ -40,6 +40,7 @@ static void usage(FILE *f)
 		"  -j, --jobs N      N runs at a time (default: the cores)\n"
 		"      --json FILE   the results as JSON\n"
 		"      --csv FILE    a gradebook: a row per submission\n"
+		"      --csv-safe    cells starting = + - @ get a ' first\n"
 		"      --junit FILE  JUnit XML, a test suite per submission\n"
 		"      --tap         TAP on standard output, not the table\n"
 		"      --shard K/N   only submissions K, K+N, K+2N...\n"
@@ -287,7 +288,7 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 
 struct grade_outputs {
 	const char *json, *csv, *junit;
-	bool tap;
+	bool tap, csv_safe;
 };
 
 /* The table or TAP, then the report files: 0, or DUMP_EXIT_HOST. */
@@ -322,7 +323,7 @@ static int merge_main(char *const *files, int nfiles,
 		const struct grade_run_set set = {
 			.tests = m.tests, .ntests = m.ntests, .subs = m.subs,
 			.nsubs = m.nsubs, .results = m.results, .shard = 1,
-			.nshards = 1,
+			.nshards = 1, .csv_safe = o->csv_safe,
 		};
 		status = report(&set, o);
 	}
@@ -357,12 +358,13 @@ int cmd_grade(int argc, char **argv)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "cpu-limit", required_argument, NULL, 'L' },
+		{ "csv-safe", no_argument, NULL, 'F' },
 		{ "mem-limit", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *json = NULL, *csv = NULL, *junit = NULL;
-	bool tap = false;
+	bool tap = false, csv_safe = false;
 	unsigned shard = 1, nshards = 1;
 	bool merge = false;
 	struct grade_limits limits = { .cpu = GRADE_CPU_LIMIT,
@@ -389,6 +391,7 @@ int cmd_grade(int argc, char **argv)
 		case 'U': junit = optarg; break;
 		case 'T': tap = true; break;
 		case 'M': merge = true; break;
+		case 'F': csv_safe = true; break;
 		case 'L':
 			if (!cmd_parse_u64(optarg, &limits.cpu) ||
 			    limits.cpu > 86400) {
@@ -418,7 +421,8 @@ int cmd_grade(int argc, char **argv)
 		}
 	}
 	const struct grade_outputs outs = {
-		.json = json, .csv = csv, .junit = junit, .tap = tap };
+		.json = json, .csv = csv, .junit = junit, .tap = tap,
+		.csv_safe = csv_safe };
 	if (merge) {
 		if (dashes < argc || nshards != 1) {
 			cmd_error("grade --merge takes reports: no --, no "
@@ -480,7 +484,7 @@ int cmd_grade(int argc, char **argv)
 	const struct grade_run_set set = {
 		.tests = tests, .ntests = ntests, .subs = subs,
 		.nsubs = nsubs, .results = res, .shard = shard,
-		.nshards = nshards,
+		.nshards = nshards, .csv_safe = outs.csv_safe,
 	};
 	if (jobs > npairs)
 		jobs = npairs;

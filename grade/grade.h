@@ -122,6 +122,7 @@ struct grade_run_set {
 	int nsubs;
 	const struct grade_result *results;
 	unsigned shard, nshards;	/* --shard K/N, or 1/1 */
+	bool csv_safe;			/* --csv-safe */
 };
 
 /* --merge: the JSON reports of the N shards of a class, in any order,
