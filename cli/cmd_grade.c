@@ -18,10 +18,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "state/dump.h"
 #include "grade/grade.h"
 
@@ -52,20 +54,83 @@ static void usage(FILE *f)
 		"The test file format: man aula-grade.\n");
 }
 
+struct grade_outputs {
+	const char *json, *csv, *junit;
+	bool tap, csv_safe;
+};
+
+/* Through a temporary file renamed into place: a report is whole, or the
+ * old one is left as it was. */
 static int write_report(const char *path, const struct grade_run_set *s,
 			void (*fn)(FILE *, const struct grade_run_set *))
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
+	struct out_temp o;
+	if (out_temp_open(&o, path)) {
 		cmd_error("%s: cannot write: %s", path, strerror(errno));
 		return -1;
 	}
-	fn(f, s);
-	if (fclose(f) != 0) {
+	fn(o.f, s);
+	if (ferror(o.f) || out_temp_commit(&o) != 0) {
 		cmd_error("%s: cannot write: %s", path, strerror(errno));
+		out_temp_abort(&o);
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether the file at path may be replaced by a report that starts with
+ * magic: it does not exist, is empty, is not a regular file, or is a
+ * report of the same kind.  So "--csv a.t b.t --", the report's name
+ * forgotten, does not overwrite the test a.t. */
+static bool report_replaceable(const char *path, const char *magic)
+{
+	char head[64] = "";
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true;
+	size_t n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = 0;
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || n == 0)
+		return true;
+	return strncmp(head, magic, strlen(magic)) == 0;
+}
+
+/* No report may overwrite a test, a submission or a shard's report, or a
+ * file that is not a report of its kind: 0, or -1 after saying which. */
+static int reports_spare_inputs(const struct grade_outputs *o,
+				char *const *tests, int ntests,
+				char *const *subs, int nsubs, const char *what)
+{
+	const char *const outs[3][2] = { { "--json", o->json },
+					 { "--csv", o->csv },
+					 { "--junit", o->junit } };
+	int n = ntests + nsubs;
+	struct out_input *in = calloc((size_t)n + 1, sizeof *in);
+	if (!in)
+		return 0;
+	for (int i = 0; i < ntests; i++)
+		in[i] = (struct out_input){ what, tests[i] };
+	for (int i = 0; i < nsubs; i++)
+		in[ntests + i] = (struct out_input){ "the submission",
+						     subs[i] };
+	static const char *const magic[3] = {
+		"{\n  \"format\": \"aula-grade\"", "submission,",
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>" };
+	int rc = 0;
+	for (int k = 0; k < 3 && rc == 0; k++) {
+		rc = out_same_input(outs[k][0], outs[k][1], in, n);
+		if (rc == 0 && outs[k][1] &&
+		    !report_replaceable(outs[k][1], magic[k])) {
+			cmd_error("%s %s: the file exists and is not a report of "
+				  "aula grade; refusing to overwrite it (remove "
+				  "it first)", outs[k][0], outs[k][1]);
+			rc = -1;
+		}
+	}
+	free(in);
+	return rc;
 }
 
 /* ---- the workers ---------------------------------------------------------
@@ -286,10 +351,6 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 	return 0;
 }
 
-struct grade_outputs {
-	const char *json, *csv, *junit;
-	bool tap, csv_safe;
-};
 
 /* The table or TAP, then the report files: 0, or DUMP_EXIT_HOST. */
 static int report(const struct grade_run_set *set,
@@ -429,12 +490,19 @@ int cmd_grade(int argc, char **argv)
 				  "--shard");
 			return DUMP_EXIT_USAGE;
 		}
+		if (reports_spare_inputs(&outs, argv + optind, dashes - optind,
+					 NULL, 0, "the shard report"))
+			return DUMP_EXIT_USAGE;
 		return merge_main(argv + optind, dashes - optind, &outs);
 	}
 	int ntests = dashes - optind;
 	int nsubs = dashes < argc ? argc - dashes - 1 : 0;
 	/* A shard keeps every nshards-th submission, from the shard-th. */
 	char **sub_args = argv + dashes + 1;
+	if (reports_spare_inputs(&outs, argv + optind, ntests > 0 ? ntests : 0,
+				 sub_args, nsubs,
+				 "the test"))
+		return DUMP_EXIT_USAGE;
 	int kept = 0;
 	for (int i = 0; i < nsubs; i++)
 		if ((unsigned)i % nshards == shard - 1)

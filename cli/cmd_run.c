@@ -15,6 +15,7 @@
 #include "io/ports.h"
 #include "monitor/mon.h"
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
@@ -594,11 +595,48 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	return mon_main(m);
 }
 
+/* Refuse an output that is one of the run's inputs (the same inode):
+ * --console-out naming the --disk image would truncate it before the
+ * guest ever ran.  0, or -1 after saying which. */
+static int outputs_spare_inputs(const struct run_opts *o, const char *path)
+{
+	struct out_input in[3 + VM_MAX_DISKS + RUN_MAX_SCRIPTS];
+	char disks[VM_MAX_DISKS][4096];
+	int n = 0;
+	in[n++] = (struct out_input){ "the program", path };
+	in[n++] = (struct out_input){ "the --console-in file", o->console_in };
+	in[n++] = (struct out_input){ "the --font file", o->font };
+	for (unsigned i = 0; i < o->ndisks; i++) {
+		/* FILE[,ro] */
+		snprintf(disks[i], sizeof disks[i], "%s", o->disks[i]);
+		size_t len = strlen(disks[i]);
+		if (len > 3 && !strcmp(disks[i] + len - 3, ",ro"))
+			disks[i][len - 3] = 0;
+		in[n++] = (struct out_input){ "the --disk image", disks[i] };
+	}
+	for (int i = 0; i < o->nscripts; i++)
+		in[n++] = (struct out_input){ "the script", o->scripts[i] };
+	const struct { const char *opt, *path; } outs[] = {
+		{ "--console-out", o->console_out },
+		{ "--dump-file", o->dump_file },
+		{ "--trace-file", o->trace_file },
+		{ "--stats-file", o->stats_file },
+		{ "--screenshot", o->screenshot },
+		{ "--pcap", o->net.pcap },
+	};
+	for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+		if (out_same_input(outs[k].opt, outs[k].path, in, n))
+			return -1;
+	return 0;
+}
+
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
 	const char *path;
 	if (parse_opts(argc, argv, &o, &path))
+		return DUMP_EXIT_USAGE;
+	if (outputs_spare_inputs(&o, path))
 		return DUMP_EXIT_USAGE;
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;

@@ -96,6 +96,34 @@ tstatus 4 "... under --monitor=crash" run \
 	--max-insns 20000 --monitor=crash "$tmp/noeoi.s"
 status 5 "double fault" run "$tmp/crash.s"
 stderr_has "double fault"
+# ---- outputs never destroy inputs (docs/security.md, section 5) --------
+"$AULA" disk create "$tmp/o.img" 64K >/dev/null 2>&1
+cp "$tmp/o.img" "$tmp/o.orig"
+status 2 "--console-out naming the --disk image" run --disk "$tmp/o.img" \
+	--console-out "$tmp/o.img" "$tmp/off0.s"
+stderr_has "that is the --disk image"
+ln -s "$tmp/o.img" "$tmp/o.link"
+status 2 "--dump-file naming the read-only disk by another name" run \
+	--disk "$tmp/o.img,ro" --dump-regs --dump-file "$tmp/o.link" "$tmp/off0.s"
+status 2 "--pcap naming the program" run --pcap "$tmp/off0.s" "$tmp/off0.s"
+check "the disk image is intact" cmp -s "$tmp/o.img" "$tmp/o.orig"
+check "the program is intact" grep -q "out r0" "$tmp/off0.s"
+cp "$tmp/off0.s" "$tmp/keep.s"
+status 2 "aula as -o naming the source" as "$tmp/keep.s" -o "$tmp/keep.s"
+status 2 "aula as -l naming the source" as "$tmp/keep.s" -l "$tmp/keep.s"
+check "the source is intact" cmp -s "$tmp/keep.s" "$tmp/off0.s"
+mkdir "$tmp/asout"
+"$AULA" as "$tmp/off0.s" -o "$tmp/asout/p.img" -l "$tmp/asout/p.lst"
+ino=$(ls -i "$tmp/asout/p.img" | cut -d' ' -f1)
+prog broken '_start: frob r1'
+printf 'old' >"$tmp/asout/b.img"
+status 2 "a failed assembly" as "$tmp/broken.s" -o "$tmp/asout/b.img"
+check "... leaves the old image as it was" grep -q -x old "$tmp/asout/b.img"
+"$AULA" as "$tmp/off0.s" -o "$tmp/asout/p.img" -l "$tmp/asout/p.lst"
+check "an image is renamed into place, not rewritten" \
+	test "$(ls -i "$tmp/asout/p.img" | cut -d' ' -f1)" != "$ino"
+check "no temporary file is left beside it" \
+	test "$(ls -A "$tmp/asout" | tr '\n' ' ')" = "b.img p.img p.lst "
 status 6 "breakpoint" run "$tmp/brk.s"
 status 7 "idle: waiting for an interrupt nothing will raise" run "$tmp/idle.s"
 prog storm '_start: la r1, table

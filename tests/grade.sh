@@ -341,7 +341,7 @@ if command -v pgrep >/dev/null 2>&1; then
 
 	# SIGTERM (as Ctrl-C's SIGINT): the workers are killed, no report is
 	# written, and aula grade dies of the signal.
-	echo old >"$tmp/term.csv"
+	printf 'submission,old\n' >"$tmp/term.csv"
 	"$AULA" grade -j 2 --cpu-limit 0 --csv "$tmp/term.csv" "$tmp/long.t" -- \
 		"$tmp/spin.s" "$tmp/spin.s" >"$tmp/term.out" 2>"$tmp/term.err" &
 	parent=$!
@@ -351,7 +351,7 @@ if command -v pgrep >/dev/null 2>&1; then
 		status=$?
 		[ $status = 143 ] || fail "SIGTERM: aula grade exited $status, not 143"
 		gone "$w" || { fail "SIGTERM left a worker running"; kill -KILL "$w"; }
-		[ "$(cat "$tmp/term.csv")" = old ] ||
+		[ "$(cat "$tmp/term.csv")" = submission,old ] ||
 			fail "SIGTERM: the old report was replaced"
 		[ -s "$tmp/term.out" ] && fail "SIGTERM: a table was printed"
 		grep -q "stopped by signal 15 (Terminated); no report was written" \
@@ -395,6 +395,36 @@ bad run "$tmp/run.t:2:1: run: every test starts on a fresh machine" \
 	"$tmp/run.t" -- "$ref"
 printf '# name: nothing\n' >"$tmp/empty.t"
 bad empty "$tmp/empty.t:1: no commands" "$tmp/empty.t" -- "$ref"
+# ---- outputs never destroy inputs -------------------------------------
+
+cp tests/hello.t "$tmp/a.t"
+# The report's file name forgotten: --csv takes the test a.t.
+bad forgot "--csv $tmp/a.t: the file exists and is not a report" \
+	--csv "$tmp/a.t" tests/hello.t -- "$ref"
+cmp -s tests/hello.t "$tmp/a.t" || fail "--csv a.t overwrote the test a.t"
+bad sametest "--json tests/hello.t: that is the test tests/hello.t" \
+	--json tests/hello.t tests/hello.t -- "$ref"
+ln -s "$PWD/$ref" "$tmp/link.s"
+bad samesub "--junit $tmp/link.s: that is the submission $ref" \
+	--junit "$tmp/link.s" tests/hello.t -- "$ref"
+cmp -s "$ref" "$tmp/link.s" || fail "--junit overwrote a submission"
+bad sameshard "--json $tmp/shard1.json: that is the shard report" \
+	--merge --json "$tmp/shard1.json" "$tmp/shard1.json" "$tmp/shard2.json"
+# A report is replaced whole, through a temporary file renamed into place
+# (no X.tmp, no half-written file, nothing left beside it).
+mkdir "$tmp/rep" || exit 99
+"$AULA" grade -j 1 --csv "$tmp/rep/g.csv" --json "$tmp/rep/g.json" \
+	tests/hello.t -- "$ref" >/dev/null 2>&1 || fail "writing reports failed"
+ino=$(ls -i "$tmp/rep/g.csv" | cut -d' ' -f1)
+"$AULA" grade -j 1 --csv "$tmp/rep/g.csv" --json "$tmp/rep/g.json" \
+	tests/hello.t -- "$ref" >/dev/null 2>&1 || fail "replacing reports failed"
+[ "$(ls -A "$tmp/rep" | tr '\n' ' ')" = "g.csv g.json " ] ||
+	fail "reports left other files behind: $(ls -A "$tmp/rep")"
+[ "$(ls -i "$tmp/rep/g.csv" | cut -d' ' -f1)" != "$ino" ] ||
+	fail "the report was rewritten in place, not renamed into place"
+"$AULA" grade -j 1 --csv /dev/null tests/hello.t -- "$ref" >/dev/null 2>&1 ||
+	fail "--csv /dev/null (not a regular file) failed"
+
 # ---- test files: a typo is refused at load, not failed for everyone --
 printf '# points: 2\ncontinue\n+1 contineu\n' >"$tmp/typo.t"
 bad typo "$tmp/typo.t:3:4: no command 'contineu'" "$tmp/typo.t" -- "$ref"
