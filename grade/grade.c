@@ -18,6 +18,7 @@
 
 #include "asm/as.h"
 #include "monitor/mon.h"
+#include "state/stuck.h"
 #include "grade/grade.h"
 
 const char *const grade_status_names[] = {
@@ -765,10 +766,13 @@ void grade_run(const struct grade_test *t, const struct image *img,
 		} else if ((vm->stop == VM_RUNNING ||
 			    vm->stop == VM_STOP_BUDGET) &&
 			   vm_units(vm) >= t->budget) {
+			char why[160];
 			r->status = GRADE_BUDGET;
 			detail_add(r, "budget exhausted at line %d: %llu "
 				   "instructions\n", l->lineno,
 				   (unsigned long long)t->budget);
+			if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+				detail_add(r, "the guest %s\n", why);
 		} else {
 			continue;
 		}
