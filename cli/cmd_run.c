@@ -2,6 +2,7 @@
  * stopped; aula debug (and aula run --monitor): the same machine under the
  * monitor. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -638,6 +639,11 @@ static int run_main(int argc, char **argv, int monitor)
 		return DUMP_EXIT_USAGE;
 	if (outputs_spare_inputs(&o, path))
 		return DUMP_EXIT_USAGE;
+	/* A closed pipe (aula run | head) or a file size limit (ulimit -f)
+	 * is a failed write, reported as a host error with a message, and
+	 * the capture is left valid -- not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
 	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
