@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct isa_insn;
+
 #define AS_MAX_ERRORS 50
 #define AS_MAX_INCLUDE_DEPTH 16
 
@@ -85,5 +87,24 @@ int as_char_escape(const char **pp);
 /* Evaluate an expression.  *known is false if it uses a symbol not yet
  * defined (allowed in pass 1 only).  Returns false on a syntax error. */
 bool as_expr(struct as *a, int64_t *value, bool *known);
+
+/* Define name (taking it) at the current line; a label, or a constant. */
+void as_define(struct as *a, char *name, uint32_t value, bool label,
+	       const char *at);
+/* Emit n bytes (NULL: zeros) at pc and advance it. */
+void as_emit(struct as *a, const void *bytes, uint32_t n);
+void as_emit_word(struct as *a, uint32_t w);
+
+/* An expression whose value must lie in [min, max] (checked in pass 2);
+ * what names it in the message. */
+bool as_value(struct as *a, int64_t min, int64_t max, const char *what,
+	      int64_t *v);
+void as_insn(struct as *a, const struct isa_insn *d);
+/* A pseudo-instruction: false if name is none. */
+bool as_pseudo(struct as *a, const char *name);
+/* A directive (name lower-cased, at: where it starts). */
+void as_directive(struct as *a, const char *name, const char *at);
+/* The rest of "name = expr" or ".equ name, expr". */
+void as_equ(struct as *a, const char *name_at, size_t name_len);
 
 #endif
