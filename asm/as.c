@@ -299,14 +299,26 @@ static void finish(struct as *a, struct image *img)
 int as_assemble(const char *path, const char *text, FILE *listing,
 		FILE *errs, struct image *out)
 {
+	struct as_options opt = { .listing = listing };
+	return as_assemble_opts(path, text, &opt, errs, out);
+}
+
+int as_assemble_opts(const char *path, const char *text,
+		     const struct as_options *opt, FILE *errs,
+		     struct image *out)
+{
 	struct as a;
+	FILE *listing = opt->listing;
 	memset(&a, 0, sizeof a);
 	memset(out, 0, sizeof *out);
 	a.errs = errs;
 	a.pass = 1;
+	as_set_roots(&a, path, opt->include_dirs, opt->ninclude_dirs);
 	if (as_read_source(&a, path, text, 0) != 0) {
 		fprintf(errs, "%s: error: cannot read: %s\n", path,
-			strerror(errno));
+			errno == EINVAL ? "not a regular file" :
+			errno == EFBIG ? "larger than the limit for a source "
+			"file (64 MiB)" : strerror(errno));
 		a.errors++;
 	}
 	/* A source that could not be read is reported alone.  Otherwise
@@ -324,8 +336,13 @@ int as_assemble(const char *path, const char *text, FILE *listing,
 	if (a.errors)
 		image_free(out);
 
-	for (int i = 0; i < a.nlines; i++)
+	for (int i = 0; i < a.nlines; i++) {
 		free(a.lines[i].text);
+		free(a.lines[i].blob);
+	}
+	for (int i = 0; i < a.nroots; i++)
+		free(a.roots[i]);
+	free(a.roots);
 	for (int i = 0; i < a.nfiles; i++)
 		free(a.files[i]);
 	for (int i = 0; i < a.nsyms; i++)

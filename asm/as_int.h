@@ -10,11 +10,16 @@ struct isa_insn;
 
 #define AS_MAX_ERRORS 50
 #define AS_MAX_INCLUDE_DEPTH 16
+/* Bounds on what a source may make the assembler read. */
+#define AS_MAX_FILE_SIZE (64u << 20)	/* one source or .incbin file */
+#define AS_MAX_SOURCE_TOTAL (256u << 20) /* all sources together */
 
 struct as_line {
 	const char *file;
 	int lineno;
 	char *text;
+	uint8_t *blob;		/* .incbin: the file's bytes, read in pass 1 */
+	uint32_t blob_len;
 	int64_t size;		/* how far it moves pc (.org: maybe back) */
 	bool bad;		/* a syntax error was reported in pass 1 */
 };
@@ -54,6 +59,13 @@ struct as {
 	int entry_line;		/* where .entry was, for messages */
 	uint64_t emitted;	/* bytes emitted in pass 2, for the listing */
 	bool quiet;		/* re-reading a bad line's labels: no messages */
+	/* Where .include and .incbin may read: the real paths of the main
+	 * source's directory and of the -I directories. */
+	char **roots;
+	int nroots;
+	const char *const *include_dirs;
+	int ninclude_dirs;
+	uint64_t source_bytes;
 };
 
 void *as_xrealloc(void *p, size_t n);	/* aborts when out of memory */
@@ -62,6 +74,19 @@ char *as_xstrdup(const char *s);
  * of the files it includes.  0, or -1 if path cannot be read. */
 int as_read_source(struct as *a, const char *path, const char *text,
 		   int depth);
+/* A regular file of at most max bytes, NUL-terminated; NULL with errno
+ * (EINVAL: not a regular file, EFBIG: too large). */
+char *as_read_file(const char *path, size_t max, size_t *len);
+/* A "quoted file name" at the current position (malloc'd), or NULL
+ * after an error naming the directive dir. */
+char *as_quoted_name(struct as *a, const char *dir);
+/* Fix the directories that .include and .incbin may read from. */
+void as_set_roots(struct as *a, const char *main_path,
+		  const char *const *dirs, int ndirs);
+/* The path to read for name, written in file from, or NULL after an
+ * error naming what (".include", ".incbin") at the current line. */
+char *as_resolve(struct as *a, const char *from, const char *name,
+		 const char *what);
 
 /* Report an error at column pointer at (NULL: the current position).
  * Pass 1 reports syntax only; pass 2 everything else. */

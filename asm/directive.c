@@ -1,4 +1,6 @@
 /* Directives (aula-as(1)): data, layout and symbols. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "asm/as_int.h"
@@ -84,6 +86,58 @@ void as_equ(struct as *a, const char *name_at, size_t name_len)
 		       false, name_at);
 }
 
+/* .incbin "file" [, skip [, count]]: the file is read once, in pass 1,
+ * with .include's rules for where it may be, and kept with the line. */
+static void incbin(struct as *a, const char *at)
+{
+	struct as_line *l = &a->lines[a->cur];
+	char *name = as_quoted_name(a, ".incbin");
+	if (!name)
+		return;
+	if (a->pass == 1 && !l->blob) {
+		char *path = as_resolve(a, l->file, name, ".incbin");
+		size_t len = 0;
+		char *data = path ? as_read_file(path, AS_MAX_FILE_SIZE, &len)
+				  : NULL;
+		if (path && !data)
+			as_error(a, at, "cannot read '%s': %s", path,
+				 errno == EINVAL ? "not a regular file" :
+				 errno == EFBIG ? "larger than the .incbin "
+				 "limit (64 MiB)" : strerror(errno));
+		free(path);
+		if (!data) {
+			free(name);
+			return;
+		}
+		l->blob = (uint8_t *)data;
+		l->blob_len = (uint32_t)len;
+	}
+	free(name);
+	int64_t skip = 0, count = (int64_t)l->blob_len;
+	if (as_accept(a, ',')) {
+		if (!pass1_value(a, &skip, ".incbin"))
+			return;
+		if (skip < 0 || skip > (int64_t)l->blob_len) {
+			as_error(a, at, ".incbin offset %lld is outside the "
+				 "file's %u bytes", (long long)skip,
+				 l->blob_len);
+			return;
+		}
+		count = (int64_t)l->blob_len - skip;
+		if (as_accept(a, ',')) {
+			if (!pass1_value(a, &count, ".incbin"))
+				return;
+			if (count < 0 || count > (int64_t)l->blob_len - skip) {
+				as_error(a, at, ".incbin length %lld runs past "
+					 "the file's %u bytes", (long long)count,
+					 l->blob_len);
+				return;
+			}
+		}
+	}
+	as_emit(a, l->blob + skip, (uint32_t)count);
+}
+
 void as_directive(struct as *a, const char *name, const char *at)
 {
 	int64_t v;
@@ -129,6 +183,8 @@ void as_directive(struct as *a, const char *name, const char *at)
 		if (as_expect(a, ','))
 			as_equ(a, n, len);
 		return;
+	} else if (!strcmp(name, ".incbin")) {
+		incbin(a, at);
 	} else if (!strcmp(name, ".entry")) {
 		as_skip_ws(a);
 		const char *vat = a->p;

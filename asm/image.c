@@ -248,6 +248,73 @@ int image_decode(const uint8_t *buf, size_t len, struct image *img,
 	return rc;
 }
 
+/* Write a temporary file and rename it, so a failure never leaves a
+ * half-written file where a good one was. */
+static int write_file(const char *path, const uint8_t *buf, size_t len,
+		      char *err, size_t errlen)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	int ok = f && fwrite(buf, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) != 0) {
+		int e = errno;
+		remove(tmp);
+		return fail(err, errlen, "%s: %s", path, strerror(e));
+	}
+	return 0;
+}
+
+uint8_t *image_encode_raw(const struct image *img, uint32_t *base,
+			  size_t *len, char *err, size_t errlen)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (uint32_t i = 0; i < img->nseg; i++) {
+		const struct image_segment *s = &img->seg[i];
+		if (lo > s->addr)
+			lo = s->addr;
+		if (hi < (uint64_t)s->addr + s->size)
+			hi = (uint64_t)s->addr + s->size;
+	}
+	if (lo >= hi) {
+		fail(err, errlen, "nothing to write");
+		return NULL;
+	}
+	if (hi - lo > IMAGE_MAX_RAW) {
+		fail(err, errlen, "the segments span %llu bytes from 0x%08llx, "
+		     "more than the %u MiB a raw file may hold",
+		     (unsigned long long)(hi - lo), (unsigned long long)lo,
+		     IMAGE_MAX_RAW >> 20);
+		return NULL;
+	}
+	uint8_t *out = calloc(1, (size_t)(hi - lo));
+	if (!out) {
+		fail(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (uint32_t i = 0; i < img->nseg; i++)
+		memcpy(out + (img->seg[i].addr - lo), img->seg[i].data,
+		       img->seg[i].size);
+	*base = (uint32_t)lo;
+	*len = (size_t)(hi - lo);
+	return out;
+}
+
+int image_write_raw(const struct image *img, const char *path,
+		    uint32_t *base, char *err, size_t errlen)
+{
+	size_t len;
+	char why[256];
+	uint8_t *buf = image_encode_raw(img, base, &len, why, sizeof why);
+	if (!buf)
+		return fail(err, errlen, "%s: %s", path, why);
+	int rc = write_file(path, buf, len, err, errlen);
+	free(buf);
+	return rc;
+}
+
 int image_write(const struct image *img, const char *path, int compress,
 		char *err, size_t errlen)
 {
@@ -255,21 +322,9 @@ int image_write(const struct image *img, const char *path, int compress,
 	uint8_t *buf = image_encode(img, compress, &len);
 	if (!buf)
 		return fail(err, errlen, "%s: cannot encode the image", path);
-	/* Write a temporary file and rename it, so a failure never leaves a
-	 * half-written image where a good one was. */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	int ok = f && fwrite(buf, 1, len, f) == len;
-	if (f && fclose(f) != 0)
-		ok = 0;
+	int rc = write_file(path, buf, len, err, errlen);
 	free(buf);
-	if (!ok || rename(tmp, path) != 0) {
-		int e = errno;
-		remove(tmp);
-		return fail(err, errlen, "%s: %s", path, strerror(e));
-	}
-	return 0;
+	return rc;
 }
 
 int image_read(const char *path, struct image *img, char *err, size_t errlen)

@@ -15,6 +15,7 @@ struct vm;
 #define IMAGE_FLAG_ZLIB 1u
 #define IMAGE_MAX_SEGMENTS 4096
 #define IMAGE_MAX_SYMBOLS (1u << 20)
+#define IMAGE_MAX_RAW (256u << 20)
 
 struct image_segment {
 	uint32_t addr, size;
@@ -44,6 +45,13 @@ int image_decode(const uint8_t *buf, size_t len, struct image *img,
 
 int image_write(const struct image *img, const char *path, int compress,
 		char *err, size_t errlen);
+/* The segments as one flat block of bytes from the lowest address to the
+ * highest end, gaps zero-filled (aula as --raw); *base is its address.
+ * NULL with a message if it would exceed IMAGE_MAX_RAW bytes. */
+uint8_t *image_encode_raw(const struct image *img, uint32_t *base,
+			  size_t *len, char *err, size_t errlen);
+int image_write_raw(const struct image *img, const char *path,
+		    uint32_t *base, char *err, size_t errlen);
 int image_read(const char *path, struct image *img, char *err,
 	       size_t errlen);
 /* Does this file start with the image magic? */

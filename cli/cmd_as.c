@@ -12,30 +12,50 @@
 
 static void as_usage(FILE *f)
 {
-	fprintf(f, "usage: aula as SOURCE [-o IMAGE] [-l LISTING] [-z]\n"
+	fprintf(f, "usage: aula as SOURCE [-o IMAGE] [-l LISTING] [-z] "
+		"[-I DIR]... [--raw]\n"
 		"  -o, --output IMAGE  the image (default: SOURCE with its\n"
-		"                      extension replaced by .img)\n"
+		"                      extension replaced by .img, or .bin)\n"
 		"  -l, --listing FILE  write a listing (- for standard output)\n"
-		"  -z, --compress      compress the image with zlib\n");
+		"  -z, --compress      compress the image with zlib\n"
+		"  -I, --include-dir DIR  .include and .incbin may read DIR\n"
+		"      --raw, --format=raw  write the bytes alone, from the\n"
+		"                      lowest address (--format=image: an image)\n");
 }
 
 int cmd_as(int argc, char **argv)
 {
+	enum { O_RAW = 256, O_FORMAT };
 	const char *out = NULL, *list = NULL;
-	int compress = 0, c;
+	int compress = 0, raw = 0, c;
 	static const struct option longopts[] = {
 		{ "output", required_argument, 0, 'o' },
 		{ "listing", required_argument, 0, 'l' },
 		{ "compress", no_argument, 0, 'z' },
+		{ "include-dir", required_argument, 0, 'I' },
+		{ "raw", no_argument, 0, O_RAW },
+		{ "format", required_argument, 0, O_FORMAT },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:l:zh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:l:zI:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'l': list = optarg; break;
 		case 'z': compress = 1; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return DUMP_EXIT_USAGE;
+			break;
+		case O_RAW: raw = 1; break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "raw") || !strcmp(optarg, "image")) {
+				raw = optarg[0] == 'r';
+				break;
+			}
+			cmd_error("--format: '%s' is not image or raw", optarg);
+			return DUMP_EXIT_USAGE;
 		case 'h': as_usage(stdout); return 0;
 		default: as_usage(stderr); return DUMP_EXIT_USAGE;
 		}
@@ -55,7 +75,8 @@ int cmd_as(int argc, char **argv)
 			cmd_error("%s: name too long", src);
 			return DUMP_EXIT_USAGE;
 		}
-		snprintf(defout, sizeof defout, "%.*s.img", (int)n, src);
+		snprintf(defout, sizeof defout, "%.*s.%s", (int)n, src,
+			 raw ? "bin" : "img");
 		out = defout;
 	}
 	FILE *lf = NULL;
@@ -63,14 +84,22 @@ int cmd_as(int argc, char **argv)
 		cmd_error("%s: %m", list);
 		return DUMP_EXIT_USAGE;
 	}
+	if (raw && compress) {
+		cmd_error("--compress applies to images, not to --raw output");
+		return DUMP_EXIT_USAGE;
+	}
 	struct image img;
-	int errors = as_assemble(src, NULL, lf, stderr, &img);
+	struct as_options opt = { .listing = lf };
+	cmd_include_dirs(&opt.include_dirs, &opt.ninclude_dirs);
+	int errors = as_assemble_opts(src, NULL, &opt, stderr, &img);
 	if (lf && lf != stdout)
 		fclose(lf);
 	if (errors)
 		return DUMP_EXIT_USAGE;
 	char err[512];
-	int rc = image_write(&img, out, compress, err, sizeof err);
+	uint32_t base;
+	int rc = raw ? image_write_raw(&img, out, &base, err, sizeof err)
+		     : image_write(&img, out, compress, err, sizeof err);
 	image_free(&img);
 	if (rc) {
 		cmd_error("%s", err);
