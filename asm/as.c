@@ -18,61 +18,62 @@
 
 /* ---- symbols and output ---------------------------------------------- */
 
-void as_define(struct as *a, char *name, uint32_t value, bool label,
-		   const char *at)
-{
-	struct as_sym *s = as_sym_find(a, name);
-	if (s && s->pass == a->pass && (label || s->label)) {
-		const struct as_line *l = &a->lines[s->line];
-		as_error(a, at, "'%s' is already defined at %s:%d", name,
-			 l->file, l->lineno);
-		free(name);
-		return;
-	}
-	if (!s) {
-		if (a->nsyms == a->syms_cap) {
-			a->syms_cap = a->syms_cap ? 2 * a->syms_cap : 64;
-			a->syms = as_xrealloc(a->syms,
-					   a->syms_cap * sizeof *a->syms);
-		}
-		s = &a->syms[a->nsyms++];
-		s->name = name;
-	} else {
-		free(name);
-	}
-	s->value = value;
-	s->pass = a->pass;
-	s->label = label;
-	s->line = a->cur;
-}
-
 void as_emit(struct as *a, const void *bytes, uint32_t n)
 {
-	if (a->pc + n > 0x100000000ull) {
+	if (a->pc + n > 0x100000000ull ||
+	    a->pc + a->load_delta + n > 0x100000000ull) {
 		as_error(a, a->lines[a->cur].text,
 			 "code runs past the end of the address space");
 		return;
 	}
+	if (a->in_bss && bytes) {
+		as_error(a, a->lines[a->cur].text, "a .bss region stores no "
+			 "bytes: only labels, .space and .align (end it with "
+			 ".text or .org)");
+		return;
+	}
+	/* Counted in both passes, so pass 1 stops a source that would
+	 * make the assembler allocate gigabytes. */
+	if (!a->in_bss && a->stored + n > AS_MAX_OUTPUT) {
+		if (a->pass == 1 && !a->output_full)
+			as_error(a, a->lines[a->cur].text, "the image would "
+				 "hold more than %u MiB (reserve large buffers "
+				 "in a .bss region)", AS_MAX_OUTPUT >> 20);
+		a->output_full = true;
+		a->pc += n;
+		return;
+	}
+	if (!a->in_bss)
+		a->stored += n;
 	if (a->pass == 2 && n) {
+		uint32_t load = (uint32_t)(a->pc + a->load_delta);
 		struct as_seg *s = a->nsegs ? &a->segs[a->nsegs - 1] : NULL;
-		if (!s || s->addr + s->size != a->pc) {
+		if (!s || s->addr + s->size != a->pc ||
+		    s->load + s->size != load || s->zero != a->in_bss) {
 			a->segs = as_xrealloc(a->segs,
 					   (a->nsegs + 1) * sizeof *a->segs);
 			s = &a->segs[a->nsegs++];
 			memset(s, 0, sizeof *s);
 			s->addr = (uint32_t)a->pc;
+			s->load = load;
+			s->zero = a->in_bss;
 			s->line = a->cur;
 		}
-		if (s->size + n > s->cap) {
-			s->cap = (s->size + n) * 2;
+		/* size_t: size + n may pass 2^32 before the check above
+		 * would, and 2 * (size + n) certainly may. */
+		if (!s->zero && (size_t)s->size + n > s->cap) {
+			s->cap = 2 * ((size_t)s->size + n);
 			s->data = as_xrealloc(s->data, s->cap);
 		}
-		if (bytes)
+		if (s->zero)
+			;
+		else if (bytes)
 			memcpy(s->data + s->size, bytes, n);
 		else
 			memset(s->data + s->size, 0, n);
 		s->size += n;
-		a->emitted += n;
+		if (!s->zero)
+			a->emitted += n;
 	}
 	a->pc += n;
 }
@@ -194,6 +195,9 @@ static void run_pass(struct as *a, int pass)
 {
 	a->pass = pass;
 	a->pc = AS_DEFAULT_ORIGIN;
+	a->load_delta = 0;
+	a->in_bss = false;
+	a->stored = 0;
 	a->scope[0] = 0;
 	for (a->cur = 0; a->cur < a->nlines; a->cur++) {
 		struct as_line *l = &a->lines[a->cur];
@@ -220,79 +224,12 @@ static void run_pass(struct as *a, int pass)
 					 "line's size changed between passes");
 			a->pc = (uint64_t)((int64_t)start + l->size);
 		}
+		if (pass == 2 && a->emitted != emitted)
+			as_record_line(a, (uint32_t)(a->pc - (a->emitted -
+							      emitted)),
+				       (uint32_t)(a->emitted - emitted));
 		if (pass == 2 && a->listing)
 			listing_line(a, emitted);
-	}
-}
-
-static int seg_cmp(const void *x, const void *y)
-{
-	const struct as_seg *a = x, *b = y;
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
-}
-
-/* Sort, reject overlaps, merge touching segments, and build the image. */
-static void finish(struct as *a, struct image *img)
-{
-	memset(img, 0, sizeof *img);
-	if (!a->nsegs) {
-		fprintf(a->errs, "%s: error: nothing to assemble (no "
-			"instructions or data)\n", a->files[0]);
-		a->errors++;
-		return;
-	}
-	uint32_t first = a->segs[0].addr;
-	int first_line = a->segs[0].line;
-	qsort(a->segs, a->nsegs, sizeof *a->segs, seg_cmp);
-	int m = 0;
-	for (int i = 0; i < a->nsegs; i++) {
-		struct as_seg *s = &a->segs[i], *prev = m ? &a->segs[m - 1] : 0;
-		if (prev && (uint64_t)prev->addr + prev->size > s->addr) {
-			a->cur = s->line;
-			a->pass = 2;
-			as_error(a, a->lines[s->line].text, "code at 0x%08x "
-				 "overlaps code placed earlier at 0x%08x",
-				 s->addr, prev->addr);
-			free(s->data);
-			s->data = NULL;
-			continue;
-		}
-		if (prev && prev->addr + prev->size == s->addr) {
-			if (prev->size + s->size > prev->cap) {
-				prev->cap = prev->size + s->size;
-				prev->data = as_xrealloc(prev->data, prev->cap);
-			}
-			memcpy(prev->data + prev->size, s->data, s->size);
-			prev->size += s->size;
-			free(s->data);
-			s->data = NULL;
-			continue;
-		}
-		a->segs[m++] = *s;
-	}
-	a->nsegs = m;
-	img->nseg = (uint32_t)m;
-	img->seg = as_xrealloc(NULL, m * sizeof *img->seg);
-	for (int i = 0; i < m; i++) {
-		img->seg[i] = (struct image_segment){ a->segs[i].addr,
-			a->segs[i].size, a->segs[i].data };
-		a->segs[i].data = NULL;
-	}
-	img->sym = as_xrealloc(NULL, a->nsyms * sizeof *img->sym);
-	for (int i = 0; i < a->nsyms; i++)
-		if (a->syms[i].label)
-			img->sym[img->nsym++] = (struct image_symbol){
-				a->syms[i].value, as_xstrdup(a->syms[i].name) };
-	const struct as_sym *start = as_sym_find(a, "_start");
-	img->entry = start && start->label ? start->value :
-		     a->entry_set ? a->entry : first;
-	if (img->entry & 3) {
-		a->cur = start && start->label ? start->line :
-			 a->entry_set ? a->entry_line : first_line;
-		a->pass = 2;
-		as_error(a, a->lines[a->cur].text, "entry point 0x%08x is not "
-			 "a multiple of 4 (add .align 4 before it)",
-			 img->entry);
 	}
 }
 
@@ -332,7 +269,7 @@ int as_assemble_opts(const char *path, const char *text,
 		}
 	}
 	if (!a.errors)
-		finish(&a, out);
+		as_finish(&a, out, opt->strip);
 	if (a.errors)
 		image_free(out);
 
@@ -352,6 +289,8 @@ int as_assemble_opts(const char *path, const char *text,
 	free(a.lines);
 	free(a.files);
 	free(a.syms);
+	free(a.sym_slots);
 	free(a.segs);
+	free(a.rec);
 	return a.errors;
 }

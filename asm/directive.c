@@ -142,12 +142,29 @@ void as_directive(struct as *a, const char *name, const char *at)
 {
 	int64_t v;
 	if (!strcmp(name, ".org")) {
+		int64_t load;
 		if (pass1_value(a, &v, ".org")) {
-			if (v < 0 || v > 0xffffffffll)
+			if (v < 0 || v > 0xffffffffll) {
 				as_error(a, at, ".org address out of range");
-			else
+			} else if (!as_accept(a, ',')) {
 				a->pc = (uint64_t)v;
+				a->load_delta = 0;
+				a->in_bss = false;
+			} else if (pass1_value(a, &load, ".org")) {
+				if (load < 0 || load > 0xffffffffll) {
+					as_error(a, at, ".org load address out "
+						 "of range");
+				} else {
+					a->pc = (uint64_t)v;
+					a->load_delta = load - v;
+					a->in_bss = false;
+				}
+			}
 		}
+	} else if (!strcmp(name, ".bss")) {
+		a->in_bss = true;
+	} else if (!strcmp(name, ".text")) {
+		a->in_bss = false;
 	} else if (!strcmp(name, ".word")) {
 		data_list(a, 4, -0x80000000ll, 0xffffffffll);
 	} else if (!strcmp(name, ".half")) {

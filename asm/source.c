@@ -186,6 +186,7 @@ static int add_line(struct as *a, const char *file, int lineno,
 	memset(l, 0, sizeof *l);
 	l->file = file;
 	l->lineno = lineno;
+	l->origin = a->nlines;
 	l->text = as_xrealloc(NULL, len + 1);
 	memcpy(l->text, text, len);
 	l->text[len] = 0;

@@ -102,11 +102,19 @@ void cmd_include_dirs(const char *const **dirs, int *ndirs)
 	*ndirs = ninclude_dirs;
 }
 
+static uint64_t ram_limit;	/* 0: none (aula dis) */
+
+void cmd_set_ram_limit(uint64_t ram)
+{
+	ram_limit = ram;
+}
+
 int cmd_load_program(const char *path, struct image *img)
 {
 	char err[512];
 	if (image_sniff(path)) {
-		if (image_read(path, img, err, sizeof err) == 0)
+		if (image_read_limit(path, ram_limit, img, err,
+				     sizeof err) == 0)
 			return 0;
 		cmd_error("%s", err);
 		return -1;

@@ -31,5 +31,8 @@ int cmd_load_program(const char *path, struct image *img);
  * directory. */
 int cmd_add_include_dir(const char *dir);
 void cmd_include_dirs(const char *const **dirs, int *ndirs);
+/* The RAM an image must fit in (aula run --mem), so that a bad one is
+ * refused before its body is inflated. */
+void cmd_set_ram_limit(uint64_t ram);
 
 #endif

@@ -611,6 +611,7 @@ static int run_main(int argc, char **argv, int monitor)
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
 	struct image img;
+	cmd_set_ram_limit(o.mem);
 	if (cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);
