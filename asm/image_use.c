@@ -6,27 +6,36 @@
 #include "asm/image.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "asm/image_int.h"
 #include "cpu/vm.h"
 
 #define fail image_fail
 
+/* Write a temporary file and rename it, so a failure never leaves a
+ * half-written file where a good one was.  An existing path that is not
+ * a regular file (/dev/null, a FIFO, a terminal) is written in place:
+ * renaming over it would replace the device with a file. */
 static int write_file(const char *path, const uint8_t *buf, size_t len,
 		      char *err, size_t errlen)
 {
+	struct stat st;
+	bool direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
+	FILE *f = fopen(direct ? path : tmp, "wb");
 	int ok = f && fwrite(buf, 1, len, f) == len;
 	if (f && fclose(f) != 0)
 		ok = 0;
-	if (!ok || rename(tmp, path) != 0) {
+	if (!ok || (!direct && rename(tmp, path) != 0)) {
 		int e = errno;
-		remove(tmp);
+		if (!direct)
+			remove(tmp);
 		return fail(err, errlen, "%s: %s", path, strerror(e));
 	}
 	return 0;

@@ -190,6 +190,19 @@ prog rawfar '.org 0x1000
  nop'
 status 2 "--raw of segments 1 GiB apart" as --raw "$tmp/rawfar.s"
 stderr_has "more than the 256 MiB a raw file may hold"
+# Regression: the image was written to PATH.tmp and renamed over PATH,
+# which turned /dev/null into a regular file for everyone.
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+status 0 "as -o a FIFO writes into it" as -o "$tmp/fifo" "$tmp/rawsrc.s"
+wait
+check "the FIFO is still a FIFO" test -p "$tmp/fifo"
+"$AULA" as -o "$tmp/rawsrc.img" "$tmp/rawsrc.s"
+check "the image went through it" cmp -s "$tmp/fromfifo" "$tmp/rawsrc.img"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+status 0 "as --raw -o a FIFO" as --raw -o "$tmp/fifo" "$tmp/rawsrc.s"
+wait
+check "the raw bytes went through it" cmp -s "$tmp/fromfifo" "$tmp/rawwant"
 status 2 "-I of a missing directory" as -I "$tmp/none" "$tmp/rawsrc.s"
 stderr_has "-I $tmp/none: not a directory"
 
