@@ -161,6 +161,9 @@ unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out)
 	case ISA_CR_KSCRATCH: *out = c->kscratch; break;
 	case ISA_CR_ICOUNT: *out = (uint32_t)c->insns; break;
 	case ISA_CR_ICOUNTH: *out = (uint32_t)(c->insns >> 32); break;
+	/* Virtual time, halted ticks included (docs/isa.md, "Time"). */
+	case ISA_CR_TIME: *out = (uint32_t)vm_now(vm); break;
+	case ISA_CR_TIMEH: *out = (uint32_t)(vm_now(vm) >> 32); break;
 	default: return CPU_VEC_ILLEGAL;
 	}
 	return 0;
