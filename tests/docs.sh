@@ -541,6 +541,19 @@ while read -r c; do
 	bold "$debug1" "$c" ||
 		fail "man/aula-debug.1 does not describe the command $c"
 done <"$tmp/mcmds"
+# The command summary of aula-debug(1) is help's first line of each
+# command, in the table's order.
+sed 's/^/help /' "$tmp/mcmds" >"$tmp/mhelp.cmd"
+"$AULA" debug -q --batch -x "$tmp/mhelp.cmd" "$src/examples/hello/hello.s" \
+	</dev/null 2>&1 | awk '/^\(aula\) help / { getline; print }' \
+	>"$tmp/msummary"
+sed -n '/^\.\\" BEGIN command-summary/,/^\.\\" END command-summary/p' \
+	"$debug1" | sed -e '/^\./d' -e 's/\\f[BIRP]//g' >"$tmp/msummary.man"
+if [ ! -s "$tmp/msummary" ] || ! cmp -s "$tmp/msummary" "$tmp/msummary.man"; then
+	fail "the command summary of man/aula-debug.1 is not the monitor's" \
+	     "command table (< help, > aula-debug.1):"
+	diff "$tmp/msummary" "$tmp/msummary.man" | grep '^[<>]' >&2
+fi
 sed -n '/^const struct mon_info_topic mon_info_topics/,/^};/s/.*{ "\([a-z]*\)".*/\1/p' \
 	"$src/monitor/info.c" >"$tmp/mtopics"
 [ -s "$tmp/mtopics" ] || fail "no info topics found in monitor/info.c"
