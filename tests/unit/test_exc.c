@@ -410,6 +410,33 @@ START_TEST(time_counts_halted_ticks)
 }
 END_TEST
 
+/* The first exception of a cascade is kept aside (struct cpu_cascade):
+ * user mode with no vector table, where every handler is address 0. */
+START_TEST(cascade_keeps_its_first_exception)
+{
+	struct th *t = th_boot_cfg("_start: li r2, 0x7ff0\n mtcr usp, r2\n"
+				   " push r0\n la r1, user\n push r1\n rti\n"
+				   "user: li r1, 1\nbad: in r4, 0x11(r0)\n", 0,
+				   VM_BRK_STOP);
+	ck_assert_int_eq(th_run(t, 1000), VM_STOP_BUDGET);
+	const struct cpu_cascade *k = &t->vm->cpu.cascade;
+	ck_assert_uint_eq(k->cause, CPU_VEC_PRIVILEGED);
+	ck_assert_uint_eq(k->saved_pc, th_sym(t, "bad"));
+	ck_assert_uint_eq(k->flags & CPU_P, 0);		/* user mode */
+	ck_assert_uint_eq(k->vbr, 0);
+	ck_assert(k->have_insn);
+	ck_assert_uint_eq(isa_op(k->insn), ISA_OP_in);
+	ck_assert_uint_gt(k->entries, 900);
+	th_free(t);
+
+	/* A handler that runs, and the next exception starts afresh. */
+	t = run(KERNEL "test: trap 40\n", VM_STOP_POWEROFF);
+	ck_assert_uint_eq(t->vm->cpu.cascade.entries, 1);
+	ck_assert_uint_eq(t->vm->cpu.cascade.cause, 40);
+	th_free(t);
+}
+END_TEST
+
 /* Budget stops are resumable, and slicing a run changes nothing. */
 START_TEST(budget_slices_are_deterministic)
 {
@@ -543,6 +570,7 @@ static Suite *exc_suite(void)
 	tcase_add_test(tc, sysctl_reset_keeps_ram);
 	tcase_add_test(tc, icount_counts_retired_instructions);
 	tcase_add_test(tc, time_counts_halted_ticks);
+	tcase_add_test(tc, cascade_keeps_its_first_exception);
 	tcase_add_test(tc, only_ei_has_the_interrupt_shadow);
 	tcase_add_test(tc, kernel_trap_to_irq_vector_sets_no_inservice);
 	tcase_add_test(tc, budget_slices_are_deterministic);
