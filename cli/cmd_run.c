@@ -2,6 +2,8 @@
  * stopped; aula debug (and aula run --monitor): the same machine under the
  * monitor. */
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,6 +368,61 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A signal (Ctrl-C, kill) stops the run at the next slice of RUN_SLICE
+ * instructions: the stop is reported, the dumps asked for are written,
+ * and aula exits with 130 (aula(1), EXIT STATUS).  Slicing a run changes
+ * nothing in it (tests/unit/test_exc.c).
+ */
+#define RUN_SLICE (1u << 20)
+
+static volatile sig_atomic_t run_signal;
+
+static void on_run_signal(int sig)
+{
+	run_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+	static struct sigaction old_int, old_term;
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_run_signal };
+		sigemptyset(&sa.sa_mask);
+		/* No SA_RESTART: a blocking read of console input ends. */
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	} else {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+}
+
+/* The budget's units: instructions, exception entries, halted ticks. */
+static uint64_t run_units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+}
+
+static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
+{
+	uint64_t start = run_units(vm);
+	for (;;) {
+		uint64_t spent = run_units(vm) - start;
+		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
+							: RUN_SLICE;
+		enum vm_stop st = mon_trace_run(t, n);
+		if (st != VM_STOP_BUDGET && st != VM_RUNNING)
+			return;
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
+		if (run_units(vm) - start >= budget)
+			return;
+	}
+}
+
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
@@ -373,6 +430,10 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
 	while (vm->cpu.insns < end &&
 	       vm_run(vm, end - vm->cpu.insns) == VM_RUNNING) {
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
 		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
 					  (1000000000u / TIMER_HZ);
 		uint64_t host = host_ns();
@@ -427,6 +488,10 @@ static void report_stop(const struct vm *vm)
 	case VM_STOP_HOST_ERROR:
 		cmd_error("host error: %s", vm->stop_detail[0] ?
 			  vm->stop_detail : "out of host memory");
+		break;
+	case VM_STOP_INTERRUPTED:
+		cmd_error("interrupted at pc=0x%08x after %llu instructions",
+			  c->pc, (unsigned long long)c->insns);
 		break;
 	case VM_RUNNING:
 		break;
@@ -675,10 +740,12 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		mon_trace_run(&trace, o.budget);
+		run_sliced(&trace, vm, o.budget);
+	catch_signals(false);
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);

@@ -138,6 +138,8 @@ static void report_machine(struct mon *m)
 			   "after it)\n", c->pc - 4,
 			   mon_sym(m, c->pc - 4, sym, sizeof sym));
 		break;
+	case VM_STOP_INTERRUPTED:	/* the monitor's own Ctrl-C stops */
+		break;
 	case VM_STOP_HOST_ERROR:
 		mon_printf(m, "stopped: host-error: %s\n", vm->stop_detail[0]
 			   ? vm->stop_detail : "out of host memory");

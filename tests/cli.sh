@@ -180,5 +180,34 @@ check "--realtime gives the same output and dump" cmp -s "$tmp/plain" "$tmp/pace
 check "--realtime takes at least 30 ms for 50 ms of virtual time" \
 	test $(( (t1 - t0) / 1000000 )) -ge 30
 
+# --- Ctrl-C: the stop line, the dumps asked for, exit status 130 ------------
+# The guest writes 8192 bytes (more than the stdio buffer, so some reach
+# the FIFO while it runs: it is then surely running), then spins.  SIGINT
+# ends the run; the rest of the output is drained.
+prog spinner '_start: li r2, 8192
+ li r1, 0x78
+.p: out r1, 0x10(r0)
+ addi r2, r2, -1
+ cmpi r2, 0
+ bne .p
+spin: br spin'
+mkfifo "$tmp/spin.fifo"
+"$AULA" run "$tmp/spinner.s" --max-insns 100000000000 --console-out \
+	"$tmp/spin.fifo" --dump-regs --dump-file "$tmp/spin.dump" --stats \
+	--stats-file "$tmp/spin.stats" </dev/null 2>"$tmp/err" &
+pid=$!
+exec 3<"$tmp/spin.fifo"
+dd bs=1 count=1 <&3 >/dev/null 2>&1
+kill -INT "$pid"
+cat <&3 >/dev/null
+wait "$pid"
+got=$?
+exec 3<&-
+check "Ctrl-C exits with 130 (got $got)" test "$got" -eq 130
+stderr_has "interrupted at pc=0x00001018 after"
+check "Ctrl-C writes the dump" grep -q -x stop=interrupted "$tmp/spin.dump"
+check "Ctrl-C writes the statistics" grep -q -x stats_version=1 \
+	"$tmp/spin.stats"
+
 echo "$n tests, $fails failed"
 [ $fails -eq 0 ]
