@@ -318,6 +318,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
+	/* --dump-regs json: getopt took json for a second image. */
+	for (int i = optind; optind < argc - 1 && i < argc; i++)
+		if (!strcmp(argv[i], "json") || !strcmp(argv[i], "text")) {
+			cmd_error("'%s' is not an image: an optional argument "
+				  "joins its option with '=' (--dump-regs=%s, "
+				  "--stats=%s)", argv[i], argv[i], argv[i]);
+			return -1;
+		}
 	if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
@@ -689,6 +697,12 @@ static int run_main(int argc, char **argv, int monitor)
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
 
+	/* A JSON dump on standard output stands alone there, for | jq: the
+	 * console goes to standard error unless --console-out says where
+	 * (aula(1), REGISTER DUMP).  The monitor keeps its console. */
+	if (o.dump && o.dump_fmt == DUMP_JSON && !o.dump_file &&
+	    !o.console_out && !o.monitor)
+		out = stderr;
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
 		out = NULL;
@@ -810,7 +824,7 @@ done:
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);
-	if (out && out != stdout)
+	if (out && out != stdout && out != stderr)
 		fclose(out);
 	if (tracef && tracef != stderr && fclose(tracef) != 0) {
 		cmd_error("--trace-file %s: %m", o.trace_file);

@@ -97,6 +97,22 @@ check "json dump has format and version" \
 "$AULA" run --dump-regs "$tmp/data.s" >"$tmp/a" 2>&1
 "$AULA" run --dump-regs "$tmp/data.s" >"$tmp/b" 2>&1
 check "two runs give byte-identical dumps" cmp -s "$tmp/a" "$tmp/b"
+# A JSON dump on standard output is alone there (the console goes to
+# standard error), so that it pipes into jq; "--dump-regs json" says what
+# was meant.
+hello=${top_srcdir:?}/examples/hello/hello.s
+status 0 "json dump alone on standard output" run --dump-regs=json "$hello"
+check "the json dump is all of standard output" \
+	sh -c "sed -n 1p '$tmp/out' | grep -qx '{' && tail -n 1 '$tmp/out' | grep -qx '}'"
+stderr_has "Hello from Aula!"
+if command -v jq >/dev/null 2>&1; then
+	check "jq reads the json dump" jq -e '.stop.reason == "poweroff"' "$tmp/out"
+fi
+status 0 "--console-out keeps the console where it says" run --dump-regs=json \
+	--console-out "$tmp/con" "$hello"
+check "... there" grep -q "Hello from Aula!" "$tmp/con"
+status 2 "--dump-regs json (a space)" run "$hello" --dump-regs json
+stderr_has "'json' is not an image: an optional argument joins its option with '=' (--dump-regs=json"
 
 # --- console files ---------------------------------------------------------
 prog echo '_start:
