@@ -2,6 +2,8 @@
  * stopped; aula debug (and aula run --monitor): the same machine under the
  * monitor. */
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +326,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
+	/* --dump-regs json: getopt took json for a second image. */
+	for (int i = optind; optind < argc - 1 && i < argc; i++)
+		if (!strcmp(argv[i], "json") || !strcmp(argv[i], "text")) {
+			cmd_error("'%s' is not an image: an optional argument "
+				  "joins its option with '=' (--dump-regs=%s, "
+				  "--stats=%s)", argv[i], argv[i], argv[i]);
+			return -1;
+		}
 	if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
@@ -374,6 +384,61 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A signal (Ctrl-C, kill) stops the run at the next slice of RUN_SLICE
+ * instructions: the stop is reported, the dumps asked for are written,
+ * and aula exits with 130 (aula(1), EXIT STATUS).  Slicing a run changes
+ * nothing in it (tests/unit/test_exc.c).
+ */
+#define RUN_SLICE (1u << 20)
+
+static volatile sig_atomic_t run_signal;
+
+static void on_run_signal(int sig)
+{
+	run_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+	static struct sigaction old_int, old_term;
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_run_signal };
+		sigemptyset(&sa.sa_mask);
+		/* No SA_RESTART: a blocking read of console input ends. */
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	} else {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+}
+
+/* The budget's units: instructions, exception entries, halted ticks. */
+static uint64_t run_units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+}
+
+static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
+{
+	uint64_t start = run_units(vm);
+	for (;;) {
+		uint64_t spent = run_units(vm) - start;
+		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
+							: RUN_SLICE;
+		enum vm_stop st = mon_trace_run(t, n);
+		if (st != VM_STOP_BUDGET && st != VM_RUNNING)
+			return;
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
+		if (run_units(vm) - start >= budget)
+			return;
+	}
+}
+
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
@@ -382,6 +447,10 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
 	while (vm_units(vm) < end &&
 	       vm_run(vm, end - vm_units(vm)) == VM_RUNNING) {
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
 		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
 					  (1000000000u / TIMER_HZ);
 		uint64_t host = host_ns();
@@ -440,6 +509,10 @@ static void report_stop(const struct vm *vm)
 	case VM_STOP_HOST_ERROR:
 		cmd_error("host error: %s", vm->stop_detail[0] ?
 			  vm->stop_detail : "out of host memory");
+		break;
+	case VM_STOP_INTERRUPTED:
+		cmd_error("interrupted at pc=0x%08x after %llu instructions",
+			  c->pc, (unsigned long long)c->insns);
 		break;
 	case VM_RUNNING:
 		break;
@@ -675,6 +748,12 @@ static int run_main(int argc, char **argv, int monitor)
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
 
+	/* A JSON dump on standard output stands alone there, for | jq: the
+	 * console goes to standard error unless --console-out says where
+	 * (aula(1), REGISTER DUMP).  The monitor keeps its console. */
+	if (o.dump && o.dump_fmt == DUMP_JSON && !o.dump_file &&
+	    !o.console_out && !o.monitor)
+		out = stderr;
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
 		out = NULL;
@@ -726,10 +805,12 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		mon_trace_run(&trace, o.budget);
+		run_sliced(&trace, vm, o.budget);
+	catch_signals(false);
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);
@@ -794,7 +875,7 @@ done:
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);
-	if (out && out != stdout)
+	if (out && out != stdout && out != stderr)
 		fclose(out);
 	if (tracef && tracef != stderr && fclose(tracef) != 0) {
 		cmd_error("--trace-file %s: %m", o.trace_file);

@@ -153,6 +153,8 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \
 	tests/monitor/crashfirst.cmd tests/monitor/crashfirst.out \
 	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
+	tests/monitor/gdb.cmd tests/monitor/gdb.out \
+	tests/monitor/novec.cmd tests/monitor/novec.out tests/monitor/novec.s \
 	tests/monitor/input.cmd tests/monitor/input.out \
 	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
