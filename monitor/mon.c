@@ -66,7 +66,7 @@ static int env_name(void *opaque, const char *name, uint64_t *v)
 /* check_only: any name may be a label of the program to come; the
  * default origin of code keeps "at least 1", "a multiple of 4" and "in RAM"
  * checks of its value quiet. */
-static int check_name(void *opaque, const char *name, uint32_t *v)
+static int check_name(void *opaque, const char *name, uint64_t *v)
 {
 	(void)opaque, (void)name;
 	*v = CHECK_NAME_VALUE;
