@@ -535,7 +535,7 @@ START_TEST(check_lines)
 	bad[] = {
 		{ "contineu", 0, "no command 'contineu'" },
 		{ "assert r1 ==", 12, "expected a value at the end" },
-		{ "step 0", 5, "step at least 1" },
+		{ "step 0", 5, "the count is from 1 to" },
 		{ "expect \"x", 7, "unterminated string" },
 		{ "regs now", 5, "unexpected 'now'" },
 		{ "print (1 + 2", 6, "expected ')'" },
