@@ -3,6 +3,7 @@
  * monitor. */
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,8 @@ static void run_usage(FILE *f)
 "  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
 "                         =crash: run, and open it only if the guest does\n"
 "                         not power off\n"
-"  -q, --quiet            no message on stderr about how the run stopped\n",
+"  -q, --quiet            no message on stderr about how the run stopped\n"
+"  -I, --include-dir DIR  a SOURCE.s may .include and .incbin from DIR\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
 
@@ -155,6 +157,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -165,7 +168,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	o->budget = RUN_DEFAULT_BUDGET;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
 			/* 0 would mean "the default" to the machine. */
@@ -313,12 +316,24 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			break;
 		case O_BATCH: o->batch = 1; o->monitor = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return -1;
+			break;
 		case 'h':
 			(monitor ? debug_usage : run_usage)(stdout);
 			exit(0);
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
+	/* --dump-regs json: getopt took json for a second image. */
+	for (int i = optind; optind < argc - 1 && i < argc; i++)
+		if (!strcmp(argv[i], "json") || !strcmp(argv[i], "text")) {
+			cmd_error("'%s' is not an image: an optional argument "
+				  "joins its option with '=' (--dump-regs=%s, "
+				  "--stats=%s)", argv[i], argv[i], argv[i]);
+			return -1;
+		}
 	if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
@@ -369,6 +384,55 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A signal (Ctrl-C, kill) stops the run at the next slice of RUN_SLICE
+ * instructions: the stop is reported, the dumps asked for are written,
+ * and aula exits with 130 (aula(1), EXIT STATUS).  Slicing a run changes
+ * nothing in it (tests/unit/test_exc.c).
+ */
+#define RUN_SLICE (1u << 20)
+
+static volatile sig_atomic_t run_signal;
+
+static void on_run_signal(int sig)
+{
+	run_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+	static struct sigaction old_int, old_term;
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_run_signal };
+		sigemptyset(&sa.sa_mask);
+		/* No SA_RESTART: a blocking read of console input ends. */
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	} else {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+}
+
+static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
+{
+	uint64_t start = vm_units(vm);
+	for (;;) {
+		uint64_t spent = vm_units(vm) - start;
+		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
+							: RUN_SLICE;
+		enum vm_stop st = mon_trace_run(t, n);
+		if (st != VM_STOP_BUDGET && st != VM_RUNNING)
+			return;
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
+		if (vm_units(vm) - start >= budget)
+			return;
+	}
+}
+
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
@@ -377,6 +441,10 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
 	while (vm_units(vm) < end &&
 	       vm_run(vm, end - vm_units(vm)) == VM_RUNNING) {
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
 		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
 					  (1000000000u / TIMER_HZ);
 		uint64_t host = host_ns();
@@ -435,6 +503,10 @@ static void report_stop(const struct vm *vm)
 	case VM_STOP_HOST_ERROR:
 		cmd_error("host error: %s", vm->stop_detail[0] ?
 			  vm->stop_detail : "out of host memory");
+		break;
+	case VM_STOP_INTERRUPTED:
+		cmd_error("interrupted at pc=0x%08x after %llu instructions",
+			  c->pc, (unsigned long long)c->insns);
 		break;
 	case VM_RUNNING:
 		break;
@@ -655,6 +727,7 @@ static int run_main(int argc, char **argv, int monitor)
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
 	struct image img;
+	cmd_set_ram_limit(o.mem);
 	if (cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);
@@ -674,6 +747,12 @@ static int run_main(int argc, char **argv, int monitor)
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
 
+	/* A JSON dump on standard output stands alone there, for | jq: the
+	 * console goes to standard error unless --console-out says where
+	 * (aula(1), REGISTER DUMP).  The monitor keeps its console. */
+	if (o.dump && o.dump_fmt == DUMP_JSON && !o.dump_file &&
+	    !o.console_out && !o.monitor)
+		out = stderr;
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
 		out = NULL;
@@ -725,10 +804,12 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		mon_trace_run(&trace, o.budget);
+		run_sliced(&trace, vm, o.budget);
+	catch_signals(false);
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);
@@ -793,7 +874,7 @@ done:
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);
-	if (out && out != stdout)
+	if (out && out != stdout && out != stderr)
 		fclose(out);
 	if (tracef && tracef != stderr && fclose(tracef) != 0) {
 		cmd_error("--trace-file %s: %m", o.trace_file);

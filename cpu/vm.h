@@ -24,6 +24,9 @@ enum vm_stop {
 	VM_STOP_DOUBLE_FAULT,	/* a fault while delivering a double fault */
 	VM_STOP_BREAKPOINT,	/* brk, with the host taking breakpoints */
 	VM_STOP_HOST_ERROR,	/* the host failed us (out of memory, I/O) */
+	/* The user stopped the run (a signal, Ctrl-C): set by the front
+	 * end after a vm_run slice, never by the core. */
+	VM_STOP_INTERRUPTED,
 };
 
 /* Host services for the console; the core never touches a terminal. */

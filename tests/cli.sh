@@ -176,6 +176,22 @@ check "json dump has format and version" \
 "$AULA" run --dump-regs "$tmp/data.s" >"$tmp/a" 2>&1
 "$AULA" run --dump-regs "$tmp/data.s" >"$tmp/b" 2>&1
 check "two runs give byte-identical dumps" cmp -s "$tmp/a" "$tmp/b"
+# A JSON dump on standard output is alone there (the console goes to
+# standard error), so that it pipes into jq; "--dump-regs json" says what
+# was meant.
+hello=${top_srcdir:?}/examples/hello/hello.s
+status 0 "json dump alone on standard output" run --dump-regs=json "$hello"
+check "the json dump is all of standard output" \
+	sh -c "sed -n 1p '$tmp/out' | grep -qx '{' && tail -n 1 '$tmp/out' | grep -qx '}'"
+stderr_has "Hello from Aula!"
+if command -v jq >/dev/null 2>&1; then
+	check "jq reads the json dump" jq -e '.stop.reason == "poweroff"' "$tmp/out"
+fi
+status 0 "--console-out keeps the console where it says" run --dump-regs=json \
+	--console-out "$tmp/con" "$hello"
+check "... there" grep -q "Hello from Aula!" "$tmp/con"
+status 2 "--dump-regs json (a space)" run "$hello" --dump-regs json
+stderr_has "'json' is not an image: an optional argument joins its option with '=' (--dump-regs=json"
 
 # --- console files ---------------------------------------------------------
 prog echo '_start:
@@ -247,17 +263,85 @@ check "the listing shows the first instruction" \
 "$AULA" run --dump-regs "$tmp/datal.img" >"$tmp/b" 2>&1
 check "the --compress image runs like the plain one" cmp -s "$tmp/a" "$tmp/b"
 
+# --- aula as --raw: the bytes alone, gaps zero-filled -----------------------
+prog rawsrc '.org 0x2000
+ .word 0x44434241
+ .org 0x2008
+ .byte 0x45'
+status 0 "as --raw" as --raw "$tmp/rawsrc.s"
+printf 'ABCD\000\000\000\000E' >"$tmp/rawwant"
+check "--raw: from the lowest address, the gap zero-filled" \
+	cmp -s "$tmp/rawsrc.bin" "$tmp/rawwant"
+status 0 "as --format=raw -o" as --format=raw -o "$tmp/raw2" "$tmp/rawsrc.s"
+check "--format=raw writes the same bytes" cmp -s "$tmp/raw2" "$tmp/rawwant"
+status 0 "as --format=image" as --format=image "$tmp/rawsrc.s"
+check "--format=image writes an image" test -s "$tmp/rawsrc.img"
+status 2 "bad --format" as --format=elf "$tmp/rawsrc.s"
+stderr_has "--format: 'elf' is not image or raw"
+status 2 "--raw with --compress" as --raw -z "$tmp/rawsrc.s"
+prog rawfar '.org 0x1000
+ nop
+ .org 0x40000000
+ nop'
+status 2 "--raw of segments 1 GiB apart" as --raw "$tmp/rawfar.s"
+stderr_has "more than the 256 MiB a raw file may hold"
+# Regression: the image was written to PATH.tmp and renamed over PATH,
+# which turned /dev/null into a regular file for everyone.
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+status 0 "as -o a FIFO writes into it" as -o "$tmp/fifo" "$tmp/rawsrc.s"
+wait
+check "the FIFO is still a FIFO" test -p "$tmp/fifo"
+"$AULA" as -o "$tmp/rawsrc.img" "$tmp/rawsrc.s"
+check "the image went through it" cmp -s "$tmp/fromfifo" "$tmp/rawsrc.img"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+status 0 "as --raw -o a FIFO" as --raw -o "$tmp/fifo" "$tmp/rawsrc.s"
+wait
+check "the raw bytes went through it" cmp -s "$tmp/fromfifo" "$tmp/rawwant"
+status 2 "-I of a missing directory" as -I "$tmp/none" "$tmp/rawsrc.s"
+stderr_has "-I $tmp/none: not a directory"
+
 # --- --realtime: paced to the host clock, the same run otherwise -----------
 # examples/timer takes 5 periods of 10 ms of virtual time.  Only a lower
 # bound on the time taken is checked: sleeping is never shorter.
 timer=${top_srcdir:?}/examples/timer/timer.s
-"$AULA" run --dump-regs "$timer" >"$tmp/plain" 2>&1
+lib=$top_srcdir/examples/lib
+"$AULA" run -I "$lib" --dump-regs "$timer" >"$tmp/plain" 2>&1
 t0=$(date +%s%N)
-"$AULA" run --realtime --dump-regs "$timer" >"$tmp/paced" 2>&1
+"$AULA" run -I "$lib" --realtime --dump-regs "$timer" >"$tmp/paced" 2>&1
 t1=$(date +%s%N)
 check "--realtime gives the same output and dump" cmp -s "$tmp/plain" "$tmp/paced"
 check "--realtime takes at least 30 ms for 50 ms of virtual time" \
 	test $(( (t1 - t0) / 1000000 )) -ge 30
+
+# --- Ctrl-C: the stop line, the dumps asked for, exit status 130 ------------
+# The guest writes 8192 bytes (more than the stdio buffer, so some reach
+# the FIFO while it runs: it is then surely running), then spins.  SIGINT
+# ends the run; the rest of the output is drained.
+prog spinner '_start: li r2, 8192
+ li r1, 0x78
+.p: out r1, 0x10(r0)
+ addi r2, r2, -1
+ cmpi r2, 0
+ bne .p
+spin: br spin'
+mkfifo "$tmp/spin.fifo"
+"$AULA" run "$tmp/spinner.s" --max-insns 100000000000 --console-out \
+	"$tmp/spin.fifo" --dump-regs --dump-file "$tmp/spin.dump" --stats \
+	--stats-file "$tmp/spin.stats" </dev/null 2>"$tmp/err" &
+pid=$!
+exec 3<"$tmp/spin.fifo"
+dd bs=1 count=1 <&3 >/dev/null 2>&1
+kill -INT "$pid"
+cat <&3 >/dev/null
+wait "$pid"
+got=$?
+exec 3<&-
+check "Ctrl-C exits with 130 (got $got)" test "$got" -eq 130
+stderr_has "interrupted at pc=0x00001018 after"
+check "Ctrl-C writes the dump" grep -q -x stop=interrupted "$tmp/spin.dump"
+check "Ctrl-C writes the statistics" grep -q -x stats_version=1 \
+	"$tmp/spin.stats"
 
 echo "$n tests, $fails failed"
 [ $fails -eq 0 ]

@@ -125,7 +125,10 @@ want = {
     "h05-truncated": ("hello", ["no program"], ""),
     "h06-space": ("hello", ["no program", "internal error"], ""),
     "h07-output": ("hello", ["fail"], "\\x1b[2J\\x01\\xff"),
-    "h11-cpu": ("cpu", ["internal error"], "host CPU time"),
+    # On a busy host the real-time backstop (4 x --cpu-limit) can end
+    # the spinning worker before its CPU limit does: either is its own
+    # pair's clear status, which is what is checked.
+    "h11-cpu": ("cpu", ["internal error"], ("host CPU time", "of real time")),
 }
 bad = 0
 for s in r["submissions"]:
@@ -135,7 +138,9 @@ for s in r["submissions"]:
     if key in want:
         test, statuses, text = want[key]
         x = res[test]
-        if x["status"] not in statuses or text not in x["detail"] + (s["error"] or ""):
+        texts = text if isinstance(text, tuple) else (text,)
+        said = x["detail"] + (s["error"] or "")
+        if x["status"] not in statuses or not any(t in said for t in texts):
             print("grade-class.sh: %s: %s: %r" % (name, test, x), file=sys.stderr)
             bad += 1
     elif name.startswith("h"):

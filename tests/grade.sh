@@ -438,7 +438,7 @@ printf 'source other.cmd\n' >"$tmp/source.t"
 bad source "$tmp/source.t:1:1: source: a test is one file" \
 	"$tmp/source.t" -- "$ref"
 printf 'continue\nstep 0\n' >"$tmp/step0.t"
-bad step0 "$tmp/step0.t:2:6: step at least 1" "$tmp/step0.t" -- "$ref"
+bad step0 "$tmp/step0.t:2:6: the count is from 1 to 2147483647" "$tmp/step0.t" -- "$ref"
 printf 'expect "x" within 0\n' >"$tmp/within.t"
 bad within "$tmp/within.t:1:19: within at least 1" "$tmp/within.t" -- "$ref"
 printf 'runlimit lots\ncontinue\n' >"$tmp/rl.t"
