@@ -176,6 +176,15 @@ static void on_stop_signal(int sig)
 #endif
 #endif
 
+/* The real-time backstop for a pair that waits on the host without using
+ * CPU (a FIFO): generous, so that on a busy machine, where a CPU second
+ * can take several seconds of real time, the CPU limit still comes
+ * first. */
+static uint64_t grade_real_limit(uint64_t cpu)
+{
+	return cpu * 10 + 10;
+}
+
 static void set_limits(const struct grade_limits *lim)
 {
 	if (lim->cpu) {
@@ -185,8 +194,9 @@ static void set_limits(const struct grade_limits *lim)
 		setrlimit(RLIMIT_CPU, &r);
 		/* A pair waiting on something that never comes (a FIFO)
 		 * uses no CPU time: real time bounds it too. */
-		alarm((unsigned)(lim->cpu * 4 < UINT_MAX ? lim->cpu * 4
-						       : UINT_MAX));
+		alarm((unsigned)(grade_real_limit(lim->cpu) < UINT_MAX
+					 ? grade_real_limit(lim->cpu)
+					 : UINT_MAX));
 	}
 #ifndef GRADE_ASAN
 	if (lim->mem) {
@@ -241,8 +251,8 @@ static void worker_died(struct grade_result *r, int wstatus,
 				 (unsigned long long)lim->cpu);
 		else if (sig == SIGALRM)
 			snprintf(d, n, "the run was killed: it took more than "
-				 "%llu s of real time (4 x --cpu-limit)",
-				 (unsigned long long)lim->cpu * 4);
+				 "%llu s of real time (10 x --cpu-limit + 10)",
+				 (unsigned long long)grade_real_limit(lim->cpu));
 		else
 			snprintf(d, n, "the worker running this test died of "
 				 "signal %d (%s): a bug in aula (please report "

@@ -119,7 +119,12 @@ EXTRA_DIST += $(PAGING_GUEST_TESTS) tests/guest/paging.inc
 TEST_EXTENSIONS = .s .sh
 SH_LOG_COMPILER = $(SHELL)
 S_LOG_COMPILER = $(srcdir)/tests/run-guest
+# Check's per-test timeouts guard against hangs, not speed: on a busy
+# machine under the sanitizers a test can take several times its usual
+# time, so they are stretched (CK_TIMEOUT_MULTIPLIER is Check's own).
 AM_TESTS_ENVIRONMENT = AULA=$(abs_top_builddir)/aula; export AULA; \
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10}; \
+	export CK_TIMEOUT_MULTIPLIER; \
 	top_srcdir=$(abs_top_srcdir); export top_srcdir;
 
 SH_TESTS = tests/golden.sh tests/cli.sh
