@@ -5,6 +5,8 @@
  * folders below it (grade/, monitor/, host/, net/, state/, asm/ and the
  * core), which never call back up into cli/.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +45,14 @@ void cmd_error(const char *fmt, ...)
 bool cmd_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	/* strtoull would take " -5" for 2^64 - 5. */
+	if (!s || !isdigit((unsigned char)*s))
 		return false;
+	/* strtoull saturates: 2^64 would silently mean 2^64 - 1, which
+	 * for --max-insns is no budget at all. */
+	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0);
-	if (*end)
+	if (*end || end == s || errno == ERANGE)
 		return false;
 	*out = v;
 	return true;
@@ -55,10 +61,11 @@ bool cmd_parse_u64(const char *s, uint64_t *out)
 bool cmd_parse_size(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	if (!s || !isdigit((unsigned char)*s))
 		return false;
+	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0), mul = 1;
-	if (end == s)
+	if (end == s || errno == ERANGE)
 		return false;
 	switch (*end) {
 	case 0: break;

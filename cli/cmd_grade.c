@@ -30,6 +30,7 @@
 #define GRADE_MAX_JOBS 256
 #define GRADE_CPU_LIMIT 60	/* s of host CPU time per pair */
 #define GRADE_MEM_LIMIT 1024	/* MiB of address space per pair */
+#define GRADE_REAL_SLACK 30	/* s of real time beyond 4 x the CPU's */
 
 static void usage(FILE *f)
 {
@@ -176,13 +177,12 @@ static void on_stop_signal(int sig)
 #endif
 #endif
 
-/* The real-time backstop for a pair that waits on the host without using
- * CPU (a FIFO): generous, so that on a busy machine, where a CPU second
- * can take several seconds of real time, the CPU limit still comes
- * first. */
-static uint64_t grade_real_limit(uint64_t cpu)
+/* The real time a pair may take: generous, so that on a loaded host the
+ * CPU limit still comes first. */
+static unsigned real_limit(const struct grade_limits *lim)
 {
-	return cpu * 10 + 10;
+	uint64_t s = lim->cpu * 4 + GRADE_REAL_SLACK;
+	return s < UINT_MAX ? (unsigned)s : UINT_MAX;
 }
 
 static void set_limits(const struct grade_limits *lim)
@@ -194,9 +194,7 @@ static void set_limits(const struct grade_limits *lim)
 		setrlimit(RLIMIT_CPU, &r);
 		/* A pair waiting on something that never comes (a FIFO)
 		 * uses no CPU time: real time bounds it too. */
-		alarm((unsigned)(grade_real_limit(lim->cpu) < UINT_MAX
-					 ? grade_real_limit(lim->cpu)
-					 : UINT_MAX));
+		alarm(real_limit(lim));
 	}
 #ifndef GRADE_ASAN
 	if (lim->mem) {
@@ -251,8 +249,8 @@ static void worker_died(struct grade_result *r, int wstatus,
 				 (unsigned long long)lim->cpu);
 		else if (sig == SIGALRM)
 			snprintf(d, n, "the run was killed: it took more than "
-				 "%llu s of real time (10 x --cpu-limit + 10)",
-				 (unsigned long long)grade_real_limit(lim->cpu));
+				 "%u s of real time (4 x --cpu-limit + %d s)",
+				 real_limit(lim), GRADE_REAL_SLACK);
 		else
 			snprintf(d, n, "the worker running this test died of "
 				 "signal %d (%s): a bug in aula (please report "

@@ -414,17 +414,11 @@ static void catch_signals(bool on)
 	}
 }
 
-/* The budget's units: instructions, exception entries, halted ticks. */
-static uint64_t run_units(const struct vm *vm)
-{
-	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
-}
-
 static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
 {
-	uint64_t start = run_units(vm);
+	uint64_t start = vm_units(vm);
 	for (;;) {
-		uint64_t spent = run_units(vm) - start;
+		uint64_t spent = vm_units(vm) - start;
 		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
 							: RUN_SLICE;
 		enum vm_stop st = mon_trace_run(t, n);
@@ -434,7 +428,7 @@ static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
 			vm->stop = VM_STOP_INTERRUPTED;
 			return;
 		}
-		if (run_units(vm) - start >= budget)
+		if (vm_units(vm) - start >= budget)
 			return;
 	}
 }
@@ -717,6 +711,11 @@ static int run_main(int argc, char **argv, int monitor)
 		return DUMP_EXIT_USAGE;
 	if (outputs_spare_inputs(&o, path))
 		return DUMP_EXIT_USAGE;
+	/* A closed pipe (aula run | head) or a file size limit (ulimit -f)
+	 * is a failed write, reported as a host error with a message, and
+	 * the capture is left valid -- not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
 	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
