@@ -100,7 +100,8 @@ static void debug_usage(FILE *f)
 "  --batch                exit when the scripts end, without a prompt\n"
 "  -q, --quiet            no banner\n"
 "and the options of aula run (aula run --help); --max-insns N sets the\n"
-"monitor's runlimit.  The commands: help at the prompt, man aula-debug.\n");
+"monitor's runlimit.  The commands: help at the prompt, %s.\n",
+		cmd_man("aula-debug"));
 }
 
 static int parse_range(const char *s, struct dump_range *r)

@@ -7,6 +7,10 @@ IMAGES = images/hello.img images/syscall.img images/exception.img \
 	images/paging.img images/disk.img images/kbd.img \
 	images/net-sender.img images/net-receiver.img
 noinst_DATA = $(IMAGES)
+# make install: the examples with their include files, in
+# $(pkgdatadir)/examples (the man pages name it).
+examplesdir = $(pkgdatadir)
+nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
 

@@ -123,6 +123,13 @@ SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
+# make install into a DESTDIR, and the bash completion.
+SH_TESTS += tests/install.sh tests/completion.sh
+AM_TESTS_ENVIRONMENT += abs_top_builddir=$(abs_top_builddir); \
+	export abs_top_builddir; MAKE='$(MAKE)'; export MAKE; \
+	bindir='$(bindir)' docdir='$(docdir)' pkgdatadir='$(pkgdatadir)'; \
+	mandir='$(mandir)' bashcompletiondir='$(bashcompletiondir)'; \
+	export bindir docdir pkgdatadir mandir bashcompletiondir;
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \
