@@ -154,6 +154,7 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
 	tests/monitor/gdb.cmd tests/monitor/gdb.out \
 	tests/monitor/novec.cmd tests/monitor/novec.out tests/monitor/novec.s \
+	tests/monitor/nested.cmd tests/monitor/nested.out \
 	tests/monitor/input.cmd tests/monitor/input.out \
 	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
