@@ -2,7 +2,7 @@
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
 	examples/disk/disk.s examples/kbd/kbd.s examples/lib/console.inc \
-	examples/paging/pages.s examples/lib/paging.inc \
+	examples/paging/pages.s examples/lib/paging.inc examples/hello/check.cmd \
 	examples/net/sender.s examples/net/receiver.s examples/net/nic.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
 	images/paging.img images/disk.img images/kbd.img \

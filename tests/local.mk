@@ -124,7 +124,7 @@ SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
 # make install into a DESTDIR, and the bash completion.
-SH_TESTS += tests/install.sh tests/completion.sh
+SH_TESTS += tests/install.sh tests/completion.sh tests/readme.sh
 AM_TESTS_ENVIRONMENT += abs_top_builddir=$(abs_top_builddir); \
 	export abs_top_builddir; MAKE='$(MAKE)'; export MAKE; \
 	bindir='$(bindir)' docdir='$(docdir)' pkgdatadir='$(pkgdatadir)'; \
