@@ -77,7 +77,8 @@ static void run_usage(FILE *f)
 "  --display=none|sdl     headless (default), or the text display and\n"
 "                         keyboard in a window\n"
 "  --font FILE            console font (.psf or .psf.gz) for the display\n"
-"  --screenshot FILE      at the end, save the display as a BMP picture\n"
+"  --screenshot FILE      at the end, save the display as a picture (PNG\n"
+"                         if FILE ends in .png, else BMP)\n"
 "  --nic none|hub=PATH|pcap=FILE  the network card's cable (default none;\n"
 "                         repeatable: --nic hub=PATH --nic pcap=FILE)\n"
 "  --pcap FILE            also capture the card's frames in FILE\n"
@@ -615,7 +616,7 @@ static int display_screenshot(struct run_display *d, const char *path,
 	struct display_view v;
 	display_get_view(vm, &v);
 	screen_draw(&d->screen, &v);
-	if (screen_write_bmp(&d->screen, path) != 0) {
+	if (screen_write(&d->screen, path) != 0) {
 		cmd_error("--screenshot %s: %m", path);
 		return -1;
 	}
