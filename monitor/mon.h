@@ -81,6 +81,12 @@ struct mon_config {
 	uint64_t runlimit;		/* see `runlimit`; 0: none */
 	unsigned trace;			/* --trace categories (a mask) */
 	FILE *trace_file;		/* where they go (the caller's) */
+	/* Told of each new machine (state NULL) and of each stop of a
+	 * command that ran the guest, with what the monitor calls it
+	 * ("at a breakpoint"), or NULL when the machine's own stop says
+	 * it: a window's title follows.  May be NULL. */
+	void (*stopped)(void *opaque, const struct vm *vm, const char *state);
+	void *stopped_opaque;
 };
 
 struct mon;
