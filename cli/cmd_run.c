@@ -17,9 +17,11 @@
 #include "io/ports.h"
 #include "monitor/mon.h"
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
+#include "state/stuck.h"
 #include "cli/run_net.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
@@ -89,7 +91,8 @@ static void run_usage(FILE *f)
 "  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
 "                         =crash: run, and open it only if the guest does\n"
 "                         not power off\n"
-"  -q, --quiet            no message on stderr about how the run stopped\n",
+"  -q, --quiet            no message on stderr about how the run stopped\n"
+"  -I, --include-dir DIR  a SOURCE.s may .include and .incbin from DIR\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
 
@@ -156,6 +159,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -166,7 +170,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	o->budget = RUN_DEFAULT_BUDGET;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
 			/* 0 would mean "the default" to the machine. */
@@ -314,6 +318,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			break;
 		case O_BATCH: o->batch = 1; o->monitor = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return -1;
+			break;
 		case 'h':
 			(monitor ? debug_usage : run_usage)(stdout);
 			exit(0);
@@ -436,10 +444,11 @@ static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
-	uint64_t end = vm->cpu.insns + budget;
+	/* Counted as vm_run counts, so that halted ticks end it too. */
+	uint64_t end = vm_units(vm) + budget;
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
-	while (vm->cpu.insns < end &&
-	       vm_run(vm, end - vm->cpu.insns) == VM_RUNNING) {
+	while (vm_units(vm) < end &&
+	       vm_run(vm, end - vm_units(vm)) == VM_RUNNING) {
 		if (run_signal) {
 			vm->stop = VM_STOP_INTERRUPTED;
 			return;
@@ -460,6 +469,7 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 static void report_stop(const struct vm *vm)
 {
 	const struct cpu *c = &vm->cpu;
+	char why[160];
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
 		if (vm->stop_detail[0])
@@ -477,7 +487,10 @@ static void report_stop(const struct vm *vm)
 			  "will raise, at pc=0x%08x", c->pc - 4);
 		break;
 	case VM_STOP_BUDGET:
-		if (c->exceptions)
+		if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+			cmd_error("instruction budget exhausted at pc=0x%08x: "
+				  "the guest %s", c->pc - 4, why);
+		else if (c->exceptions)
 			cmd_error("instruction budget exhausted after %llu "
 				  "instructions and %llu exception entries, at "
 				  "pc=0x%08x (raise --max-insns?)",
@@ -691,11 +704,48 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	return mon_main(m);
 }
 
+/* Refuse an output that is one of the run's inputs (the same inode):
+ * --console-out naming the --disk image would truncate it before the
+ * guest ever ran.  0, or -1 after saying which. */
+static int outputs_spare_inputs(const struct run_opts *o, const char *path)
+{
+	struct out_input in[3 + VM_MAX_DISKS + RUN_MAX_SCRIPTS];
+	char disks[VM_MAX_DISKS][4096];
+	int n = 0;
+	in[n++] = (struct out_input){ "the program", path };
+	in[n++] = (struct out_input){ "the --console-in file", o->console_in };
+	in[n++] = (struct out_input){ "the --font file", o->font };
+	for (unsigned i = 0; i < o->ndisks; i++) {
+		/* FILE[,ro] */
+		snprintf(disks[i], sizeof disks[i], "%s", o->disks[i]);
+		size_t len = strlen(disks[i]);
+		if (len > 3 && !strcmp(disks[i] + len - 3, ",ro"))
+			disks[i][len - 3] = 0;
+		in[n++] = (struct out_input){ "the --disk image", disks[i] };
+	}
+	for (int i = 0; i < o->nscripts; i++)
+		in[n++] = (struct out_input){ "the script", o->scripts[i] };
+	const struct { const char *opt, *path; } outs[] = {
+		{ "--console-out", o->console_out },
+		{ "--dump-file", o->dump_file },
+		{ "--trace-file", o->trace_file },
+		{ "--stats-file", o->stats_file },
+		{ "--screenshot", o->screenshot },
+		{ "--pcap", o->net.pcap },
+	};
+	for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+		if (out_same_input(outs[k].opt, outs[k].path, in, n))
+			return -1;
+	return 0;
+}
+
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
 	const char *path;
 	if (parse_opts(argc, argv, &o, &path))
+		return DUMP_EXIT_USAGE;
+	if (outputs_spare_inputs(&o, path))
 		return DUMP_EXIT_USAGE;
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
@@ -708,6 +758,7 @@ static int run_main(int argc, char **argv, int monitor)
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
 	struct image img;
+	cmd_set_ram_limit(o.mem);
 	if (cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);

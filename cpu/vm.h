@@ -181,6 +181,14 @@ static inline uint64_t vm_now(const struct vm *vm)
 {
 	return vm->cpu.insns + vm->halted_time;
 }
+/* What vm_run's budget counts: retired instructions, exception entries
+ * and ticks spent halted.  Every front end that runs a guest in slices
+ * measures its progress in these, so a guest halted for ever between
+ * interrupts it cannot take still uses up its budget. */
+static inline uint64_t vm_units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+}
 /* Schedule fn(arg) delay ticks from now. */
 void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg);
 /* A device's interrupt line: level-triggered devices set its level,

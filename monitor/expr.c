@@ -321,7 +321,8 @@ static int expr(struct parser *ps, int min_prec, struct val *v)
 int mon_expr_eval(const struct mon_expr_env *env, const char *s,
 		  struct mon_expr *r)
 {
-	struct parser ps = { .env = env, .p = s, .r = r };
+	struct parser ps = { .env = env, .p = s, .r = r,
+			     .skip = env->parse_only };
 	memset(r, 0, sizeof *r);
 	struct val v = { 0, false };
 	int rc = expr(&ps, 1, &v);

@@ -31,6 +31,9 @@ struct mon_expr_env {
 	/* The word at virtual address addr: 0, or -1 with a reason in err. */
 	int (*deref)(void *opaque, uint32_t addr, uint32_t *value, char *err,
 		     size_t errlen);
+	/* Only parse: read no memory and divide by nothing, as on the
+	 * skipped side of a && (checking a script before it runs). */
+	bool parse_only;
 };
 
 enum { MON_EXPR_NARROW = 0, MON_EXPR_WIDE = 1 };

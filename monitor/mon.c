@@ -61,6 +61,18 @@ static int env_name(void *opaque, const char *name, uint64_t *v)
 	return MON_EXPR_WIDE;
 }
 
+#define CHECK_NAME_VALUE 0x1000	/* where aula as puts code by default */
+
+/* check_only: any name may be a label of the program to come; the
+ * default origin of code keeps "at least 1", "a multiple of 4" and "in RAM"
+ * checks of its value quiet. */
+static int check_name(void *opaque, const char *name, uint64_t *v)
+{
+	(void)opaque, (void)name;
+	*v = CHECK_NAME_VALUE;
+	return 0;
+}
+
 static int env_deref(void *opaque, uint32_t addr, uint32_t *v, char *why,
 		     size_t whylen)
 {
@@ -254,6 +266,20 @@ int mon_exec(struct mon *m, const char *line)
 	return mon_run_line(m, line);
 }
 
+int mon_check(struct mon *m, const char *line, char *err, size_t errlen,
+	      int *col)
+{
+	m->check_err[0] = 0;
+	m->check_col = 0;
+	m->quit = false;
+	if (mon_run_line(m, line) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", m->check_err[0] ? m->check_err
+		 : "the command fails");
+	*col = m->check_col;
+	return -1;
+}
+
 static int run_stream(struct mon *m, FILE *f, const char *name)
 {
 	char line[MON_LINE_MAX + 2];
@@ -336,6 +362,9 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 	m->x_size = 4;
 	m->env = (struct mon_expr_env){ .opaque = m, .name = env_name,
 					.deref = env_deref };
+	if (cfg->check_only)
+		m->env = (struct mon_expr_env){ .name = check_name,
+						.parse_only = true };
 	m->trace.img = m->img;
 	if (cfg->console_is_out) {
 		m->trace.console = m->out;

@@ -198,6 +198,10 @@ struct mon_console {
 	/* No input can come during this run (script.c). */
 	bool starved;
 	uint64_t idle_insns;		/* insns at the last empty poll */
+	/* Halted ticks spent waiting for someone to type at the terminal
+	 * (script.c), which runlimit does not count. */
+	uint64_t user_wait, wait_mark;
+	bool waiting;
 };
 
 /* How a run ended. */
@@ -260,6 +264,9 @@ struct mon {
 	char x_fmt;			/* x's format, size and count */
 	unsigned x_size, x_count;
 	struct mon_expr_env env;
+	/* check_only: the first error of the line being checked. */
+	char check_err[256];
+	int check_col;
 };
 
 /* mon.c */

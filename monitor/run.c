@@ -17,6 +17,7 @@
 
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
+#include "state/stuck.h"
 
 volatile sig_atomic_t mon_interrupted;
 
@@ -58,11 +59,6 @@ static bool final_stop(enum vm_stop s)
 {
 	return s != VM_RUNNING && s != VM_STOP_BUDGET &&
 	       s != VM_STOP_BREAKPOINT;
-}
-
-static uint64_t units(const struct cpu *c)
-{
-	return c->insns + c->exceptions;
 }
 
 static bool user_mode(const struct cpu *c)
@@ -156,10 +152,12 @@ int mon_go(struct mon *m, struct mon_go *g)
 {
 	struct vm *vm = m->vm;
 	struct cpu *c = &vm->cpu;
+	if (m->cfg.check_only)
+		return 0;
 	if (final_stop(vm->stop))
 		return mon_error(m, NULL, "the machine has stopped (%s); run "
 				 "starts it again", vm_stop_name(vm->stop));
-	uint64_t start = units(c);
+	uint64_t start = vm_units(vm), halt0 = vm->halted_time;
 	uint64_t limit = g->within ? g->within : m->runlimit;
 	enum mon_end end = MON_END_GOAL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
@@ -170,6 +168,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 		mon_interrupted = 0;
 	m->con.starved = false;
 	m->con.idle_insns = UINT64_MAX;
+	m->con.waiting = false;
+	uint64_t wait0 = m->con.user_wait;
 	sigaction(SIGINT, &sa, &old);
 	fflush(m->out);
 
@@ -184,7 +184,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_INPUT;
 			break;
 		}
-		uint64_t spent = units(c) - start;
+		uint64_t spent = vm_units(vm) - start -
+				 (m->con.user_wait - wait0);
 		if (limit && spent >= limit) {
 			end = MON_END_LIMIT;
 			break;
@@ -219,6 +220,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 	mon_end_console_line(m);
 
 	int rc = 0;
+	char why[160];
 	switch (end) {
 	case MON_END_GOAL:
 		if (g->goal == MON_GO_FINISH) {
@@ -245,7 +247,14 @@ int mon_go(struct mon *m, struct mon_go *g)
 			   "input (send types some)\n");
 		break;
 	case MON_END_LIMIT:
-		if (g->goal != MON_GO_EXPECT)
+		if (g->goal == MON_GO_EXPECT)
+			break;
+		if (stuck_explain(vm, vm->halted_time - halt0, why,
+				  sizeof why))
+			mon_printf(m, "stopped: runlimit: %llu instructions; "
+				   "the guest %s\n", (unsigned long long)limit,
+				   why);
+		else
 			mon_printf(m, "stopped: runlimit: %llu instructions "
 				   "(runlimit changes it)\n",
 				   (unsigned long long)limit);

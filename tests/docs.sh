@@ -258,6 +258,17 @@ EOF
 run budget 4 --max-insns 100 <<'EOF'
 _start: br      _start
 EOF
+run budget-halted 4 --max-insns 5000 <<'EOF'
+_start: li      r1, 100             ; a periodic timer on a masked line
+        out     r1, 0x31(r0)
+        li      r1, 3
+        out     r1, 0x30(r0)
+        li      r1, 1
+        out     r1, 0x22(r0)        ; PIC MASK: IRQ 0
+        ei
+idle:   halt
+        br      idle
+EOF
 run double-fault 5 --mem 64K <<'EOF'
 _start: la      r1, 0x7ffffff0      ; a vector table outside RAM
         mtcr    vbr, r1
@@ -371,7 +382,7 @@ while read -r d; do
 		fail "man/aula-as.1 does not describe the directive $d"
 done <"$tmp/directives"
 
-awk '/^static bool pseudo\(/, /^}/ {
+awk '/^bool as_pseudo\(/, /^}/ {
 	line = $0
 	while (match(line, /strcmp\(name, "[a-z]+"\)/)) {
 		s = substr(line, RSTART, RLENGTH)
@@ -380,8 +391,8 @@ awk '/^static bool pseudo\(/, /^}/ {
 		print s
 		line = substr(line, RSTART + RLENGTH)
 	}
-}' "$src/asm/as.c" | sort -u >"$tmp/pseudos"
-[ -s "$tmp/pseudos" ] || fail "no pseudo-instructions found in asm/as.c"
+}' "$src/asm/insn.c" | sort -u >"$tmp/pseudos"
+[ -s "$tmp/pseudos" ] || fail "no pseudo-instructions found in asm/insn.c"
 while read -r p; do
 	bold "$as1" "$p" ||
 		fail "man/aula-as.1 does not describe the pseudo-instruction $p"

@@ -45,7 +45,8 @@ static int fake_deref(void *opaque, uint32_t addr, uint32_t *v, char *why,
 	return 0;
 }
 
-static const struct mon_expr_env env = { NULL, fake_name, fake_deref };
+static const struct mon_expr_env env = { .name = fake_name,
+					 .deref = fake_deref };
 
 static uint32_t ev(const char *s)
 {
@@ -550,6 +551,58 @@ START_TEST(bad_commands)
 }
 END_TEST
 
+/* mon_check (aula grade's load-time check of a test): good lines pass
+ * without running anything, and each bad one fails with its message
+ * and the column of its fault. */
+START_TEST(check_lines)
+{
+	char *out = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	struct mon_config cfg = { .out = f, .quiet = true, .batch = true,
+				  .check_only = true };
+	struct mon *m = mon_create(&cfg, err, sizeof err);
+	ck_assert_msg(m != NULL, "mon_create: %s", err);
+	static const char *const good[] = {
+		"continue", "step 3", "expect \"hi\" within 100",
+		"assert r1 == 7 \"the sum\"", "assert [buf + 4] / r2 == 0",
+		"print nolabel_yet", "break main if r3 == 5", "delete 1",
+		"x/4xw buf", "send \"3 4\\n\"", "trace insn on /nonexistent/x",
+		"info pic", "finish", "until loop", "   # a comment",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		int col = -1;
+		ck_assert_msg(mon_check(m, good[i], err, sizeof err, &col) == 0,
+			      "'%s' refused: %s", good[i], err);
+	}
+	static const struct { const char *line; int col; const char *msg; }
+	bad[] = {
+		{ "contineu", 0, "no command 'contineu'" },
+		{ "assert r1 ==", 12, "expected a value at the end" },
+		{ "step 0", 5, "the count is from 1 to" },
+		{ "expect \"x", 7, "unterminated string" },
+		{ "regs now", 5, "unexpected 'now'" },
+		{ "print (1 + 2", 6, "expected ')'" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int col = -1;
+		ck_assert_msg(mon_check(m, bad[i].line, err, sizeof err,
+					&col) != 0, "'%s' accepted",
+			      bad[i].line);
+		ck_assert_msg(strstr(err, bad[i].msg), "'%s': '%s' lacks '%s'",
+			      bad[i].line, err, bad[i].msg);
+		ck_assert_msg(col == bad[i].col, "'%s': column %d, not %d",
+			      bad[i].line, col, bad[i].col);
+	}
+	/* Nothing ran: the machine is still at its reset state. */
+	ck_assert_uint_eq(mon_vm(m)->cpu.insns, 0);
+	mon_destroy(m);
+	fclose(f);
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mon");
@@ -573,6 +626,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, commands);
 	tcase_add_test(tc, front_end_told_of_stops);
 	tcase_add_test(tc, bad_commands);
+	tcase_add_test(tc, check_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
