@@ -41,33 +41,36 @@ _aula()
 	--on-brk) COMPREPLY=($(compgen -W "stop guest" -- "$cur")); return ;;
 	--display) COMPREPLY=($(compgen -W "none sdl" -- "$cur")); return ;;
 	--monitor) COMPREPLY=($(compgen -W "crash" -- "$cur")); return ;;
+	--format) COMPREPLY=($(compgen -W "image raw" -- "$cur")); return ;;
 	esac
 
 	local run_opts="--mem --max-insns --console-in --console-out
 		--dump-regs --dump-regs= --dump-file --dump-mem --on-brk=
 		--mmu= --realtime --stats --stats= --stats-file --display=
 		--font --screenshot --nic --pcap --mac --disk --trace
-		--trace-file --monitor --monitor= -q --quiet --help"
+		--trace-file --monitor --monitor= -I --include-dir -q --quiet
+		--help"
 	local opts="" kinds=""
 	case $cmd in
 	run) opts=$run_opts kinds="s S asm img" ;;
 	debug) opts="$run_opts -x --script --batch" kinds="s S asm img" ;;
-	as) opts="-o --output -l --listing -z --compress --help"
+	as) opts="-o --output -l --listing -z --compress -I --include-dir
+		-s --strip --raw --format= --help"
 		kinds="s S asm" ;;
-	dis) opts="--raw --base --help" kinds="img bin" ;;
+	dis) opts="--raw --base --no-source --help" kinds="img bin" ;;
 	disk) opts="-f --force -h --help" kinds="img"
 		if [ "$COMP_CWORD" -eq 2 ] && [ "${cur#-}" = "$cur" ]; then
 			COMPREPLY=($(compgen -W "create info" -- "$cur"))
 			return
 		fi ;;
 	grade) opts="-j --jobs --json --csv --junit --tap --shard --merge
-		-h --help" kinds="t"
+		--csv-safe --cpu-limit --mem-limit -h --help" kinds="t"
 		for ((i = 2; i < COMP_CWORD; i++)); do
 			# After --, the submissions; with --merge, reports.
 			[ "${COMP_WORDS[i]}" = "--" ] && kinds="s S asm img"
 			[ "${COMP_WORDS[i]}" = "--merge" ] && kinds="json"
 		done ;;
-	hub) opts="-v --verbose --nic -h --help" kinds="" ;;
+	hub) opts="-v --verbose --max-clients -h --help" kinds="" ;;
 	*) return ;;
 	esac
 
@@ -76,6 +79,9 @@ _aula()
 	--pcap|--screenshot|--font|-o|--output|-l|--listing|--json|--csv|\
 	--junit|-x|--script)
 		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	-I|--include-dir)
+		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--disk)
 		COMPREPLY=($(_aula_files img))
@@ -93,7 +99,8 @@ _aula()
 		COMPREPLY=($(compgen -W "none hub= pcap=" -- "$cur"))
 		compopt -o nospace 2>/dev/null
 		return ;;
-	--mem|--max-insns|--dump-mem|--mac|--jobs|-j|--shard|--base)
+	--mem|--max-insns|--dump-mem|--mac|--jobs|-j|--shard|--base|\
+	--cpu-limit|--mem-limit|--max-clients)
 		return ;;
 	esac
 	if [ "${cur#-}" != "$cur" ]; then

@@ -12,7 +12,9 @@ trap 'rm -rf "$tmp"' 0
 # What aula says it has: subcommands, and each one's long options.
 "$AULA" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p' >"$tmp/cmds"
 for c in $(cat "$tmp/cmds"); do
-	"$AULA" "$c" --help 2>&1 | tr ' ,[' '\n\n\n' |
+	# The usage lines and the option lines (not the prose).
+	"$AULA" "$c" --help 2>&1 | grep -E '^[[:space:]]*(-|usage:|aula )' |
+		tr ' ,[' '\n\n\n' |
 		sed -n 's/^\(--[a-z][a-z-]*\).*/\1/p' | sort -u >"$tmp/opts.$c"
 done
 

@@ -309,6 +309,7 @@ fi
 # docs/mmu.md's demo: the figures it quotes for examples/paging/pages.s.
 for mode in shadow nested; do
 	"$AULA" run "$src/examples/paging/pages.s" --mmu=$mode -q \
+		-I "$src/examples/lib" \
 		--stats-file "$tmp/pages.$mode" </dev/null >/dev/null 2>&1 ||
 		fail "examples/paging/pages.s --mmu=$mode failed"
 done

@@ -52,9 +52,11 @@ check "and the grading assignment" \
 	test -f "$dest$pkgdatadir/examples/grading/tests/hello.t"
 # Every installed example assembles where it is (its .include resolve).
 find "$dest$pkgdatadir/examples" -name '*.s' | sort >"$tmp/sources"
+# From the directory that holds them, as aula-as(1) says.
 while read -r s; do
 	case $s in */grading/*) continue ;; esac
-	"$dest$bindir/aula" as "$s" -o "$tmp/x.img" >/dev/null 2>"$tmp/err" ||
+	(cd "$dest$pkgdatadir" && "$dest$bindir/aula" as "$s" -o "$tmp/x.img") \
+		>/dev/null 2>"$tmp/err" ||
 		not_ok "the installed $s does not assemble: $(head -n 1 "$tmp/err")"
 done <"$tmp/sources"
 check "every example of the source tree is installed" sh -c "

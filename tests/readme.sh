@@ -26,9 +26,11 @@ awk '/^## / { in_sec = ($0 == "## Using it") }
 	not_ok "README.md, Using it, has too few command lines"
 	exit 1
 }
+# A copy, not links: the assembler reads no .include through a link that
+# leads out of the directory it runs in.
 mkdir "$tmp/clone"
 for f in examples tests man docs; do
-	ln -s "$src/$f" "$tmp/clone/$f"
+	cp -R "$src/$f" "$tmp/clone/$f"
 done
 cd "$tmp/clone" || exit 99
 
