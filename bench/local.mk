@@ -8,12 +8,13 @@ bench_aula_bench_LDADD = libaulahost.a libaulaasm.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-bench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s
-PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s $(srcdir)/bench/pages.s \
-	$(srcdir)/bench/switch.s
+# pages.s is also a teacher's demo (docs/mmu.md), so it lives in examples/.
+PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s \
+	$(srcdir)/examples/paging/pages.s $(srcdir)/bench/switch.s
 DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
-	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc \
+	bench/alu_paged.s bench/switch.s \
 	bench/disk.s bench/grade-bench
 
 bench: bench/aula-bench aula$(EXEEXT)

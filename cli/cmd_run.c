@@ -79,7 +79,8 @@ static void run_usage(FILE *f)
 "  --display=none|sdl     headless (default), or the text display and\n"
 "                         keyboard in a window\n"
 "  --font FILE            console font (.psf or .psf.gz) for the display\n"
-"  --screenshot FILE      at the end, save the display as a BMP picture\n"
+"  --screenshot FILE      at the end, save the display as a picture (PNG\n"
+"                         if FILE ends in .png, else BMP)\n"
 "  --nic none|hub=PATH|pcap=FILE  the network card's cable (default none;\n"
 "                         repeatable: --nic hub=PATH --nic pcap=FILE)\n"
 "  --pcap FILE            also capture the card's frames in FILE\n"
@@ -103,7 +104,8 @@ static void debug_usage(FILE *f)
 "  --batch                exit when the scripts end, without a prompt\n"
 "  -q, --quiet            no banner\n"
 "and the options of aula run (aula run --help); --max-insns N sets the\n"
-"monitor's runlimit.  The commands: help at the prompt, man aula-debug.\n");
+"monitor's runlimit.  The commands: help at the prompt, %s.\n",
+		cmd_man("aula-debug"));
 }
 
 static int parse_range(const char *s, struct dump_range *r)
@@ -621,7 +623,7 @@ static int display_screenshot(struct run_display *d, const char *path,
 	struct display_view v;
 	display_get_view(vm, &v);
 	screen_draw(&d->screen, &v);
-	if (screen_write_bmp(&d->screen, path) != 0) {
+	if (screen_write(&d->screen, path) != 0) {
 		cmd_error("--screenshot %s: %m", path);
 		return -1;
 	}
@@ -637,19 +639,47 @@ static void display_close(struct run_display *d)
 	font_free(d->font);
 }
 
+#ifdef HAVE_SDL
+/* The window's title follows the monitor's machine and its stops. */
+struct title_watch {
+	struct sdl_display *window;
+	const char *program;
+};
+
+static void title_stopped(void *opaque, const struct vm *vm,
+			  const char *state)
+{
+	struct title_watch *w = opaque;
+	sdl_display_watch(w->window, vm, w->program);
+	if (state)
+		sdl_display_set_state(w->window, state);
+}
+#endif
+
 /* The machine under the monitor: its exit status, and *vm_out the machine
  * it ended with (owned by *mon_out) for the dumps. */
 static int run_monitor(const struct run_opts *o, const char *path,
 		       const struct image *img, struct vm_config *cfg,
-		       FILE *out, FILE *tracef, struct mon **mon_out)
+		       FILE *out, FILE *tracef, struct run_display *display,
+		       struct mon **mon_out)
 {
-	const struct mon_config mc = {
+	struct mon_config mc = {
 		.vm = *cfg, .img = img, .program = path, .out = stdout,
 		.console_is_out = out == stdout, .scripts = o->scripts,
 		.nscripts = o->nscripts, .batch = o->batch, .quiet = o->quiet,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
 		.run_first = o->monitor_crash,
 	};
+#ifdef HAVE_SDL
+	static struct title_watch watch;
+	if (display->window) {
+		watch = (struct title_watch){ display->window, path };
+		mc.stopped = title_stopped;
+		mc.stopped_opaque = &watch;
+	}
+#else
+	(void)display;
+#endif
 	char err[512];
 	struct mon *m = mon_create(&mc, err, sizeof err);
 	*mon_out = m;
@@ -773,7 +803,8 @@ static int run_main(int argc, char **argv, int monitor)
 	if (open_disks(&o, disks, &cfg))
 		goto done;
 	if (o.monitor) {
-		status = run_monitor(&o, path, &img, &cfg, out, tracef, &mon);
+		status = run_monitor(&o, path, &img, &cfg, out, tracef,
+				     &display, &mon);
 		if (!mon || status == DUMP_EXIT_USAGE)
 			goto done;
 		vm = mon_vm(mon);
@@ -804,12 +835,20 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+#ifdef HAVE_SDL
+	if (display.window)
+		sdl_display_watch(display.window, vm, path);
+#endif
 	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
 		run_sliced(&trace, vm, o.budget);
 	catch_signals(false);
+#ifdef HAVE_SDL
+	if (display.window)
+		sdl_display_set_state(display.window, sdl_display_state(vm));
+#endif
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);

@@ -122,6 +122,7 @@ struct vm_config {
  * from the interpreter's fast path.  Port I/O is traced by the bus
  * (io/bus.h), which has no struct vm.
  */
+struct walk;
 struct vm_trace {
 	void *opaque;
 	/* After an exception entry: the cause (vector and details), the
@@ -129,9 +130,11 @@ struct vm_trace {
 	void (*exception)(void *opaque, unsigned cause, uint32_t saved_pc,
 			  uint32_t handler);
 	/* After a TLB miss was resolved: 0 and the guest-physical address,
-	 * or the exception cause it raises. */
+	 * or the exception cause it raises.  walk is the nested walk that
+	 * resolved it (mem/walk.h: its guest-physical references), or NULL
+	 * (shadow paging, or paging off). */
 	void (*tlb_miss)(void *opaque, uint32_t va, enum mmu_access acc,
-			 unsigned cause, uint32_t gpa);
+			 unsigned cause, uint32_t gpa, const struct walk *walk);
 };
 
 #define VM_MAX_DEVICES 16

@@ -4,7 +4,8 @@
 noinst_LIBRARIES += libaulahost.a
 libaulahost_a_SOURCES = host/console.h host/console.c \
 	host/diskfile.h host/diskfile.c \
-	host/font.h host/font.c host/screen.h host/screen.c
+	host/font.h host/font.c host/screen.h host/screen.c host/png.c
+libaulahost_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 
 # The SDL2 window, only when configure found SDL2: the core and the other
 # folders never include SDL.

@@ -136,6 +136,13 @@ SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
 SH_TESTS += tests/grade-class.sh
+# make install into a DESTDIR, and the bash completion.
+SH_TESTS += tests/install.sh tests/completion.sh tests/readme.sh
+AM_TESTS_ENVIRONMENT += abs_top_builddir=$(abs_top_builddir); \
+	export abs_top_builddir; MAKE='$(MAKE)'; export MAKE; \
+	bindir='$(bindir)' docdir='$(docdir)' pkgdatadir='$(pkgdatadir)'; \
+	mandir='$(mandir)' bashcompletiondir='$(bashcompletiondir)'; \
+	export bindir docdir pkgdatadir mandir bashcompletiondir;
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \
@@ -160,6 +167,7 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
 	tests/monitor/gdb.cmd tests/monitor/gdb.out \
 	tests/monitor/novec.cmd tests/monitor/novec.out tests/monitor/novec.s \
+	tests/monitor/nested.cmd tests/monitor/nested.out \
 	tests/monitor/input.cmd tests/monitor/input.out \
 	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
