@@ -232,8 +232,10 @@ static void print_range(const struct vdisk *vd, uint64_t start, uint64_t len,
 		snprintf(l, sizeof l, "%d", layer);
 	for (int i = 0; v && i < layer; i++)
 		v = v->backing;
-	printf("%#-18llx %#-18llx %-5s %-5s %s\n", (unsigned long long)start,
-	       (unsigned long long)len, l, kind == VDISK_DATA ? "data" : "zero",
+	char a[24], b[24];
+	snprintf(a, sizeof a, "0x%llx", (unsigned long long)start);
+	snprintf(b, sizeof b, "0x%llx", (unsigned long long)len);
+	printf("%-18s %-18s %-5s %-5s %s\n", a, b, l, kind == VDISK_DATA ? "data" : "zero",
 	       layer >= 0 && v ? v->path : "");
 }
 

@@ -121,6 +121,7 @@ TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
+SH_TESTS += tests/qcow2.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
 # The example assignment tests/grade.sh grades, and its expected reports.
@@ -154,3 +155,10 @@ EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
 tests_ptydrive_SOURCES = tests/ptydrive.c
+# qcow2.sh's driver of the disk back end; --wrap counts the back end's
+# writes and syncs, so its crash test kills at exact points.
+check_PROGRAMS += tests/vdisk-io
+tests_vdisk_io_SOURCES = tests/vdisk-io.c
+tests_vdisk_io_LDADD = libaulahost.a
+tests_vdisk_io_LDFLAGS = -Wl,--wrap=pwrite -Wl,--wrap=pwritev \
+	-Wl,--wrap=fsync

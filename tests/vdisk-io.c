@@ -1,0 +1,261 @@
+/*
+ * vdisk-io: drive an image through Aula's disk back end (host/vdisk.h),
+ * for tests/qcow2.sh.
+ *
+ *   vdisk-io FILE CMD...        run commands in qemu-io's syntax:
+ *                               "write -P BYTE OFF LEN", "flush",
+ *                               "read -P BYTE OFF LEN" (exit 1 if the
+ *                               bytes differ)
+ *   vdisk-io --crash-after N FILE crash
+ *                               run the crash workload, dying (_exit)
+ *                               at the N-th write, pwritev or fsync the
+ *                               back end makes; prints "acked K" after
+ *                               the K-th FLUSH has returned
+ *   vdisk-io FILE fillbase      sector s := base_byte(s), for a base
+ *   vdisk-io FILE verify K      check FILE against the crash workload:
+ *                               everything of phases 1..K is there, every
+ *                               other sector holds its old or new bytes
+ *
+ * The crash workload overlays a base whose sector s holds bytes
+ * base_byte(s); each of its phases writes sectors no other phase
+ * touches, then flushes.  --wrap makes the kill deterministic: it counts
+ * system calls, not time.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "host/vdisk.h"
+
+#define SECTOR 512u
+#define BLOCK 4096u
+#define PHASES 8
+
+static long crash_after = -1, calls;
+
+static void count_call(void)
+{
+	if (crash_after >= 0 && ++calls >= crash_after)
+		_exit(137);
+}
+
+ssize_t __real_pwrite(int fd, const void *buf, size_t n, off_t off);
+ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off);
+ssize_t __wrap_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	count_call();
+	return __real_pwrite(fd, buf, n, off);
+}
+ssize_t __real_pwritev(int fd, const struct iovec *iov, int cnt, off_t off);
+ssize_t __wrap_pwritev(int fd, const struct iovec *iov, int cnt, off_t off);
+ssize_t __wrap_pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	count_call();
+	return __real_pwritev(fd, iov, cnt, off);
+}
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+int __wrap_fsync(int fd)
+{
+	count_call();
+	return __real_fsync(fd);
+}
+
+uint8_t base_byte(uint64_t sector);
+uint8_t base_byte(uint64_t sector)
+{
+	return (uint8_t)(sector * 31 + 7);
+}
+
+/* The crash workload: write w of phase p covers [off, off + len). */
+struct cwrite {
+	uint64_t off, len;
+	uint8_t byte;
+	int phase;
+};
+
+static unsigned workload(uint64_t size, struct cwrite *w, unsigned max)
+{
+	uint64_t blocks = size / BLOCK, big = blocks - 96, seed = 12345;
+	unsigned n = 0;
+	uint32_t *order = malloc(blocks * sizeof *order);
+	for (uint32_t i = 0; i < big; i++)
+		order[i] = i;
+	for (uint32_t i = (uint32_t)big; i-- > 1;) {	/* Fisher-Yates */
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint32_t j = (uint32_t)((seed >> 33) % (i + 1)), t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	unsigned next = 0;
+	for (int p = 1; p <= PHASES && n < max; p++) {
+		for (int k = 0; k < 12 && n < max; k++) {
+			seed = seed * 6364136223846793005ull + 1;
+			uint64_t secs = 1 + (seed >> 40) % (BLOCK / SECTOR);
+			w[n++] = (struct cwrite){
+				(uint64_t)order[next++] * BLOCK, secs * SECTOR,
+				(uint8_t)(p * 16 + k), p };
+		}
+		/* And a long write across clusters, in the reserved end. */
+		w[n++] = (struct cwrite){ (big + 12 * (uint64_t)(p - 1)) *
+					  BLOCK, 11 * BLOCK + 3 * SECTOR,
+					  (uint8_t)(p * 16 + 15), p };
+	}
+	free(order);
+	return n;
+}
+
+static int run_crash(struct vdisk *vd)
+{
+	struct cwrite w[PHASES * 13];
+	unsigned n = workload(vd->size, w, PHASES * 13);
+	uint8_t *buf = malloc(64 * BLOCK);
+	int phase = 1;
+	for (unsigned i = 0; i <= n; i++) {
+		if (i == n || w[i].phase != phase) {
+			if (vdisk_flush(vd))
+				goto fail;
+			printf("acked %d\n", phase);
+			fflush(stdout);
+			if (i == n)
+				break;
+			phase = w[i].phase;
+		}
+		memset(buf, w[i].byte, w[i].len);
+		if (vdisk_write(vd, w[i].off, buf, w[i].len))
+			goto fail;
+	}
+	free(buf);
+	return 0;
+fail:
+	fprintf(stderr, "vdisk-io: %s\n", vd->err);
+	free(buf);
+	return 1;
+}
+
+static int verify(struct vdisk *vd, int acked)
+{
+	struct cwrite w[PHASES * 13];
+	unsigned n = workload(vd->size, w, PHASES * 13);
+	uint64_t sectors = vd->size / SECTOR;
+	int16_t *who = malloc(sectors * sizeof *who);
+	uint8_t sec[SECTOR];
+	int bad = 0;
+	memset(who, 0xff, sectors * sizeof *who);
+	for (unsigned i = 0; i < n; i++)
+		for (uint64_t s = w[i].off / SECTOR;
+		     s < (w[i].off + w[i].len) / SECTOR; s++)
+			who[s] = (int16_t)i;
+	for (uint64_t s = 0; s < sectors; s++) {
+		if (vdisk_read(vd, s * SECTOR, sec, SECTOR)) {
+			fprintf(stderr, "vdisk-io: %s\n", vd->err);
+			free(who);
+			return 1;
+		}
+		uint8_t old = base_byte(s), new = old;
+		bool must_new = false;
+		if (who[s] >= 0) {
+			new = w[who[s]].byte;
+			must_new = w[who[s]].phase <= acked;
+		}
+		bool all_old = true, all_new = true;
+		for (unsigned b = 0; b < SECTOR; b++) {
+			all_old &= sec[b] == old;
+			all_new &= sec[b] == new;
+		}
+		if (all_new || (all_old && !must_new))
+			continue;
+		if (bad++ < 5)
+			fprintf(stderr, "vdisk-io: sector %llu holds %#x..., "
+				"expected %#x%s\n", (unsigned long long)s, sec[0],
+				new, must_new ? " (acknowledged)" : " or old");
+	}
+	free(who);
+	return bad != 0;
+}
+
+static int command(struct vdisk *vd, const char *cmd, uint8_t **buf,
+		   size_t *cap)
+{
+	char op[16];
+	unsigned byte;
+	unsigned long long off, len;
+	if (!strcmp(cmd, "flush"))
+		return vdisk_flush(vd) ? -1 : 0;
+	if (!strcmp(cmd, "fillbase")) {	/* sector s := base_byte(s) */
+		uint8_t sec[SECTOR];
+		for (uint64_t s = 0; s < vd->size / SECTOR; s++) {
+			memset(sec, base_byte(s), SECTOR);
+			if (vdisk_write(vd, s * SECTOR, sec, SECTOR))
+				return -1;
+		}
+		return 0;
+	}
+	if (sscanf(cmd, "%15s -P %i %lli %lli", op, &byte, &off, &len) != 4 ||
+	    (strcmp(op, "write") && strcmp(op, "read"))) {
+		fprintf(stderr, "vdisk-io: bad command '%s'\n", cmd);
+		return 2;
+	}
+	if (len > *cap) {
+		free(*buf);
+		*cap = len;
+		*buf = malloc(len);
+	}
+	if (op[0] == 'w') {
+		memset(*buf, (int)byte, len);
+		return vdisk_write(vd, off, *buf, len) ? -1 : 0;
+	}
+	if (vdisk_read(vd, off, *buf, len))
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if ((*buf)[i] != (uint8_t)byte) {
+			fprintf(stderr, "vdisk-io: byte %llu is %#x, not %#x\n",
+				off + i, (*buf)[i], byte);
+			return 1;
+		}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int a = 1;
+	if (argc > 2 && !strcmp(argv[1], "--crash-after")) {
+		crash_after = atol(argv[2]);
+		a = 3;
+	}
+	if (argc - a < 2) {
+		fprintf(stderr, "usage: vdisk-io [--crash-after N] FILE CMD...\n");
+		return 2;
+	}
+	bool ro = !strcmp(argv[a + 1], "verify");
+	struct vdisk *vd;
+	char err[1024];
+	if (vdisk_open(&vd, argv[a], VDISK_AUTO, ro ? VDISK_READ_ONLY : 0,
+		       err, sizeof err)) {
+		fprintf(stderr, "vdisk-io: %s\n", err);
+		return 2;
+	}
+	int status = 0;
+	if (!strcmp(argv[a + 1], "crash")) {
+		status = run_crash(vd);
+	} else if (ro) {
+		status = argc - a < 3 ? 2 : verify(vd, atoi(argv[a + 2]));
+	} else {
+		uint8_t *buf = NULL;
+		size_t cap = 0;
+		for (int i = a + 1; i < argc && !status; i++)
+			if ((status = command(vd, argv[i], &buf, &cap)) < 0) {
+				fprintf(stderr, "vdisk-io: %s\n", vd->err);
+				status = 1;
+			}
+		free(buf);
+	}
+	if (vdisk_close(vd, err, sizeof err)) {
+		fprintf(stderr, "vdisk-io: %s\n", err);
+		status = 1;
+	}
+	return status;
+}
