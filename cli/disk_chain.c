@@ -305,12 +305,11 @@ int disk_commit(const char *path, bool force)
 		st = -1;
 	if (st == 0)
 		st = empty_overlay("commit", ov);
+	if (st == 0)
+		printf("committed %s into %s; %s is empty again\n", path,
+		       bpath, path);
 	vdisk_close(ov, NULL, 0);
-	if (st)
-		return DUMP_EXIT_USAGE;
-	printf("committed %s into %s; %s is empty again\n", path, bpath,
-	       path);
-	return 0;
+	return st ? DUMP_EXIT_USAGE : 0;
 }
 
 int disk_rollback(const char *path)

@@ -180,16 +180,14 @@ static int walk_snapshots(struct walk *w)
 static int compare(struct walk *w, bool repair)
 {
 	struct qcow2 *s = w->s;
-	uint64_t limit = s->rt_entries * s->rb_entries;
+	/* Clusters past the file's end are compared to the end of their
+	 * refcount block: blocks wholly past it describe nothing. */
+	uint64_t limit = (w->nc + s->rb_entries - 1) / s->rb_entries *
+			 s->rb_entries;
 	for (uint64_t c = 0; c < limit; c++) {
-		uint64_t t = c / s->rb_entries, stored;
-		if (!(s->rt[t] & ~QCOW2_RT_RESERVED)) {
-			if (c >= w->nc)
-				break;
-			stored = 0;
-		} else if (qcow2_get_refcount(s, c, &stored)) {
+		uint64_t stored;
+		if (qcow2_get_refcount(s, c, &stored))
 			return -1;
-		}
 		uint64_t ref = c < w->nc ? w->refs[c] : 0;
 		if (stored == ref)
 			continue;

@@ -261,7 +261,8 @@ int qcow2_snapshot(struct vdisk *vd, uint32_t n, struct qcow2_snapshot *sn)
 {
 	struct qcow2 *s = vd->priv;
 	uint64_t p = s->snapshots_off;
-	uint8_t e[40], x[16], str[65536 + 1];
+	uint8_t e[40], x[16];
+	static uint8_t str[2 * 65536];
 	for (uint32_t i = 0; i <= n; i++) {
 		if (vdisk_pread(vd, p, e, sizeof e, "reading a snapshot"))
 			return -1;

@@ -294,10 +294,11 @@ static void free_one(struct vdisk *vd)
 
 /* Open one image of the chain; depth and the ids above it catch loops. */
 static int open_chain(struct vdisk **out, const char *path,
-		      enum vdisk_format fmt, bool read_only, bool repair,
+		      enum vdisk_format fmt, unsigned flags,
 		      struct stat *above, unsigned depth,
 		      char *err, size_t errlen)
 {
+	bool read_only = flags & VDISK_READ_ONLY;
 	struct vdisk *vd = calloc(1, sizeof *vd);
 	struct stat st;
 	*out = NULL;
@@ -308,7 +309,7 @@ static int open_chain(struct vdisk **out, const char *path,
 	}
 	vd->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	vd->read_only = read_only;
-	vd->repair = repair;
+	vd->repair = flags & VDISK_REPAIR;
 	if (vd->fd < 0 || fstat(vd->fd, &st)) {
 		int e = errno;
 		bool denied = !read_only && (e == EACCES || e == EROFS);
@@ -350,7 +351,7 @@ static int open_chain(struct vdisk **out, const char *path,
 			 " (if it is a raw image, say format=raw)" : "");
 		goto fail;
 	}
-	if (vd->backing_name) {
+	if (vd->backing_name && !(flags & VDISK_NO_BACKING)) {
 		if (depth + 1 >= VDISK_MAX_DEPTH) {
 			snprintf(err, errlen, "%s: the backing chain is deeper "
 				 "than %d images", path, VDISK_MAX_DEPTH);
@@ -370,7 +371,7 @@ static int open_chain(struct vdisk **out, const char *path,
 			goto fail;
 		}
 		char berr[1024];
-		int st2 = open_chain(&vd->backing, bpath, bf, true, false, above,
+		int st2 = open_chain(&vd->backing, bpath, bf, VDISK_READ_ONLY, above,
 				     depth + 1, berr, sizeof berr);
 		free(bpath);
 		if (st2) {
@@ -389,14 +390,12 @@ fail:
 int vdisk_open(struct vdisk **out, const char *path, enum vdisk_format fmt,
 	       unsigned flags, char *err, size_t errlen)
 {
-	bool read_only = flags & VDISK_READ_ONLY;
 	struct stat *above = calloc(VDISK_MAX_DEPTH, sizeof *above);
 	if (!above) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	int st = open_chain(out, path, fmt, read_only,
-			    (flags & VDISK_REPAIR) != 0, above, 0, err, errlen);
+	int st = open_chain(out, path, fmt, flags, above, 0, err, errlen);
 	free(above);
 	return st;
 }

@@ -70,6 +70,8 @@ bool vdisk_parse_format(const char *s, enum vdisk_format *f);
 enum {
 	VDISK_READ_ONLY = 1,
 	VDISK_REPAIR = 2,	/* writable even when marked dirty/corrupt */
+	VDISK_NO_BACKING = 4,	/* leave the backing file closed: what
+				 * falls through reads as zeros */
 };
 int vdisk_open(struct vdisk **out, const char *path, enum vdisk_format fmt,
 	       unsigned flags, char *err, size_t errlen);

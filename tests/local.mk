@@ -18,7 +18,7 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
-	tests/unit/test_disk tests/unit/test_diskfile \
+	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
 	tests/unit/test_nic tests/unit/test_net \
 	tests/unit/test_mon
@@ -72,6 +72,10 @@ tests_unit_test_disk_LDADD = $(UNIT_LDADD)
 tests_unit_test_diskfile_SOURCES = tests/unit/test_diskfile.c
 tests_unit_test_diskfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_diskfile_LDADD = $(UNIT_LDADD)
+# test_qcow2 runs the fuzz harness of the qcow2 parser on mutated images.
+tests_unit_test_qcow2_SOURCES = tests/unit/test_qcow2.c fuzz/fuzz_qcow2.c
+tests_unit_test_qcow2_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_qcow2_LDADD = $(UNIT_LDADD)
 tests_unit_test_kbd_SOURCES = tests/unit/test_kbd.c
 tests_unit_test_kbd_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kbd_LDADD = $(UNIT_LDADD)
