@@ -230,7 +230,8 @@ static int scan_users(const char *dir, const struct stat *base,
 		char *p = NULL;
 		struct stat st;
 		uint8_t h[8];
-		if (asprintf(&p, "%s/%s", dir, e->d_name) < 0)
+		if (!strcmp(dir, ".") ? !(p = strdup(e->d_name))
+		    : asprintf(&p, "%s/%s", dir, e->d_name) < 0)
 			break;
 		int fd = open(p, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		bool cand = fd >= 0 && fstat(fd, &st) == 0 &&

@@ -229,7 +229,10 @@ char *vdisk_resolve_backing(const char *path, const char *name)
 	if (name[0] == '/')
 		return strdup(name);
 	char *copy = strdup(path);
-	if (copy && asprintf(&out, "%s/%s", dirname(copy), name) < 0)
+	const char *dir = copy ? dirname(copy) : NULL;
+	if (dir && !strcmp(dir, "."))
+		out = strdup(name);	/* beside it, in this directory */
+	else if (dir && asprintf(&out, "%s/%s", dir, name) < 0)
 		out = NULL;
 	free(copy);
 	return out;

@@ -92,7 +92,7 @@ status 0 "an overlay on the base" disk create ov.qcow2 --backing base.img
 status 0 "info on the overlay" disk info ov.qcow2
 has "$tmp/out" "^backing=base.img$"
 has "$tmp/out" "^backing_format=raw$"
-has "$tmp/out" "^chain.1=raw ./base.img 4194304$"
+has "$tmp/out" "^chain.1=raw base.img 4194304$"
 if [ $qemu = yes ]; then
 	for img in q.qcow2 ov.qcow2; do
 		"$AULA" disk info "$img" >"$tmp/out"
@@ -153,9 +153,9 @@ check "three deep: reads fall through each layer" "$VIO" l3.qcow2 \
 	"read -P 0xa1 4608 60928" "read -P 0xa2 65536 131072"
 status 0 "map of the chain" disk map l3.qcow2
 has "$tmp/out" "^0x1000 .* 0  *data  *l3.qcow2$"
-has "$tmp/out" "^0x2000 .* 2  *data  *./l1.qcow2$"
-has "$tmp/out" "^0x10000 .* 1  *data  *./l2.qcow2$"
-has "$tmp/out" "^0x30000 .* 3  *data  *./base.img$"
+has "$tmp/out" "^0x2000 .* 2  *data  *l1.qcow2$"
+has "$tmp/out" "^0x10000 .* 1  *data  *l2.qcow2$"
+has "$tmp/out" "^0x30000 .* 3  *data  *base.img$"
 status 0 "a full clone of it" disk clone --full l3.qcow2 flat.qcow2
 status 0 "info on the full clone" disk info flat.qcow2
 if grep -q '^backing=' "$tmp/out"; then not_ok "the full clone has a backing"
@@ -184,12 +184,12 @@ cp base.img cbase.img
 status 0 "commit" disk commit c.qcow2
 check "the base now reads as the overlay did" cmp cbase.img before.raw
 status 0 "map of the committed overlay" disk map c.qcow2
-has "$tmp/out" "^0x0  *0x400000  *1  *data  *./cbase.img$"
+has "$tmp/out" "^0x0  *0x400000  *1  *data  *cbase.img$"
 qcheck "the emptied overlay" c.qcow2
 "$AULA" disk create c2.qcow2 --backing cbase.img
 "$VIO" c.qcow2 "write -P 0xc2 0 512" >/dev/null
 status 2 "commit into a base another overlay uses" disk commit c.qcow2
-has "$tmp/err" "also the backing file of ./c2.qcow2"
+has "$tmp/err" "also the backing file of c2.qcow2"
 check "... and the base is untouched" cmp cbase.img before.raw
 status 0 "commit --force" disk commit --force c.qcow2
 status 2 "commit of an image without a backing file" disk commit cbase.img
@@ -215,6 +215,23 @@ status 2 "the base cannot be attached writable beside its overlay" run \
 status 0 "... but read-only it can" run "$top_srcdir/examples/disk/disk.s" \
 	--disk run.qcow2 --disk rbase.img,ro
 qcheck "after the run" run.qcow2
+
+# --- the class walk-through (examples/disk-snapshots) -----------------------
+AULA=$AULA sh "$top_srcdir/examples/disk-snapshots/demo.sh" "$tmp/demo" \
+	>demo.out 2>&1
+check "examples/disk-snapshots/demo.sh runs" test $? -eq 0
+# The template keeps the teacher and, after the commit, alice; bob's
+# snapshot was rolled back; the commit was refused while bob's clone was
+# there.
+has demo.out "^teacher$"
+has demo.out "is also the backing file of bob.qcow2"
+has demo.out "^committed alice.qcow2 into template.img"
+has demo.out "^0x10000  *0xf0000  *2  *zero  *template.img$"
+check "mallory was rolled back" test "$(grep -c '^mallory$' demo.out)" -eq 0
+printf '%s\n' '--- the guestbook ---' teacher alice \
+	'--- (nobody signed) ---' >want
+tail -8 demo.out | head -4 >got
+check "the template ends with teacher and alice" cmp want got
 
 # --- bad images ------------------------------------------------------------------
 # poke FILE OFFSET OCTAL-BYTES: overwrite bytes in place
