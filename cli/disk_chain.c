@@ -344,6 +344,8 @@ int disk_convert(const char *src, const char *dst, const struct disk_opts *o)
 			st = DUMP_EXIT_USAGE;
 		if (close_or_say("convert", out))
 			st = DUMP_EXIT_USAGE;
+		if (st)
+			unlink(dst);	/* half a copy is no copy */
 	} else if (st == 0) {
 		st = DUMP_EXIT_USAGE;
 	}

@@ -22,8 +22,11 @@
 bool qcow2_probe(const uint8_t *buf, size_t n);
 
 /* Parse the image open on vd->fd and attach the qcow2 ops; the caller
- * opens the backing file named in vd->backing_name.  0, or -1 with the
- * reason in err. */
+ * opens the backing file named in vd->backing_name.  0; or -1 with the
+ * reason in err when a feature of the image is refused, QCOW2_DAMAGED
+ * when its header or tables are malformed (as they are in a raw image
+ * that only starts with the magic). */
+#define QCOW2_DAMAGED (-2)
 int qcow2_open(struct vdisk *vd, char *err, size_t errlen);
 
 /* Write a new, empty image of size bytes to fd (an empty file), with

@@ -26,8 +26,10 @@ bool qcow2_probe(const uint8_t *buf, size_t n)
 
 /* --- opening ------------------------------------------------------------- */
 
+/* A malformed image (QCOW2_DAMAGED), or one refused for a feature. */
 #define OPEN_FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); \
 	goto fail; } while (0)
+#define OPEN_REFUSE(...) do { rc = -1; OPEN_FAIL(__VA_ARGS__); } while (0)
 
 /* The name of incompatible feature bit b: from the image's own feature
  * name table when it has one, else what the spec calls it. */
@@ -84,6 +86,7 @@ int qcow2_open(struct vdisk *vd, char *err, size_t errlen)
 {
 	struct stat st;
 	uint8_t *h = NULL;
+	int rc = QCOW2_DAMAGED;
 	struct qcow2 *s = calloc(1, sizeof *s);
 	if (!s || fstat(vd->fd, &st))
 		OPEN_FAIL("%s", s ? strerror(errno) : "out of memory");
@@ -132,7 +135,7 @@ int qcow2_open(struct vdisk *vd, char *err, size_t errlen)
 			     errlen))
 		goto fail;
 	if (qcow2_be32(h + QCOW2_H_CRYPT))
-		OPEN_FAIL("it is encrypted (method %u), which Aula does not "
+		OPEN_REFUSE("it is encrypted (method %u), which Aula does not "
 			  "support; 'qemu-img convert' can decrypt it",
 			  qcow2_be32(h + QCOW2_H_CRYPT));
 	uint64_t bad = s->incompat & ~(QCOW2_INCOMPAT_DIRTY |
@@ -145,10 +148,10 @@ int qcow2_open(struct vdisk *vd, char *err, size_t errlen)
 			continue;
 		feature_name(names, names_len, b, name, sizeof name);
 		if (bad & m)
-			OPEN_FAIL("it uses the incompatible feature '%s' "
+			OPEN_REFUSE("it uses the incompatible feature '%s' "
 				  "(bit %u), which Aula does not support", name,
 				  b);
-		OPEN_FAIL("it is marked '%s' (incompatible feature bit %u): "
+		OPEN_REFUSE("it is marked '%s' (incompatible feature bit %u): "
 			  "it may only be opened read-only (,ro) until "
 			  "'aula disk check --repair' fixes it", name, b);
 	}
@@ -192,9 +195,10 @@ int qcow2_open(struct vdisk *vd, char *err, size_t errlen)
 			OPEN_FAIL("the backing file name is not a string");
 	}
 	if (!vd->read_only && s->nb_snapshots)
-		OPEN_FAIL("it has %u internal snapshots, which Aula does not "
-			  "write around: attach it read-only (,ro), or clone "
-			  "it ('aula disk clone --linked')", s->nb_snapshots);
+		OPEN_REFUSE("it has %u internal snapshot%s, which Aula does "
+			    "not write around: attach it read-only (,ro), or "
+			    "clone it ('aula disk clone --linked')",
+			    s->nb_snapshots, s->nb_snapshots == 1 ? "" : "s");
 	s->l1 = malloc(s->l1_size * 8ull + 8);
 	s->rt_entries = ((uint64_t)s->rt_clusters << s->cluster_bits) / 8;
 	s->rt = malloc(s->rt_entries * 8);
@@ -231,7 +235,7 @@ fail:
 		vd->priv = s;
 		qcow2_free(vd);
 	}
-	return -1;
+	return rc;
 }
 
 void qcow2_get_info(const struct vdisk *vd, struct qcow2_info *info)

@@ -349,8 +349,10 @@ static int open_chain(struct vdisk **out, const char *path,
 		return 0;
 	}
 	char why[400];
-	if (qcow2_open(vd, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s%s", path, why, vd->probed ?
+	int qst = qcow2_open(vd, why, sizeof why);
+	if (qst) {
+		snprintf(err, errlen, "%s: %s%s", path, why,
+			 vd->probed && qst == QCOW2_DAMAGED ?
 			 " (if it is a raw image, say format=raw)" : "");
 		goto fail;
 	}

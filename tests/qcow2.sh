@@ -233,6 +233,33 @@ printf '%s\n' '--- the guestbook ---' teacher alice \
 tail -8 demo.out | head -4 >got
 check "the template ends with teacher and alice" cmp want got
 
+# --- images QEMU made: version 2, internal snapshots, compression -------------
+if [ $qemu = yes ]; then
+	qemu-img create -q -f qcow2 -o compat=0.10 v2.qcow2 1M
+	check "a version 2 image: Aula writes it" "$VIO" v2.qcow2 \
+		"write -P 0x12 1000 70000" "read -P 0x12 1000 70000"
+	qcheck "the version 2 image" v2.qcow2
+	status 0 "info on the version 2 image" disk info v2.qcow2
+	has "$tmp/out" "^compat=0.10$"
+	qemu-img create -q -f qcow2 snap.qcow2 1M
+	qemu-io -c "write -P 0x33 0 4096" snap.qcow2 >/dev/null
+	qemu-img snapshot -c first snap.qcow2
+	status 0 "info lists internal snapshots" disk info snap.qcow2
+	has "$tmp/out" "^snapshots=1$"
+	has "$tmp/out" "^snapshot.0=id 1 name first "
+	status 2 "an image with snapshots is not written" run \
+		"$top_srcdir/examples/disk/disk.s" --disk snap.qcow2
+	has "$tmp/err" "1 internal snapshot, which Aula does not write around"
+	status 0 "... but read" disk convert snap.qcow2 snap.raw --format raw
+	status 0 "... and checked" disk check snap.qcow2
+	qemu-img convert -c -O qcow2 snap.qcow2 comp.qcow2
+	status 2 "compressed clusters are refused by name" disk convert \
+		comp.qcow2 comp.raw --format raw
+	has "$tmp/err" "compressed cluster"
+	check "... leaving no half copy" test ! -e comp.raw
+	status 0 "... and checked" disk check comp.qcow2
+fi
+
 # --- bad images ------------------------------------------------------------------
 # poke FILE OFFSET OCTAL-BYTES: overwrite bytes in place
 poke() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
