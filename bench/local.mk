@@ -9,7 +9,7 @@ CLEANFILES += bench/aula-bench
 # The disk back ends' throughput: raw, a qcow2 overlay, three deep.
 EXTRA_PROGRAMS += bench/aula-diskbench
 bench_aula_diskbench_SOURCES = bench/diskbench.c
-bench_aula_diskbench_LDADD = libaulahost.a libaulacore.a
+bench_aula_diskbench_LDADD = libaulahost.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-diskbench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s

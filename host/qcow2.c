@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* Host clusters a guest write may plan at once. */
 #define QCOW2_PLAN 64
@@ -292,6 +293,7 @@ static int decode_l2(struct qcow2 *s, uint64_t e, uint64_t vc,
 	*host = e & QCOW2_OFFSET_MASK;
 	if (e & QCOW2_COMPRESSED) {
 		*k = Q_COMPRESSED;
+		*host = e;	/* the descriptor: read_compressed decodes it */
 		return 0;
 	}
 	if ((e & QCOW2_L2_RESERVED) || (s->version < 3 && (e & QCOW2_ZERO)))
@@ -370,7 +372,7 @@ static int extent(struct qcow2 *s, uint64_t off, uint64_t len,
 		}
 		if (*n == 0) {
 			*k = kk;
-			*host = h + o;
+			*host = kk == Q_COMPRESSED ? h : h + o;
 		} else if (kk != *k || kk == Q_COMPRESSED ||
 			   (kk == Q_DATA && h + o != *host + *n)) {
 			return 0;
@@ -418,6 +420,50 @@ static int read_data(struct vdisk *vd, uint64_t host, uint8_t *buf,
 	return 0;
 }
 
+/* Inflate the compressed cluster of descriptor e into s->zout (kept
+ * there for the next read of the same cluster).  The descriptor, with
+ * x = 62 - (cluster_bits - 8):
+ *   bits 0..x-1   byte offset of the compressed data in the file
+ *   bits x..61    512-byte sectors it spans past the first
+ * The data is raw deflate (zlib without its header), as QEMU writes it. */
+static int read_compressed(struct qcow2 *s, uint64_t e, uint64_t off)
+{
+	struct vdisk *vd = s->vd;
+	unsigned x = 62 - (s->cluster_bits - 8);
+	uint64_t host = e & ((1ull << x) - 1);
+	uint64_t secs = ((e >> x) & ((1ull << (s->cluster_bits - 8)) - 1)) + 1;
+	uint64_t len = secs * 512 - (host & 511);
+	if (s->zout_entry == e && s->zout)
+		return 0;
+	if (!s->zout && !(s->zout = malloc(s->cs)))
+		return vdisk_fail(vd, "out of memory");
+	if (!s->zin && !(s->zin = malloc(2 * s->cs)))
+		return vdisk_fail(vd, "out of memory");
+	if (len > 2 * s->cs)
+		len = 2 * s->cs;
+	ssize_t got = pread(vd->fd, s->zin, len, (off_t)host);
+	if (got <= 0)
+		return vdisk_fail(vd, "reading the compressed cluster of guest "
+				  "byte %llu at byte %llu: %s",
+				  (unsigned long long)off,
+				  (unsigned long long)host, got < 0 ?
+				  strerror(errno) : "past the end of the file");
+	z_stream z = { .next_in = s->zin, .avail_in = (uInt)got,
+		       .next_out = s->zout, .avail_out = (uInt)s->cs };
+	s->zout_entry = 0;
+	if (inflateInit2(&z, -12) != Z_OK)
+		return vdisk_fail(vd, "zlib: %s", z.msg ? z.msg : "no memory");
+	int zst = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if ((zst != Z_STREAM_END && zst != Z_BUF_ERROR) || z.avail_out)
+		return vdisk_fail(vd, "the compressed cluster of guest byte "
+				  "%llu (at byte %llu) is corrupt",
+				  (unsigned long long)off,
+				  (unsigned long long)host);
+	s->zout_entry = e;
+	return 0;
+}
+
 static int q_read(struct vdisk *vd, uint64_t off, void *buf, size_t len)
 {
 	struct qcow2 *s = vd->priv;
@@ -440,11 +486,10 @@ static int q_read(struct vdisk *vd, uint64_t off, void *buf, size_t len)
 				return -1;
 			break;
 		case Q_COMPRESSED:
-			return vdisk_fail(vd, "guest byte %llu is in a "
-					  "compressed cluster, which Aula does "
-					  "not read ('qemu-img convert -O qcow2 "
-					  "IN OUT' writes it uncompressed)",
-					  (unsigned long long)off);
+			if (read_compressed(s, host, off))
+				return -1;
+			memcpy(out, s->zout + (off & (s->cs - 1)), n);
+			break;
 		}
 		out += n, off += n, len -= n;
 	}
@@ -469,8 +514,11 @@ static int cluster_for_write(struct qcow2 *s, uint64_t vc, uint64_t *host,
 	*fill = FILL_NONE;
 	switch (k) {
 	case Q_COMPRESSED:
-		return vdisk_fail(s->vd, "guest cluster %llu is compressed; "
-				  "Aula does not write compressed clusters",
+		return vdisk_fail(s->vd, "guest cluster %llu is compressed, "
+				  "and Aula does not write compressed clusters "
+				  "(write to an overlay on the image instead, "
+				  "or to 'qemu-img convert -O qcow2 IN OUT', "
+				  "which uncompresses it)",
 				  (unsigned long long)vc);
 	case Q_DATA:
 	case Q_ZERO:
@@ -629,6 +677,8 @@ void qcow2_free(struct vdisk *vd)
 	}
 	free(s->fill[0]);
 	free(s->fill[1]);
+	free(s->zin);
+	free(s->zout);
 	free(s->l1);
 	free(s->rt);
 	free(s);

@@ -12,7 +12,7 @@
  *   anywhere      L2 tables: cs / 8 entries, one per guest cluster
  *                   bits 9..55 offset of the data, 0 = none
  *                   bit 0     ZERO (v3): reads as zeros
- *                   bit 62    COMPRESSED (not written by Aula)
+ *                   bit 62    COMPRESSED (read, not written, by Aula)
  *                   bit 63    COPIED
  *   anywhere      refcount table: offsets of refcount blocks
  *   anywhere      refcount blocks: one 2^refcount_order-bit count
@@ -99,6 +99,8 @@ struct qcow2 {
 	uint64_t free_hint;		/* no free cluster below this one */
 	uint64_t end;			/* clusters the file spans */
 	uint8_t *fill[2];		/* clusters for copy-on-write fills */
+	uint8_t *zin, *zout;		/* a compressed cluster, inflated */
+	uint64_t zout_entry;		/* the descriptor zout holds */
 };
 
 static inline uint64_t qcow2_be64(const uint8_t *p)

@@ -163,6 +163,6 @@ tests_ptydrive_SOURCES = tests/ptydrive.c
 # writes and syncs, so its crash test kills at exact points.
 check_PROGRAMS += tests/vdisk-io
 tests_vdisk_io_SOURCES = tests/vdisk-io.c
-tests_vdisk_io_LDADD = libaulahost.a
+tests_vdisk_io_LDADD = libaulahost.a $(ZLIB_LIBS)
 tests_vdisk_io_LDFLAGS = -Wl,--wrap=pwrite -Wl,--wrap=pwritev \
 	-Wl,--wrap=fsync

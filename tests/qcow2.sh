@@ -252,12 +252,23 @@ if [ $qemu = yes ]; then
 	has "$tmp/err" "1 internal snapshot, which Aula does not write around"
 	status 0 "... but read" disk convert snap.qcow2 snap.raw --format raw
 	status 0 "... and checked" disk check snap.qcow2
-	qemu-img convert -c -O qcow2 snap.qcow2 comp.qcow2
-	status 2 "compressed clusters are refused by name" disk convert \
-		comp.qcow2 comp.raw --format raw
-	has "$tmp/err" "compressed cluster"
-	check "... leaving no half copy" test ! -e comp.raw
+	qemu-img convert -c -O qcow2 l3.qcow2 comp.qcow2
+	status 0 "compressed clusters are read" disk convert comp.qcow2 \
+		comp.raw --format raw
+	check "... as qemu-img reads them" cmp comp.raw qflat.raw
 	status 0 "... and checked" disk check comp.qcow2
+	"$AULA" disk create cov.qcow2 --backing comp.qcow2
+	check "an overlay on a compressed image" "$VIO" cov.qcow2 \
+		"write -P 0x77 1000 100000" "read -P 0xa2 131072 4096"
+	qcheck "the overlay on the compressed image" cov.qcow2
+	status 1 "writing a compressed cluster is refused (an I/O error)" run \
+		"$top_srcdir/examples/disk/disk.s" --disk comp.qcow2
+	has "$tmp/err" "does not write compressed clusters"
+	printf 'x' | dd of=comp.qcow2 bs=1 seek=$(($(wc -c <comp.qcow2) - 700)) \
+		conv=notrunc 2>/dev/null
+	status 2 "a damaged compressed cluster is reported" disk convert \
+		comp.qcow2 comp2.raw --format raw
+	check "... leaving no half copy" test ! -e comp2.raw
 fi
 
 # --- bad images ------------------------------------------------------------------
