@@ -206,13 +206,13 @@ has "$tmp/err" "not an overlay"
 cp base.img rbase.img
 "$AULA" disk create run.qcow2 --backing rbase.img
 status 0 "the disk example on an overlay" run \
-	"$top_srcdir/examples/disk/disk.s" --disk run.qcow2
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk run.qcow2
 check "the base is untouched" cmp rbase.img base.img
 status 0 "map: the overlay holds the written cluster" disk map run.qcow2
 has "$tmp/out" "^0x0  *0x10000  *0  *data  *run.qcow2$"
 status 2 "the base cannot be attached writable beside its overlay" run \
-	"$top_srcdir/examples/disk/disk.s" --disk run.qcow2 --disk rbase.img
-status 0 "... but read-only it can" run "$top_srcdir/examples/disk/disk.s" \
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk run.qcow2 --disk rbase.img
+status 0 "... but read-only it can" run -I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" \
 	--disk run.qcow2 --disk rbase.img,ro
 qcheck "after the run" run.qcow2
 
@@ -248,7 +248,7 @@ if [ $qemu = yes ]; then
 	has "$tmp/out" "^snapshots=1$"
 	has "$tmp/out" "^snapshot.0=id 1 name first "
 	status 2 "an image with snapshots is not written" run \
-		"$top_srcdir/examples/disk/disk.s" --disk snap.qcow2
+		-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk snap.qcow2
 	has "$tmp/err" "1 internal snapshot, which Aula does not write around"
 	status 0 "... but read" disk convert snap.qcow2 snap.raw --format raw
 	status 0 "... and checked" disk check snap.qcow2
@@ -262,7 +262,7 @@ if [ $qemu = yes ]; then
 		"write -P 0x77 1000 100000" "read -P 0xa2 131072 4096"
 	qcheck "the overlay on the compressed image" cov.qcow2
 	status 1 "writing a compressed cluster is refused (an I/O error)" run \
-		"$top_srcdir/examples/disk/disk.s" --disk comp.qcow2
+		-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk comp.qcow2
 	has "$tmp/err" "does not write compressed clusters"
 	printf 'x' | dd of=comp.qcow2 bs=1 seek=$(($(wc -c <comp.qcow2) - 700)) \
 		conv=notrunc 2>/dev/null
@@ -278,12 +278,12 @@ poke() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
 cp bad.qcow2 good.qcow2
 poke bad.qcow2 79 '\020'		# incompatible bit 4: extended L2
 status 2 "extended L2 is refused by name" run \
-	"$top_srcdir/examples/disk/disk.s" --disk bad.qcow2
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk bad.qcow2
 has "$tmp/err" "extended L2 entries"
 cp good.qcow2 bad.qcow2
 poke bad.qcow2 79 '\001'		# dirty
 status 2 "a dirty image is not opened for writing" run \
-	"$top_srcdir/examples/disk/disk.s" --disk bad.qcow2
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk bad.qcow2
 has "$tmp/err" "check --repair"
 status 0 "... but read-only it is" disk info bad.qcow2
 has "$tmp/out" "^dirty=true$"
@@ -314,11 +314,11 @@ has "$tmp/err" "loops back"
 printf 'QFI\373\000\000\000\003' >fake.img
 truncate -s 1M fake.img
 status 2 "a raw disk that looks like qcow2 names format=raw" run \
-	"$top_srcdir/examples/disk/disk.s" --disk fake.img
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk fake.img
 has "$tmp/err" "say format=raw"
 status 0 "... and format=raw attaches it raw" run \
-	"$top_srcdir/examples/disk/disk.s" --disk fake.img,format=raw
-status 2 "format=vmdk" run "$top_srcdir/examples/disk/disk.s" \
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk fake.img,format=raw
+status 2 "format=vmdk" run -I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" \
 	--disk "base.img,format=vmdk"
 has "$tmp/err" "neither raw nor qcow2"
 

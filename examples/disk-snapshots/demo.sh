@@ -19,10 +19,10 @@ show() { echo "\$ $*"; "$@"; }
 visit() {
 	if [ $# -gt 1 ]; then
 		echo "\$ echo $2 | aula run guestbook.s --disk $1"
-		echo "$2" | "$AULA" run "$book" --disk "$1"
+		echo "$2" | "$AULA" run -I "$here/.." "$book" --disk "$1"
 	else
 		echo "\$ aula run guestbook.s --disk $1 </dev/null"
-		"$AULA" run "$book" --disk "$1" </dev/null
+		"$AULA" run -I "$here/.." "$book" --disk "$1" </dev/null
 	fi
 }
 aula() { echo "\$ aula $*"; "$AULA" "$@"; }
