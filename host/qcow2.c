@@ -197,6 +197,91 @@ fail:
 	return -1;
 }
 
+/* The refcount table is full: describe clusters from c on too.  A new
+ * table twice the size (or more) and the refcount blocks it needs are
+ * written past everything in use, each counting the new clusters, made
+ * durable, then the header is pointed at them in one write (and made
+ * durable), and only then is the old table freed.  A crash leaves the
+ * old table in force, or at worst leaks it. */
+static int grow_refcount_table(struct qcow2 *s, uint64_t c)
+{
+	struct vdisk *vd = s->vd;
+	uint64_t rbe = s->rb_entries, old = s->rt_entries;
+	uint64_t first = s->end > c ? s->end : c, entries = 2 * old, tc, nb;
+	for (;;) {
+		tc = (entries * 8 + s->cs - 1) >> s->cluster_bits;
+		for (nb = 0;;) {	/* blocks for clusters up to the last */
+			uint64_t end = first + tc + nb, want;
+			want = (end + rbe - 1) / rbe;
+			want = want > old ? want - old : 0;
+			if (want == nb)
+				break;
+			nb = want;
+		}
+		if (old + nb <= entries)
+			break;
+		entries *= 2;
+	}
+	if (tc > UINT32_MAX / 2)
+		return vdisk_fail(vd, "the refcount table cannot grow further");
+	uint64_t *rt = calloc(entries, sizeof *rt);
+	uint8_t *buf = calloc(1, s->cs);
+	if (!rt || !buf) {
+		free(rt);
+		free(buf);
+		return vdisk_fail(vd, "out of memory");
+	}
+	memcpy(rt, s->rt, old * sizeof *rt);
+	uint64_t last = first + tc + nb;	/* clusters [first, last) */
+	int st = 0;
+	for (uint64_t b = 0; b < nb && !st; b++) {
+		uint64_t idx = old + b, at, lo = idx * rbe;
+		unsigned n;
+		memset(buf, 0, s->cs);
+		for (uint64_t k = lo < first ? first : lo; k < last &&
+		     k < lo + rbe; k++)
+			rc_put(s, buf, k - lo, 1, &at, &n);
+		rt[idx] = (first + tc + b) << s->cluster_bits;
+		st = vdisk_pwrite(vd, rt[idx], buf, s->cs,
+				  "writing a refcount block");
+	}
+	for (uint64_t t = 0; t < tc && !st; t++) {
+		memset(buf, 0, s->cs);
+		for (uint64_t k = 0; k < s->cs / 8 && t * s->cs / 8 + k <
+		     entries; k++)
+			qcow2_put64(buf + 8 * k, rt[t * s->cs / 8 + k]);
+		st = vdisk_pwrite(vd, (first + t) << s->cluster_bits, buf,
+				  s->cs, "writing the refcount table");
+	}
+	uint8_t h[12];
+	qcow2_put64(h, first << s->cluster_bits);
+	qcow2_put32(h + 8, (uint32_t)tc);
+	if (!st && fsync(vd->fd))
+		st = vdisk_fail(vd, "fsync: %s", strerror(errno));
+	if (!st)
+		st = vdisk_pwrite(vd, QCOW2_H_RT_OFF, h, sizeof h,
+				  "writing the header");
+	if (!st && fsync(vd->fd))
+		st = vdisk_fail(vd, "fsync: %s", strerror(errno));
+	free(buf);
+	if (st) {
+		free(rt);
+		return -1;
+	}
+	uint64_t old_off = s->rt_off, old_clusters = s->rt_clusters;
+	free(s->rt);
+	s->rt = rt;
+	s->rt_entries = entries;
+	s->rt_off = first << s->cluster_bits;
+	s->rt_clusters = (uint32_t)tc;
+	s->end = last;
+	for (uint64_t k = 0; k < old_clusters; k++)
+		if (qcow2_set_refcount(s, (old_off >> s->cluster_bits) + k, 0))
+			return -1;
+	s->free_hint = 0;
+	return 0;
+}
+
 /* A free host cluster, its refcount now 1: its byte offset in *out. */
 static int alloc_cluster(struct qcow2 *s, uint64_t *out)
 {
@@ -209,13 +294,11 @@ static int alloc_cluster(struct qcow2 *s, uint64_t *out)
 			continue;
 		}
 		uint64_t t = c / s->rb_entries;
-		if (t >= s->rt_entries)
-			return vdisk_fail(s->vd, "the refcount table is full "
-					  "(the image may not grow past %llu "
-					  "bytes); 'qemu-img convert -O qcow2' "
-					  "writes a copy with a larger one",
-					  (unsigned long long)(s->rt_entries *
-					  s->rb_entries) << s->cluster_bits);
+		if (t >= s->rt_entries) {
+			if (grow_refcount_table(s, c))
+				return -1;
+			continue;
+		}
 		if (!(s->rt[t] & ~QCOW2_RT_RESERVED)) {
 			if (new_refblock(s, t, c))
 				return -1;

@@ -194,7 +194,7 @@ int qcow2_open(struct vdisk *vd, char *err, size_t errlen)
 		if (!vd->backing_name || strlen(vd->backing_name) != blen)
 			OPEN_FAIL("the backing file name is not a string");
 	}
-	if (!vd->read_only && s->nb_snapshots)
+	if (!vd->read_only && !vd->repair && s->nb_snapshots)
 		OPEN_REFUSE("it has %u internal snapshot%s, which Aula does "
 			    "not write around: attach it read-only (,ro), or "
 			    "clone it ('aula disk clone --linked')",

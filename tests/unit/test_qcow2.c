@@ -22,6 +22,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64], raw[128], ov[128];
+
+static uint64_t qcow2_be64_of(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
 static char err[1024];
 
 static void setup(void)
@@ -148,6 +156,44 @@ START_TEST(long_writes_are_contiguous)
 }
 END_TEST
 
+/* A full refcount table grows: an image whose 512 table entries all
+ * name one block claiming every cluster used has no free cluster below
+ * 4 GiB, so its first write must move the table past that (the file is
+ * sparse).  The write lands, and the image reopens on the new table. */
+START_TEST(refcount_table_grows)
+{
+	uint8_t blk[4096], e[8];
+	make_qcow2(ov, 64 * 1024, 12, NULL, NULL);
+	int fd = open(ov, O_RDWR);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, e, 8, 4096), 8);	/* entry 0 */
+	for (int i = 0; i < 512; i++)
+		memcpy(blk + 8 * i, e, 8);
+	ck_assert_int_eq(pwrite(fd, blk, sizeof blk, 4096), 4096);
+	for (int i = 0; i < 2048; i++) {
+		blk[2 * i] = 0;
+		blk[2 * i + 1] = 1;
+	}
+	ck_assert_int_eq(pwrite(fd, blk, sizeof blk, 8192), 4096);
+	close(fd);
+	struct vdisk *vd = open_ok(ov, VDISK_QCOW2, 0);
+	memset(blk, 0x5e, sizeof blk);
+	ck_assert_msg(vdisk_write(vd, 8192, blk, sizeof blk) == 0, "%s",
+		      vd->err);
+	ck_assert_int_eq(vdisk_close(vd, NULL, 0), 0);
+	vd = open_ok(ov, VDISK_QCOW2, VDISK_READ_ONLY);
+	memset(blk, 0, sizeof blk);
+	ck_assert_int_eq(vdisk_read(vd, 8192, blk, sizeof blk), 0);
+	ck_assert_uint_eq(blk[0], 0x5e);
+	ck_assert_uint_eq(blk[4095], 0x5e);
+	vdisk_close(vd, NULL, 0);
+	fd = open(ov, O_RDONLY);
+	ck_assert_int_eq(pread(fd, e, 8, 48), 8);	/* refcount table */
+	close(fd);
+	ck_assert_uint_eq(qcow2_be64_of(e), 4ull << 30);
+}
+END_TEST
+
 static uint64_t rng = 88172645463325252ull;
 static uint64_t next_rand(void)
 {
@@ -203,6 +249,7 @@ static Suite *qcow2_suite(void)
 	tcase_add_test(tc, backing_shorter_than_overlay);
 	tcase_add_test(tc, long_writes_are_contiguous);
 	tcase_add_test(tc, damaged_images_never_crash);
+	tcase_add_test(tc, refcount_table_grows);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
