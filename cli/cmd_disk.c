@@ -75,7 +75,12 @@ static int disk_create(const char *path, const char *size_arg,
 		bfmt = b->format;
 		vdisk_close(b, NULL, 0);
 	} else if (fmt == VDISK_AUTO) {
-		fmt = VDISK_RAW;
+		fmt = o->cluster_bits ? VDISK_QCOW2 : VDISK_RAW;
+	}
+	if (fmt == VDISK_RAW && o->cluster_bits) {
+		cmd_error("disk create: a raw image has no clusters "
+			  "(--cluster-size is for --format qcow2)");
+		return DUMP_EXIT_USAGE;
 	}
 	if (size_arg && !cmd_parse_size(size_arg, &size)) {
 		cmd_error("disk create: bad size '%s' (try 16M)", size_arg);

@@ -122,6 +122,13 @@ has "$tmp/err" "raw image cannot have a backing file"
 status 2 "create: a bad cluster size" disk create x.qcow2 1M \
 	--format qcow2 --cluster-size 3K
 has "$tmp/err" "power of two from 4K to 2M"
+status 2 "create: raw with a cluster size" disk create x.img 1M \
+	--format raw --cluster-size 4K
+has "$tmp/err" "raw image has no clusters"
+status 0 "create: --cluster-size alone means qcow2" disk create x.qcow2 1M \
+	--cluster-size 4K
+status 0 "info on it" disk info x.qcow2
+has "$tmp/out" "^cluster_size=4096$"
 status 2 "create: a missing base" disk create x.qcow2 --backing nobase.img
 has "$tmp/err" "nobase.img"
 
