@@ -532,8 +532,9 @@ static int open_disks(const struct run_opts *o, struct disk_file *files,
 			if ((!files[i].read_only || !files[j].read_only) &&
 			    disk_file_same(&files[i], &files[j])) {
 				cmd_error("--disk %s: already attached as disk "
-					  "%u; one writer per image",
-					  o->disks[i], j);
+					  "%u (or as a backing file of it); one "
+					  "writer per image, and a backing file "
+					  "only read (,ro)", o->disks[i], j);
 				return -1;
 			}
 	}

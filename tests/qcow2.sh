@@ -218,7 +218,9 @@ check "the base is untouched" cmp rbase.img base.img
 status 0 "map: the overlay holds the written cluster" disk map run.qcow2
 has "$tmp/out" "^0x0  *0x10000  *0  *data  *run.qcow2$"
 status 2 "the base cannot be attached writable beside its overlay" run \
-	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" --disk run.qcow2 --disk rbase.img
+	-I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" \
+	--disk run.qcow2 --disk rbase.img
+has "$tmp/err" "or as a backing file of it"
 status 0 "... but read-only it can" run -I "$top_srcdir/examples" "$top_srcdir/examples/disk/disk.s" \
 	--disk run.qcow2 --disk rbase.img,ro
 qcheck "after the run" run.qcow2
