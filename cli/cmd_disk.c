@@ -57,6 +57,7 @@ static int disk_create(const char *path, const char *size_arg,
 	uint64_t size = 0;
 	char why[128];
 	enum vdisk_format fmt = o->format, bfmt = VDISK_RAW;
+	struct vdisk *b = NULL;
 	if (o->backing) {
 		if (fmt == VDISK_RAW) {
 			cmd_error("disk create: a raw image cannot have a "
@@ -64,7 +65,6 @@ static int disk_create(const char *path, const char *size_arg,
 			return DUMP_EXIT_USAGE;
 		}
 		fmt = VDISK_QCOW2;
-		struct vdisk *b;
 		char err[1024];
 		if (vdisk_open(&b, o->backing, VDISK_AUTO, VDISK_READ_ONLY,
 			       err, sizeof err)) {
@@ -73,30 +73,26 @@ static int disk_create(const char *path, const char *size_arg,
 		}
 		size = b->size;
 		bfmt = b->format;
-		vdisk_close(b, NULL, 0);
 	} else if (fmt == VDISK_AUTO) {
 		fmt = o->cluster_bits ? VDISK_QCOW2 : VDISK_RAW;
 	}
-	if (fmt == VDISK_RAW && o->cluster_bits) {
+	int st = DUMP_EXIT_USAGE;
+	if (fmt == VDISK_RAW && o->cluster_bits)
 		cmd_error("disk create: a raw image has no clusters "
 			  "(--cluster-size is for --format qcow2)");
-		return DUMP_EXIT_USAGE;
-	}
-	if (size_arg && !cmd_parse_size(size_arg, &size)) {
+	else if (size_arg && !cmd_parse_size(size_arg, &size))
 		cmd_error("disk create: bad size '%s' (try 16M)", size_arg);
-		return DUMP_EXIT_USAGE;
-	}
-	if (!size_arg && !o->backing) {
+	else if (!size_arg && !o->backing)
 		cmd_error("disk create: expected FILE SIZE");
-		return DUMP_EXIT_USAGE;
-	}
-	if (!disk_file_size_ok(size, why, sizeof why)) {
+	else if (!disk_file_size_ok(size, why, sizeof why))
 		cmd_error("disk create: %s cannot be a disk: %s",
 			  size_arg ? size_arg : o->backing, why);
-		return DUMP_EXIT_USAGE;
-	}
-	return disk_make("create", path, size, fmt, o->cluster_bits,
-			 o->backing, bfmt, o->force);
+	else
+		st = disk_make("create", path, size, fmt, o->cluster_bits,
+			       o->backing, bfmt, o->force, b);
+	if (b)
+		vdisk_close(b, NULL, 0);
+	return st;
 }
 
 static void info_qcow2(struct vdisk *vd)

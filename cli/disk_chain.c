@@ -70,10 +70,22 @@ static int make_on_fd(int fd, uint64_t size, enum vdisk_format fmt,
 
 int disk_make(const char *what, const char *path, uint64_t size,
 	      enum vdisk_format fmt, unsigned cluster_bits,
-	      const char *backing, enum vdisk_format bfmt, bool force)
+	      const char *backing, enum vdisk_format bfmt, bool force,
+	      const struct vdisk *keep)
 {
 	char err[512];
 	char *bname = NULL;
+	struct stat ps, ks;
+	for (const struct vdisk *v = keep; v && stat(path, &ps) == 0;
+	     v = v->backing)
+		if (fstat(v->fd, &ks) == 0 && ks.st_dev == ps.st_dev &&
+		    ks.st_ino == ps.st_ino) {
+			cmd_error("disk %s: %s is %s: replacing it would lose "
+				  "what the new image is made from", what,
+				  path, v == keep ? "the source" :
+				  "in the source's backing chain");
+			return DUMP_EXIT_USAGE;
+		}
 	if (backing && !(bname = vdisk_relative_name(path, backing, err,
 						     sizeof err))) {
 		cmd_error("disk %s: %s: %s", what, backing, err);
@@ -338,7 +350,7 @@ int disk_convert(const char *src, const char *dst, const struct disk_opts *o)
 	enum vdisk_format fmt = o->format != VDISK_AUTO ? o->format
 				: in->format;
 	int st = disk_make("convert", dst, in->size, fmt, o->cluster_bits,
-			   NULL, VDISK_RAW, o->force);
+			   NULL, VDISK_RAW, o->force, in);
 	if (st == 0 && open_or_say("convert", &out, dst, fmt, 0) == 0) {
 		if (copy_image("convert", in, out, false))
 			st = DUMP_EXIT_USAGE;
@@ -368,7 +380,7 @@ int disk_clone(const char *src, const char *dst, bool linked,
 		return DUMP_EXIT_USAGE;
 	}
 	int st = disk_make("clone", dst, in->size, VDISK_QCOW2,
-			   o->cluster_bits, src, in->format, o->force);
+			   o->cluster_bits, src, in->format, o->force, in);
 	vdisk_close(in, NULL, 0);
 	return st;
 }

@@ -16,12 +16,14 @@ struct disk_opts {
 	bool force;
 };
 
-/* Make an empty image at path (refusing an existing one unless force):
- * raw of size bytes, or qcow2 on backing (a path as the user gave it,
- * of format bfmt).  0, or an exit status after printing why. */
+/* Make an empty image at path (refusing an existing one unless force,
+ * and always one that is in the chain of keep, the image it is made
+ * from): raw of size bytes, or qcow2 on backing (a path as the user gave
+ * it, of format bfmt).  0, or an exit status after printing why. */
 int disk_make(const char *what, const char *path, uint64_t size,
 	      enum vdisk_format fmt, unsigned cluster_bits,
-	      const char *backing, enum vdisk_format bfmt, bool force);
+	      const char *backing, enum vdisk_format bfmt, bool force,
+	      const struct vdisk *keep);
 
 int disk_commit(const char *path, bool force);
 int disk_rollback(const char *path);

@@ -129,6 +129,13 @@ status 0 "create: --cluster-size alone means qcow2" disk create x.qcow2 1M \
 	--cluster-size 4K
 status 0 "info on it" disk info x.qcow2
 has "$tmp/out" "^cluster_size=4096$"
+status 2 "create --force cannot replace its own base" disk create --force \
+	base.img --backing base.img
+has "$tmp/err" "base.img is the source"
+status 2 "convert --force cannot replace its source's chain" disk convert \
+	--force ov.qcow2 base.img
+has "$tmp/err" "in the source's backing chain"
+check "... and the base is whole" "$VIO" base.img "read -P 0x07 0 512"
 status 2 "create: a missing base" disk create x.qcow2 --backing nobase.img
 has "$tmp/err" "nobase.img"
 
@@ -317,7 +324,8 @@ status 2 "a truncated image" disk info bad.qcow2
 has "$tmp/err" "lies outside the file"
 "$AULA" disk create la.qcow2 --backing base.img
 "$AULA" disk create lb.qcow2 --backing la.qcow2
-"$AULA" disk create -f la.qcow2 --backing lb.qcow2
+"$AULA" disk create lc.qcow2 --backing lb.qcow2
+mv lc.qcow2 la.qcow2			# la -> lb -> la
 status 2 "a backing chain that loops" disk info la.qcow2
 has "$tmp/err" "loops back"
 printf 'QFI\373\000\000\000\003' >fake.img
