@@ -324,8 +324,8 @@ status 2 "a truncated image" disk info bad.qcow2
 has "$tmp/err" "lies outside the file"
 "$AULA" disk create la.qcow2 --backing base.img
 "$AULA" disk create lb.qcow2 --backing la.qcow2
-"$AULA" disk create lc.qcow2 --backing lb.qcow2
-mv lc.qcow2 la.qcow2			# la -> lb -> la
+"$AULA" disk create lx.qcow2 --backing lb.qcow2
+mv lx.qcow2 la.qcow2			# la -> lb -> la
 status 2 "a backing chain that loops" disk info la.qcow2
 has "$tmp/err" "loops back"
 printf 'QFI\373\000\000\000\003' >fake.img
