@@ -206,6 +206,19 @@ status 2 "commit into a base another overlay uses" disk commit c.qcow2
 has "$tmp/err" "also the backing file of c2.qcow2"
 check "... and the base is untouched" cmp cbase.img before.raw
 status 0 "commit --force" disk commit --force c.qcow2
+# On a terminal, a commit of a large disk shows its progress.
+drive=$(dirname "$AULA")/tests/ptydrive
+"$AULA" disk create big.raw 64M
+"$AULA" disk create big.qcow2 --backing big.raw
+"$VIO" big.qcow2 "write -P 0xb1 33554432 65536" >/dev/null
+printf 'expect commit: 100%%\nexit 0\n' >pty.script
+"$drive" pty.script "$AULA" disk commit big.qcow2 >pty.out 2>&1
+case $? in
+0) ok "commit on a terminal shows its progress" ;;
+77) ok "# SKIP no pseudo-terminal for the progress test" ;;
+*) not_ok "commit on a terminal shows no progress"; cat pty.out ;;
+esac
+check "... and committed" "$VIO" big.raw "read -P 0xb1 33554432 65536"
 status 2 "commit of an image without a backing file" disk commit cbase.img
 has "$tmp/err" "no backing file"
 "$VIO" c2.qcow2 "write -P 0xee 0 65536" >/dev/null
