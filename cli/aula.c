@@ -28,7 +28,7 @@ static const struct {
 	{ "debug", cmd_debug, "run a program under the monitor, a debugger" },
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
-	{ "disk", cmd_disk, "create or inspect a raw disk image" },
+	{ "disk", cmd_disk, "make, inspect, clone and commit disk images (raw, qcow2)" },
 	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
 };

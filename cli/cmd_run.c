@@ -74,8 +74,10 @@ static void run_usage(FILE *f)
 "  --realtime             pace virtual time to the host clock (demos only)\n"
 "  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
 "  --stats-file FILE      write them to FILE instead\n"
-"  --disk FILE[,ro]       attach a raw disk image (repeatable, up to %d;\n"
-"                         ,ro: read-only)\n"
+"  --disk FILE[,ro][,format=raw|qcow2]\n"
+"                         attach a disk image, raw or qcow2 (repeatable,\n"
+"                         up to %d; ,ro: read-only; format= when the\n"
+"                         file's first bytes may mislead)\n"
 "  --display=none|sdl     headless (default), or the text display and\n"
 "                         keyboard in a window\n"
 "  --font FILE            console font (.psf or .psf.gz) for the display\n"
@@ -528,8 +530,9 @@ static int open_disks(const struct run_opts *o, struct disk_file *files,
 			if ((!files[i].read_only || !files[j].read_only) &&
 			    disk_file_same(&files[i], &files[j])) {
 				cmd_error("--disk %s: already attached as disk "
-					  "%u; one writer per image",
-					  o->disks[i], j);
+					  "%u (or as a backing file of it); one "
+					  "writer per image, and a backing file "
+					  "only read (,ro)", o->disks[i], j);
 				return -1;
 			}
 	}

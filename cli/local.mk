@@ -2,8 +2,8 @@
 # subcommand.
 bin_PROGRAMS += aula
 aula_SOURCES = cli/aula.c cli/cmd.h cli/cmd_run.c cli/cmd_as.c \
-	cli/cmd_disk.c cli/cmd_grade.c cli/cmd_hub.c \
-	cli/run_net.h cli/run_net.c cli/outfile.h cli/outfile.c
+	cli/cmd_disk.c cli/disk_chain.h cli/disk_chain.c cli/cmd_grade.c \
+	cli/cmd_hub.c cli/run_net.h cli/run_net.c cli/outfile.h cli/outfile.c
 # The manual's place, for aula --help (cli/aula.c: cmd_man).
 aula_CPPFLAGS = $(AM_CPPFLAGS) -DAULA_BINDIR='"$(bindir)"' \
 	-DAULA_SRCDIR='"$(abs_top_srcdir)"'

@@ -45,7 +45,10 @@ struct vm_console_host {
  * written at byte offsets.  The core never opens a file.  Each call returns
  * 0, or -1 when the host failed, after it has told the user what failed
  * (the guest gets an error status).  A host I/O is whole: a short read or
- * write is a failure.
+ * write is a failure.  The disk moves a transfer in as few calls as it
+ * can; when a call of several sectors fails it goes again sector by
+ * sector to learn how far it got, so a host need tell the user only of
+ * failed calls of one sector.
  */
 struct vm_disk_host {
 	void *opaque;

@@ -45,3 +45,10 @@ images/net-sender.img: examples/net/sender.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/sender.s
 images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/receiver.s
+
+# The class walk-through of disk snapshots (tests/qcow2.sh runs demo.sh).
+EXAMPLE_FILES += examples/disk-snapshots/guestbook.s \
+	examples/disk-snapshots/demo.sh examples/disk-snapshots/README.md
+IMAGES += images/guestbook.img
+images/guestbook.img: examples/disk-snapshots/guestbook.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/disk-snapshots/guestbook.s

@@ -19,7 +19,7 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_as_files tests/unit/test_as_layout \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
-	tests/unit/test_disk tests/unit/test_diskfile \
+	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
 	tests/unit/test_nic tests/unit/test_net \
 	tests/unit/test_mon
@@ -79,6 +79,10 @@ tests_unit_test_disk_LDADD = $(UNIT_LDADD)
 tests_unit_test_diskfile_SOURCES = tests/unit/test_diskfile.c
 tests_unit_test_diskfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_diskfile_LDADD = $(UNIT_LDADD)
+# test_qcow2 runs the fuzz harness of the qcow2 parser on mutated images.
+tests_unit_test_qcow2_SOURCES = tests/unit/test_qcow2.c fuzz/fuzz_qcow2.c
+tests_unit_test_qcow2_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_qcow2_LDADD = $(UNIT_LDADD)
 tests_unit_test_kbd_SOURCES = tests/unit/test_kbd.c
 tests_unit_test_kbd_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kbd_LDADD = $(UNIT_LDADD)
@@ -133,6 +137,7 @@ TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
+SH_TESTS += tests/qcow2.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
 SH_TESTS += tests/grade-class.sh
@@ -177,3 +182,10 @@ EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
 tests_ptydrive_SOURCES = tests/ptydrive.c
+# qcow2.sh's driver of the disk back end; --wrap counts the back end's
+# writes and syncs, so its crash test kills at exact points.
+check_PROGRAMS += tests/vdisk-io
+tests_vdisk_io_SOURCES = tests/vdisk-io.c
+tests_vdisk_io_LDADD = libaulahost.a $(ZLIB_LIBS)
+tests_vdisk_io_LDFLAGS = -Wl,--wrap=pwrite -Wl,--wrap=pwritev \
+	-Wl,--wrap=fsync
