@@ -255,14 +255,19 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 				vm_stop(vm, VM_STOP_IDLE, 0);
 				break;
 			}
+			if (vm->cfg.yield_on_halt)
+				break;
 			uint64_t skip = next - vm_now(vm),
 				 room = end - (c->insns + spent);
 			vm->halted_time += skip < room ? skip : room;
 			continue;
 		}
-		uint64_t limit = end - spent, next = event_next(&vm->events);
-		if (next != EVENT_NEVER && next - vm->halted_time < limit)
-			limit = next - vm->halted_time;
+		/* Events are in virtual time; the CPU's limit counts its
+		 * instructions, which lag it by the time it did not run. */
+		uint64_t limit = end - spent, next = event_next(&vm->events),
+			 lag = vm->halted_time + vm->waited_time;
+		if (next != EVENT_NEVER && next - lag < limit)
+			limit = next - lag;
 		c->limit = limit;
 		cpu_run(vm);
 	}

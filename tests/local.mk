@@ -123,6 +123,12 @@ SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
+# aula lab: the demos of examples/lab/ and their expected output.
+SH_TESTS += tests/lab.sh
+LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
+	examples/lab/steal.lab examples/lab/steal.expected \
+	examples/lab/lan.lab examples/lab/lan.expected
+EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \

@@ -1,0 +1,113 @@
+/*
+ * aula lab FILE: many machines in one process, on one clock (lab/,
+ * aula-lab(5)).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "lab/lab.h"
+#include "state/dump.h"
+
+static void lab_usage(FILE *f)
+{
+	fprintf(f,
+"usage: aula lab FILE [options]\n"
+"  --time N               stop the lab at tick N (overrides [lab] time)\n"
+"  --report FILE          write the report to FILE (default: standard output)\n"
+"  --dump-dir DIR         write each machine's dump to DIR/NAME.dump\n"
+"  --check                read and check the lab file, run nothing\n"
+"  -q, --quiet            no report on standard output\n"
+"  -h, --help             this summary\n"
+"The lab file: man aula-lab.\n");
+}
+
+int cmd_lab(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "time", required_argument, 0, 't' },
+		{ "report", required_argument, 0, 'r' },
+		{ "dump-dir", required_argument, 0, 'd' },
+		{ "check", no_argument, 0, 'c' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	const char *report = NULL, *dump_dir = NULL;
+	uint64_t time = 0;
+	int c, quiet = 0, check_only = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!cmd_parse_u64(optarg, &time) || !time) {
+				cmd_error("--time: bad number '%s'", optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
+		case 'r': report = optarg; break;
+		case 'd': dump_dir = optarg; break;
+		case 'c': check_only = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': lab_usage(stdout); return 0;
+		default: lab_usage(stderr); return DUMP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		cmd_error(optind == argc ? "lab: which lab file?"
+					 : "lab: one lab file at a time");
+		lab_usage(stderr);
+		return DUMP_EXIT_USAGE;
+	}
+	struct lab_cfg *cfg = malloc(sizeof *cfg);
+	if (!cfg) {
+		cmd_error("out of host memory");
+		return DUMP_EXIT_USAGE;
+	}
+	int errors = lab_parse_file(argv[optind], cfg, stderr);
+	if (errors) {
+		cmd_error("%s: %d error%s; nothing was run", argv[optind],
+			  errors, errors == 1 ? "" : "s");
+		free(cfg);
+		return DUMP_EXIT_USAGE;
+	}
+	if (time)
+		cfg->time = time;
+	if (check_only) {
+		free(cfg);
+		return 0;
+	}
+	const struct lab_services svc = {
+		.load = cmd_load_program, .out = stdout, .msg = stderr,
+	};
+	struct lab *l = lab_create(cfg, &svc);
+	free(cfg);
+	if (!l)
+		return DUMP_EXIT_USAGE;
+	int status;
+	int host_failed = lab_run(l, UINT64_MAX);
+	if (lab_finish(l) || host_failed) {
+		status = DUMP_EXIT_HOST;
+	} else {
+		status = lab_exit_status(l);
+	}
+	if (report || !quiet) {
+		FILE *f = report ? fopen(report, "w") : stdout;
+		if (!f) {
+			cmd_error("--report %s: %m", report);
+			status = DUMP_EXIT_USAGE;
+		} else {
+			lab_report(l, f);
+			if (f != stdout && fclose(f) != 0) {
+				cmd_error("--report %s: %m", report);
+				status = DUMP_EXIT_USAGE;
+			}
+		}
+	}
+	if (dump_dir && lab_write_dumps(l, dump_dir))
+		status = DUMP_EXIT_USAGE;
+	lab_destroy(l);
+	return status;
+}
