@@ -3,7 +3,7 @@
 # machine.
 noinst_LIBRARIES += libaulahost.a
 libaulahost_a_SOURCES = host/console.h host/console.c \
-	host/diskfile.h host/diskfile.c \
+	host/diskfile.h host/diskfile.c host/swapfile.h host/swapfile.c \
 	host/font.h host/font.c host/screen.h host/screen.c
 
 # The SDL2 window, only when configure found SDL2: the core and the other

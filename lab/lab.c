@@ -220,6 +220,19 @@ static int build_machine(struct lab *l, struct lab_vm *lv)
 		say(l, "machine %s: %s", m->name, err);
 		return -1;
 	}
+	struct mem_pool *pool = lv->host->pool;
+	if (pool) {
+		struct pool_swap_host sh;
+		if (swap_file_open(&lv->swap, lv->host->cfg->swap_dir, &sh, err,
+				   sizeof err)) {
+			say(l, "machine %s: %s", m->name, err);
+			return -1;
+		}
+		if (pool_attach(pool, lv->vm, &sh)) {
+			say(l, "out of host memory");
+			return -1;
+		}
+	}
 	if (image_load(&lv->img, lv->vm, err, sizeof err)) {
 		say(l, "machine %s: %s: %s", m->name, path, err);
 		return -1;
@@ -252,7 +265,10 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 		h->cfg = &l->cfg.hosts[i];
 		h->index = i;
 		h->vms = calloc((size_t)cfg->nmachines, sizeof *h->vms);
-		if (!h->vms) {
+		h->next_sample = h->cfg->sample;
+		if (h->cfg->ram || h->cfg->share)
+			h->pool = pool_create(h->cfg->ram, h->cfg->share);
+		if (!h->vms || ((h->cfg->ram || h->cfg->share) && !h->pool)) {
 			say(l, "out of host memory");
 			lab_destroy(l);
 			return NULL;
@@ -266,6 +282,7 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 		struct lab_vm *lv = &l->vms[i];
 		for (unsigned d = 0; d < VM_MAX_DISKS; d++)
 			lv->disks[d].fd = -1;
+		lv->swap.fd = -1;
 		lv->cfg = &l->cfg.machines[i];
 		lv->index = i;
 		lv->host = &l->hosts[lv->cfg->host];
@@ -316,14 +333,17 @@ void lab_destroy(struct lab *l)
 	for (int i = 0; i < l->nvms; i++) {
 		vm_destroy(l->vms[i].vm);
 		image_free(&l->vms[i].img);
+		swap_file_close(&l->vms[i].swap);
 	}
 	for (int i = 0; i < LAB_MAX_SWITCHES; i++) {
 		switch_destroy(l->sw[i]);
 		if (l->have_uplink[i])
 			hub_client_close(&l->uplink[i]);
 	}
-	for (int i = 0; i < LAB_MAX_HOSTS; i++)
+	for (int i = 0; i < LAB_MAX_HOSTS; i++) {
 		free(l->hosts[i].vms);
+		pool_destroy(l->hosts[i].pool);
+	}
 	free(l->vms);
 	free(l);
 }

@@ -31,6 +31,8 @@
 
 #define LAB_DEFAULT_TIME 100000000ull	/* ticks: one virtual second */
 #define LAB_DEFAULT_QUANTUM 10000u
+#define LAB_DEFAULT_SAMPLE 1000000u	/* working-set sampling interval */
+#define LAB_MIN_BUDGET (8 * MEM_PAGE_SIZE)
 
 enum lab_console_kind { LAB_CONSOLE_PREFIX, LAB_CONSOLE_NONE, LAB_CONSOLE_FILE };
 
@@ -39,6 +41,10 @@ struct lab_host_cfg {
 	int line;
 	unsigned cpus;
 	uint64_t quantum;
+	uint64_t ram;		/* the budget for guest pages; 0: unlimited */
+	bool share;		/* merge identical pages */
+	uint64_t sample;	/* ticks between working-set samples and scans */
+	char swap_dir[LAB_PATH_MAX];	/* where the swap files go */
 };
 
 struct lab_disk_cfg {

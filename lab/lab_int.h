@@ -6,6 +6,7 @@
 #define AULA_LAB_INT_H
 
 #include "host/diskfile.h"
+#include "host/swapfile.h"
 #include "lab/lab.h"
 #include "net/hub.h"
 
@@ -51,6 +52,7 @@ struct lab_vm {
 	struct image img;
 	struct disk_file disks[VM_MAX_DISKS];
 	struct lab_console con;
+	struct swap_file swap;
 	enum lab_state state;
 	uint64_t since;		/* READY: since when; HALTED: since when */
 	uint64_t wake_at;	/* HALTED: its next event */
@@ -75,6 +77,8 @@ struct lab_host {
 	struct lab_vm **vms;	/* its machines, in file order */
 	int nvms;
 	uint64_t seq;
+	struct mem_pool *pool;	/* NULL: no budget and no sharing */
+	uint64_t next_sample;
 };
 
 struct lab {

@@ -2,7 +2,7 @@
  * The lab file (aula-lab(5)): an INI file read with Debian's libinih.
  *
  *   [lab]               time
- *   [host NAME]         cpus quantum
+ *   [host NAME]         cpus quantum ram share sample swap-dir
  *   [machine NAME]      host image ram disk nic mac weight cap console
  *                       console-in max-insns mmu on-brk dump-mem
  *   [switch NAME]       latency pcap uplink vlan.PORT
@@ -110,6 +110,18 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 	return !(mac[0] & 1) && memcmp(mac, zero, 6);
 }
 
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "true"))
+		*out = true;
+	else if (!strcmp(s, "no") || !strcmp(s, "off") ||
+		 !strcmp(s, "false"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
 static bool parse_vid(const char *s, uint16_t *vid)
 {
 	uint64_t v;
@@ -205,6 +217,10 @@ static void host_defaults(struct lab_host_cfg *h)
 {
 	h->cpus = 1;
 	h->quantum = LAB_DEFAULT_QUANTUM;
+	h->sample = LAB_DEFAULT_SAMPLE;
+	snprintf(h->swap_dir, sizeof h->swap_dir, "%s",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
+						      : "/tmp");
 }
 
 /* A section header "[kind name]" as libinih will report it. */
@@ -313,9 +329,25 @@ static void host_key(struct parse *ps, struct lab_host_cfg *h, const char *k,
 		if (!parse_num(v, false, &h->quantum) || !h->quantum)
 			BAD("[host %s] quantum: '%s' is not a number of ticks "
 			    "(such as 10000)", h->name, v);
+	} else if (!strcmp(k, "ram")) {
+		if (!parse_num(v, true, &h->ram) || h->ram % MEM_PAGE_SIZE ||
+		    h->ram < LAB_MIN_BUDGET)
+			BAD("[host %s] ram: '%s' is not a size of whole 4K "
+			    "pages, at least 32K (such as 48M)", h->name, v);
+	} else if (!strcmp(k, "share")) {
+		if (!parse_bool(v, &h->share))
+			BAD("[host %s] share: '%s' is not yes or no", h->name,
+			    v);
+	} else if (!strcmp(k, "sample")) {
+		if (!parse_num(v, false, &h->sample) || !h->sample)
+			BAD("[host %s] sample: '%s' is not a number of ticks",
+			    h->name, v);
+	} else if (!strcmp(k, "swap-dir")) {
+		if (!set_path(h->swap_dir, v))
+			BAD("[host %s] swap-dir: a folder, please", h->name);
 	} else {
-		BAD("[host %s]: unknown key '%s' (the keys: cpus, quantum)",
-		    h->name, k);
+		BAD("[host %s]: unknown key '%s' (the keys: cpus, quantum, "
+		    "ram, share, sample, swap-dir)", h->name, k);
 	}
 }
 

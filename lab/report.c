@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mem/pool.h"
 #include "state/dump.h"
 
 /* part / whole as a percentage with one decimal, in integers only so the
@@ -43,6 +44,33 @@ static void report_machines(const struct lab_host *h, FILE *f)
 	}
 }
 
+static void report_memory(const struct lab_host *h, FILE *f)
+{
+	const struct pool_stats *ps = pool_stats(h->pool);
+	fprintf(f, "  memory: budget %llu pages, used %llu, peak %llu, "
+		"%llu shared, %llu over budget\n",
+		(unsigned long long)ps->budget, (unsigned long long)ps->used,
+		(unsigned long long)ps->peak,
+		(unsigned long long)ps->shared_pages,
+		(unsigned long long)ps->over);
+	fprintf(f, "  %-10s %7s %7s %7s %7s %7s %7s %7s %7s\n", "pages",
+		"touched", "resid", "swapped", "shared", "balloon", "wss",
+		"out", "in");
+	for (int i = 0; i < h->nvms; i++) {
+		const struct lab_vm *lv = h->vms[i];
+		const struct pool_vm_stats *st = pool_vm_stats(lv->vm);
+		fprintf(f, "  %-10s %7u %7llu %7llu %7llu %7llu %7llu %7llu "
+			"%7llu\n", lv->cfg->name, lv->vm->mem.touched,
+			(unsigned long long)st->resident,
+			(unsigned long long)st->swapped,
+			(unsigned long long)st->shared,
+			(unsigned long long)st->ballooned,
+			(unsigned long long)st->wss_peak,
+			(unsigned long long)st->swap_outs,
+			(unsigned long long)st->swap_ins);
+	}
+}
+
 static void report_host(const struct lab *l, const struct lab_host *h,
 			FILE *f)
 {
@@ -66,6 +94,8 @@ static void report_host(const struct lab *l, const struct lab_host *h,
 		fputc('\n', f);
 	}
 	report_machines(h, f);
+	if (h->pool)
+		report_memory(h, f);
 }
 
 static void report_switch(const struct lab *l, int si, FILE *f)

@@ -196,6 +196,8 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 		n = 1;
 	uint64_t start = vm_now(vm);
 	vm_run(vm, n);
+	if (lv->host->pool)
+		pool_quiesce(lv->host->pool);	/* no machine runs now */
 	uint64_t ran = vm_now(vm) - start;
 	lv->run += ran;
 	cpu->busy += ran;
@@ -283,6 +285,14 @@ int lab_run(struct lab *l, uint64_t until)
 		for (int i = 0; i < l->cfg.nhosts; i++)
 			host_window(&l->hosts[i], l->now, end);
 		l->now = end;
+		for (int i = 0; i < l->cfg.nhosts; i++) {
+			struct lab_host *h = &l->hosts[i];
+			if (!h->pool || l->now < h->next_sample)
+				continue;
+			pool_sample(h->pool);
+			pool_share_scan(h->pool);
+			h->next_sample = l->now + h->cfg->sample;
+		}
 		if (all_stopped(l)) {
 			/* The lab ends when its last machine stopped. */
 			uint64_t last = 0;

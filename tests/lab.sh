@@ -202,24 +202,67 @@ else
 	not_ok "the capture differs between runs"
 fi
 
-# A lab of one machine ends in the dump a plain aula run ends in.
+# The property of the memory manager: swap and sharing are invisible to
+# the guest.  Each example and guest test runs in a lab whose host gives
+# it 32 KiB (8 pages) and merges pages every 5000 ticks, and must end in
+# the dump a plain aula run ends in -- registers and the memory it used.
 mkdir "$tmp/dumps"
-for name in hello syscall exception paging timer; do
-	lab "one-$name" <<LAB
+progs="$images/hello.img $images/syscall.img $images/exception.img
+$images/paging.img $images/timer.img $ex/lab/memhog.s $ex/lab/busy.s"
+for g in "$top_srcdir"/tests/guest/*.s; do progs="$progs $g"; done
+for prog in $progs; do
+	name=$(basename "$prog" | sed 's/\.[a-z]*$//')
+	for mmu in shadow nested; do
+		case $name:$mmu in paging*:nested | *:shadow) ;; *) continue ;; esac
+		lab "mem-$name-$mmu" <<LAB
+[host h]
+ram = 32K
+share = yes
+sample = 5000
 [machine m]
-image = $images/$name.img
-max-insns = 2000000
+image = $prog
+mmu = $mmu
+max-insns = 4000000
+dump-mem = 0x1000:0x3000
+dump-mem = 0x100000:0x1000
 LAB
-	run "one-$name" --dump-dir dumps -q
-	"$AULA" run "$images/$name.img" --max-insns 2000000 --dump-regs -q \
-		--console-out /dev/null </dev/null >"$tmp/$name.dump"
-	if cmp -s "$tmp/$name.dump" "$tmp/dumps/m.dump"; then
-		ok "$name: the lab's dump is aula run's"
-	else
-		not_ok "$name: the lab's dump differs from aula run's"
-		diff "$tmp/$name.dump" "$tmp/dumps/m.dump" | head
-	fi
+		run "mem-$name-$mmu" --dump-dir dumps
+		"$AULA" run "$prog" --mmu=$mmu --max-insns 4000000 --dump-regs \
+			--dump-mem 0x1000:0x3000 --dump-mem 0x100000:0x1000 -q \
+			--console-out /dev/null </dev/null >"$tmp/$name.dump"
+		swapped=$(awk '$1 == "m" && NF == 9 { print $8 }' \
+			"$tmp/mem-$name-$mmu.out")
+		if cmp -s "$tmp/$name.dump" "$tmp/dumps/m.dump"; then
+			ok "$name ($mmu): under pressure (${swapped:-?} pages" \
+			   "swapped out), the dump of aula run"
+		else
+			not_ok "$name ($mmu): the lab's dump differs from aula run's"
+			diff "$tmp/$name.dump" "$tmp/dumps/m.dump" | head
+			cat "$tmp/mem-$name-$mmu.out" "$tmp/mem-$name-$mmu.err"
+		fi
+	done
 done
+
+# Clones share: three copies of one program, their pages merged.
+lab clones <<LAB
+[host h]
+share = yes
+sample = 100000
+[machine a]
+image = $ex/lab/memhog.s
+[machine b]
+image = $ex/lab/memhog.s
+[machine c]
+image = $ex/lab/memhog.s
+LAB
+run clones
+if grep -q "memory: budget 0 pages, used 98, .* 98 shared" "$tmp/clones.out" &&
+   [ "$(awk '$1 == "c" && NF == 9 { print $5 }' "$tmp/clones.out")" = 98 ]
+then
+	ok "three clones: 98 host pages hold their 294 guest pages"
+else
+	not_ok "clones do not share"; cat "$tmp/clones.out"
+fi
 
 # Mistakes: each names the file, the line and the key; nothing runs.
 # bad DESCRIPTION MESSAGE TEXT: a lab file of TEXT (printf's format) is
