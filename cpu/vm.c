@@ -34,6 +34,11 @@ static unsigned configured_disks(const struct vm_config *cfg)
 	return cfg->ndisks;
 }
 
+static unsigned configured_balloon(const struct vm_config *cfg)
+{
+	return cfg->balloon;
+}
+
 /* Devices the machine has as many of as the configuration says, after the
  * fixed ones: unit n at base + n * stride. */
 static const struct {
@@ -44,6 +49,7 @@ static const struct {
 } machine_units[] = {
 	{ &disk_ops, PORT_DISK, DISK_PORT_STRIDE, DISK_UNITS,
 	  configured_disks },
+	{ &balloon_ops, PORT_BALLOON, 0, 1, configured_balloon },
 };
 _Static_assert(VM_MAX_DISKS == DISK_UNITS, "one disk host per disk unit");
 

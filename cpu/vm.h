@@ -114,6 +114,9 @@ struct vm_config {
 	 * guest halts: vm_run returns VM_RUNNING with cpu.halted set,
 	 * instead of skipping virtual time to the next event. */
 	bool yield_on_halt;
+	/* A memory balloon (io/balloon.c, a lab's machines): its host side
+	 * is balloon_set_target and balloon_size. */
+	bool balloon;
 };
 
 /*

@@ -202,7 +202,7 @@ static int build_machine(struct lab *l, struct lab_vm *lv)
 	char path[LAB_PATH_MAX * 2], err[512];
 	struct vm_config vc = {
 		.ram_size = m->ram, .mmu = m->mmu, .on_brk = m->on_brk,
-		.yield_on_halt = true,
+		.yield_on_halt = true, .balloon = m->balloon,
 	};
 	memcpy(vc.mac, m->mac, 6);
 	input_path(l, m->image, path, sizeof path);

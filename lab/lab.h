@@ -72,6 +72,7 @@ struct lab_machine_cfg {
 	enum vm_brk_mode on_brk;
 	struct dump_range ranges[LAB_MAX_RANGES];
 	int nranges;
+	bool balloon;		/* has a memory balloon */
 };
 
 struct lab_vlan_cfg {

@@ -79,6 +79,7 @@ struct lab_host {
 	uint64_t seq;
 	struct mem_pool *pool;	/* NULL: no budget and no sharing */
 	uint64_t next_sample;
+	bool squeeze;		/* asking balloons for memory */
 };
 
 struct lab {
@@ -99,6 +100,8 @@ struct lab {
 /* sched.c: the instructions, halted ticks and exception entries a machine
  * has spent of its max-insns (as aula run counts them). */
 uint64_t lab_spent(const struct lab_vm *lv);
+/* memory.c: the host's memory policy, at each sample. */
+void lab_memory_sample(struct lab_host *h);
 /* Bring every machine that is not running up to the lab's clock. */
 void lab_sync(struct lab *l);
 

@@ -4,7 +4,7 @@
  *   [lab]               time
  *   [host NAME]         cpus quantum ram share sample swap-dir
  *   [machine NAME]      host image ram disk nic mac weight cap console
- *                       console-in max-insns mmu on-brk dump-mem
+ *                       console-in max-insns mmu on-brk dump-mem balloon
  *   [switch NAME]       latency pcap uplink vlan.PORT
  *
  * libinih hands us each key with its section; the line reader below counts
@@ -444,10 +444,14 @@ static void machine_key(struct parse *ps, struct lab_machine_cfg *m,
 			    "of RAM (set ram first)", m->name, v,
 			    (unsigned long long)m->ram / 1024);
 		m->nranges++;
+	} else if (!strcmp(k, "balloon")) {
+		if (!parse_bool(v, &m->balloon))
+			BAD("[machine %s] balloon: '%s' is not yes or no",
+			    m->name, v);
 	} else {
 		BAD("[machine %s]: unknown key '%s' (the keys: host, image, "
 		    "ram, disk, nic, mac, weight, cap, console, console-in, "
-		    "max-insns, mmu, on-brk, dump-mem)", m->name, k);
+		    "max-insns, mmu, on-brk, dump-mem, balloon)", m->name, k);
 	}
 }
 

@@ -289,8 +289,7 @@ int lab_run(struct lab *l, uint64_t until)
 			struct lab_host *h = &l->hosts[i];
 			if (!h->pool || l->now < h->next_sample)
 				continue;
-			pool_sample(h->pool);
-			pool_share_scan(h->pool);
+			lab_memory_sample(h);
 			h->next_sample = l->now + h->cfg->sample;
 		}
 		if (all_stopped(l)) {

@@ -243,6 +243,89 @@ LAB
 	done
 done
 
+# The balloon device's commands and results (docs/devices.md, section
+# 10), from a guest: it powers off with the number of the check that
+# failed, or 0.
+cat >"$tmp/balloon.s" <<'ASM'
+        .equ PFN, 0xa2
+        .equ CMD, 0xa3
+        .equ RESULT, 0xa4
+        .equ SIZE, 0xa1
+_start: li      r5, 0x12c000        ; page 300 holds a word
+        li      r6, 0x5a5a
+        stw     r6, 0(r5)
+        li      r1, 300
+        out     r1, PFN(r0)
+        li      r7, 1               ; check 1: INFLATE is done
+        li      r2, 1
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 0
+        bne     fail
+        li      r7, 2               ; check 2: SIZE is 1
+        in      r3, SIZE(r0)
+        cmpi    r3, 1
+        bne     fail
+        li      r7, 3               ; check 3: again is STATE
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 3
+        bne     fail
+        li      r7, 4               ; check 4: DEFLATE is done
+        li      r2, 2
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 0
+        bne     fail
+        li      r7, 5               ; check 5: the page reads as zero
+        ldw     r3, 0(r5)
+        cmpi    r3, 0
+        bne     fail
+        li      r7, 6               ; check 6: DEFLATE again is STATE
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 3
+        bne     fail
+        li      r7, 7               ; check 7: a page outside RAM
+        li      r1, 0x100000
+        out     r1, PFN(r0)
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 2
+        bne     fail
+        li      r7, 8               ; check 8: no such command
+        li      r2, 9
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 1
+        bne     fail
+        li      r7, 0
+fail:   out     r7, 0(r0)
+ASM
+for ram in "" "ram = 64K"; do
+	lab balloon <<LAB
+[host h]
+$ram
+[machine m]
+image = $tmp/balloon.s
+balloon = yes
+LAB
+	run balloon
+	if [ "$(cat "$tmp/balloon.status")" = 0 ]; then
+		ok "the balloon's commands and results${ram:+ (with $ram)}"
+	else
+		not_ok "balloon: check $(awk '$1 == "m" { print $2 }' \
+			"$tmp/balloon.out") failed${ram:+ (with $ram)}"
+		cat "$tmp/balloon.out" "$tmp/balloon.err"
+	fi
+done
+"$AULA" run "$tmp/balloon.s" -q >/dev/null 2>&1 </dev/null
+if [ $? = 1 ]; then
+	ok "aula run has no balloon: its ports are unassigned (check 1 fails)"
+else
+	not_ok "aula run answers the balloon's ports"
+fi
+
 # Clones share: three copies of one program, their pages merged.
 lab clones <<LAB
 [host h]

@@ -126,7 +126,9 @@ SH_TESTS += tests/grade.sh tests/layout.sh
 # aula lab: the demos of examples/lab/ and their expected output.
 SH_TESTS += tests/lab.sh
 LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
-	examples/lab/memhog.s \
+	examples/lab/memhog.s examples/lab/cache.s \
+	examples/lab/overcommit.lab examples/lab/overcommit.expected \
+	examples/lab/clones.lab examples/lab/clones.expected \
 	examples/lab/steal.lab examples/lab/steal.expected \
 	examples/lab/lan.lab examples/lab/lan.expected
 EXTRA_DIST += $(LAB_TEST_FILES)
