@@ -9,7 +9,60 @@
 
 #include "cli/cmd.h"
 #include "lab/lab.h"
+#include "monitor/mon.h"
 #include "state/dump.h"
+
+#define LAB_MAX_SCRIPTS 16
+
+/* ---- the monitor's view of the lab (monitor/mon.h, struct mon_lab) ---- */
+
+static struct vm *mon_find(void *opaque, const char *name)
+{
+	return lab_find(opaque, name);
+}
+
+static const char *mon_name_of(void *opaque, const struct vm *vm)
+{
+	return lab_name_of(opaque, vm);
+}
+
+static bool mon_run(void *opaque, struct vm *vm, uint64_t n)
+{
+	return lab_run_focus(opaque, vm, n);
+}
+
+/* The focus is the monitor's; lab_info marks the machine it is given. */
+static struct mon *lab_mon;
+
+static int mon_info(void *opaque, const char *topic, const char *arg,
+		    FILE *out)
+{
+	return lab_info(opaque, mon_vm(lab_mon), topic, arg, out);
+}
+
+static int run_monitor(struct lab *l, const char *path,
+		       const char *const *scripts, int nscripts, int batch,
+		       int quiet)
+{
+	const struct mon_lab ml = {
+		.opaque = l, .find = mon_find, .name_of = mon_name_of,
+		.run = mon_run, .info = mon_info,
+	};
+	const struct mon_config mc = {
+		.lab = &ml, .lab_vm = lab_vm_at(l, 0), .program = path,
+		.out = stdout, .console_is_out = true, .scripts = scripts,
+		.nscripts = nscripts, .batch = batch, .quiet = quiet,
+	};
+	char err[512];
+	if (!(lab_mon = mon_create(&mc, err, sizeof err))) {
+		cmd_error("%s: %s", path, err);
+		return DUMP_EXIT_USAGE;
+	}
+	int status = mon_main(lab_mon);
+	mon_destroy(lab_mon);
+	lab_mon = NULL;
+	return status;
+}
 
 static void lab_usage(FILE *f)
 {
@@ -20,6 +73,11 @@ static void lab_usage(FILE *f)
 "  --dump-dir DIR         write each machine's dump to DIR/NAME.dump\n"
 "  --check                read and check the lab file, run nothing\n"
 "  -q, --quiet            no report on standard output\n"
+"  --monitor              the monitor (man aula-debug) on the lab's first\n"
+"                         machine: vm NAME moves it, info vms, sched,\n"
+"                         memory and switch NAME show the lab\n"
+"  -x, --script FILE      run the monitor commands in FILE (repeatable)\n"
+"  --batch                exit when the scripts end, without a prompt\n"
 "  -h, --help             this summary\n"
 "The lab file: man aula-lab.\n");
 }
@@ -32,14 +90,18 @@ int cmd_lab(int argc, char **argv)
 		{ "dump-dir", required_argument, 0, 'd' },
 		{ "check", no_argument, 0, 'c' },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "monitor", no_argument, 0, 'm' },
+		{ "script", required_argument, 0, 'x' },
+		{ "batch", no_argument, 0, 'b' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	const char *report = NULL, *dump_dir = NULL;
 	uint64_t time = 0;
-	int c, quiet = 0, check_only = 0;
+	int c, quiet = 0, check_only = 0, monitor = 0, batch = 0, nscripts = 0;
+	const char *scripts[LAB_MAX_SCRIPTS];
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!cmd_parse_u64(optarg, &time) || !time) {
@@ -51,6 +113,17 @@ int cmd_lab(int argc, char **argv)
 		case 'd': dump_dir = optarg; break;
 		case 'c': check_only = 1; break;
 		case 'q': quiet = 1; break;
+		case 'm': monitor = 1; break;
+		case 'b': batch = monitor = 1; break;
+		case 'x':
+			if (nscripts == LAB_MAX_SCRIPTS) {
+				cmd_error("-x: at most %d scripts",
+					  LAB_MAX_SCRIPTS);
+				return DUMP_EXIT_USAGE;
+			}
+			scripts[nscripts++] = optarg;
+			monitor = 1;
+			break;
 		case 'h': lab_usage(stdout); return 0;
 		default: lab_usage(stderr); return DUMP_EXIT_USAGE;
 		}
@@ -87,11 +160,17 @@ int cmd_lab(int argc, char **argv)
 	if (!l)
 		return DUMP_EXIT_USAGE;
 	int status;
-	int host_failed = lab_run(l, UINT64_MAX);
-	if (lab_finish(l) || host_failed) {
-		status = DUMP_EXIT_HOST;
+	if (monitor) {
+		status = run_monitor(l, argv[optind], scripts, nscripts, batch,
+				     quiet);
+		if (lab_finish(l))
+			status = DUMP_EXIT_HOST;
 	} else {
-		status = lab_exit_status(l);
+		int host_failed = lab_run(l, UINT64_MAX);
+		if (lab_finish(l) || host_failed)
+			status = DUMP_EXIT_HOST;
+		else
+			status = lab_exit_status(l);
 	}
 	if (report || !quiet) {
 		FILE *f = report ? fopen(report, "w") : stdout;

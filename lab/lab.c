@@ -262,6 +262,7 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 	l->nvms = cfg->nmachines;
 	for (int i = 0; i < l->cfg.nhosts; i++) {
 		struct lab_host *h = &l->hosts[i];
+		h->lab = l;
 		h->cfg = &l->cfg.hosts[i];
 		h->index = i;
 		h->vms = calloc((size_t)cfg->nmachines, sizeof *h->vms);
@@ -356,4 +357,25 @@ uint64_t lab_now(const struct lab *l)
 bool lab_done(const struct lab *l)
 {
 	return l->done;
+}
+
+struct vm *lab_find(const struct lab *l, const char *name)
+{
+	for (int i = 0; i < l->nvms; i++)
+		if (!strcmp(l->vms[i].cfg->name, name))
+			return l->vms[i].vm;
+	return NULL;
+}
+
+const char *lab_name_of(const struct lab *l, const struct vm *vm)
+{
+	for (int i = 0; i < l->nvms; i++)
+		if (l->vms[i].vm == vm)
+			return l->vms[i].cfg->name;
+	return "?";
+}
+
+struct vm *lab_vm_at(const struct lab *l, int i)
+{
+	return i >= 0 && i < l->nvms ? l->vms[i].vm : NULL;
 }

@@ -138,6 +138,20 @@ int lab_finish(struct lab *l);
 uint64_t lab_now(const struct lab *l);
 bool lab_done(const struct lab *l);
 
+/* For the monitor (aula lab --monitor).  Run the lab until vm has spent
+ * n more units (instructions and exception entries) or stopped, pausing
+ * the lab where it is; false if the lab's time is up first. */
+bool lab_run_focus(struct lab *l, struct vm *vm, uint64_t n);
+/* The machine called name (or NULL); a machine's name; the i-th. */
+struct vm *lab_find(const struct lab *l, const char *name);
+const char *lab_name_of(const struct lab *l, const struct vm *vm);
+struct vm *lab_vm_at(const struct lab *l, int i);
+/* The monitor's info vms, sched, memory, switch NAME (aula-lab(5),
+ * MONITOR): 0, -1 after an error message on out, 1 if topic is none of
+ * these. */
+int lab_info(const struct lab *l, const struct vm *focus, const char *topic,
+	     const char *arg, FILE *out);
+
 /* The report (aula-lab(5), REPORT). */
 void lab_report(const struct lab *l, FILE *f);
 /* Write each machine's dump (aula(1), REGISTER DUMP) to DIR/NAME.dump.

@@ -71,6 +71,7 @@ struct lab_cpu {
 };
 
 struct lab_host {
+	struct lab *lab;
 	const struct lab_host_cfg *cfg;
 	int index;
 	struct lab_cpu cpu[LAB_MAX_CPUS];
@@ -95,6 +96,16 @@ struct lab {
 	uint64_t now;		/* the lab's clock */
 	uint64_t window;	/* machines run in windows this long */
 	bool done;
+	/* The window under way: it ends at win_end, and its hosts before
+	 * win_host are through it. */
+	bool in_window;
+	uint64_t win_end;
+	int win_host;
+	/* The monitor's focus: the lab pauses when it has spent its units,
+	 * in the middle of a window if need be. */
+	struct lab_vm *focus;
+	uint64_t focus_until;
+	bool paused;
 };
 
 /* sched.c: the instructions, halted ticks and exception entries a machine
@@ -102,6 +113,10 @@ struct lab {
 uint64_t lab_spent(const struct lab_vm *lv);
 /* memory.c: the host's memory policy, at each sample. */
 void lab_memory_sample(struct lab_host *h);
+/* report.c: the report's tables, which the monitor's info shows too. */
+void lab_report_machines(const struct lab_host *h, FILE *f);
+void lab_report_memory(const struct lab_host *h, FILE *f);
+void lab_report_switch(const struct lab *l, int si, FILE *f);
 /* Bring every machine that is not running up to the lab's clock. */
 void lab_sync(struct lab *l);
 

@@ -16,17 +16,24 @@ static void percent(FILE *f, uint64_t part, uint64_t whole)
 		(unsigned long long)(pm % 10));
 }
 
-/* How a machine stopped: "poweroff", or "poweroff:3" with a code. */
+/* How a machine stopped: "poweroff", or "poweroff:3" with a code; while
+ * the lab is not over (under the monitor), what it does if it has not. */
 static void stop_text(const struct lab_vm *lv, char *buf, size_t len)
 {
-	if (lv->vm->stop_code)
+	static const char *const states[] = {
+		[LAB_READY] = "ready", [LAB_RUNNING] = "running",
+		[LAB_HALTED] = "halted",
+	};
+	if (lv->state != LAB_STOPPED && !lv->host->lab->done)
+		snprintf(buf, len, "(%s)", states[lv->state]);
+	else if (lv->vm->stop_code)
 		snprintf(buf, len, "%s:%u", vm_stop_name(lv->vm->stop),
 			 lv->vm->stop_code);
 	else
 		snprintf(buf, len, "%s", vm_stop_name(lv->vm->stop));
 }
 
-static void report_machines(const struct lab_host *h, FILE *f)
+void lab_report_machines(const struct lab_host *h, FILE *f)
 {
 	fprintf(f, "  %-10s %-12s %10s %10s %10s %10s %8s\n", "machine",
 		"stop", "insns", "run", "steal", "halted", "switches");
@@ -44,7 +51,7 @@ static void report_machines(const struct lab_host *h, FILE *f)
 	}
 }
 
-static void report_memory(const struct lab_host *h, FILE *f)
+void lab_report_memory(const struct lab_host *h, FILE *f)
 {
 	const struct pool_stats *ps = pool_stats(h->pool);
 	fprintf(f, "  memory: budget %llu pages, used %llu, peak %llu, "
@@ -74,7 +81,13 @@ static void report_memory(const struct lab_host *h, FILE *f)
 static void report_host(const struct lab *l, const struct lab_host *h,
 			FILE *f)
 {
-	uint64_t busy = 0, steal = 0, span = l->now * h->cfg->cpus;
+	/* Under the monitor the lab may have stopped within a window, with
+	 * this host's CPUs past the lab's clock. */
+	uint64_t now = l->now;
+	for (unsigned p = 0; l->in_window && p < h->cfg->cpus; p++)
+		if (h->cpu[p].now > now)
+			now = h->cpu[p].now;
+	uint64_t busy = 0, steal = 0, span = now * h->cfg->cpus;
 	for (unsigned p = 0; p < h->cfg->cpus; p++)
 		busy += h->cpu[p].busy;
 	for (int i = 0; i < h->nvms; i++)
@@ -90,15 +103,15 @@ static void report_host(const struct lab *l, const struct lab_host *h,
 		(unsigned long long)steal);
 	for (unsigned p = 0; p < h->cfg->cpus; p++) {
 		fprintf(f, "  cpu %u busy ", p);
-		percent(f, h->cpu[p].busy, l->now);
+		percent(f, h->cpu[p].busy, now);
 		fputc('\n', f);
 	}
-	report_machines(h, f);
+	lab_report_machines(h, f);
 	if (h->pool)
-		report_memory(h, f);
+		lab_report_memory(h, f);
 }
 
-static void report_switch(const struct lab *l, int si, FILE *f)
+void lab_report_switch(const struct lab *l, int si, FILE *f)
 {
 	const struct lan_switch *s = l->sw[si];
 	fprintf(f, "switch %s: latency %llu, %d port%s, %llu flooded, %d "
@@ -139,7 +152,7 @@ void lab_report(const struct lab *l, FILE *f)
 	for (int i = 0; i < l->cfg.nhosts; i++)
 		report_host(l, &l->hosts[i], f);
 	for (int i = 0; i < l->cfg.nswitches; i++)
-		report_switch(l, i, f);
+		lab_report_switch(l, i, f);
 }
 
 int lab_write_dumps(const struct lab *l, const char *dir)

@@ -27,6 +27,11 @@
 
 #define LAB_WINDOW_MAX (1u << 20)
 
+static uint64_t units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions;
+}
+
 uint64_t lab_spent(const struct lab_vm *lv)
 {
 	const struct vm *vm = lv->vm;
@@ -192,6 +197,19 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 		if (n > room)
 			n = room;
 	}
+	const struct lab_vm *focus = lv->host->lab->focus;
+	if (lv == focus && n > lv->host->lab->focus_until - units(vm))
+		n = lv->host->lab->focus_until - units(vm);
+	/* Under the monitor, the other CPUs of the focus's host keep to its
+	 * instant, so that the lab stops there when the focus stops.  How a
+	 * run is cut into slices changes nothing a machine sees. */
+	if (focus && lv != focus && focus->state == LAB_RUNNING &&
+	    focus->host == lv->host) {
+		uint64_t at = vm_now(focus->vm);
+		uint64_t room = at > cpu->now ? at - cpu->now : 1;
+		if (n > room)
+			n = room;
+	}
 	if (n == 0)
 		n = 1;
 	uint64_t start = vm_now(vm);
@@ -222,22 +240,27 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 		make_ready(lv, cpu->now);
 		cpu->cur = NULL;
 	}
+	struct lab *l = lv->host->lab;
+	if (lv == l->focus &&
+	    (units(vm) >= l->focus_until || lv->state == LAB_STOPPED))
+		l->paused = true;
 }
 
-/* One host through the window [start, end). */
-static void host_window(struct lab_host *h, uint64_t start, uint64_t end)
+/* One host on through the window, up to end (its CPUs' instants were set
+ * at the window's start).  false if the lab paused in it. */
+static bool host_window(struct lab_host *h, uint64_t end)
 {
 	unsigned ncpu = h->cfg->cpus;
-	for (unsigned p = 0; p < ncpu; p++)
-		h->cpu[p].now = start;
 	for (;;) {
+		if (h->lab->paused)
+			return false;
 		struct lab_cpu *cpu = NULL;
 		for (unsigned p = 0; p < ncpu; p++)
 			if (h->cpu[p].now < end &&
 			    (!cpu || h->cpu[p].now < cpu->now))
 				cpu = &h->cpu[p];
 		if (!cpu)
-			return;
+			return true;
 		wake_due(h, cpu->now);
 		if (!cpu->cur) {
 			struct lab_vm *lv = pick(h, cpu->now);
@@ -270,39 +293,54 @@ static bool all_stopped(const struct lab *l)
 	return true;
 }
 
-int lab_run(struct lab *l, uint64_t until)
+/* Run (or go on with) the window under way; false if the lab paused. */
+static bool window(struct lab *l, uint64_t until)
 {
-	uint64_t window = l->window && l->window < LAB_WINDOW_MAX ?
-				  l->window : LAB_WINDOW_MAX;
-	if (until > l->cfg.time)
-		until = l->cfg.time;
-	while (!l->done && l->now < until) {
-		uint64_t end = l->now + window;
-		if (end > until)
-			end = until;
+	if (!l->in_window) {
+		uint64_t len = l->window && l->window < LAB_WINDOW_MAX ?
+				       l->window : LAB_WINDOW_MAX;
+		l->win_end = l->now + len < until ? l->now + len : until;
 		for (int i = 0; i < l->cfg.nswitches; i++)
 			switch_poll_uplink(l->sw[i], l->now);
 		for (int i = 0; i < l->cfg.nhosts; i++)
-			host_window(&l->hosts[i], l->now, end);
-		l->now = end;
-		for (int i = 0; i < l->cfg.nhosts; i++) {
-			struct lab_host *h = &l->hosts[i];
-			if (!h->pool || l->now < h->next_sample)
-				continue;
-			lab_memory_sample(h);
-			h->next_sample = l->now + h->cfg->sample;
-		}
-		if (all_stopped(l)) {
-			/* The lab ends when its last machine stopped. */
-			uint64_t last = 0;
-			for (int i = 0; i < l->nvms; i++)
-				if (l->vms[i].stopped_at > last)
-					last = l->vms[i].stopped_at;
-			l->now = last;
-			l->done = true;
-		}
+			for (unsigned p = 0; p < l->hosts[i].cfg->cpus; p++)
+				l->hosts[i].cpu[p].now = l->now;
+		l->win_host = 0;
+		l->in_window = true;
 	}
-	if (l->now >= l->cfg.time && !l->done) {
+	for (; l->win_host < l->cfg.nhosts; l->win_host++)
+		if (!host_window(&l->hosts[l->win_host], l->win_end))
+			return false;
+	l->in_window = false;
+	l->now = l->win_end;
+	for (int i = 0; i < l->cfg.nhosts; i++) {
+		struct lab_host *h = &l->hosts[i];
+		if (!h->pool || l->now < h->next_sample)
+			continue;
+		lab_memory_sample(h);
+		h->next_sample = l->now + h->cfg->sample;
+	}
+	if (all_stopped(l)) {
+		/* The lab ends when its last machine stopped. */
+		uint64_t last = 0;
+		for (int i = 0; i < l->nvms; i++)
+			if (l->vms[i].stopped_at > last)
+				last = l->vms[i].stopped_at;
+		l->now = last;
+		l->done = true;
+	}
+	return true;
+}
+
+int lab_run(struct lab *l, uint64_t until)
+{
+	if (until > l->cfg.time)
+		until = l->cfg.time;
+	l->paused = false;
+	while (!l->done && (l->in_window || l->now < until))
+		if (!window(l, l->in_window ? l->win_end : until))
+			break;
+	if (!l->paused && l->now >= l->cfg.time && !l->done) {
 		l->done = true;
 		lab_sync(l);
 		/* Out of time: as aula run's budget stop. */
@@ -320,4 +358,21 @@ int lab_run(struct lab *l, uint64_t until)
 			return -1;
 	}
 	return 0;
+}
+
+bool lab_run_focus(struct lab *l, struct vm *vm, uint64_t n)
+{
+	struct lab_vm *lv = NULL;
+	for (int i = 0; i < l->nvms; i++)
+		if (l->vms[i].vm == vm)
+			lv = &l->vms[i];
+	if (!lv || l->done)
+		return false;
+	if (lv->state == LAB_STOPPED)
+		return true;
+	l->focus = lv;
+	l->focus_until = units(vm) + n;
+	lab_run(l, UINT64_MAX);
+	l->focus = NULL;
+	return !l->done || lv->state == LAB_STOPPED;
 }

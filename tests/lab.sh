@@ -41,6 +41,31 @@ for lab in "$ex"/lab/*.lab; do
 	fi
 done
 
+# The monitor on a lab: a script's transcript, byte for byte.
+(cd "$ex/lab" && "$AULA" lab lan.lab -x lan-monitor.cmd --batch </dev/null) \
+	>"$tmp/lan-monitor" 2>&1
+if [ "${AULA_UPDATE_GOLDEN:-}" = 1 ]; then
+	cp "$tmp/lan-monitor" "$ex/lab/lan-monitor.expected"
+fi
+if diff -u "$ex/lab/lan-monitor.expected" "$tmp/lan-monitor"; then
+	ok "the monitor on lan.lab: as lan-monitor.expected"
+else
+	not_ok "the monitor on lan.lab differs from lan-monitor.expected"
+fi
+# ... and stepping through breakpoints changes nothing the machines see.
+printf '%s\n' "vm busy2" "break 0x1024" continue continue "step 100" \
+	continue delete "vm sleeper" continue quit >"$tmp/steal.cmd"
+(cd "$ex/lab" && "$AULA" lab steal.lab -x "$tmp/steal.cmd" --batch -q \
+	</dev/null) 2>&1 | grep '^[a-z0-9]*|' >"$tmp/steal.mon"
+grep '^[a-z0-9]*|' "$ex/lab/steal.expected" >"$tmp/steal.plain"
+if [ -s "$tmp/steal.mon" ] && cmp -s "$tmp/steal.mon" "$tmp/steal.plain"
+then
+	ok "under the monitor, steal.lab's consoles are as without it"
+else
+	not_ok "the monitor changed what steal.lab's machines print"
+	diff "$tmp/steal.plain" "$tmp/steal.mon" | head
+fi
+
 # lab NAME: write NAME.lab from standard input.
 lab() { cat >"$tmp/$1.lab"; }
 # run NAME [ARGS]: run it; stdout in NAME.out, stderr in NAME.err.

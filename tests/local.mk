@@ -130,7 +130,8 @@ LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
 	examples/lab/overcommit.lab examples/lab/overcommit.expected \
 	examples/lab/clones.lab examples/lab/clones.expected \
 	examples/lab/steal.lab examples/lab/steal.expected \
-	examples/lab/lan.lab examples/lab/lan.expected
+	examples/lab/lan.lab examples/lab/lan.expected \
+	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected
 EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
