@@ -260,6 +260,12 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 		return NULL;
 	}
 	l->nvms = cfg->nmachines;
+	/* Nothing is open yet: lab_destroy must know, whenever it comes. */
+	for (int i = 0; i < l->nvms; i++) {
+		for (unsigned d = 0; d < VM_MAX_DISKS; d++)
+			l->vms[i].disks[d].fd = -1;
+		l->vms[i].swap.fd = -1;
+	}
 	for (int i = 0; i < l->cfg.nhosts; i++) {
 		struct lab_host *h = &l->hosts[i];
 		h->lab = l;
@@ -281,9 +287,6 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 	}
 	for (int i = 0; i < l->nvms; i++) {
 		struct lab_vm *lv = &l->vms[i];
-		for (unsigned d = 0; d < VM_MAX_DISKS; d++)
-			lv->disks[d].fd = -1;
-		lv->swap.fd = -1;
 		lv->cfg = &l->cfg.machines[i];
 		lv->index = i;
 		lv->host = &l->hosts[lv->cfg->host];
