@@ -9,7 +9,15 @@
 set -u
 : "${AULA:?}" "${top_srcdir:?}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aula-lab.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+hub_pid=
+rx_pid=
+cleanup()
+{
+	[ -n "$rx_pid" ] && kill "$rx_pid" 2>/dev/null
+	[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 trap 'exit 99' INT TERM
 ex=$top_srcdir/examples
 images=$(dirname "$AULA")/images
@@ -226,6 +234,55 @@ if cmp -s "$tmp/lan.pcap" "$tmp/lan1.pcap"; then
 else
 	not_ok "the capture differs between runs"
 fi
+
+# The uplink: a lab's switch on an aula hub, with an aula run machine in
+# another process.  The only waits on the wall clock are bounded loops
+# for the hub's socket and for the receiver to join (as tests/nic.sh).
+wait_for()
+{
+	i=0
+	while ! "$@"; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+}
+lan=$tmp/hub
+"$AULA" hub "$lan" -v >"$tmp/hub.log" 2>&1 &
+hub_pid=$!
+if wait_for test -S "$lan"; then
+	limit=
+	command -v timeout >/dev/null 2>&1 && limit="timeout 60"
+	$limit "$AULA" run "$images/net-receiver.img" --nic hub="$lan" \
+		--mac 2 --max-insns 10000000 >"$tmp/rx.out" 2>&1 </dev/null &
+	rx_pid=$!
+	wait_for grep -q "client 1 joined" "$tmp/hub.log"
+	lab uplink <<LAB
+[switch lan]
+uplink = $lan
+[machine sender]
+image = $ex/net/sender.s
+nic = lan
+mac = 1
+LAB
+	run uplink
+	wait "$rx_pid"
+	got=$?
+	rx_pid=
+	if [ "$got" = 0 ] && grep -q "receiver: got 60 bytes from 02:00:00:00:00:01" \
+		"$tmp/rx.out" && grep -q "^  uplink .* 0  *1  *0$" "$tmp/uplink.out"
+	then
+		ok "through the uplink, an aula run on the hub gets the lab's frame"
+	else
+		not_ok "the uplink: receiver exit $got"
+		cat "$tmp/rx.out" "$tmp/uplink.out" "$tmp/uplink.err" "$tmp/hub.log"
+	fi
+else
+	not_ok "aula hub did not bind its socket"
+fi
+kill -TERM "$hub_pid" 2>/dev/null
+wait "$hub_pid"
+hub_pid=
 
 # The property of the memory manager: swap and sharing are invisible to
 # the guest.  Each example and guest test runs in a lab whose host gives
