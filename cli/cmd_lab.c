@@ -72,6 +72,7 @@ static void lab_usage(FILE *f)
 "  --report FILE          write the report to FILE (default: standard output)\n"
 "  --dump-dir DIR         write each machine's dump to DIR/NAME.dump\n"
 "  --check                read and check the lab file, run nothing\n"
+"  -I, --include-dir DIR  the lab's sources may .include and .incbin from DIR\n"
 "  -q, --quiet            no report on standard output\n"
 "  --monitor              the monitor (man aula-debug) on the lab's first\n"
 "                         machine: vm NAME moves it, info vms, sched,\n"
@@ -89,6 +90,7 @@ int cmd_lab(int argc, char **argv)
 		{ "report", required_argument, 0, 'r' },
 		{ "dump-dir", required_argument, 0, 'd' },
 		{ "check", no_argument, 0, 'c' },
+		{ "include-dir", required_argument, 0, 'I' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "monitor", no_argument, 0, 'm' },
 		{ "script", required_argument, 0, 'x' },
@@ -101,7 +103,7 @@ int cmd_lab(int argc, char **argv)
 	int c, quiet = 0, check_only = 0, monitor = 0, batch = 0, nscripts = 0;
 	const char *scripts[LAB_MAX_SCRIPTS];
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!cmd_parse_u64(optarg, &time) || !time) {
@@ -113,6 +115,10 @@ int cmd_lab(int argc, char **argv)
 		case 'd': dump_dir = optarg; break;
 		case 'c': check_only = 1; break;
 		case 'q': quiet = 1; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return DUMP_EXIT_USAGE;
+			break;
 		case 'm': monitor = 1; break;
 		case 'b': batch = monitor = 1; break;
 		case 'x':
@@ -148,6 +154,13 @@ int cmd_lab(int argc, char **argv)
 	}
 	if (time)
 		cfg->time = time;
+	for (int i = 0; i < cfg->ninclude; i++)
+		if (cmd_add_include_dir(cfg->include[i])) {
+			cmd_error("%s: [lab] include-dir %s", argv[optind],
+				  cfg->include[i]);
+			free(cfg);
+			return DUMP_EXIT_USAGE;
+		}
 	if (check_only) {
 		free(cfg);
 		return 0;

@@ -28,6 +28,7 @@
 #define LAB_MAX_SWITCHES 16
 #define LAB_MAX_CPUS 64
 #define LAB_MAX_RANGES 16
+#define LAB_MAX_INCLUDES 8
 
 #define LAB_DEFAULT_TIME 100000000ull	/* ticks: one virtual second */
 #define LAB_DEFAULT_QUANTUM 10000u
@@ -95,6 +96,10 @@ struct lab_cfg {
 	char path[LAB_PATH_MAX];	/* the lab file, for messages */
 	char dir[LAB_PATH_MAX];		/* its folder: inputs are found there */
 	uint64_t time;			/* the lab stops at this instant */
+	/* Folders its sources may .include from, as written (relative to
+	 * dir) and as found. */
+	char include[LAB_MAX_INCLUDES][LAB_PATH_MAX];
+	int ninclude;
 	struct lab_host_cfg hosts[LAB_MAX_HOSTS];
 	int nhosts;
 	struct lab_machine_cfg machines[LAB_MAX_MACHINES];

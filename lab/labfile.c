@@ -1,7 +1,7 @@
 /*
  * The lab file (aula-lab(5)): an INI file read with Debian's libinih.
  *
- *   [lab]               time
+ *   [lab]               time include-dir
  *   [host NAME]         cpus quantum ram share sample swap-dir
  *   [machine NAME]      host image ram disk nic mac weight cap console
  *                       console-in max-insns mmu on-brk dump-mem balloon
@@ -307,12 +307,24 @@ static void begin_section(struct parse *ps, const char *sec)
 
 static void lab_key(struct parse *ps, const char *k, const char *v)
 {
+	struct lab_cfg *c = ps->cfg;
 	if (!strcmp(k, "time")) {
-		if (!parse_num(v, false, &ps->cfg->time) || !ps->cfg->time)
+		if (!parse_num(v, false, &c->time) || !c->time)
 			BAD("[lab] time: '%s' is not a number of ticks (such "
 			    "as 100M)", v);
+	} else if (!strcmp(k, "include-dir")) {
+		if (c->ninclude == LAB_MAX_INCLUDES)
+			BAD("[lab] include-dir: at most %d", LAB_MAX_INCLUDES);
+		char *dst = c->include[c->ninclude];
+		int n = v[0] == '/' || !strcmp(c->dir, ".")
+			? snprintf(dst, LAB_PATH_MAX, "%s", v)
+			: snprintf(dst, LAB_PATH_MAX, "%s/%s", c->dir, v);
+		if (!*v || n >= LAB_PATH_MAX)
+			BAD("[lab] include-dir: a folder, please");
+		c->ninclude++;
 	} else {
-		BAD("[lab]: unknown key '%s' (the keys: time)", k);
+		BAD("[lab]: unknown key '%s' (the keys: time, include-dir)",
+		    k);
 	}
 }
 
@@ -504,7 +516,7 @@ static int on_key(void *user, const char *section, const char *k,
 		return 1;	/* the section's header was refused */
 	for (int i = 0; i < ps->nseen; i++)
 		if (!strcmp(ps->seen[i], k) && strcmp(k, "disk") &&
-		    strcmp(k, "dump-mem")) {
+		    strcmp(k, "dump-mem") && strcmp(k, "include-dir")) {
 			perr(ps, ps->line, "[%s]: '%s' a second time",
 			     section, k);
 			return 1;

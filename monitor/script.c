@@ -157,13 +157,16 @@ int mon_cmd_assert(struct mon *m, struct mon_args *a)
 		return -1;
 	if (mon_args_end(m, a))
 		return -1;
-	if (v)
+	if ((r.wide ? r.value64 != 0 : v != 0) || m->cfg.check_only)
 		return 0;
 	mon_error(m, NULL, "assert failed: %.*s%s%s", n, start,
 		  msg[0] ? ": " : "", msg);
 	for (int i = 0; i < r.nterm; i++)
-		mon_printf(m, "  %.*s = 0x%08x (%u)\n", r.term[i].len,
-			   r.term[i].text, r.term[i].value, r.term[i].value);
+		mon_printf(m, r.term[i].wide ? "  %.*s = 0x%016llx (%llu)\n"
+					     : "  %.*s = 0x%08llx (%llu)\n",
+			   r.term[i].len, r.term[i].text,
+			   (unsigned long long)r.term[i].value,
+			   (unsigned long long)r.term[i].value);
 	return -1;
 }
 
@@ -182,9 +185,15 @@ int mon_cmd_runlimit(struct mon *m, struct mon_args *a)
 		m->runlimit = 0;
 		return mon_args_end(m, a);
 	}
-	if (mon_args_expr(m, a, &n, NULL) || mon_args_end(m, a))
+	/* What --max-insns takes: any 64-bit count. */
+	struct mon_expr r;
+	const char *at = (mon_skip_blanks(a), a->p);
+	if (*at == '-')
+		return mon_error(m, at, "runlimit takes a count of "
+				 "instructions, or off");
+	if (mon_args_expr(m, a, &n, &r) || mon_args_end(m, a))
 		return -1;
-	m->runlimit = n;
+	m->runlimit = r.wide ? r.value64 : n;
 	return 0;
 }
 

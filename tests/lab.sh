@@ -81,7 +81,7 @@ run()
 {
 	r_name=$1
 	shift
-	(cd "$tmp" && "$AULA" lab "$r_name.lab" "$@" </dev/null \
+	(cd "$tmp" && "$AULA" lab "$r_name.lab" -I "$ex" "$@" </dev/null \
 		>"$r_name.out" 2>"$r_name.err")
 	echo $? >"$tmp/$r_name.status"
 }
@@ -309,7 +309,8 @@ dump-mem = 0x1000:0x3000
 dump-mem = 0x100000:0x1000
 LAB
 		run "mem-$name-$mmu" --dump-dir dumps
-		"$AULA" run "$prog" --mmu=$mmu --max-insns 4000000 --dump-regs \
+		"$AULA" run "$prog" -I "$ex" --mmu=$mmu --max-insns 4000000 \
+			--dump-regs \
 			--dump-mem 0x1000:0x3000 --dump-mem 0x100000:0x1000 -q \
 			--console-out /dev/null </dev/null >"$tmp/$name.dump"
 		swapped=$(awk '$1 == "m" && NF == 9 { print $8 }' \
@@ -401,7 +402,7 @@ LAB
 		cat "$tmp/balloon.out" "$tmp/balloon.err"
 	fi
 done
-"$AULA" run "$tmp/balloon.s" -q >/dev/null 2>&1 </dev/null
+"$AULA" run "$tmp/balloon.s" -I "$tmp" -q >/dev/null 2>&1 </dev/null
 if [ $? = 1 ]; then
 	ok "aula run has no balloon: its ports are unassigned (check 1 fails)"
 else

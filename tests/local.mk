@@ -16,6 +16,7 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
+	tests/unit/test_as_files tests/unit/test_as_layout \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile \
@@ -49,6 +50,12 @@ tests_unit_test_as_LDADD = $(UNIT_LDADD)
 tests_unit_test_as_errors_SOURCES = tests/unit/test_as_errors.c
 tests_unit_test_as_errors_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_as_errors_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_files_SOURCES = tests/unit/test_as_files.c
+tests_unit_test_as_files_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_files_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_layout_SOURCES = tests/unit/test_as_layout.c
+tests_unit_test_as_layout_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_layout_LDADD = $(UNIT_LDADD)
 tests_unit_test_image_SOURCES = tests/unit/test_image.c
 tests_unit_test_image_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_image_LDADD = $(UNIT_LDADD)
@@ -123,6 +130,7 @@ SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
+SH_TESTS += tests/grade-class.sh
 # aula lab: the demos of examples/lab/ and their expected output.
 SH_TESTS += tests/lab.sh
 LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
@@ -155,6 +163,8 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \
 	tests/monitor/crashfirst.cmd tests/monitor/crashfirst.out \
 	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
+	tests/monitor/gdb.cmd tests/monitor/gdb.out \
+	tests/monitor/novec.cmd tests/monitor/novec.out tests/monitor/novec.s \
 	tests/monitor/input.cmd tests/monitor/input.out \
 	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
