@@ -198,6 +198,10 @@ struct mon_console {
 	/* No input can come during this run (script.c). */
 	bool starved;
 	uint64_t idle_insns;		/* insns at the last empty poll */
+	/* Halted ticks spent waiting for someone to type at the terminal
+	 * (script.c), which runlimit does not count. */
+	uint64_t user_wait, wait_mark;
+	bool waiting;
 };
 
 /* How a run ended. */

@@ -181,6 +181,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 		mon_interrupted = 0;
 	m->con.starved = false;
 	m->con.idle_insns = UINT64_MAX;
+	m->con.waiting = false;
+	uint64_t wait0 = m->con.user_wait;
 	sigaction(SIGINT, &sa, &old);
 	fflush(m->out);
 
@@ -195,7 +197,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_INPUT;
 			break;
 		}
-		uint64_t spent = vm_units(vm) - start;
+		uint64_t spent = vm_units(vm) - start -
+				 (m->con.user_wait - wait0);
 		if (limit && spent >= limit) {
 			end = MON_END_LIMIT;
 			break;

@@ -18,6 +18,21 @@
 
 #include "monitor/mon_int.h"
 
+/* A guest halted until someone types at the terminal waits for the user,
+ * not for itself: those ticks are not its runlimit's (Ctrl-C ends the
+ * wait), while a guest halted for anything else -- a masked line, a
+ * forgotten EOI under a ticking timer -- still uses up its budget.  Only
+ * a terminal answers "nothing yet"; files and pipes block or end. */
+static void note_user_wait(struct mon *m, bool waiting)
+{
+	struct mon_console *k = &m->con;
+	uint64_t now = m->vm->halted_time;
+	if (waiting && k->waiting)
+		k->user_wait += now - k->wait_mark;
+	k->waiting = waiting;
+	k->wait_mark = now;
+}
+
 static int con_getc(void *opaque)
 {
 	struct mon *m = opaque;
@@ -31,8 +46,11 @@ static int con_getc(void *opaque)
 	}
 	if (k->in_pos < k->in_len)
 		return (unsigned char)k->in[k->in_pos++];
-	if (k->back.getc)
-		return k->back.getc(k->back.opaque);
+	if (k->back.getc) {
+		int ch = k->back.getc(k->back.opaque);
+		note_user_wait(m, ch == VM_CONSOLE_NONE && c->halted);
+		return ch;
+	}
 	if (c->halted) {
 		if (c->insns == k->idle_insns) {
 			k->starved = true;
