@@ -1,5 +1,5 @@
-# make bench: speed of the interpreter on guest workloads, and of aula
-# grade on a class (not part of make check).  With valgrind installed it
+# make bench: speed of the interpreter on guest workloads, of aula grade
+# on a class, and of aula lab's scheduler (not part of make check).  With valgrind installed it
 # also reports host instructions per guest instruction, a figure that does
 # not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench
@@ -20,7 +20,7 @@ DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
 	bench/alu_paged.s bench/switch.s \
-	bench/disk.s bench/grade-bench
+	bench/disk.s bench/grade-bench bench/lab-bench bench/idle.s
 
 bench: bench/aula-bench bench/aula-diskbench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
@@ -30,4 +30,5 @@ bench: bench/aula-bench bench/aula-diskbench aula$(EXEEXT)
 	@bench/aula-diskbench
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
+	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench
 .PHONY: bench

@@ -31,6 +31,7 @@ static const struct {
 	{ "disk", cmd_disk, "make, inspect, clone and commit disk images (raw, qcow2)" },
 	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
+	{ "lab", cmd_lab, "run many machines on one clock, CPUs and LAN" },
 };
 
 void cmd_error(const char *fmt, ...)

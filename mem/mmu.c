@@ -283,7 +283,9 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	if ((cause & 0xff) == CPU_VEC_PAGE_FAULT) {
 		m->stats.page_faults++;
 		*far = va;
-	} else if (!cause && !*page && !(*page = mem_page(&vm->mem, gpa))) {
+	} else if (!cause && !*page &&
+		   !(*page = acc == MMU_WRITE ? mem_page(&vm->mem, gpa)
+					      : mem_page_read(&vm->mem, gpa))) {
 		if (vm->mem.oom)
 			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
 		*far = gpa;

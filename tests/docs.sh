@@ -72,12 +72,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run debug as dis disk hub grade; do
+for cmd in run debug as dis disk hub grade lab; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run debug as dis disk hub grade; do
+	for cmd in run debug as dis disk hub grade lab; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -104,7 +104,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run debug as dis disk hub grade; do
+	for cmd in run debug as dis disk hub grade lab; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done

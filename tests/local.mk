@@ -148,6 +148,16 @@ AM_TESTS_ENVIRONMENT += abs_top_builddir=$(abs_top_builddir); \
 	bindir='$(bindir)' docdir='$(docdir)' pkgdatadir='$(pkgdatadir)'; \
 	mandir='$(mandir)' bashcompletiondir='$(bashcompletiondir)'; \
 	export bindir docdir pkgdatadir mandir bashcompletiondir;
+# aula lab: the demos of examples/lab/ and their expected output.
+SH_TESTS += tests/lab.sh
+LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
+	examples/lab/memhog.s examples/lab/cache.s \
+	examples/lab/overcommit.lab examples/lab/overcommit.expected \
+	examples/lab/clones.lab examples/lab/clones.expected \
+	examples/lab/steal.lab examples/lab/steal.expected \
+	examples/lab/lan.lab examples/lab/lan.expected \
+	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected
+EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \
