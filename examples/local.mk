@@ -35,3 +35,8 @@ images/net-sender.img: examples/net/sender.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/sender.s
 images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/receiver.s
+
+# The hypervisor (examples/vmm/README.md); tests/vmm.sh builds its VMs.
+EXTRA_DIST += examples/vmm/vmm.s examples/vmm/shadow.inc \
+	examples/vmm/devices.inc examples/vmm/paravirt.inc \
+	examples/vmm/report.inc

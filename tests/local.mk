@@ -154,3 +154,5 @@ EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
 tests_ptydrive_SOURCES = tests/ptydrive.c
+# The hypervisor: the examples bare, under examples/vmm, and nested.
+SH_TESTS += tests/vmm.sh
