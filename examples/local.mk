@@ -39,4 +39,4 @@ images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
 # The hypervisor (examples/vmm/README.md); tests/vmm.sh builds its VMs.
 EXTRA_DIST += examples/vmm/vmm.s examples/vmm/shadow.inc \
 	examples/vmm/devices.inc examples/vmm/paravirt.inc \
-	examples/vmm/report.inc
+	examples/vmm/report.inc examples/vmm/step.inc

@@ -1,9 +1,14 @@
 #!/bin/sh
 # The hypervisor (examples/vmm/): each example kernel, unmodified, on the
-# bare machine, under the VMM, under the VMM under the VMM, and three deep.
-# The console output (less the VMM's report lines, "vmm@...") and the exit
-# status must be the same at every level; the reports must count what the
-# guest did (one `out` per byte printed) and grow level by level.
+# bare machine, under the VMM, under the VMM under the VMM, and three deep;
+# and every self-checking guest program of tests/guest under one and two.
+# At every level the console output (less the VMM's report, the lines
+# "vmm@..."), the exit status and the stop code must be the bare run's,
+# and the machine must never have used a stale translation.  The VMM's
+# report must count exactly as many guest instructions as the level below
+# ran in all (the VMM hides itself from icount), except where a guest's
+# timer interrupts come in the machine's time (timer.s, irq.s), and exits must
+# multiply level by level.
 set -u
 : "${AULA:?}" "${top_srcdir:?}"
 images=$(dirname "$AULA")/images
@@ -30,28 +35,35 @@ EOF
 	"$AULA" as -o "$tmp/$1.img" "$tmp/$1.s"
 }
 
-# run OUT IMAGE ARGS...: the console in OUT, the exit status in OUT.rc
+# run OUT IMAGE ARGS...: the console in OUT, the exit status in OUT.rc,
+# the register dump in OUT.regs, the MMU counters in OUT.stats
 run() {
 	out=$1 img=$2
 	shift 2
-	"$AULA" run "$img" -q "$@" </dev/null >"$out" 2>"$out.err"
+	"$AULA" run "$img" -q --max-insns 200000000 --dump-regs \
+		--dump-file "$out.regs" --stats-file "$out.stats" "$@" \
+		</dev/null >"$out" 2>"$out.err"
 	echo $? >"$out.rc"
+	sed -n 's/^stop_code=//p' "$out.regs" >>"$out.rc"
 }
 
-# exits OUT NAME: the exit count in vmm@NAME's report
-exits() {
-	sed -n "s/^vmm@$2: .* after \([0-9]*\) exits.*/\1/p" "$1"
+# report OUT TAG: "exits guest-instructions" from vmm@TAG's report
+report() {
+	sed -n "s/^vmm@$2: .* after \([0-9]*\) exits; \([0-9]*\) instructions of the guest's.*/\1 \2/p" "$1"
 }
 
-# The levels: where each VMM lives, and the RAM its machine needs (its
-# guest's memory, 4 MiB of its own, and the hole below it).
-for name in hello syscall exception timer paging; do
-	bare=$tmp/$name.bare
-	run "$bare" "$images/$name.img"
-	guest=$images/$name.img
-	prev=
+# levels NAME IMAGE DEPTH EXACT: NAME bare and under DEPTH VMMs; EXACT=1
+# if the guest instruction counts must match.
+levels() {
+	name=$1 guest=$2 depth=$3 exact=$4
+	below=$tmp/$name.0
+	run "$below" "$guest"
+	prev=0
 	for level in 1 2 3; do
+		[ $level -le $depth ] || break
 		case $level in
+		# Where each VMM lives, and the RAM its machine needs: its
+		# guest's memory, 4 MiB of its own, and the hole below.
 		1) base=0x01000000 mem=36M tag=16M mmu=shadow ;;
 		2) base=0x02400000 mem=76M tag=36M mmu=shadow ;;
 		# Three deep, Aula's own shadow MMU spends most of its time
@@ -59,31 +71,50 @@ for name in hello syscall exception timer paging; do
 		# fifty times faster here, and must give the same run.
 		3) base=0x04c00000 mem=156M tag=76M mmu=nested ;;
 		esac
-		vm "$name-$level" "$guest" $base || { fail "$name: level $level does not assemble"; break; }
+		if ! vm "$name-$level" "$guest" $base; then
+			fail "$name: level $level does not assemble"
+			return
+		fi
 		got=$tmp/$name.$level
-		run "$got" "$tmp/$name-$level.img" --mem $mem --mmu=$mmu \
-			--stats-file "$got.stats"
+		run "$got" "$tmp/$name-$level.img" --mem $mem --mmu=$mmu
 		grep -v '^vmm@' "$got" >"$got.guest"
-		if ! cmp -s "$bare" "$got.guest"; then
+		set -- $(report "$got" $tag)
+		n=${1:-} insns=${2:-}
+		want=$(sed -n 's/^insns=//p' "$below.regs")
+		if ! cmp -s "$tmp/$name.0" "$got.guest"; then
 			fail "$name at level $level: the console differs"
-			diff "$bare" "$got.guest" | head -20
-		elif ! cmp -s "$bare.rc" "$got.rc"; then
-			fail "$name at level $level: exit $(cat "$got.rc"), bare $(cat "$bare.rc")"
+			diff "$tmp/$name.0" "$got.guest" | head -20
+		elif ! cmp -s "$tmp/$name.0.rc" "$got.rc"; then
+			fail "$name at level $level: exit $(echo $(cat "$got.rc")), bare $(echo $(cat "$tmp/$name.0.rc"))"
 		elif ! grep -q '^stale_uses=0$' "$got.stats"; then
 			fail "$name at level $level: the VMM left stale translations"
+		elif [ -z "$n" ]; then
+			fail "$name at level $level: no report from vmm@$tag"
+		elif [ "$n" -le "$prev" ]; then
+			fail "$name at level $level: $n exits, not more than the $prev one level in"
+		elif [ "$exact" = 1 ] && [ "$insns" != "$want" ]; then
+			fail "$name at level $level: the VMM counts $insns guest instructions, the level below ran $want"
 		else
-			n=$(exits "$got" $tag)
-			if [ -z "$n" ]; then
-				fail "$name at level $level: no report from vmm@$tag"
-			elif [ -n "$prev" ] && [ "$n" -le "$prev" ]; then
-				fail "$name at level $level: $n exits, not more than the $prev one level in"
-			else
-				echo "PASS: $name at level $level ($n exits)"
-			fi
-			prev=$n
+			echo "PASS: $name at level $level ($n exits)"
 		fi
+		prev=$n
 		guest=$tmp/$name-$level.img
+		below=$got
 	done
+}
+
+for name in hello syscall exception paging; do
+	levels $name "$images/$name.img" 3 1
+done
+levels timer "$images/timer.img" 3 0
+for src in "$top_srcdir"/tests/guest/*.s; do
+	name=guest-$(basename "$src" .s)
+	"$AULA" as -o "$tmp/$name.img" "$src" || { fail "$src"; continue; }
+	case $name in
+	guest-irq) exact=0 ;;	# timer interrupts, in the machine's time
+	*) exact=1 ;;
+	esac
+	levels $name "$tmp/$name.img" 2 $exact
 done
 
 # hello prints 17 bytes and powers off: 18 outs, each one exit, at level 1.
@@ -99,5 +130,11 @@ if grep -q '^vmm@16M:   page faults: shadow fills [1-9][0-9]*, tracking [1-9][0-
 else
 	fail "paging's report: expected fills, tracking and 2 reflected faults"
 	cat "$tmp/paging.1"
+fi
+# irq.s checks ei's shadow: the VMM single-stepped the instruction after.
+if grep -q 'single steps [1-9]' "$tmp/guest-irq.1"; then
+	echo "PASS: irq's ei shadow single-stepped"
+else
+	fail "irq's report counts no single step"
 fi
 exit $status

@@ -73,7 +73,6 @@
         .equ VEC_BUS_ERROR, 8
         .equ VEC_IRQ0, 16
         .equ VEC_TRAP_FIRST, 32
-        .equ VEC_HYPERCALL, 255     ; trap 255 from guest kernel mode
 
 ; page-fault cause bits, and page table entry bits (docs/isa.md, section 6)
         .equ CAUSE_PV, 0x100
@@ -131,6 +130,10 @@
         .equ V_LASTSPACE, 164       ;   ...and its record
         .equ V_T_PERM, 168          ; exit_page_fault's walk: permissions
         .equ V_T_PTE, 172           ;   and where the guest's PTE is
+        .equ V_STEP_N, 176          ; single_step: breakpoints planted,
+        .equ V_STEP, 180            ;   each {virtual, physical, word}
+        .equ V_TENTER, 204          ; icount when this exit began
+        .equ V_OVER, 208            ; instructions the VMM has run
 
 ; The exit counters, one word each from V_COUNT: the report prints them.
         .equ V_COUNT, 256
@@ -147,7 +150,8 @@
         .equ N_FLUSH, 76            ; every shadow thrown away
         .equ N_INVAL, 80            ; shadow entries dropped by tracking
         .equ N_TABLES, 84           ; shadow tables built
-        .equ N_COUNTERS, 22
+        .equ N_STEP, 88             ; single steps in ei's shadow
+        .equ N_COUNTERS, 23
 
 ; The shadow address spaces: NSPACES records of {key, kernel-mode
 ; directory, user-mode directory, unused}; key 0 = free.
@@ -201,6 +205,9 @@ _start:
         stw     r1, V_RMASK(r13)
         out     r1, PIC_MASK(r0)
         call    reset_guest
+        li      r1, -ENTRY_COST     ; the guest's icount starts at 0
+        stw     r1, V_OVER(r13)
+        stw     r0, V_TENTER(r13)
         la      r1, BOOT_DIR
         stw     r1, V_HOSTDIR(r13)
         mtcr    ptbr, r1
@@ -364,10 +371,16 @@ vmm_entry:
         andi    r1, r1, FLAG_P
         cmpi    r1, 0
         bne     vmm_interrupted     ; the VMM itself, waiting in halt
+        mfcr    r1, icount          ; (ENTRY_COST instructions so far)
         la      r13, VCPU
+        stw     r1, V_TENTER(r13)
         ldw     r1, V_COUNT+N_EXITS(r13)
         addi    r1, r1, 1
         stw     r1, V_COUNT+N_EXITS(r13)
+        ldw     r1, V_STEP_N(r13)
+        cmpi    r1, 0
+        bne     .stepped
+.dispatch:
         mfcr    r1, cause
         andi    r1, r1, 0xff
         cmpi    r1, VEC_PRIVILEGED
@@ -378,11 +391,25 @@ vmm_entry:
         blt     exit_exception
         cmpi    r1, VEC_TRAP_FIRST
         blt     exit_interrupt
-        br      exit_trap
+        br      reflect             ; a trap: the guest's system call
+.stepped:
+        call    step_end            ; the single step is over: was it ours?
+        cmpi    r1, 0
+        beq     .dispatch
+        li      r1, N_STEP
+        call    count
+        br      vmm_resume
 
 ; Back to the guest: deliver a virtual interrupt if one is due, pick the
 ; shadow page directory for the guest's mode and address space, and return
 ; through the vcpu's frame, in user mode with interrupts on.
+;
+; On the way, count the instructions the VMM ran, so that the guest's
+; icount counts only its own (guest_icount): from the mfcr at the entry to
+; the one here, plus the fixed ENTRY_COST before the first (14 pushes and
+; 4 more) and LEAVE_COST from the second through the rti.
+        .equ ENTRY_COST, 18
+        .equ LEAVE_COST, 24
 vmm_resume:
         call    deliver_pending
         call    select_shadow
@@ -390,7 +417,15 @@ vmm_resume:
         andi    r1, r1, FLAG_CC
         ori     r1, r1, FLAG_I
         stw     r1, V_FLAGS(r13)
+        mfcr    r2, icount          ; the VMM's instructions of this exit
+        ldw     r3, V_TENTER(r13)
+        sub     r2, r2, r3
+        ldw     r3, V_OVER(r13)
+        add     r3, r3, r2
+        addi    r3, r3, ENTRY_COST + LEAVE_COST
+        stw     r3, V_OVER(r13)
         la      sp, VCPU
+restore:
         pop     r1
         pop     r2
         pop     r3
@@ -417,21 +452,7 @@ vmm_interrupted:
         cmpi    r1, 16
         bgeu    vmm_fault
         call    host_interrupt
-        pop     r1
-        pop     r2
-        pop     r3
-        pop     r4
-        pop     r5
-        pop     r6
-        pop     r7
-        pop     r8
-        pop     r9
-        pop     r10
-        pop     r11
-        pop     r12
-        pop     r13
-        pop     r14
-        rti
+        br      restore
 
 vmm_fault:
         la      r1, msg_vmm_fault
@@ -499,7 +520,31 @@ next_insn:
         ldw     r1, V_PC(r13)
         addi    r1, r1, 4
         stw     r1, V_PC(r13)
+        call    retired
         br      vmm_resume
+
+; retired: an emulated instruction retires: the guest's, not the VMM's.
+retired:
+        ldw     r1, V_OVER(r13)
+        addi    r1, r1, -1
+        stw     r1, V_OVER(r13)
+        ret
+
+; guest_icount: r2:r1 = the instructions the guest has retired (the
+; machine's count less the VMM's), before the one being emulated.
+; Clobbers r1-r4.
+guest_icount:
+        mfcr    r2, icounth
+        mfcr    r1, icount
+        ldw     r3, V_TENTER(r13)   ; the VMM's instructions: this exit's,
+        sub     r3, r1, r3
+        addi    r3, r3, ENTRY_COST
+        ldw     r4, V_OVER(r13)     ; and the earlier ones
+        add     r3, r3, r4
+        sltu    r4, r1, r3
+        sub     r1, r1, r3
+        sub     r2, r2, r4
+        ret
 
 ; ---- exceptions into the guest -----------------------------------------------
 
@@ -613,17 +658,6 @@ exit_exception:
         stw     r2, V_FAR(r13)
         br      reflect
 
-; A trap n >= 32: a system call of the guest's, or from the guest's kernel
-; a hypercall (paravirt.inc).
-exit_trap:
-        cmpi    r1, VEC_HYPERCALL
-        bne     reflect
-        ldw     r2, V_VFLAGS(r13)
-        andi    r2, r2, FLAG_P
-        cmpi    r2, 0
-        beq     reflect             ; from guest user mode: a system call
-        br      hypercall
-
 ; ---- privileged instructions -------------------------------------------------
 
 ; The guest ran a privileged instruction (or trap n < 32) in user mode.
@@ -678,6 +712,7 @@ emul_trap:
         andi    r1, r1, 0xff
         addi    r2, r9, 4
         call    deliver
+        call    retired
         br      vmm_resume
 
 ; rti: pop pc, then flags, from the guest's kernel stack (through the
@@ -704,6 +739,7 @@ emul_rti:
         mov     r1, r12
         call    set_vflags
         stw     r11, V_PC(r13)
+        call    retired
         br      vmm_resume
 .misaligned:
         stw     r11, V_FAR(r13)
@@ -775,8 +811,7 @@ emul_di:
         br      next_insn
 
 ; mfcr rd, cr: the virtual control register (the machine has rejected the
-; numbers that do not exist).  icount is the machine's own: time in a VM
-; runs at the machine's pace, VMM included (README, "Time").
+; numbers that do not exist).  icount counts the guest's instructions only.
 emul_mfcr:
         shri    r1, r10, 16
         shli    r1, r1, 2
@@ -807,10 +842,11 @@ emul_mfcr:
         ldw     r2, V_KSCRATCH(r13)
         br      .set
 .icount:
-        mfcr    r2, icount
+        call    guest_icount
+        mov     r2, r1
         br      .set
 .icounth:
-        mfcr    r2, icounth
+        call    guest_icount
 .set:   call    field_rd
         call    set_reg
         br      next_insn
@@ -866,6 +902,7 @@ emul_tlbia:
 emul_halt:
         addi    r9, r9, 4
         stw     r9, V_PC(r13)
+        call    retired
         stw     r0, V_SHADOW(r13)   ; the halt is the instruction after ei
         ldw     r1, V_VFLAGS(r13)
         andi    r1, r1, FLAG_I
@@ -894,9 +931,8 @@ exit_interrupt:
 ; deliver_pending: if the virtual PIC has a deliverable line and the
 ; guest's I = 1, enter its vector (docs/devices.md, section 5: the lowest
 ; pending unmasked line that beats every line in service).  r1 = 1 if it
-; did, 0 if not.  The ei shadow: just after an emulated ei, a privileged
-; instruction next (ei; halt) runs first, since it exits anyway; any
-; other one lets the interrupt in one instruction early.
+; did, 0 if not.  Just after an emulated ei, the next instruction runs
+; first: ei's shadow (single_step).
 deliver_pending:
         ldw     r1, V_VFLAGS(r13)
         andi    r1, r1, FLAG_I
@@ -922,20 +958,17 @@ deliver_pending:
         and     r2, r2, r5
         cmpi    r2, 0
         bne     .none
-        ldw     r2, V_SHADOW(r13)
+        ldw     r2, V_SHADOW(r13)   ; just after ei: its shadow
         cmpi    r2, 0
         beq     .take
         stw     r0, V_SHADOW(r13)
-        ldw     r2, V_PC(r13)
-        andi    r5, r2, 0xfff
-        cmpi    r5, 0
-        beq     .take               ; a new page: it may not be mapped yet
-        ldw     r2, 0(r2)           ; the next instruction
-        andi    r2, r2, 0xff
-        cmpi    r2, OP_RTI
-        blt     .take
-        cmpi    r2, OP_HALT
-        bleu    .none
+        push    r3
+        push    r4
+        call    single_step         ; step.inc
+        pop     r4
+        pop     r3
+        cmpi    r1, 0
+        bne     .none               ; first the next instruction, alone
 .take:  ldw     r2, V_ISR(r13)      ; in service; an edge line is taken
         or      r2, r2, r4
         stw     r2, V_ISR(r13)
@@ -959,6 +992,7 @@ deliver_pending:
         .include "shadow.inc"
         .include "devices.inc"
         .include "paravirt.inc"
+        .include "step.inc"
         .include "report.inc"
         .include "../lib/console.inc"
 
