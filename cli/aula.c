@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "asm/as.h"
 #include "config.h"
@@ -74,11 +75,46 @@ bool cmd_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+/* The -I directories: set once by option parsing, before anything is
+ * assembled, and read by cmd_load_program. */
+#define CMD_MAX_INCLUDE_DIRS 64
+static const char *include_dirs[CMD_MAX_INCLUDE_DIRS];
+static int ninclude_dirs;
+
+int cmd_add_include_dir(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cmd_error("-I %s: not a directory", dir);
+		return -1;
+	}
+	if (ninclude_dirs == CMD_MAX_INCLUDE_DIRS) {
+		cmd_error("-I: at most %d directories", CMD_MAX_INCLUDE_DIRS);
+		return -1;
+	}
+	include_dirs[ninclude_dirs++] = dir;
+	return 0;
+}
+
+void cmd_include_dirs(const char *const **dirs, int *ndirs)
+{
+	*dirs = include_dirs;
+	*ndirs = ninclude_dirs;
+}
+
+static uint64_t ram_limit;	/* 0: none (aula dis) */
+
+void cmd_set_ram_limit(uint64_t ram)
+{
+	ram_limit = ram;
+}
+
 int cmd_load_program(const char *path, struct image *img)
 {
 	char err[512];
 	if (image_sniff(path)) {
-		if (image_read(path, img, err, sizeof err) == 0)
+		if (image_read_limit(path, ram_limit, img, err,
+				     sizeof err) == 0)
 			return 0;
 		cmd_error("%s", err);
 		return -1;
@@ -89,7 +125,9 @@ int cmd_load_program(const char *path, struct image *img)
 		return -1;
 	}
 	fclose(f);
-	int errors = as_assemble(path, NULL, NULL, stderr, img);
+	struct as_options opt = { .include_dirs = include_dirs,
+				  .ninclude_dirs = ninclude_dirs };
+	int errors = as_assemble_opts(path, NULL, &opt, stderr, img);
 	if (errors) {
 		const char *dot = strrchr(path, '.');
 		bool source = dot && (!strcmp(dot, ".s") || !strcmp(dot, ".S") ||

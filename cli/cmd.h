@@ -26,4 +26,13 @@ bool cmd_parse_u64(const char *s, uint64_t *out);
  * stderr).  0, or -1 after printing why. */
 int cmd_load_program(const char *path, struct image *img);
 
+/* -I DIR of aula as, run and debug: a directory .include and .incbin may
+ * read (kept for cmd_load_program).  -1 after a message if it is not a
+ * directory. */
+int cmd_add_include_dir(const char *dir);
+void cmd_include_dirs(const char *const **dirs, int *ndirs);
+/* The RAM an image must fit in (aula run --mem), so that a bad one is
+ * refused before its body is inflated. */
+void cmd_set_ram_limit(uint64_t ram);
+
 #endif

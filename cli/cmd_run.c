@@ -86,7 +86,8 @@ static void run_usage(FILE *f)
 "  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
 "                         =crash: run, and open it only if the guest does\n"
 "                         not power off\n"
-"  -q, --quiet            no message on stderr about how the run stopped\n",
+"  -q, --quiet            no message on stderr about how the run stopped\n"
+"  -I, --include-dir DIR  a SOURCE.s may .include and .incbin from DIR\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
 
@@ -152,6 +153,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -162,7 +164,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	o->budget = RUN_DEFAULT_BUDGET;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
 			/* 0 would mean "the default" to the machine. */
@@ -310,6 +312,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			break;
 		case O_BATCH: o->batch = 1; o->monitor = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return -1;
+			break;
 		case 'h':
 			(monitor ? debug_usage : run_usage)(stdout);
 			exit(0);
@@ -605,6 +611,7 @@ static int run_main(int argc, char **argv, int monitor)
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
 	struct image img;
+	cmd_set_ram_limit(o.mem);
 	if (cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);

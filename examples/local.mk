@@ -10,7 +10,8 @@ noinst_DATA = $(IMAGES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
 
-AULA_AS = $(AM_V_GEN)$(MKDIR_P) images && ./aula$(EXEEXT) as -o $@
+AULA_AS = $(AM_V_GEN)$(MKDIR_P) images && ./aula$(EXEEXT) as \
+	-I $(srcdir)/examples/lib -o $@
 images/hello.img: examples/hello/hello.s aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/hello/hello.s
 images/syscall.img: examples/syscall/syscall.s examples/lib/console.inc aula$(EXEEXT)

@@ -168,13 +168,52 @@ check "the listing shows the first instruction" \
 "$AULA" run --dump-regs "$tmp/datal.img" >"$tmp/b" 2>&1
 check "the --compress image runs like the plain one" cmp -s "$tmp/a" "$tmp/b"
 
+# --- aula as --raw: the bytes alone, gaps zero-filled -----------------------
+prog rawsrc '.org 0x2000
+ .word 0x44434241
+ .org 0x2008
+ .byte 0x45'
+status 0 "as --raw" as --raw "$tmp/rawsrc.s"
+printf 'ABCD\000\000\000\000E' >"$tmp/rawwant"
+check "--raw: from the lowest address, the gap zero-filled" \
+	cmp -s "$tmp/rawsrc.bin" "$tmp/rawwant"
+status 0 "as --format=raw -o" as --format=raw -o "$tmp/raw2" "$tmp/rawsrc.s"
+check "--format=raw writes the same bytes" cmp -s "$tmp/raw2" "$tmp/rawwant"
+status 0 "as --format=image" as --format=image "$tmp/rawsrc.s"
+check "--format=image writes an image" test -s "$tmp/rawsrc.img"
+status 2 "bad --format" as --format=elf "$tmp/rawsrc.s"
+stderr_has "--format: 'elf' is not image or raw"
+status 2 "--raw with --compress" as --raw -z "$tmp/rawsrc.s"
+prog rawfar '.org 0x1000
+ nop
+ .org 0x40000000
+ nop'
+status 2 "--raw of segments 1 GiB apart" as --raw "$tmp/rawfar.s"
+stderr_has "more than the 256 MiB a raw file may hold"
+# Regression: the image was written to PATH.tmp and renamed over PATH,
+# which turned /dev/null into a regular file for everyone.
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+status 0 "as -o a FIFO writes into it" as -o "$tmp/fifo" "$tmp/rawsrc.s"
+wait
+check "the FIFO is still a FIFO" test -p "$tmp/fifo"
+"$AULA" as -o "$tmp/rawsrc.img" "$tmp/rawsrc.s"
+check "the image went through it" cmp -s "$tmp/fromfifo" "$tmp/rawsrc.img"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+status 0 "as --raw -o a FIFO" as --raw -o "$tmp/fifo" "$tmp/rawsrc.s"
+wait
+check "the raw bytes went through it" cmp -s "$tmp/fromfifo" "$tmp/rawwant"
+status 2 "-I of a missing directory" as -I "$tmp/none" "$tmp/rawsrc.s"
+stderr_has "-I $tmp/none: not a directory"
+
 # --- --realtime: paced to the host clock, the same run otherwise -----------
 # examples/timer takes 5 periods of 10 ms of virtual time.  Only a lower
 # bound on the time taken is checked: sleeping is never shorter.
 timer=${top_srcdir:?}/examples/timer/timer.s
-"$AULA" run --dump-regs "$timer" >"$tmp/plain" 2>&1
+lib=$top_srcdir/examples/lib
+"$AULA" run -I "$lib" --dump-regs "$timer" >"$tmp/plain" 2>&1
 t0=$(date +%s%N)
-"$AULA" run --realtime --dump-regs "$timer" >"$tmp/paced" 2>&1
+"$AULA" run -I "$lib" --realtime --dump-regs "$timer" >"$tmp/paced" 2>&1
 t1=$(date +%s%N)
 check "--realtime gives the same output and dump" cmp -s "$tmp/plain" "$tmp/paced"
 check "--realtime takes at least 30 ms for 50 ms of virtual time" \

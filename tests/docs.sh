@@ -333,7 +333,7 @@ while read -r d; do
 		fail "man/aula-as.1 does not describe the directive $d"
 done <"$tmp/directives"
 
-awk '/^static bool pseudo\(/, /^}/ {
+awk '/^bool as_pseudo\(/, /^}/ {
 	line = $0
 	while (match(line, /strcmp\(name, "[a-z]+"\)/)) {
 		s = substr(line, RSTART, RLENGTH)
@@ -342,8 +342,8 @@ awk '/^static bool pseudo\(/, /^}/ {
 		print s
 		line = substr(line, RSTART + RLENGTH)
 	}
-}' "$src/asm/as.c" | sort -u >"$tmp/pseudos"
-[ -s "$tmp/pseudos" ] || fail "no pseudo-instructions found in asm/as.c"
+}' "$src/asm/insn.c" | sort -u >"$tmp/pseudos"
+[ -s "$tmp/pseudos" ] || fail "no pseudo-instructions found in asm/insn.c"
 while read -r p; do
 	bold "$as1" "$p" ||
 		fail "man/aula-as.1 does not describe the pseudo-instruction $p"

@@ -34,7 +34,8 @@ for src in "$top_srcdir"/tests/guest/paging_*.s \
 	done
 	for mode in shadow nested; do
 		out=$tmp/$name.$mode
-		"$AULA" run "$src" --mmu="$mode" --max-insns 50000000 \
+		"$AULA" run "$src" -I "$top_srcdir/examples/lib" \
+			--mmu="$mode" --max-insns 50000000 \
 			--dump-regs "$@" --stats --stats-file "$out.stats" \
 			</dev/null >"$out" 2>&1
 		echo "exit=$?" >>"$out"
