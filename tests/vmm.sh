@@ -18,21 +18,20 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 
-# vm NAME GUEST BASE: tmp/NAME.img, the VMM at BASE running the image GUEST.
-# The guest image goes in byte for byte (the assembler has no .incbin yet).
+# vm NAME GUEST BASE: tmp/NAME.img, the VMM at BASE running the image GUEST
+# (README, "Building a VM").
 vm() {
-	od -An -v -tu1 "$2" |
-		awk 'NF { $1 = $1; gsub(/ /, ", "); print "\t.byte " $0 }' \
-		>"$tmp/$1.bytes" || return 1
+	cp "$2" "$tmp/$1.guest" || return 1
 	cat >"$tmp/$1.s" <<EOF
 	.equ	VMM_BASE, $3
-	.include "$vmm/vmm.s"
+	.include "vmm.s"
 	.align	4
 guest_image:
-	.include "$tmp/$1.bytes"
+	.incbin "$1.guest"
 guest_image_end:
 EOF
-	"$AULA" as -o "$tmp/$1.img" "$tmp/$1.s"
+	"$AULA" as -I "$vmm" -I "$top_srcdir/examples/lib" -o "$tmp/$1.img" \
+		"$tmp/$1.s"
 }
 
 # run OUT IMAGE ARGS...: the console in OUT, the exit status in OUT.rc,
@@ -109,7 +108,8 @@ done
 levels timer "$images/timer.img" 3 0
 for src in "$top_srcdir"/tests/guest/*.s; do
 	name=guest-$(basename "$src" .s)
-	"$AULA" as -o "$tmp/$name.img" "$src" || { fail "$src"; continue; }
+	"$AULA" as -I "$top_srcdir/examples/lib" -o "$tmp/$name.img" "$src" ||
+		{ fail "$src"; continue; }
 	case $name in
 	guest-irq) exact=0 ;;	# timer interrupts, in the machine's time
 	*) exact=1 ;;

@@ -18,7 +18,7 @@
 ;       .include "vmm.s"
 ;       .align  4
 ;   guest_image:
-;       .incbin "hello.img"             ; any image made by aula as
+;       .incbin "hello.img"             ; an image made by aula as
 ;   guest_image_end:
 ;
 ; The machine's memory, as this VMM uses it (all of it identity-mapped:
@@ -261,16 +261,28 @@ build_hole:
         bltu    .pde
         ret
 
-; load_guest: copy the segments of the embedded image (docs/image-format.md)
-; into guest memory; remember its entry point.
+; load_guest: copy the segments of the embedded image into guest memory
+; and remember its entry point.  The image is what aula as writes
+; (docs/image-format.md), version 2 or 1, not compressed:
+;
+;   header      40 bytes: magic, version, flags, entry, nseg, nsym, ...
+;   segments    nseg x {run address, size, load address, flags}  (v1: 8 bytes)
+;   symbols     nsym x 12 bytes                                  (v1: 8)
+;   strings     a word with their size, then the bytes
+;   lines       a word with their number, then 20 bytes each     (v1: none)
+;   data        the bytes of each segment that stores any, in order
+;
+; The words after the strings may be unaligned: ld32 reads them.
         .equ IMG_VERSION, 8
+        .equ IMG_FLAGS, 10
         .equ IMG_ENTRY, 12
         .equ IMG_NSEG, 16
         .equ IMG_NSYM, 20
         .equ IMG_HEADER, 40
+        .equ SEG_ZERO, 1            ; a segment's flag: zero-filled
 load_guest:
         la      r9, guest_image
-        ldw     r1, 0(r9)           ; "AULAIMG\0", version 1, no flags
+        ldw     r1, 0(r9)           ; "AULAIMG\0"
         li      r2, 0x414c5541
         cmp     r1, r2
         bne     bad_image
@@ -278,45 +290,89 @@ load_guest:
         li      r2, 0x00474d49
         cmp     r1, r2
         bne     bad_image
-        ldw     r1, IMG_VERSION(r9)
-        cmpi    r1, 1               ; version 1, flags 0: not compressed
+        ldhu    r1, IMG_FLAGS(r9)   ; compressed: not for us
+        cmpi    r1, 0
         bne     bad_image
-        ldw     r1, IMG_ENTRY(r9)
-        stw     r1, V_ENTRY(r13)
-        ldw     r10, IMG_NSEG(r9)
-        ldw     r2, IMG_NSYM(r9)
+        ldhu    r1, IMG_VERSION(r9)
+        li      r5, 8               ; version 1: r5 = bytes per segment,
+        li      r6, 8               ;            r6 = bytes per symbol
+        cmpi    r1, 1
+        beq     .v
+        cmpi    r1, 2
+        bne     bad_image
+        li      r5, 16
+        li      r6, 12
+.v:     ldw     r2, IMG_ENTRY(r9)
+        stw     r2, V_ENTRY(r13)
+        ldw     r10, IMG_NSEG(r9)   ; r10 = segments left
         addi    r11, r9, IMG_HEADER ; r11 = the segment table
-        shli    r1, r10, 3
-        add     r12, r11, r1
-        shli    r2, r2, 3
+        mul     r2, r10, r5
+        add     r12, r11, r2
+        ldw     r2, IMG_NSYM(r9)
+        mul     r2, r2, r6
         add     r12, r12, r2        ; r12 = strings_size
-        ldw     r1, 0(r12)
+        push    r1
+        push    r5
+        mov     r1, r12
+        call    ld32
+        addi    r12, r12, 4
+        add     r12, r12, r1
+        ldw     r1, 4(sp)           ; the version
+        cmpi    r1, 1
+        beq     .data
+        mov     r1, r12             ; version 2: skip the line table
+        call    ld32
+        muli    r1, r1, 20
         addi    r12, r12, 4
         add     r12, r12, r1        ; r12 = the first segment's bytes
+.data:  pop     r5
+        pop     r1
 .seg:   cmpi    r10, 0
         beq     .done
-        ldw     r1, 0(r11)          ; guest address
         ldw     r2, 4(r11)          ; size
-        ldw     r3, V_RAM(r13)
+        ldw     r1, 0(r11)          ; the load address: v1, the address
+        li      r4, 0               ; r4 = flags
+        cmpi    r5, 16
+        bne     .fit
+        ldw     r1, 8(r11)
+        ldw     r4, 12(r11)
+.fit:   ldw     r3, V_RAM(r13)      ; it must fit in guest memory
         cmp     r2, r3
         bgtu    bad_image
         sub     r3, r3, r2
         cmp     r1, r3
-        bgtu    bad_image           ; does not fit in guest memory
+        bgtu    bad_image
         la      r3, GUEST_PHYS
         add     r1, r1, r3
+        andi    r4, r4, SEG_ZERO
 .byte:  cmpi    r2, 0
         beq     .next
+        li      r3, 0
+        cmpi    r4, 0
+        bne     .store              ; zero-filled: no bytes stored
         ldbu    r3, 0(r12)
-        stb     r3, 0(r1)
         addi    r12, r12, 1
+.store: stb     r3, 0(r1)
         addi    r1, r1, 1
         addi    r2, r2, -1
         br      .byte
-.next:  addi    r11, r11, 8
+.next:  add     r11, r11, r5
         addi    r10, r10, -1
         br      .seg
 .done:  ret
+
+; ld32: r1 = the little-endian word at r1, aligned or not.  Clobbers r2-r4.
+ld32:   li      r2, 4
+        li      r3, 0
+.byte:  addi    r2, r2, -1
+        add     r4, r1, r2
+        ldbu    r4, 0(r4)
+        shli    r3, r3, 8
+        or      r3, r3, r4
+        cmpi    r2, 0
+        bne     .byte
+        mov     r1, r3
+        ret
 
 bad_image:
         la      r1, msg_bad_image
@@ -998,7 +1054,7 @@ deliver_pending:
 
 msg_too_big:    .asciz "the guest image does not fit below VMM_BASE + 0xe0000\n"
 msg_too_little: .asciz "not enough RAM for a guest (aula run --mem)\n"
-msg_bad_image:  .asciz "the embedded guest is not an uncompressed Aula image that fits in guest memory\n"
+msg_bad_image:  .asciz "the embedded guest is not an uncompressed Aula image (version 1 or 2) that fits in guest memory\n"
 msg_vmm_fault:  .asciz "vmm: internal fault, cause "
 msg_at:         .asciz " at pc "
 msg_far:        .asciz ", far "
