@@ -8,7 +8,8 @@
 # report must count exactly as many guest instructions as the level below
 # ran in all (the VMM hides itself from icount), except where a guest's
 # timer interrupts come in the machine's time (timer.s, irq.s), and exits must
-# multiply level by level.
+# multiply level by level.  The paravirtualized syscall (syscall-pv.s)
+# must print the same with fewer exits.
 set -u
 : "${AULA:?}" "${top_srcdir:?}"
 images=$(dirname "$AULA")/images
@@ -115,6 +116,27 @@ for src in "$top_srcdir"/tests/guest/*.s; do
 	*) exact=1 ;;
 	esac
 	levels $name "$tmp/$name.img" 2 $exact
+done
+
+# Paravirtualization: syscall-pv prints what syscall prints, bare and
+# under the VMMs, with far fewer exits: a hypercall per string.
+levels syscall-pv "$images/syscall-pv.img" 2 0	# it probes: not exact
+if ! cmp -s "$tmp/syscall.0" "$tmp/syscall-pv.0"; then
+	fail "syscall-pv on the bare machine does not print what syscall does"
+fi
+for level in 1 2; do
+	tag=$(case $level in 1) echo 16M ;; 2) echo 36M ;; esac)
+	set -- $(report "$tmp/syscall.$level" $tag) x
+	full=$1
+	set -- $(report "$tmp/syscall-pv.$level" $tag) x
+	pv=$1
+	# the innermost VMM serves the hypercalls
+	if grep -q "^vmm@16M: .*hypercalls [1-9]" "$tmp/syscall-pv.$level" &&
+	   [ "$pv" -lt "$full" ]; then
+		echo "PASS: syscall-pv at level $level: $pv exits, syscall $full"
+	else
+		fail "syscall-pv at level $level: $pv exits, syscall $full"
+	fi
 done
 
 # hello prints 17 bytes and powers off: 18 outs, each one exit, at level 1.

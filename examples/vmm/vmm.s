@@ -134,6 +134,7 @@
         .equ V_STEP, 180            ;   each {virtual, physical, word}
         .equ V_TENTER, 204          ; icount when this exit began
         .equ V_OVER, 208            ; instructions the VMM has run
+        .equ V_BOOT, 212            ;   of which its boot
 
 ; The exit counters, one word each from V_COUNT: the report prints them.
         .equ V_COUNT, 256
@@ -205,6 +206,9 @@ _start:
         stw     r1, V_RMASK(r13)
         out     r1, PIC_MASK(r0)
         call    reset_guest
+        mfcr    r1, icount          ; the VMM's boot, for the report
+        addi    r1, r1, BOOT_COST
+        stw     r1, V_BOOT(r13)
         li      r1, -ENTRY_COST     ; the guest's icount starts at 0
         stw     r1, V_OVER(r13)
         stw     r0, V_TENTER(r13)
@@ -214,6 +218,7 @@ _start:
         li      r1, 1
         mtcr    paging, r1          ; from here on the VMM runs paged
         br      vmm_resume
+        .equ BOOT_COST, 13          ; the instructions from that mfcr to here
 
 too_big:
         la      r1, msg_too_big
