@@ -112,6 +112,7 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 	unsigned vec = cause & 0xff;
 
 	c->exceptions++;
+	c->vectors[vec]++;
 	if (c->limit > c->insns)
 		c->limit--;	/* the budget: see struct cpu */
 
@@ -123,6 +124,7 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 
 	c->cause = CPU_VEC_DOUBLE_FAULT;
 	c->far = vec;
+	c->vectors[CPU_VEC_DOUBLE_FAULT]++;
 	if (deliver(vm, CPU_VEC_DOUBLE_FAULT, saved_pc))
 		goto traced;
 

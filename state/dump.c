@@ -169,7 +169,17 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 			fprintf(f, ",\n  \"%s\": %llu", rows[i].name,
 				(unsigned long long)rows[i].v);
-		fprintf(f, "\n}\n");
+		fprintf(f, ",\n  \"exceptions\": %llu,\n  \"vectors\": {",
+			(unsigned long long)vm->cpu.exceptions);
+		const char *sep = "";
+		for (unsigned v = 0; v < CPU_VEC_COUNT; v++) {
+			if (!vm->cpu.vectors[v])
+				continue;
+			fprintf(f, "%s\"%u\": %llu", sep, v,
+				(unsigned long long)vm->cpu.vectors[v]);
+			sep = ", ";
+		}
+		fprintf(f, "}\n}\n");
 		return;
 	}
 	fprintf(f, "stats_version=%d\nmmu=%s\n", DUMP_VERSION,
@@ -184,4 +194,11 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		fprintf(f, "%s=%llu\n", rows[i].name,
 			(unsigned long long)rows[i].v);
+	/* The exception entries, and a histogram of the vectors entered:
+	 * under a hypervisor, its exits by reason. */
+	fprintf(f, "exceptions=%llu\n", (unsigned long long)vm->cpu.exceptions);
+	for (unsigned v = 0; v < CPU_VEC_COUNT; v++)
+		if (vm->cpu.vectors[v])
+			fprintf(f, "vector.%u=%llu\n", v,
+				(unsigned long long)vm->cpu.vectors[v]);
 }

@@ -8,7 +8,8 @@
 # report must count exactly as many guest instructions as the level below
 # ran in all (the VMM hides itself from icount), except where a guest's
 # timer interrupts come in the machine's time (timer.s, irq.s), and exits must
-# multiply level by level.  The paravirtualized syscall (syscall-pv.s)
+# multiply level by level; at level 1 they must be the machine's exception
+# entries (aula run --stats).  The paravirtualized syscall (syscall-pv.s)
 # must print the same with fewer exits.
 set -u
 : "${AULA:?}" "${top_srcdir:?}"
@@ -94,6 +95,10 @@ levels() {
 			fail "$name at level $level: $n exits, not more than the $prev one level in"
 		elif [ "$exact" = 1 ] && [ "$insns" != "$want" ]; then
 			fail "$name at level $level: the VMM counts $insns guest instructions, the level below ran $want"
+		elif [ "$exact" = 1 ] && [ $level = 1 ] &&
+		     ! grep -q "^exceptions=$n\$" "$got.stats"; then
+			# without a timer, every exception entry is an exit
+			fail "$name at level 1: $n exits, but aula run --stats says $(grep '^exceptions=' "$got.stats")"
 		else
 			echo "PASS: $name at level $level ($n exits)"
 		fi
@@ -145,6 +150,12 @@ if grep -q '^vmm@16M:   privileged: rti 0 in 0 out 18 ' "$tmp/hello.1"; then
 else
 	fail "hello's report does not count its 18 outs"
 	cat "$tmp/hello.1"
+fi
+# ... and the machine's histogram of vectors says the same.
+if [ "$(grep '^vector\.' "$tmp/hello.1.stats" | tr '\n' ' ')" = "vector.2=18 vector.3=1 " ]; then
+	echo "PASS: hello's exits in aula run --stats, by vector"
+else
+	fail "hello's --stats histogram: $(grep '^vector\.' "$tmp/hello.1.stats" | tr '\n' ' ')"
 fi
 # paging's shadows: its page tables were tracked, its faults reflected.
 if grep -q '^vmm@16M:   page faults: shadow fills [1-9][0-9]*, tracking [1-9][0-9]*, reflected 2$' "$tmp/paging.1"; then
