@@ -170,4 +170,24 @@ if grep -q 'single steps [1-9]' "$tmp/guest-irq.1"; then
 else
 	fail "irq's report counts no single step"
 fi
+
+# The VMM's own errors: a message and exit code 255 (aula run exits 1).
+# With no RAM above the VMM for a guest:
+"$AULA" run "$images/hello-vm.img" -q --mem 20M >"$tmp/small" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q '^vmm@16M: not enough RAM for a guest (aula run --mem)$' "$tmp/small"; then
+	echo "PASS: too little RAM for a guest"
+else
+	fail "too little RAM: exit $rc, $(cat "$tmp/small")"
+fi
+# With a compressed guest image, which the VMM cannot read:
+"$AULA" as -z -o "$tmp/hello-z" "$top_srcdir/examples/hello/hello.s" &&
+vm hello-z "$tmp/hello-z" 0x01000000 &&
+"$AULA" run "$tmp/hello-z.img" -q --mem 36M >"$tmp/z" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q '^vmm@16M: the embedded guest is not an uncompressed Aula image' "$tmp/z"; then
+	echo "PASS: a compressed guest image is refused"
+else
+	fail "compressed guest: exit $rc, $(cat "$tmp/z")"
+fi
 exit $status
