@@ -137,7 +137,8 @@ void dump_write(FILE *f, const struct vm *vm, enum dump_format fmt,
 /* One row per counter; the fetch row's hits are the instructions fetched
  * less the misses (the interpreter keeps the current code page aside, so
  * a fetch from it never needs the TLB). */
-void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+static void stats(FILE *f, const struct vm *vm, enum dump_format fmt,
+		  bool vectors)
 {
 	const struct mmu_stats *s = &vm->mmu.stats;
 	static const char *const kind[] = { "read", "write", "fetch" };
@@ -170,6 +171,10 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 			fprintf(f, ",\n  \"%s\": %llu", rows[i].name,
 				(unsigned long long)rows[i].v);
+		if (!vectors) {
+			fprintf(f, "\n}\n");
+			return;
+		}
 		fprintf(f, ",\n  \"exceptions\": %llu,\n  \"vectors\": {",
 			(unsigned long long)vm->cpu.exceptions);
 		const char *sep = "";
@@ -195,6 +200,8 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		fprintf(f, "%s=%llu\n", rows[i].name,
 			(unsigned long long)rows[i].v);
+	if (!vectors)
+		return;
 	/* The exception entries, and a histogram of the vectors entered:
 	 * under a hypervisor, its exits by reason. */
 	fprintf(f, "exceptions=%llu\n", (unsigned long long)vm->cpu.exceptions);
@@ -202,4 +209,14 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 		if (vm->cpu.vectors[v])
 			fprintf(f, "vector.%u=%llu\n", v,
 				(unsigned long long)vm->cpu.vectors[v]);
+}
+
+void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+{
+	stats(f, vm, fmt, false);
+}
+
+void dump_run_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+{
+	stats(f, vm, fmt, true);
 }
