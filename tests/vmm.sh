@@ -59,6 +59,8 @@ levels() {
 	name=$1 guest=$2 depth=$3 exact=$4
 	below=$tmp/$name.0
 	run "$below" "$guest"
+	printf '| %s | %s' $name "$(sed -n 's/^insns=//p' "$below.regs")" \
+		>"$tmp/$name.row"
 	prev=0
 	for level in 1 2 3; do
 		[ $level -le $depth ] || break
@@ -103,6 +105,9 @@ levels() {
 			echo "PASS: $name at level $level ($n exits)"
 		fi
 		prev=$n
+		# for the README's table: exits and instructions per level
+		printf ' | %s | %s' "$n" "$(sed -n 's/^insns=//p' "$got.regs")" \
+			>>"$tmp/$name.row"
 		guest=$tmp/$name-$level.img
 		below=$got
 	done
@@ -122,6 +127,60 @@ for src in "$top_srcdir"/tests/guest/*.s; do
 	esac
 	levels $name "$tmp/$name.img" 2 $exact
 done
+
+# A reset through the system controller: registers cleared, memory kept,
+# the count running on, under the VMMs as on the machine.
+cat >"$tmp/reset.s" <<'EOF'
+_start: la      r1, boots           ; RAM is kept: count the boots
+        ldw     r2, 0(r1)
+        addi    r2, r2, 1
+        stw     r2, 0(r1)
+        cmpi    r2, 1
+        bne     .again
+        li      r3, 0x1230          ; state the reset must clear
+        mtcr    kscratch, r3
+        mtcr    vbr, r3
+        mtcr    usp, r3
+        li      r3, 1
+        out     r3, 0x01            ; RESET
+        out     r3, 0x00            ; (not reached)
+.again: push    sp                  ; kernel sp = the size of RAM
+        in      r6, 0x02
+        mfcr    r7, kscratch
+        mfcr    r8, vbr
+        mfcr    r9, usp
+        mfcr    r10, flags
+        mfcr    r11, icount
+        la      r1, text
+        call    puts
+        pop     r1
+        sub     r1, r1, r6
+        call    puthex              ; sp at the reset - RAMSIZE: 0
+        mov     r1, r7
+        call    puthex
+        mov     r1, r8
+        call    puthex
+        mov     r1, r9
+        call    puthex
+        mov     r1, r10
+        call    puthex
+        sltiu   r1, r11, 20         ; the count ran on: past 20 (0)
+        call    puthex
+        li      r1, 0x0a
+        out     r1, UART_DATA(r0)
+        out     r0, SYSCTL_POWEROFF(r0)
+        .include "console.inc"
+text:   .asciz  "boot 2: "
+        .align  4
+boots:  .word   0
+EOF
+if "$AULA" as -I "$top_srcdir/examples/lib" -o "$tmp/reset.img" "$tmp/reset.s"; then
+	levels reset "$tmp/reset.img" 2 1
+	grep -q '^boot 2: 0x000000000x000000000x000000000x000000000x000000200x00000000$' "$tmp/reset.0" ||
+		fail "reset on the bare machine: $(cat "$tmp/reset.0")"
+else
+	fail "reset.s does not assemble"
+fi
 
 # Paravirtualization: syscall-pv prints what syscall prints, bare and
 # under the VMMs, with far fewer exits: a hypercall per string.
@@ -170,6 +229,12 @@ if grep -q 'single steps [1-9]' "$tmp/guest-irq.1"; then
 else
 	fail "irq's report counts no single step"
 fi
+
+# The figures of examples/vmm/README.md: per level, exits and instructions.
+echo "| guest | bare insns | L1 exits | L1 insns | L2 exits | L2 insns | L3 exits | L3 insns |"
+for name in hello syscall syscall-pv exception timer paging; do
+	echo "$(cat "$tmp/$name.row") |"
+done
 
 # The VMM's own errors: a message and exit code 255 (aula run exits 1).
 # With no RAM above the VMM for a guest:
