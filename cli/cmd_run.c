@@ -887,7 +887,7 @@ reports:
 			status = DUMP_EXIT_USAGE;
 			goto done;
 		}
-		dump_stats(sf, vm, (enum dump_format)(o.stats - 1));
+		dump_run_stats(sf, vm, (enum dump_format)(o.stats - 1));
 		if (sf != stderr && fclose(sf) != 0) {
 			cmd_error("--stats-file %s: %m", o.stats_file);
 			status = DUMP_EXIT_USAGE;

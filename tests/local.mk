@@ -199,3 +199,5 @@ tests_vdisk_io_SOURCES = tests/vdisk-io.c
 tests_vdisk_io_LDADD = libaulahost.a $(ZLIB_LIBS)
 tests_vdisk_io_LDFLAGS = -Wl,--wrap=pwrite -Wl,--wrap=pwritev \
 	-Wl,--wrap=fsync
+# The hypervisor: the examples bare, under examples/vmm, and nested.
+SH_TESTS += tests/vmm.sh
