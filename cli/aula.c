@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,10 @@ static const struct {
 	{ "debug", cmd_debug, "run a program under the monitor, a debugger" },
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
-	{ "disk", cmd_disk, "create or inspect a raw disk image" },
+	{ "disk", cmd_disk, "make, inspect, clone and commit disk images (raw, qcow2)" },
 	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
+	{ "lab", cmd_lab, "run many machines on one clock, CPUs and LAN" },
 };
 
 void cmd_error(const char *fmt, ...)
@@ -156,14 +158,35 @@ int cmd_load_program(const char *path, struct image *img)
 	return 0;
 }
 
+const char *cmd_man(const char *page)
+{
+	static char buf[4300];
+	char exe[4096], src[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+	}
+	/* aula.1 and aula-debug.1 are in section 1, aula-isa in 7. */
+	snprintf(src, sizeof src, "%s/man/%s.%c", AULA_SRCDIR, page,
+		 strcmp(page, "aula-isa") ? '1' : '7');
+	if (n > 0 && strcmp(exe, AULA_BINDIR) && access(src, R_OK) == 0)
+		snprintf(buf, sizeof buf, "man -l %s", src);
+	else
+		snprintf(buf, sizeof buf, "man %s", page);
+	return buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: aula COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-6s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(f, "\n'aula COMMAND --help' for one command; man aula for "
-		"all of them.\n");
+	fprintf(f, "\n'aula COMMAND --help' for one command; %s for all of "
+		"them.\n", cmd_man("aula"));
 }
 
 int main(int argc, char **argv)

@@ -52,7 +52,7 @@ static void usage(FILE *f)
 		"      --merge       the arguments are the --json reports of\n"
 		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
-		"The test file format: man aula-grade.\n");
+		"The test file format: %s.\n", cmd_man("aula-grade"));
 }
 
 struct grade_outputs {
