@@ -136,6 +136,9 @@ status 2 "convert --force cannot replace its source's chain" disk convert \
 	--force ov.qcow2 base.img
 has "$tmp/err" "in the source's backing chain"
 check "... and the base is whole" "$VIO" base.img "read -P 0x07 0 512"
+status 2 "create: an overlay in a missing directory" disk create \
+	nodir/x.qcow2 --backing base.img
+has "$tmp/err" "the directory of nodir/x.qcow2"
 status 2 "create: a missing base" disk create x.qcow2 --backing nobase.img
 has "$tmp/err" "nobase.img"
 
