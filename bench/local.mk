@@ -1,5 +1,5 @@
-# make bench: speed of the interpreter on guest workloads, and of aula
-# grade on a class (not part of make check).  With valgrind installed it
+# make bench: speed of the interpreter on guest workloads, of aula grade
+# on a class, and of aula lab's scheduler (not part of make check).  With valgrind installed it
 # also reports host instructions per guest instruction, a figure that does
 # not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench
@@ -13,13 +13,14 @@ bench_aula_diskbench_LDADD = libaulahost.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-diskbench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s
-PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s $(srcdir)/bench/pages.s \
-	$(srcdir)/bench/switch.s
+# pages.s is also a teacher's demo (docs/mmu.md), so it lives in examples/.
+PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s \
+	$(srcdir)/examples/paging/pages.s $(srcdir)/bench/switch.s
 DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
-	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc \
-	bench/disk.s bench/grade-bench
+	bench/alu_paged.s bench/switch.s \
+	bench/disk.s bench/grade-bench bench/lab-bench bench/idle.s
 
 bench: bench/aula-bench bench/aula-diskbench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
@@ -29,4 +30,5 @@ bench: bench/aula-bench bench/aula-diskbench aula$(EXEEXT)
 	@bench/aula-diskbench
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
+	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench
 .PHONY: bench
