@@ -21,7 +21,7 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
-	tests/unit/test_nic tests/unit/test_net \
+	tests/unit/test_nic tests/unit/test_net tests/unit/test_switch \
 	tests/unit/test_mon
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -93,6 +93,9 @@ tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_nic_LDADD = $(UNIT_LDADD)
+tests_unit_test_switch_SOURCES = tests/unit/test_switch.c
+tests_unit_test_switch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_switch_LDADD = $(UNIT_LDADD)
 tests_unit_test_net_SOURCES = tests/unit/test_net.c
 tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_net_LDADD = $(UNIT_LDADD)
