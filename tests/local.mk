@@ -142,7 +142,9 @@ LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
 	examples/lab/clones.lab examples/lab/clones.expected \
 	examples/lab/steal.lab examples/lab/steal.expected \
 	examples/lab/lan.lab examples/lab/lan.expected \
-	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected
+	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected \
+	examples/lab/web.lab examples/lab/web.expected examples/lab/web.s \
+	examples/lab/client.s
 EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
