@@ -45,7 +45,10 @@ struct vm_console_host {
  * written at byte offsets.  The core never opens a file.  Each call returns
  * 0, or -1 when the host failed, after it has told the user what failed
  * (the guest gets an error status).  A host I/O is whole: a short read or
- * write is a failure.
+ * write is a failure.  The disk moves a transfer in as few calls as it
+ * can; when a call of several sectors fails it goes again sector by
+ * sector to learn how far it got, so a host need tell the user only of
+ * failed calls of one sector.
  */
 struct vm_disk_host {
 	void *opaque;
@@ -129,6 +132,7 @@ struct vm_config {
  * from the interpreter's fast path.  Port I/O is traced by the bus
  * (io/bus.h), which has no struct vm.
  */
+struct walk;
 struct vm_trace {
 	void *opaque;
 	/* After an exception entry: the cause (vector and details), the
@@ -136,9 +140,11 @@ struct vm_trace {
 	void (*exception)(void *opaque, unsigned cause, uint32_t saved_pc,
 			  uint32_t handler);
 	/* After a TLB miss was resolved: 0 and the guest-physical address,
-	 * or the exception cause it raises. */
+	 * or the exception cause it raises.  walk is the nested walk that
+	 * resolved it (mem/walk.h: its guest-physical references), or NULL
+	 * (shadow paging, or paging off). */
 	void (*tlb_miss)(void *opaque, uint32_t va, enum mmu_access acc,
-			 unsigned cause, uint32_t gpa);
+			 unsigned cause, uint32_t gpa, const struct walk *walk);
 };
 
 #define VM_MAX_DEVICES 16

@@ -108,6 +108,12 @@ struct mon_config {
 	/* Check lines only (mon_check): nothing runs, no file is opened,
 	 * every name is taken for a label of a program not yet known. */
 	bool check_only;
+	/* Told of each new machine (state NULL) and of each stop of a
+	 * command that ran the guest, with what the monitor calls it
+	 * ("at a breakpoint"), or NULL when the machine's own stop says
+	 * it: a window's title follows.  May be NULL. */
+	void (*stopped)(void *opaque, const struct vm *vm, const char *state);
+	void *stopped_opaque;
 };
 
 struct mon;

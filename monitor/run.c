@@ -44,6 +44,8 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 void mon_focus(struct mon *m, struct vm *vm)
 {
 	m->vm = vm;
+	if (m->cfg.stopped)
+		m->cfg.stopped(m->cfg.stopped_opaque, vm, NULL);
 	mon_trace_attach(&m->trace, vm);
 	m->con.matched = false;
 	m->con.seen_len = 0;	/* expect starts afresh, too */
@@ -291,6 +293,17 @@ int mon_go(struct mon *m, struct mon_go *g)
 		rc = -1;
 	}
 	g->end = end;
+	if (m->cfg.stopped) {
+		static const char *const said[] = {
+			[MON_END_GOAL] = "stopped in the monitor",
+			[MON_END_BREAK] = "at a breakpoint (monitor)",
+			[MON_END_MACHINE] = NULL,
+			[MON_END_INTERRUPT] = "interrupted (monitor)",
+			[MON_END_LIMIT] = "stopped at the runlimit (monitor)",
+			[MON_END_INPUT] = "waiting for console input (monitor)",
+		};
+		m->cfg.stopped(m->cfg.stopped_opaque, vm, said[end]);
+	}
 	if (g->quiet_poweroff && vm->stop == VM_STOP_POWEROFF)
 		return rc;
 	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT)) {

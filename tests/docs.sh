@@ -306,6 +306,21 @@ else
 	fail "aula run --stats-file failed on hello.s"
 fi
 
+# docs/mmu.md's demo: the figures it quotes for examples/paging/pages.s.
+for mode in shadow nested; do
+	"$AULA" run "$src/examples/paging/pages.s" --mmu=$mode -q \
+		-I "$src/examples/lib" \
+		--stats-file "$tmp/pages.$mode" </dev/null >/dev/null 2>&1 ||
+		fail "examples/paging/pages.s --mmu=$mode failed"
+done
+for fig in "nested walks" "nested walk_refs" "shadow walks" \
+	   "shadow shadow_fills" "shadow shadow_hits" "nested tlb.write.misses"; do
+	mode=${fig% *} key=${fig#* }
+	v=$(sed -n "s/^$key=//p" "$tmp/pages.$mode")
+	has "$src/docs/mmu.md" "\`$key\` = $v" ||
+		fail "docs/mmu.md does not give $key = $v (--mmu=$mode)"
+done
+
 # ---- aula(1): the register dump ---------------------------------------
 
 hello=$src/examples/hello/hello.s
