@@ -3,5 +3,3 @@ noinst_LIBRARIES += libaulalab.a
 libaulalab_a_SOURCES = lab/lab.h lab/lab_int.h lab/labfile.c lab/lab.c \
 	lab/sched.c lab/memory.c lab/report.c lab/info.c
 libaulalab_a_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
-# The lab file's libFuzzer harness, built by make fuzz (fuzz/).
-EXTRA_DIST += fuzz/fuzz_lab.c
