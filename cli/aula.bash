@@ -24,7 +24,7 @@ _aula()
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "run debug as dis disk grade
-				hub" -- "$cur"))
+				hub lab" -- "$cur"))
 		fi
 		return
 	fi
@@ -71,16 +71,18 @@ _aula()
 			[ "${COMP_WORDS[i]}" = "--merge" ] && kinds="json"
 		done ;;
 	hub) opts="-v --verbose --max-clients -h --help" kinds="" ;;
+	lab) opts="--time --report --dump-dir --check -I --include-dir -q
+		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	*) return ;;
 	esac
 
 	case $prev in
 	--console-in|--console-out|--dump-file|--stats-file|--trace-file|\
 	--pcap|--screenshot|--font|-o|--output|-l|--listing|--json|--csv|\
-	--junit|-x|--script)
+	--junit|-x|--script|--report)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	-I|--include-dir)
+	-I|--include-dir|--dump-dir)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--disk)
@@ -100,7 +102,7 @@ _aula()
 		compopt -o nospace 2>/dev/null
 		return ;;
 	--mem|--max-insns|--dump-mem|--mac|--jobs|-j|--shard|--base|\
-	--cpu-limit|--mem-limit|--max-clients)
+	--cpu-limit|--mem-limit|--max-clients|--time)
 		return ;;
 	esac
 	if [ "${cur#-}" != "$cur" ]; then
