@@ -81,6 +81,8 @@ _aula()
 			[ "${COMP_WORDS[i]}" = "--merge" ] && kinds="json"
 		done ;;
 	hub) opts="-v --verbose --max-clients -h --help" kinds="" ;;
+	lab) opts="--time --report --dump-dir --check -I --include-dir -q
+		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	*) return ;;
 	esac
 
