@@ -2,11 +2,16 @@
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
 	examples/disk/disk.s examples/kbd/kbd.s examples/lib/console.inc \
+	examples/paging/pages.s examples/lib/paging.inc examples/hello/check.cmd \
 	examples/net/sender.s examples/net/receiver.s examples/net/nic.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
 	images/paging.img images/disk.img images/kbd.img \
 	images/net-sender.img images/net-receiver.img
 noinst_DATA = $(IMAGES)
+# make install: the examples with their include files, in
+# $(pkgdatadir)/examples (the man pages name it).
+examplesdir = $(pkgdatadir)
+nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
 
@@ -27,6 +32,10 @@ EXAMPLE_FILES += examples/timer/timer.s
 IMAGES += images/timer.img
 images/timer.img: examples/timer/timer.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/timer/timer.s
+EXAMPLE_FILES += examples/timer/clock.s
+IMAGES += images/clock.img
+images/clock.img: examples/timer/clock.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/timer/clock.s
 
 images/kbd.img: examples/kbd/kbd.s aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/kbd/kbd.s
@@ -37,6 +46,12 @@ images/net-sender.img: examples/net/sender.s $(NET_DEPS)
 images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/receiver.s
 
+# The class walk-through of disk snapshots (tests/qcow2.sh runs demo.sh).
+EXAMPLE_FILES += examples/disk-snapshots/guestbook.s \
+	examples/disk-snapshots/demo.sh examples/disk-snapshots/README.md
+IMAGES += images/guestbook.img
+images/guestbook.img: examples/disk-snapshots/guestbook.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/disk-snapshots/guestbook.s
 # The hypervisor (examples/vmm/README.md): VMs are small files that embed
 # an image of images/ in the VMM.  tests/vmm.sh builds many more.
 VMM_FILES = examples/vmm/vmm.s examples/vmm/shadow.inc \

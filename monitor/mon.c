@@ -373,6 +373,10 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 	for (int i = 0; i < MON_TRACE_NCAT; i++)
 		if (cfg->trace & (1u << i))
 			m->trace.f[i] = cfg->trace_file;
+	if (cfg->lab) {
+		mon_focus(m, cfg->lab_vm);
+		return m;
+	}
 	mon_console_attach(m);
 	if (mon_new_machine(m, err, errlen) != 0) {
 		mon_destroy(m);
@@ -386,7 +390,8 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	mon_trace_close(&m->trace);
-	vm_destroy(m->vm);
+	if (!m->cfg.lab)
+		vm_destroy(m->vm);
 	free(m->con.in);
 	free(m);
 }
