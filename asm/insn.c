@@ -207,6 +207,16 @@ void as_insn(struct as *a, const struct isa_insn *d)
 	as_emit_word(a, word);
 }
 
+bool as_is_pseudo(const char *name)
+{
+	static const char *const names[] = { "mov", "not", "neg", "clr",
+		"inc", "dec", "li", "la", "jmp", NULL };
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(name, *n))
+			return true;
+	return false;
+}
+
 /* Pseudo-instructions (aula-as(1)): each expands to real ones. */
 bool as_pseudo(struct as *a, const char *name)
 {
