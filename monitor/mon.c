@@ -33,6 +33,9 @@ static int mon_label(struct mon *m, const char *name, uint32_t *v)
 		s = image_symbol_named(m->img, full);
 	} else {
 		s = image_symbol_named(m->img, name);
+		/* A constant (.equ): print USER_STACK. */
+		if (!s)
+			s = image_constant_named(m->img, name);
 	}
 	if (!s)
 		return -1;
@@ -352,6 +355,7 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	mon_trace_close(&m->trace);
+	mon_sources_free(m);
 	vm_destroy(m->vm);
 	free(m->con.in);
 	free(m);

@@ -246,6 +246,7 @@ struct mon {
 	char x_fmt;			/* x's format, size and count */
 	unsigned x_size, x_count;
 	struct mon_expr_env env;
+	struct mon_sources *sources;	/* source.c: files read for list */
 };
 
 /* mon.c */
@@ -301,6 +302,18 @@ void mon_explain_stop(struct mon *m);
 /* script.c */
 void mon_console_attach(struct mon *m);
 
+/* source.c: the line table */
+struct image_line;
+/* The line that the instruction at virtual address va came from. */
+const struct image_line *mon_line_at(struct mon *m, uint32_t va);
+/* "kernel.s:212: in r1, 0x10(r0)", or "" if there is no line. */
+const char *mon_where(struct mon *m, uint32_t va, char *buf, size_t len);
+/* Print that line, indented, if there is one (at every stop). */
+void mon_show_source(struct mon *m, uint32_t va);
+/* The guest ran: list starts again around pc. */
+void mon_list_reset(struct mon *m);
+void mon_sources_free(struct mon *m);
+
 /* term.c */
 int mon_prompt_loop(struct mon *m);
 
@@ -328,6 +341,7 @@ int mon_cmd_bt(struct mon *m, struct mon_args *a);
 int mon_cmd_info(struct mon *m, struct mon_args *a);
 int mon_cmd_translate(struct mon *m, struct mon_args *a);
 int mon_cmd_history(struct mon *m, struct mon_args *a);
+int mon_cmd_list(struct mon *m, struct mon_args *a);
 int mon_cmd_trace(struct mon *m, struct mon_args *a);
 int mon_cmd_source(struct mon *m, struct mon_args *a);
 int mon_cmd_expect(struct mon *m, struct mon_args *a);
