@@ -36,3 +36,13 @@ images/net-sender.img: examples/net/sender.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/sender.s
 images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/receiver.s
+
+# The kernel of examples/kernel (README.md there): two user programs
+# linked at one address, loaded at two.
+KERNEL_FILES = examples/kernel/kernel.s examples/kernel/kernel.inc \
+	examples/kernel/ping.s examples/kernel/pong.s \
+	examples/kernel/README.md
+EXAMPLE_FILES += $(KERNEL_FILES)
+IMAGES += images/kernel.img
+images/kernel.img: $(KERNEL_FILES) examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/kernel/kernel.s

@@ -162,7 +162,7 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/run-trace.out tests/monitor/sleepy.s \
 	tests/monitor/traps.cmd tests/monitor/traps.out
 MONITOR_TEST_FILES += tests/monitor/source.cmd tests/monitor/source.out \
-	tests/monitor/source.s
+	tests/monitor/source.s tests/monitor/kernel.cmd tests/monitor/kernel.out
 EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
