@@ -14,7 +14,7 @@ struct isa_insn;
 #define AS_MAX_EXPR_DEPTH 64	/* parentheses and unary operators */
 #define AS_MAX_MACRO_DEPTH 64	/* macro calls within macro calls */
 #define AS_MAX_REPT 1000000	/* repetitions of one .rept */
-#define AS_MAX_LINES 4000000	/* lines after expansion */
+#define AS_MAX_LINES 2000000	/* lines after expansion */
 #define AS_INSN_SLOTS 512	/* a power of two, > 2 x the opcodes */
 /* Bounds on what a source may make the assembler read. */
 #define AS_MAX_FILE_SIZE (64u << 20)	/* one source or .incbin file */

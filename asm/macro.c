@@ -10,7 +10,8 @@
  * Only constants defined above a .if or .rept can decide it: labels have
  * no address yet.  Everything this pass produces is bounded: macro calls
  * nest at most AS_MAX_MACRO_DEPTH deep and all lines together number at
- * most AS_MAX_LINES, and an error says which macro and which call.
+ * most AS_MAX_LINES (a line costs some 110 bytes: 2,000,000 of them about
+ * 220 MB), and an error says which macro and which call.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -56,6 +57,12 @@ struct conds {
 	struct cond c[AS_MAX_COND_DEPTH];
 	int n;
 };
+
+/* Nothing more to expand: the lines are full, or too many errors. */
+static bool given_up(const struct as *a)
+{
+	return a->lines_full || a->errors >= AS_MAX_ERRORS;
+}
 
 static bool skipping(const struct conds *cs)
 {
@@ -540,7 +547,7 @@ static void process(struct as *a, const struct as_src *src, int n,
 		    struct xctx *c)
 {
 	struct conds cs = { .n = 0 };
-	for (int i = 0; i < n && !a->lines_full; i++) {
+	for (int i = 0; i < n && !given_up(a); i++) {
 		struct as_line *l = out_line(a, &src[i], c);
 		if (!l)
 			return;
@@ -631,7 +638,7 @@ static void process(struct as *a, const struct as_src *src, int n,
 						 (long long)count, AS_MAX_REPT);
 				else
 					for (int64_t k = 0; k < count &&
-					     !a->lines_full; k++)
+					     !given_up(a); k++)
 						process(a, src + i + 1, e - 1,
 							c);
 			}
