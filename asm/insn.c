@@ -180,7 +180,7 @@ void as_insn(struct as *a, const struct isa_insn *d)
 		as_skip_ws(a);
 		const char *at = a->p;
 		ok = control_reg(a, &v) && comma(a) && (rd = reg(a)) >= 0;
-		if (ok && (v == ISA_CR_ICOUNT || v == ISA_CR_ICOUNTH))
+		if (ok && isa_cr_read_only(v))
 			as_error(a, at, "control register %s is read-only",
 				 isa_cr_names[v]);
 		break;

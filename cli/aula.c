@@ -96,10 +96,19 @@ int cmd_add_include_dir(const char *dir)
 	return 0;
 }
 
+/* The command line's own sources (aula run, as, debug) may also read
+ * below the current directory, as GNU as searches it: a user who types
+ * `aula run examples/syscall/syscall.s` in a source tree means the tree.
+ * aula grade never asks for this list, so a submission reads only its own
+ * directory tree and the -I directories (docs/security.md). */
 void cmd_include_dirs(const char *const **dirs, int *ndirs)
 {
-	*dirs = include_dirs;
-	*ndirs = ninclude_dirs;
+	static const char *with_cwd[CMD_MAX_INCLUDE_DIRS + 1];
+	for (int i = 0; i < ninclude_dirs; i++)
+		with_cwd[i] = include_dirs[i];
+	with_cwd[ninclude_dirs] = ".";
+	*dirs = with_cwd;
+	*ndirs = ninclude_dirs + 1;
 }
 
 static uint64_t ram_limit;	/* 0: none (aula dis) */
@@ -125,8 +134,8 @@ int cmd_load_program(const char *path, struct image *img)
 		return -1;
 	}
 	fclose(f);
-	struct as_options opt = { .include_dirs = include_dirs,
-				  .ninclude_dirs = ninclude_dirs };
+	struct as_options opt = { 0 };
+	cmd_include_dirs(&opt.include_dirs, &opt.ninclude_dirs);
 	int errors = as_assemble_opts(path, NULL, &opt, stderr, img);
 	if (errors) {
 		const char *dot = strrchr(path, '.');

@@ -8,6 +8,7 @@
 #include "asm/dis.h"
 #include "mem/mem.h"
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "state/dump.h"
 
 static void as_usage(FILE *f)
@@ -82,8 +83,19 @@ int cmd_as(int argc, char **argv)
 			 raw ? "bin" : "img");
 		out = defout;
 	}
+	/* aula as prog.s -o prog.s must not eat the source. */
+	const struct out_input in[] = { { "the source", src } };
+	if (out_same_input("-o", out, in, 1) ||
+	    (list && strcmp(list, "-") && out_same_input("-l", list, in, 1)))
+		return DUMP_EXIT_USAGE;
+	/* Both outputs go through temporary files renamed into place. */
 	FILE *lf = NULL;
-	if (list && !(lf = strcmp(list, "-") ? fopen(list, "w") : stdout)) {
+	struct out_temp lt = { 0 }, it;
+	if (list && strcmp(list, "-") && out_temp_open(&lt, list) == 0)
+		lf = lt.f;
+	else if (list && !strcmp(list, "-"))
+		lf = stdout;
+	if (list && !lf) {
 		cmd_error("%s: %m", list);
 		return DUMP_EXIT_USAGE;
 	}
@@ -95,17 +107,30 @@ int cmd_as(int argc, char **argv)
 	struct as_options opt = { .listing = lf, .strip = strip };
 	cmd_include_dirs(&opt.include_dirs, &opt.ninclude_dirs);
 	int errors = as_assemble_opts(src, NULL, &opt, stderr, &img);
-	if (lf && lf != stdout)
-		fclose(lf);
+	if (lt.f && out_temp_commit(&lt) != 0) {
+		cmd_error("%s: %m", list);
+		errors++;
+	}
 	if (errors)
 		return DUMP_EXIT_USAGE;
 	char err[512];
+	if (out_temp_name(&it, out) != 0) {
+		cmd_error("%s: %m", out);
+		image_free(&img);
+		return DUMP_EXIT_USAGE;
+	}
+	const char *dst = it.tmp[0] ? it.tmp : out;
 	uint32_t base;
-	int rc = raw ? image_write_raw(&img, out, &base, err, sizeof err)
-		     : image_write(&img, out, compress, err, sizeof err);
+	int rc = raw ? image_write_raw(&img, dst, &base, err, sizeof err)
+		     : image_write(&img, dst, compress, err, sizeof err);
 	image_free(&img);
 	if (rc) {
+		out_temp_abort(&it);
 		cmd_error("%s", err);
+		return DUMP_EXIT_USAGE;
+	}
+	if (out_temp_commit(&it) != 0) {
+		cmd_error("%s: %m", out);
 		return DUMP_EXIT_USAGE;
 	}
 	return 0;

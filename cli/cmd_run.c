@@ -2,6 +2,8 @@
  * stopped; aula debug (and aula run --monitor): the same machine under the
  * monitor. */
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +17,11 @@
 #include "io/ports.h"
 #include "monitor/mon.h"
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
+#include "state/stuck.h"
 #include "cli/run_net.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
@@ -322,6 +326,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
+	/* --dump-regs json: getopt took json for a second image. */
+	for (int i = optind; optind < argc - 1 && i < argc; i++)
+		if (!strcmp(argv[i], "json") || !strcmp(argv[i], "text")) {
+			cmd_error("'%s' is not an image: an optional argument "
+				  "joins its option with '=' (--dump-regs=%s, "
+				  "--stats=%s)", argv[i], argv[i], argv[i]);
+			return -1;
+		}
 	if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
@@ -372,13 +384,73 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A signal (Ctrl-C, kill) stops the run at the next slice of RUN_SLICE
+ * instructions: the stop is reported, the dumps asked for are written,
+ * and aula exits with 130 (aula(1), EXIT STATUS).  Slicing a run changes
+ * nothing in it (tests/unit/test_exc.c).
+ */
+#define RUN_SLICE (1u << 20)
+
+static volatile sig_atomic_t run_signal;
+
+static void on_run_signal(int sig)
+{
+	run_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+	static struct sigaction old_int, old_term;
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_run_signal };
+		sigemptyset(&sa.sa_mask);
+		/* No SA_RESTART: a blocking read of console input ends. */
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	} else {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+}
+
+/* The budget's units: instructions, exception entries, halted ticks. */
+static uint64_t run_units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+}
+
+static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
+{
+	uint64_t start = run_units(vm);
+	for (;;) {
+		uint64_t spent = run_units(vm) - start;
+		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
+							: RUN_SLICE;
+		enum vm_stop st = mon_trace_run(t, n);
+		if (st != VM_STOP_BUDGET && st != VM_RUNNING)
+			return;
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
+		if (run_units(vm) - start >= budget)
+			return;
+	}
+}
+
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
-	uint64_t end = vm->cpu.insns + budget;
+	/* Counted as vm_run counts, so that halted ticks end it too. */
+	uint64_t end = vm_units(vm) + budget;
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
-	while (vm->cpu.insns < end &&
-	       vm_run(vm, end - vm->cpu.insns) == VM_RUNNING) {
+	while (vm_units(vm) < end &&
+	       vm_run(vm, end - vm_units(vm)) == VM_RUNNING) {
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
 		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
 					  (1000000000u / TIMER_HZ);
 		uint64_t host = host_ns();
@@ -395,6 +467,7 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 static void report_stop(const struct vm *vm)
 {
 	const struct cpu *c = &vm->cpu;
+	char why[160];
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
 		if (vm->stop_detail[0])
@@ -412,7 +485,10 @@ static void report_stop(const struct vm *vm)
 			  "will raise, at pc=0x%08x", c->pc - 4);
 		break;
 	case VM_STOP_BUDGET:
-		if (c->exceptions)
+		if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+			cmd_error("instruction budget exhausted at pc=0x%08x: "
+				  "the guest %s", c->pc - 4, why);
+		else if (c->exceptions)
 			cmd_error("instruction budget exhausted after %llu "
 				  "instructions and %llu exception entries, at "
 				  "pc=0x%08x (raise --max-insns?)",
@@ -433,6 +509,10 @@ static void report_stop(const struct vm *vm)
 	case VM_STOP_HOST_ERROR:
 		cmd_error("host error: %s", vm->stop_detail[0] ?
 			  vm->stop_detail : "out of host memory");
+		break;
+	case VM_STOP_INTERRUPTED:
+		cmd_error("interrupted at pc=0x%08x after %llu instructions",
+			  c->pc, (unsigned long long)c->insns);
 		break;
 	case VM_RUNNING:
 		break;
@@ -594,11 +674,48 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	return mon_main(m);
 }
 
+/* Refuse an output that is one of the run's inputs (the same inode):
+ * --console-out naming the --disk image would truncate it before the
+ * guest ever ran.  0, or -1 after saying which. */
+static int outputs_spare_inputs(const struct run_opts *o, const char *path)
+{
+	struct out_input in[3 + VM_MAX_DISKS + RUN_MAX_SCRIPTS];
+	char disks[VM_MAX_DISKS][4096];
+	int n = 0;
+	in[n++] = (struct out_input){ "the program", path };
+	in[n++] = (struct out_input){ "the --console-in file", o->console_in };
+	in[n++] = (struct out_input){ "the --font file", o->font };
+	for (unsigned i = 0; i < o->ndisks; i++) {
+		/* FILE[,ro] */
+		snprintf(disks[i], sizeof disks[i], "%s", o->disks[i]);
+		size_t len = strlen(disks[i]);
+		if (len > 3 && !strcmp(disks[i] + len - 3, ",ro"))
+			disks[i][len - 3] = 0;
+		in[n++] = (struct out_input){ "the --disk image", disks[i] };
+	}
+	for (int i = 0; i < o->nscripts; i++)
+		in[n++] = (struct out_input){ "the script", o->scripts[i] };
+	const struct { const char *opt, *path; } outs[] = {
+		{ "--console-out", o->console_out },
+		{ "--dump-file", o->dump_file },
+		{ "--trace-file", o->trace_file },
+		{ "--stats-file", o->stats_file },
+		{ "--screenshot", o->screenshot },
+		{ "--pcap", o->net.pcap },
+	};
+	for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+		if (out_same_input(outs[k].opt, outs[k].path, in, n))
+			return -1;
+	return 0;
+}
+
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
 	const char *path;
 	if (parse_opts(argc, argv, &o, &path))
+		return DUMP_EXIT_USAGE;
+	if (outputs_spare_inputs(&o, path))
 		return DUMP_EXIT_USAGE;
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
@@ -631,6 +748,12 @@ static int run_main(int argc, char **argv, int monitor)
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
 
+	/* A JSON dump on standard output stands alone there, for | jq: the
+	 * console goes to standard error unless --console-out says where
+	 * (aula(1), REGISTER DUMP).  The monitor keeps its console. */
+	if (o.dump && o.dump_fmt == DUMP_JSON && !o.dump_file &&
+	    !o.console_out && !o.monitor)
+		out = stderr;
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
 		out = NULL;
@@ -682,10 +805,12 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		mon_trace_run(&trace, o.budget);
+		run_sliced(&trace, vm, o.budget);
+	catch_signals(false);
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);
@@ -750,7 +875,7 @@ done:
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);
-	if (out && out != stdout)
+	if (out && out != stdout && out != stderr)
 		fclose(out);
 	if (tracef && tracef != stderr && fclose(tracef) != 0) {
 		cmd_error("--trace-file %s: %m", o.trace_file);

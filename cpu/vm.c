@@ -288,6 +288,7 @@ const char *vm_stop_name(enum vm_stop s)
 	case VM_STOP_DOUBLE_FAULT: return "double-fault";
 	case VM_STOP_BREAKPOINT: return "breakpoint";
 	case VM_STOP_HOST_ERROR: return "host-error";
+	case VM_STOP_INTERRUPTED: return "interrupted";
 	}
 	return "unknown";
 }

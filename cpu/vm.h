@@ -24,6 +24,9 @@ enum vm_stop {
 	VM_STOP_DOUBLE_FAULT,	/* a fault while delivering a double fault */
 	VM_STOP_BREAKPOINT,	/* brk, with the host taking breakpoints */
 	VM_STOP_HOST_ERROR,	/* the host failed us (out of memory, I/O) */
+	/* The user stopped the run (a signal, Ctrl-C): set by the front
+	 * end after a vm_run slice, never by the core. */
+	VM_STOP_INTERRUPTED,
 };
 
 /* Host services for the console; the core never touches a terminal. */
@@ -174,6 +177,14 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns);
 static inline uint64_t vm_now(const struct vm *vm)
 {
 	return vm->cpu.insns + vm->halted_time;
+}
+/* What vm_run's budget counts: retired instructions, exception entries
+ * and ticks spent halted.  Every front end that runs a guest in slices
+ * measures its progress in these, so a guest halted for ever between
+ * interrupts it cannot take still uses up its budget. */
+static inline uint64_t vm_units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
 }
 /* Schedule fn(arg) delay ticks from now. */
 void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg);

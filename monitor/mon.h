@@ -81,6 +81,9 @@ struct mon_config {
 	uint64_t runlimit;		/* see `runlimit`; 0: none */
 	unsigned trace;			/* --trace categories (a mask) */
 	FILE *trace_file;		/* where they go (the caller's) */
+	/* Check lines only (mon_check): nothing runs, no file is opened,
+	 * every name is taken for a label of a program not yet known. */
+	bool check_only;
 };
 
 struct mon;
@@ -94,6 +97,12 @@ void mon_destroy(struct mon *m);
 int mon_main(struct mon *m);
 /* Execute one command line; 0, or -1 if it failed.  For tests. */
 int mon_exec(struct mon *m, const char *line);
+/* Whether line would parse, on a monitor made with check_only: the
+ * command exists and its arguments and expressions are well formed.  0,
+ * or -1 with the first error in err and the 0-based column it is at in
+ * *col (0 when it is about the whole line). */
+int mon_check(struct mon *m, const char *line, char *err, size_t errlen,
+	      int *col);
 /* The machine now (`run` builds a new one). */
 struct vm *mon_vm(struct mon *m);
 

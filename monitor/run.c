@@ -17,6 +17,7 @@
 
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
+#include "state/stuck.h"
 
 volatile sig_atomic_t mon_interrupted;
 
@@ -43,6 +44,10 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 	mon_snap_take(vm, &m->now);
 	m->prev = m->now;
 	m->dis_next = m->x_next = vm->cpu.pc;
+	/* Register watches compare with the new machine's registers. */
+	for (int i = 0; i < m->nbp; i++)
+		if (m->bp[i].reg[0])
+			mon_reg_get(vm, m->bp[i].reg, &m->bp[i].reg_value);
 	return 0;
 }
 
@@ -52,11 +57,6 @@ static bool final_stop(enum vm_stop s)
 {
 	return s != VM_RUNNING && s != VM_STOP_BUDGET &&
 	       s != VM_STOP_BREAKPOINT;
-}
-
-static uint64_t units(const struct cpu *c)
-{
-	return c->insns + c->exceptions;
 }
 
 static bool user_mode(const struct cpu *c)
@@ -134,6 +134,8 @@ static void report_machine(struct mon *m)
 			   "after it)\n", c->pc - 4,
 			   mon_sym(m, c->pc - 4, sym, sizeof sym));
 		break;
+	case VM_STOP_INTERRUPTED:	/* the monitor's own Ctrl-C stops */
+		break;
 	case VM_STOP_HOST_ERROR:
 		mon_printf(m, "stopped: host-error: %s\n", vm->stop_detail[0]
 			   ? vm->stop_detail : "out of host memory");
@@ -148,10 +150,12 @@ int mon_go(struct mon *m, struct mon_go *g)
 {
 	struct vm *vm = m->vm;
 	struct cpu *c = &vm->cpu;
+	if (m->cfg.check_only)
+		return 0;
 	if (final_stop(vm->stop))
 		return mon_error(m, NULL, "the machine has stopped (%s); run "
 				 "starts it again", vm_stop_name(vm->stop));
-	uint64_t start = units(c);
+	uint64_t start = vm_units(vm), halt0 = vm->halted_time;
 	uint64_t limit = g->within ? g->within : m->runlimit;
 	enum mon_end end = MON_END_GOAL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
@@ -162,6 +166,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 		mon_interrupted = 0;
 	m->con.starved = false;
 	m->con.idle_insns = UINT64_MAX;
+	m->con.waiting = false;
+	uint64_t wait0 = m->con.user_wait;
 	sigaction(SIGINT, &sa, &old);
 	fflush(m->out);
 
@@ -176,7 +182,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_INPUT;
 			break;
 		}
-		uint64_t spent = units(c) - start;
+		uint64_t spent = vm_units(vm) - start -
+				 (m->con.user_wait - wait0);
 		if (limit && spent >= limit) {
 			end = MON_END_LIMIT;
 			break;
@@ -211,6 +218,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 	mon_end_console_line(m);
 
 	int rc = 0;
+	char why[160];
 	switch (end) {
 	case MON_END_GOAL:
 		if (g->goal == MON_GO_FINISH) {
@@ -237,7 +245,14 @@ int mon_go(struct mon *m, struct mon_go *g)
 			   "input (send types some)\n");
 		break;
 	case MON_END_LIMIT:
-		if (g->goal != MON_GO_EXPECT)
+		if (g->goal == MON_GO_EXPECT)
+			break;
+		if (stuck_explain(vm, vm->halted_time - halt0, why,
+				  sizeof why))
+			mon_printf(m, "stopped: runlimit: %llu instructions; "
+				   "the guest %s\n", (unsigned long long)limit,
+				   why);
+		else
 			mon_printf(m, "stopped: runlimit: %llu instructions "
 				   "(runlimit changes it)\n",
 				   (unsigned long long)limit);
@@ -252,8 +267,10 @@ int mon_go(struct mon *m, struct mon_go *g)
 	g->end = end;
 	if (g->quiet_poweroff && vm->stop == VM_STOP_POWEROFF)
 		return rc;
-	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT))
+	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT)) {
 		mon_show_pc(m);
+		mon_show_displays(m);
+	}
 	m->prev = m->now;
 	mon_snap_take(vm, &m->now);
 	m->dis_next = m->x_next = c->pc;
@@ -264,13 +281,17 @@ int mon_go(struct mon *m, struct mon_go *g)
 
 static int step_count(struct mon *m, struct mon_args *a, uint64_t *n)
 {
-	uint32_t v;
 	const char *at = (mon_skip_blanks(a), a->p);
-	if (mon_args_opt_expr(m, a, 1, &v) || mon_args_end(m, a))
+	struct mon_expr r = { .value = 1 };
+	uint32_t v;
+	if ((!mon_at_end(a) && mon_args_expr(m, a, &v, &r)) ||
+	    mon_args_end(m, a))
 		return -1;
-	if (v == 0)
-		return mon_error(m, at, "step at least 1");
-	*n = v;
+	/* -1 is 0xffffffff in 32 bits: four billion steps is a typo. */
+	if (r.value == 0 || r.wide || r.value > INT32_MAX)
+		return mon_error(m, at, "the count is from 1 to %d",
+				 INT32_MAX);
+	*n = r.value;
 	return 0;
 }
 

@@ -169,12 +169,11 @@ void mon_trace_insn(struct mon_trace *t)
 enum vm_stop mon_trace_run(struct mon_trace *t, uint64_t budget)
 {
 	struct vm *vm = t->vm;
-	const struct cpu *c = &vm->cpu;
 	if (!t->f[MON_TRACE_INSN])
 		return vm_run(vm, budget);
-	uint64_t start = c->insns + c->exceptions;
+	uint64_t start = vm_units(vm);
 	for (;;) {
-		if (c->insns + c->exceptions - start >= budget) {
+		if (vm_units(vm) - start >= budget) {
 			vm_stop(vm, VM_STOP_BUDGET, 0);
 			break;
 		}
@@ -229,6 +228,8 @@ int mon_cmd_trace(struct mon *m, struct mon_args *a)
 		return mon_error(m, a->p, "file name too long");
 	snprintf(path, sizeof path, "%s", a->p);
 	FILE *f = NULL;
+	if (m->cfg.check_only)
+		return 0;
 	/* One file for several categories is opened once. */
 	for (int i = 0; i < MON_TRACE_NCAT && !f; i++)
 		if (m->trace.own[i] && !strcmp(m->trace.path[i], path))

@@ -54,6 +54,7 @@ int dump_exit_status(const struct vm *vm)
 	case VM_STOP_DOUBLE_FAULT: return DUMP_EXIT_CRASH;
 	case VM_STOP_BREAKPOINT: return DUMP_EXIT_BREAKPOINT;
 	case VM_STOP_HOST_ERROR: case VM_RUNNING: return DUMP_EXIT_HOST;
+	case VM_STOP_INTERRUPTED: return DUMP_EXIT_INTERRUPTED;
 	}
 	return DUMP_EXIT_HOST;
 }

@@ -42,6 +42,7 @@ enum dump_exit {
 	DUMP_EXIT_BREAKPOINT = 6,
 	DUMP_EXIT_IDLE = 7,
 	DUMP_EXIT_HOST = 8,
+	DUMP_EXIT_INTERRUPTED = 130,	/* 128 + SIGINT, as a shell reports */
 };
 
 #endif

@@ -134,6 +134,7 @@ SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
+SH_TESTS += tests/grade-class.sh
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \
@@ -156,6 +157,8 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \
 	tests/monitor/crashfirst.cmd tests/monitor/crashfirst.out \
 	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
+	tests/monitor/gdb.cmd tests/monitor/gdb.out \
+	tests/monitor/novec.cmd tests/monitor/novec.out tests/monitor/novec.s \
 	tests/monitor/input.cmd tests/monitor/input.out \
 	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \

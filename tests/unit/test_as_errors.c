@@ -72,7 +72,7 @@ static const struct bad_case {
 	{ "trap 256\n", 1, 6, "trap number 256 is out of range" },
 	{ "trap -1\n", 1, 6, "trap number -1" },
 	{ "ldw r1, 32768(r2)\n", 1, 9, "offset 32768 is out of range" },
-	{ "mfcr r1, 10\n", 1, 10, "control register 10 is out of range" },
+	{ "mfcr r1, 12\n", 1, 10, "control register 12 is out of range" },
 	/* Regression: a .byte/.half/.word value out of range is
 	 * reported twice, the second time as "internal error: this line's
 	 * size changed between passes". */
@@ -122,6 +122,8 @@ static const struct bad_case {
 	/* Regression: mtcr to a read-only control register assembles
 	 * to an undefined encoding (docs/isa.md: illegal instruction). */
 	{ "mtcr icount, r1\n", 1, 6, "" },
+	{ "mtcr time, r1\n", 1, 6, "control register time is read-only" },
+	{ "mtcr timeh, r1\n", 1, 6, "control register timeh is read-only" },
 	{ ".word %mid(4)\n", 1, 7, "expected %hi(...) or %lo(...)" },
 	{ ".word %HI(4)\n", 1, 7, "expected %hi(...) or %lo(...)" },
 	{ "nop\nlbl: .include \"x.s\"\n", 2, 6, ".include" },
