@@ -297,6 +297,9 @@ static bool explain_cascade(struct mon *m, struct para *p)
 			add(p, " (%s)", dis_insn(k->insn, k->saved_pc, m->img,
 						 text, sizeof text));
 		add(p, " raised %s.", vec);
+		char where[MON_LINE_MAX];
+		if (mon_where(m, k->saved_pc, where, sizeof where)[0])
+			add(p, " It comes from %s.", where);
 	} else {
 		add(p, "%s was entered, with the saved pc 0x%08x%s.", vec,
 		    k->saved_pc, mon_sym(m, k->saved_pc, sym, sizeof sym));

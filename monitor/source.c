@@ -64,11 +64,27 @@ static const char *trimmed(const char *t)
 const char *mon_where(struct mon *m, uint32_t va, char *buf, size_t len)
 {
 	const struct image_line *l = mon_line_at(m, va);
-	if (!l) {
-		buf[0] = 0;
+	buf[0] = 0;
+	if (!l || len < 2)
 		return buf;
+	int n = snprintf(buf, len, "%s:%u: ", l->file, l->line);
+	if (n < 0 || (size_t)n >= len)
+		return buf;
+	/* One blank for each run of them (columns lined up in the file
+	 * only spread a sentence), except inside quotes. */
+	size_t k = (size_t)n;
+	char quote = 0;
+	for (const char *t = trimmed(l->text); *t && k + 1 < len; t++) {
+		bool blank = *t == ' ' || *t == '\t';
+		if (!quote && blank && (t[1] == ' ' || t[1] == '\t'))
+			continue;
+		if (quote && *t == quote)
+			quote = 0;
+		else if (!quote && (*t == '"' || *t == '\''))
+			quote = *t;
+		buf[k++] = !quote && blank ? ' ' : *t;
 	}
-	snprintf(buf, len, "%s:%u: %s", l->file, l->line, trimmed(l->text));
+	buf[k] = 0;
 	return buf;
 }
 
