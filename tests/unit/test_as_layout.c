@@ -109,6 +109,7 @@ START_TEST(bss_regions)
 		ast_bad(src, 3, 1, "a .bss region stores no bytes");
 	}
 	ast_bad(".bss 4\n.space 4\n", 1, 6, "unexpected text");
+	ast_bad(".bss\n.space 4\n.text 4\n", 3, 7, "unexpected text");
 }
 END_TEST
 

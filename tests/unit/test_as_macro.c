@@ -172,8 +172,7 @@ START_TEST(bounded)
 	ast_bad(".macro R\nnop\nR\n.endm\nnop\nR\n", 3, 1, "macros nested "
 		"more than 64 deep (does macro 'R' call itself?) (in macro "
 		"'R' called at test.s:");
-	ast_bad(".rept 1000\n.rept 1000\n.rept 3\nnop\n.endr\n.endr\n.endr\n",
-		5, 1, "more than 2000000 lines to assemble");
+	/* (One case: 2,000,000 lines take a second and 220 MB.) */
 	ast_bad(".macro M\n.rept 1000000\n.word 0\n.endr\n.endm\n"
 		".rept 5\nM\n.endr\n", 7, 1, "more than 2000000 lines to "
 		"assemble (in the expansion of macro 'M')");
