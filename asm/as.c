@@ -280,9 +280,13 @@ int as_assemble_opts(const char *path, const char *text,
 		image_free(out);
 
 	for (int i = 0; i < a.nlines; i++) {
-		free(a.lines[i].text);
+		if (!a.lines[i].shared)
+			free(a.lines[i].text);
 		free(a.lines[i].blob);
 	}
+	for (int i = 0; i < a.nraw_texts; i++)
+		free(a.raw_texts[i]);
+	free(a.raw_texts);
 	for (int i = 0; i < a.nroots; i++)
 		free(a.roots[i]);
 	free(a.roots);

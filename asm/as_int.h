@@ -31,6 +31,7 @@ struct as_line {
 	const char *macro;	/* that macro's name, or NULL */
 	bool expanded;		/* after its labels, taken by the macro pass */
 	bool inactive;		/* in a false .if or a .macro body */
+	bool shared;		/* text is a raw line's (freed with those) */
 	uint8_t *blob;		/* .incbin: the file's bytes, read in pass 1 */
 	uint32_t blob_len;
 	int64_t size;		/* how far it moves pc (.org: maybe back) */
@@ -112,6 +113,8 @@ struct as {
 	int nexpansions;	/* \@ of the last macro call */
 	bool lines_full;	/* AS_MAX_LINES was reported */
 	bool expanding;		/* in the macro pass: labels have no value */
+	char **raw_texts;	/* the lines as read, after the macro pass */
+	int nraw_texts;
 	int16_t insn_slots[AS_INSN_SLOTS];	/* opcode by name hash, -1 */
 };
 
@@ -121,7 +124,8 @@ char *as_xstrdup(const char *s);
  * of the files it includes.  0, or -1 if path cannot be read. */
 int as_read_source(struct as *a, const char *path, const char *text,
 		   int depth);
-/* Append a line (a copy of len bytes of text); its index. */
+/* Append a line (a copy of len bytes of text, or no text if text is
+ * NULL); its index. */
 int as_add_line(struct as *a, const char *file, int lineno,
 		const char *text, size_t len);
 /* The macro pass: expand macros, .rept and .if in a->lines. */

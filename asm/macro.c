@@ -228,10 +228,18 @@ static struct as_line *out_line(struct as *a, const struct as_src *s,
 		}
 		return NULL;
 	}
-	char *text = c->m ? substitute(s->text, c) : NULL;
-	int idx = as_add_line(a, s->file, s->lineno, text ? text : s->text,
-			      strlen(text ? text : s->text));
-	free(text);
+	int idx;
+	if (c->m) {
+		char *text = substitute(s->text, c);
+		idx = as_add_line(a, s->file, s->lineno, text, strlen(text));
+		free(text);
+	} else {
+		/* A line as read: its text is shared, not copied (the raw
+		 * lines live until the end of the assembly). */
+		idx = as_add_line(a, s->file, s->lineno, NULL, 0);
+		a->lines[idx].text = s->text;
+		a->lines[idx].shared = true;
+	}
 	struct as_line *l = &a->lines[idx];
 	l->origin = c->origin >= 0 ? c->origin : idx;
 	l->call = c->call;
@@ -688,12 +696,13 @@ void as_expand(struct as *a)
 	/* The constants and labels of this pass only decided .if and
 	 * .rept; pass 1 defines them again, in order. */
 	as_sym_reset(a);
-	for (int i = 0; i < nraw; i++) {
-		/* .incbin data read so far stays with the raw line; none is
-		 * read before pass 1, so there is nothing to move. */
-		free(raw[i].text);
-		free(raw[i].blob);
-	}
+	/* Their texts are the output's (shared); .incbin reads nothing
+	 * before pass 1, so no blob is lost. */
+	a->raw_texts = as_xrealloc(NULL, (size_t)(nraw + 1) *
+				   sizeof *a->raw_texts);
+	for (int i = 0; i < nraw; i++)
+		a->raw_texts[i] = raw[i].text;
+	a->nraw_texts = nraw;
 	free(raw);
 	free(src);
 }

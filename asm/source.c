@@ -189,9 +189,11 @@ int as_add_line(struct as *a, const char *file, int lineno,
 	l->lineno = lineno;
 	l->origin = a->nlines;
 	l->call = -1;
-	l->text = as_xrealloc(NULL, len + 1);
-	memcpy(l->text, text, len);
-	l->text[len] = 0;
+	if (text) {
+		l->text = as_xrealloc(NULL, len + 1);
+		memcpy(l->text, text, len);
+		l->text[len] = 0;
+	}
 	return a->nlines++;
 }
 

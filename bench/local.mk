@@ -1,5 +1,5 @@
-# make bench: speed of the interpreter on guest workloads, and of aula
-# grade on a class (not part of make check).  With valgrind installed it
+# make bench: speed of the interpreter on guest workloads, of aula grade
+# on a class, and of aula as on a 10 MB source (not part of make check).  With valgrind installed it
 # also reports host instructions per guest instruction, a figure that does
 # not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench
@@ -14,7 +14,7 @@ DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
 	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc \
-	bench/disk.s bench/grade-bench
+	bench/disk.s bench/grade-bench bench/as-bench
 
 bench: bench/aula-bench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
@@ -23,4 +23,5 @@ bench: bench/aula-bench aula$(EXEEXT)
 	@bench/aula-bench --disk $(DISK_WORKLOADS)
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
+	@$(srcdir)/bench/as-bench ./aula$(EXEEXT)
 .PHONY: bench
