@@ -53,6 +53,50 @@ const struct image_line *mon_line_at(struct mon *m, uint32_t va)
 	return load < 0 ? NULL : image_line_at(m->img, (uint32_t)load);
 }
 
+/* Is name (or its local part, ".loop" of "main.loop") defined as a
+ * label in text? */
+static bool defines(const char *text, const char *name)
+{
+	const char *local = strchr(name + 1, '.');
+	for (int k = 0; k < 2; k++, name = local) {
+		size_t n = name ? strlen(name) : 0;
+		for (const char *p = text; n && (p = strstr(p, name)); p++) {
+			const char *q = p + n;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			bool start = p == text || p[-1] == ' ' ||
+				     p[-1] == '\t' || p[-1] == ':';
+			if (start && *q == ':')
+				return true;
+		}
+	}
+	return false;
+}
+
+const struct image_symbol *mon_pick_label(struct mon *m, uint32_t va,
+					  const struct image_symbol *s)
+{
+	const struct image_symbol *c[8];
+	uint32_t n = s && m->img->nline ?
+		     image_symbols_equal(m->img, s->value, c, 8) : 0;
+	uint32_t pa;
+	if (n < 2 || mmu_peek(m->vm, va, MMU_FETCH, false, &pa) != 0)
+		return s;
+	/* Several labels at one address (two programs linked alike): the
+	 * one whose line, in the segment pa is in, defines it. */
+	for (uint32_t i = 0; i < m->img->nseg; i++) {
+		const struct image_segment *g = &m->img->seg[i];
+		if (pa - g->load >= g->size || s->value - g->addr >= g->size)
+			continue;
+		const struct image_line *l =
+			image_line_at(m->img, g->load + (s->value - g->addr));
+		for (uint32_t k = 0; l && k < n && k < 8; k++)
+			if (defines(l->text, c[k]->name))
+				return c[k];
+	}
+	return s;
+}
+
 /* The text without its leading blanks. */
 static const char *trimmed(const char *t)
 {
