@@ -280,6 +280,14 @@ prog rawfar '.org 0x1000
  nop'
 status 2 "--raw of segments 1 GiB apart" as --raw "$tmp/rawfar.s"
 stderr_has "more than the 256 MiB a raw file may hold"
+# --- an image too big for --mem is refused before its body is inflated --
+prog farseg '.org 0x100000
+_start: out r0, 0(r0)'
+"$AULA" as -z "$tmp/farseg.s" -o "$tmp/farseg.img"
+status 2 "a compressed image beyond --mem" run --mem 64K "$tmp/farseg.img"
+stderr_has "segment 0 (0x00100000, 4 bytes) does not fit in 64 KiB of RAM (try --mem)"
+status 0 "the same image with RAM enough" run --mem 2M "$tmp/farseg.img"
+
 # --- the line table: aula dis interleaves it, --strip leaves it out -------
 prog lines '_start: li r1, 0x12345   ; a pseudo-instruction
  out r0, 0(r0)'
