@@ -152,7 +152,7 @@ char *as_resolve(struct as *a, const char *from, const char *name,
 		char *real = realpath(cand, NULL);
 		if (real && inside_roots(a, real)) {
 			free(real);
-			free(first);
+			free(first);	/* the name next to the file, tried first */
 			return cand;
 		}
 		if (real)

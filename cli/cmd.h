@@ -14,6 +14,12 @@ int cmd_dis(int argc, char **argv);
 int cmd_disk(int argc, char **argv);
 int cmd_hub(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
+
+/* How to read manual page page ("aula-debug"): "man PAGE" for an
+ * installed aula, "man -l SRCDIR/man/PAGE.N" for one run from its build
+ * tree (whose pages are not on MANPATH).  A static buffer. */
+const char *cmd_man(const char *page);
 
 /* Print "aula: ..." to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

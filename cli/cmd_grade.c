@@ -30,6 +30,7 @@
 #define GRADE_MAX_JOBS 256
 #define GRADE_CPU_LIMIT 60	/* s of host CPU time per pair */
 #define GRADE_MEM_LIMIT 1024	/* MiB of address space per pair */
+#define GRADE_REAL_SLACK 30	/* s of real time beyond 4 x the CPU's */
 
 static void usage(FILE *f)
 {
@@ -51,7 +52,7 @@ static void usage(FILE *f)
 		"      --merge       the arguments are the --json reports of\n"
 		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
-		"The test file format: man aula-grade.\n");
+		"The test file format: %s.\n", cmd_man("aula-grade"));
 }
 
 struct grade_outputs {
@@ -176,6 +177,14 @@ static void on_stop_signal(int sig)
 #endif
 #endif
 
+/* The real time a pair may take: generous, so that on a loaded host the
+ * CPU limit still comes first. */
+static unsigned real_limit(const struct grade_limits *lim)
+{
+	uint64_t s = lim->cpu * 4 + GRADE_REAL_SLACK;
+	return s < UINT_MAX ? (unsigned)s : UINT_MAX;
+}
+
 static void set_limits(const struct grade_limits *lim)
 {
 	if (lim->cpu) {
@@ -185,8 +194,7 @@ static void set_limits(const struct grade_limits *lim)
 		setrlimit(RLIMIT_CPU, &r);
 		/* A pair waiting on something that never comes (a FIFO)
 		 * uses no CPU time: real time bounds it too. */
-		alarm((unsigned)(lim->cpu * 4 < UINT_MAX ? lim->cpu * 4
-						       : UINT_MAX));
+		alarm(real_limit(lim));
 	}
 #ifndef GRADE_ASAN
 	if (lim->mem) {
@@ -241,8 +249,8 @@ static void worker_died(struct grade_result *r, int wstatus,
 				 (unsigned long long)lim->cpu);
 		else if (sig == SIGALRM)
 			snprintf(d, n, "the run was killed: it took more than "
-				 "%llu s of real time (4 x --cpu-limit)",
-				 (unsigned long long)lim->cpu * 4);
+				 "%u s of real time (4 x --cpu-limit + %d s)",
+				 real_limit(lim), GRADE_REAL_SLACK);
 		else
 			snprintf(d, n, "the worker running this test died of "
 				 "signal %d (%s): a bug in aula (please report "

@@ -74,12 +74,15 @@ static void run_usage(FILE *f)
 "  --realtime             pace virtual time to the host clock (demos only)\n"
 "  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
 "  --stats-file FILE      write them to FILE instead\n"
-"  --disk FILE[,ro]       attach a raw disk image (repeatable, up to %d;\n"
-"                         ,ro: read-only)\n"
+"  --disk FILE[,ro][,format=raw|qcow2]\n"
+"                         attach a disk image, raw or qcow2 (repeatable,\n"
+"                         up to %d; ,ro: read-only; format= when the\n"
+"                         file's first bytes may mislead)\n"
 "  --display=none|sdl     headless (default), or the text display and\n"
 "                         keyboard in a window\n"
 "  --font FILE            console font (.psf or .psf.gz) for the display\n"
-"  --screenshot FILE      at the end, save the display as a BMP picture\n"
+"  --screenshot FILE      at the end, save the display as a picture (PNG\n"
+"                         if FILE ends in .png, else BMP)\n"
 "  --nic none|hub=PATH|pcap=FILE  the network card's cable (default none;\n"
 "                         repeatable: --nic hub=PATH --nic pcap=FILE)\n"
 "  --pcap FILE            also capture the card's frames in FILE\n"
@@ -103,7 +106,8 @@ static void debug_usage(FILE *f)
 "  --batch                exit when the scripts end, without a prompt\n"
 "  -q, --quiet            no banner\n"
 "and the options of aula run (aula run --help); --max-insns N sets the\n"
-"monitor's runlimit.  The commands: help at the prompt, man aula-debug.\n");
+"monitor's runlimit.  The commands: help at the prompt, %s.\n",
+		cmd_man("aula-debug"));
 }
 
 static int parse_range(const char *s, struct dump_range *r)
@@ -414,17 +418,11 @@ static void catch_signals(bool on)
 	}
 }
 
-/* The budget's units: instructions, exception entries, halted ticks. */
-static uint64_t run_units(const struct vm *vm)
-{
-	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
-}
-
 static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
 {
-	uint64_t start = run_units(vm);
+	uint64_t start = vm_units(vm);
 	for (;;) {
-		uint64_t spent = run_units(vm) - start;
+		uint64_t spent = vm_units(vm) - start;
 		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
 							: RUN_SLICE;
 		enum vm_stop st = mon_trace_run(t, n);
@@ -434,7 +432,7 @@ static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
 			vm->stop = VM_STOP_INTERRUPTED;
 			return;
 		}
-		if (run_units(vm) - start >= budget)
+		if (vm_units(vm) - start >= budget)
 			return;
 	}
 }
@@ -532,8 +530,9 @@ static int open_disks(const struct run_opts *o, struct disk_file *files,
 			if ((!files[i].read_only || !files[j].read_only) &&
 			    disk_file_same(&files[i], &files[j])) {
 				cmd_error("--disk %s: already attached as disk "
-					  "%u; one writer per image",
-					  o->disks[i], j);
+					  "%u (or as a backing file of it); one "
+					  "writer per image, and a backing file "
+					  "only read (,ro)", o->disks[i], j);
 				return -1;
 			}
 	}
@@ -627,7 +626,7 @@ static int display_screenshot(struct run_display *d, const char *path,
 	struct display_view v;
 	display_get_view(vm, &v);
 	screen_draw(&d->screen, &v);
-	if (screen_write_bmp(&d->screen, path) != 0) {
+	if (screen_write(&d->screen, path) != 0) {
 		cmd_error("--screenshot %s: %m", path);
 		return -1;
 	}
@@ -643,19 +642,47 @@ static void display_close(struct run_display *d)
 	font_free(d->font);
 }
 
+#ifdef HAVE_SDL
+/* The window's title follows the monitor's machine and its stops. */
+struct title_watch {
+	struct sdl_display *window;
+	const char *program;
+};
+
+static void title_stopped(void *opaque, const struct vm *vm,
+			  const char *state)
+{
+	struct title_watch *w = opaque;
+	sdl_display_watch(w->window, vm, w->program);
+	if (state)
+		sdl_display_set_state(w->window, state);
+}
+#endif
+
 /* The machine under the monitor: its exit status, and *vm_out the machine
  * it ended with (owned by *mon_out) for the dumps. */
 static int run_monitor(const struct run_opts *o, const char *path,
 		       const struct image *img, struct vm_config *cfg,
-		       FILE *out, FILE *tracef, struct mon **mon_out)
+		       FILE *out, FILE *tracef, struct run_display *display,
+		       struct mon **mon_out)
 {
-	const struct mon_config mc = {
+	struct mon_config mc = {
 		.vm = *cfg, .img = img, .program = path, .out = stdout,
 		.console_is_out = out == stdout, .scripts = o->scripts,
 		.nscripts = o->nscripts, .batch = o->batch, .quiet = o->quiet,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
 		.run_first = o->monitor_crash,
 	};
+#ifdef HAVE_SDL
+	static struct title_watch watch;
+	if (display->window) {
+		watch = (struct title_watch){ display->window, path };
+		mc.stopped = title_stopped;
+		mc.stopped_opaque = &watch;
+	}
+#else
+	(void)display;
+#endif
 	char err[512];
 	struct mon *m = mon_create(&mc, err, sizeof err);
 	*mon_out = m;
@@ -717,6 +744,11 @@ static int run_main(int argc, char **argv, int monitor)
 		return DUMP_EXIT_USAGE;
 	if (outputs_spare_inputs(&o, path))
 		return DUMP_EXIT_USAGE;
+	/* A closed pipe (aula run | head) or a file size limit (ulimit -f)
+	 * is a failed write, reported as a host error with a message, and
+	 * the capture is left valid -- not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
 	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
@@ -774,7 +806,8 @@ static int run_main(int argc, char **argv, int monitor)
 	if (open_disks(&o, disks, &cfg))
 		goto done;
 	if (o.monitor) {
-		status = run_monitor(&o, path, &img, &cfg, out, tracef, &mon);
+		status = run_monitor(&o, path, &img, &cfg, out, tracef,
+				     &display, &mon);
 		if (!mon || status == DUMP_EXIT_USAGE)
 			goto done;
 		vm = mon_vm(mon);
@@ -805,12 +838,20 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+#ifdef HAVE_SDL
+	if (display.window)
+		sdl_display_watch(display.window, vm, path);
+#endif
 	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
 		run_sliced(&trace, vm, o.budget);
 	catch_signals(false);
+#ifdef HAVE_SDL
+	if (display.window)
+		sdl_display_set_state(display.window, sdl_display_state(vm));
+#endif
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);
@@ -846,7 +887,7 @@ reports:
 			status = DUMP_EXIT_USAGE;
 			goto done;
 		}
-		dump_stats(sf, vm, (enum dump_format)(o.stats - 1));
+		dump_run_stats(sf, vm, (enum dump_format)(o.stats - 1));
 		if (sf != stderr && fclose(sf) != 0) {
 			cmd_error("--stats-file %s: %m", o.stats_file);
 			status = DUMP_EXIT_USAGE;

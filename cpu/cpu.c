@@ -113,6 +113,7 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 	unsigned vec = cause & 0xff;
 
 	c->exceptions++;
+	c->vectors[vec]++;
 	if (c->limit > c->insns)
 		c->limit--;	/* the budget: see struct cpu */
 
@@ -140,6 +141,7 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 
 	c->cause = CPU_VEC_DOUBLE_FAULT;
 	c->far = vec;
+	c->vectors[CPU_VEC_DOUBLE_FAULT]++;
 	if (deliver(vm, CPU_VEC_DOUBLE_FAULT, saved_pc))
 		goto traced;
 

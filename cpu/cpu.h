@@ -81,6 +81,9 @@ struct cpu {
 	 * the run's budget, so a handler that faults on its own first
 	 * instruction cannot run forever. */
 	uint64_t exceptions;
+	/* The same, by the vector entered (a double fault counts both the
+	 * vector that failed and 7): aula run --stats prints them. */
+	uint64_t vectors[CPU_VEC_COUNT];
 	/* cpu_run returns once insns reaches limit; anything that needs the
 	 * outer loop's attention (an interrupt, a stop) sets it to 0, so the
 	 * per-instruction check is this one compare. */

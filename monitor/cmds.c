@@ -50,6 +50,11 @@ const struct mon_cmd mon_cmds[] = {
 	    "is ADDR.  Without, runs until pc passes the current one in this\n"
 	    "function (out of a backward loop), or the function returns.\n",
 	    mon_cmd_until, MON_G_RUN, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("vm", NULL, "[NAME]", "focus on a lab's machine",
+	    "In aula lab --monitor, the commands apply to one machine of the\n"
+	    "lab, and running it runs the whole lab; vm NAME moves the focus\n"
+	    "to machine NAME (info vms lists them).\n",
+	    mon_cmd_vm, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
 	CMD("run", NULL, "", "restart on a fresh machine",
 	    "Powers the machine off and on again: fresh RAM with the program\n"
 	    "loaded, reset state, then continue.  Breakpoints are kept.\n",

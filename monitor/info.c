@@ -425,6 +425,13 @@ int mon_cmd_info(struct mon *m, struct mon_args *a)
 	for (size_t i = 0; i < mon_ninfo_topics; i++)
 		if (!strcmp(mon_info_topics[i].name, topic))
 			return mon_info_topics[i].fn(m, a);
+	if (m->cfg.lab) {
+		mon_skip_blanks(a);
+		int rc = m->cfg.lab->info(m->cfg.lab->opaque, topic, a->p,
+					  m->out);
+		if (rc <= 0)
+			return rc;
+	}
 	const struct vm_device *d = find_device(m->vm, topic);
 	if (d) {
 		if (mon_args_end(m, a))

@@ -387,6 +387,10 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 	for (int i = 0; i < MON_TRACE_NCAT; i++)
 		if (cfg->trace & (1u << i))
 			m->trace.f[i] = cfg->trace_file;
+	if (cfg->lab) {
+		mon_focus(m, cfg->lab_vm);
+		return m;
+	}
 	mon_console_attach(m);
 	if (mon_new_machine(m, err, errlen) != 0) {
 		mon_destroy(m);
@@ -401,7 +405,8 @@ void mon_destroy(struct mon *m)
 		return;
 	mon_trace_close(&m->trace);
 	mon_sources_free(m);
-	vm_destroy(m->vm);
+	if (!m->cfg.lab)
+		vm_destroy(m->vm);
 	free(m->con.in);
 	free(m);
 }

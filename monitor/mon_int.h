@@ -207,7 +207,7 @@ struct mon_console {
 /* How a run ended. */
 enum mon_end {
 	MON_END_GOAL, MON_END_BREAK, MON_END_MACHINE, MON_END_INTERRUPT,
-	MON_END_LIMIT, MON_END_INPUT,
+	MON_END_LIMIT, MON_END_INPUT, MON_END_LAB,
 };
 
 /* What a run is for. */
@@ -298,6 +298,9 @@ void mon_show_pc(struct mon *m);
 /* run.c */
 int mon_go(struct mon *m, struct mon_go *g);
 int mon_new_machine(struct mon *m, char *err, size_t errlen);
+/* Look at vm from now on (a new machine, or vm NAME in a lab). */
+void mon_focus(struct mon *m, struct vm *vm);
+int mon_cmd_vm(struct mon *m, struct mon_args *a);
 
 /* break.c */
 bool mon_bp_active(const struct mon *m);

@@ -37,7 +37,15 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 		return -1;
 	}
 	vm_destroy(m->vm);
+	mon_focus(m, vm);
+	return 0;
+}
+
+void mon_focus(struct mon *m, struct vm *vm)
+{
 	m->vm = vm;
+	if (m->cfg.stopped)
+		m->cfg.stopped(m->cfg.stopped_opaque, vm, NULL);
 	mon_trace_attach(&m->trace, vm);
 	m->con.matched = false;
 	m->con.seen_len = 0;	/* expect starts afresh, too */
@@ -48,7 +56,16 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 	for (int i = 0; i < m->nbp; i++)
 		if (m->bp[i].reg[0])
 			mon_reg_get(vm, m->bp[i].reg, &m->bp[i].reg_value);
-	return 0;
+}
+
+/* Run the machine n units: alone, or with its lab.  false when the lab's
+ * time is up. */
+static bool run_units(struct mon *m, uint64_t n)
+{
+	if (m->cfg.lab)
+		return m->cfg.lab->run(m->cfg.lab->opaque, m->vm, n);
+	vm_run(m->vm, n);
+	return true;
 }
 
 /* A stop the machine cannot be continued from (vm_run resumes only a
@@ -192,7 +209,11 @@ int mon_go(struct mon *m, struct mon_go *g)
 			uint64_t n = MON_SLICE;
 			if (limit && limit - spent < n)
 				n = limit - spent;
-			if (final_stop(vm_run(vm, n)) ||
+			if (!run_units(m, n)) {
+				end = MON_END_LAB;
+				break;
+			}
+			if (final_stop(vm->stop) ||
 			    vm->stop == VM_STOP_BREAKPOINT) {
 				end = MON_END_MACHINE;
 				break;
@@ -202,7 +223,11 @@ int mon_go(struct mon *m, struct mon_go *g)
 		struct mon_pre pre;
 		mon_step_before(m, &pre);
 		mon_trace_insn(&m->trace);
-		enum vm_stop st = vm_run(vm, 1);
+		if (!run_units(m, 1)) {
+			end = MON_END_LAB;
+			break;
+		}
+		enum vm_stop st = vm->stop;
 		if (final_stop(st) || st == VM_STOP_BREAKPOINT) {
 			end = MON_END_MACHINE;
 			break;
@@ -244,6 +269,9 @@ int mon_go(struct mon *m, struct mon_go *g)
 		mon_printf(m, "stopped: input: the guest waits for console "
 			   "input (send types some)\n");
 		break;
+	case MON_END_LAB:
+		mon_printf(m, "stopped: lab: the lab's time is up\n");
+		break;
 	case MON_END_LIMIT:
 		if (g->goal == MON_GO_EXPECT)
 			break;
@@ -265,6 +293,17 @@ int mon_go(struct mon *m, struct mon_go *g)
 		rc = -1;
 	}
 	g->end = end;
+	if (m->cfg.stopped) {
+		static const char *const said[] = {
+			[MON_END_GOAL] = "stopped in the monitor",
+			[MON_END_BREAK] = "at a breakpoint (monitor)",
+			[MON_END_MACHINE] = NULL,
+			[MON_END_INTERRUPT] = "interrupted (monitor)",
+			[MON_END_LIMIT] = "stopped at the runlimit (monitor)",
+			[MON_END_INPUT] = "waiting for console input (monitor)",
+		};
+		m->cfg.stopped(m->cfg.stopped_opaque, vm, said[end]);
+	}
 	if (g->quiet_poweroff && vm->stop == VM_STOP_POWEROFF)
 		return rc;
 	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT)) {
@@ -363,8 +402,35 @@ int mon_cmd_run(struct mon *m, struct mon_args *a)
 	char err[256];
 	if (mon_args_end(m, a))
 		return -1;
+	if (m->cfg.lab)
+		return mon_error(m, NULL, "a lab's machine is not restarted "
+				 "alone (quit, and run the lab again)");
 	if (mon_new_machine(m, err, sizeof err) != 0)
 		return mon_error(m, NULL, "%s", err);
 	struct mon_go g = { .goal = MON_GO_CONTINUE };
 	return mon_go(m, &g);
+}
+
+int mon_cmd_vm(struct mon *m, struct mon_args *a)
+{
+	char name[64];
+	const char *at;
+	if (!m->cfg.lab)
+		return mon_error(m, NULL, "vm: there is one machine (vm is for "
+				 "aula lab --monitor)");
+	if (mon_at_end(a)) {
+		mon_printf(m, "the focus is on %s\n",
+			   m->cfg.lab->name_of(m->cfg.lab->opaque, m->vm));
+		return 0;
+	}
+	if (!mon_args_word(a, name, sizeof name, &at) || mon_args_end(m, a))
+		return -1;
+	struct vm *vm = m->cfg.lab->find(m->cfg.lab->opaque, name);
+	if (!vm)
+		return mon_error(m, at, "no machine '%s' in the lab (info vms)",
+				 name);
+	mon_focus(m, vm);
+	mon_printf(m, "the focus is on %s\n", name);
+	mon_show_pc(m);
+	return 0;
 }

@@ -279,10 +279,11 @@ int mon_cmd_set(struct mon *m, struct mon_args *a)
 
 static int parse_fmt(struct mon *m, struct mon_args *a, unsigned *count)
 {
-	const char *p = a->fmt, *end = a->fmt + a->fmtlen;
+	const char *p = a->fmt, *end;
 	*count = 1;
 	if (!p)
-		return 0;
+		return 0;	/* (NULL + 0 is undefined: end only after) */
+	end = p + a->fmtlen;
 	if (p < end && isdigit((unsigned char)*p)) {
 		unsigned long n = 0;
 		while (p < end && isdigit((unsigned char)*p) && n <= 4096)

@@ -56,6 +56,11 @@ stderr_has "powered off with code 3"
 status 3 "halt with interrupts disabled" run "$tmp/halt.s"
 status 4 "budget exhausted" run --max-insns 1000 "$tmp/loop.s"
 stderr_has "budget exhausted after 1000 instructions"
+status 2 "a --max-insns that does not fit in 64 bits" run \
+	--max-insns 18446744073709551616 "$tmp/loop.s"
+stderr_has "max-insns: bad number"
+status 2 "a negative --max-insns behind a blank" run --max-insns " -5" \
+	"$tmp/loop.s"
 # A handler that forgets its EOI: the guest halts for ever with IRQ 0 in
 # service while the timer ticks.  Every way of running it counts halted
 # ticks in the budget (docs/security.md, section 4), so each one ends;

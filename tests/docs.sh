@@ -72,12 +72,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run debug as dis disk hub grade; do
+for cmd in run debug as dis disk hub grade lab; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run debug as dis disk hub grade; do
+	for cmd in run debug as dis disk hub grade lab; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -104,7 +104,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run debug as dis disk hub grade; do
+	for cmd in run debug as dis disk hub grade lab; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
@@ -305,6 +305,21 @@ if "$AULA" run "$src/examples/hello/hello.s" -q --console-out /dev/null \
 else
 	fail "aula run --stats-file failed on hello.s"
 fi
+
+# docs/mmu.md's demo: the figures it quotes for examples/paging/pages.s.
+for mode in shadow nested; do
+	"$AULA" run "$src/examples/paging/pages.s" --mmu=$mode -q \
+		-I "$src/examples/lib" \
+		--stats-file "$tmp/pages.$mode" </dev/null >/dev/null 2>&1 ||
+		fail "examples/paging/pages.s --mmu=$mode failed"
+done
+for fig in "nested walks" "nested walk_refs" "shadow walks" \
+	   "shadow shadow_fills" "shadow shadow_hits" "nested tlb.write.misses"; do
+	mode=${fig% *} key=${fig#* }
+	v=$(sed -n "s/^$key=//p" "$tmp/pages.$mode")
+	has "$src/docs/mmu.md" "\`$key\` = $v" ||
+		fail "docs/mmu.md does not give $key = $v (--mmu=$mode)"
+done
 
 # ---- aula(1): the register dump ---------------------------------------
 

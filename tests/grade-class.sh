@@ -125,7 +125,7 @@ want = {
     "h05-truncated": ("hello", ["no program"], ""),
     "h06-space": ("hello", ["no program", "internal error"], ""),
     "h07-output": ("hello", ["fail"], "\\x1b[2J\\x01\\xff"),
-    # On a busy host the real-time backstop (4 x --cpu-limit) can end
+    # On a busy host the real-time backstop (4 x --cpu-limit + 30 s) can end
     # the spinning worker before its CPU limit does: either is its own
     # pair's clear status, which is what is checked.
     "h11-cpu": ("cpu", ["internal error"], ("host CPU time", "of real time")),

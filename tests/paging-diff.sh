@@ -19,7 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 
 for src in "$top_srcdir"/tests/guest/paging_*.s \
-	   "$top_srcdir"/examples/paging/paging.s; do
+	   "$top_srcdir"/examples/paging/paging.s \
+	   "$top_srcdir"/examples/paging/pages.s; do
 	if [ ! -f "$src" ]; then
 		echo "FAIL: $src: no such program"
 		status=1

@@ -4,8 +4,8 @@
 ; address space, a timer interrupt switches between them, and they ask
 ; the kernel for service with system calls.  README.md walks through it.
 ;
-;   aula run -I examples/lib examples/kernel/kernel.s
-;   aula debug -I examples/lib examples/kernel/kernel.s
+;   aula run examples/kernel/kernel.s
+;   aula debug examples/kernel/kernel.s
 
         .include "kernel.inc"
 

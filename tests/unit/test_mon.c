@@ -438,6 +438,51 @@ static void close_session(struct session *s)
 	image_free(&s->img);
 }
 
+/* What the monitor told its front end (cfg.stopped), newest last. */
+static char told[8][64];
+static int ntold;
+static const struct vm *told_vm;
+
+static void record_stop(void *opaque, const struct vm *vm, const char *state)
+{
+	(void)opaque;
+	told_vm = vm;
+	if (ntold < 8)
+		snprintf(told[ntold++], sizeof *told, "%s",
+			 state ? state : "(the machine's)");
+}
+
+/* A window's title follows the monitor's stops and its new machines. */
+START_TEST(front_end_told_of_stops)
+{
+	struct session s;
+	char errs[1024], err[256];
+	memset(&s, 0, sizeof s);
+	ntold = 0;
+	ck_assert_int_eq(th_assemble(prog, errs, sizeof errs, &s.img), 0);
+	s.f = open_memstream(&s.out, &s.len);
+	struct mon_config cfg = { .img = &s.img, .out = s.f, .quiet = true,
+				  .runlimit = 1000, .stopped = record_stop };
+	s.m = mon_create(&cfg, err, sizeof err);
+	ck_assert_ptr_nonnull(s.m);
+	ck_assert_int_eq(ntold, 1);		/* the first machine */
+	ck_assert_str_eq(told[0], "(the machine's)");
+	ck_assert_ptr_eq(told_vm, mon_vm(s.m));
+	run(&s, "break f", 0, "");
+	run(&s, "continue", 0, "stopped: breakpoint 1");
+	ck_assert_str_eq(told[1], "at a breakpoint (monitor)");
+	run(&s, "step", 0, "");
+	ck_assert_str_eq(told[2], "stopped in the monitor");
+	run(&s, "delete", 0, "");
+	run(&s, "continue", 0, "stopped: poweroff");
+	ck_assert_str_eq(told[3], "(the machine's)");
+	run(&s, "run", 0, "");	/* a new machine, then its stop */
+	ck_assert_int_eq(ntold, 6);
+	ck_assert_ptr_eq(told_vm, mon_vm(s.m));
+	close_session(&s);
+}
+END_TEST
+
 START_TEST(commands)
 {
 	struct session s;
@@ -579,6 +624,7 @@ static Suite *suite(void)
 	tc = tcase_create("machine");
 	tcase_add_test(tc, peek_has_no_side_effects);
 	tcase_add_test(tc, commands);
+	tcase_add_test(tc, front_end_told_of_stops);
 	tcase_add_test(tc, bad_commands);
 	tcase_add_test(tc, check_lines);
 	suite_add_tcase(s, tc);
