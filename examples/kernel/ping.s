@@ -1,6 +1,7 @@
 ; ping: the first user program.  It runs in user mode at USER_BASE, with
 ; paging mapping that address to wherever the kernel loaded it, and
 ; reaches the kernel only through system calls.
+        .include "kernel.inc"
         .equ ROUNDS, 3
         .equ DELAY, 400             ; loop iterations between lines
 

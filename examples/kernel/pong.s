@@ -1,6 +1,7 @@
 ; pong: the second user program, linked at the same address as ping.
 ; It finds its string with lapc, relative to its own code, so it would
 ; work at any address; it asks the kernel for its process number.
+        .include "kernel.inc"
         .equ ROUNDS, 2
         .equ DELAY, 700
 
