@@ -27,6 +27,7 @@ static const struct {
 	{ "disk", cmd_disk, "create or inspect a raw disk image" },
 	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
+	{ "checkpoint", cmd_checkpoint, "show what a saved machine holds" },
 };
 
 void cmd_error(const char *fmt, ...)

@@ -14,6 +14,7 @@ int cmd_dis(int argc, char **argv);
 int cmd_disk(int argc, char **argv);
 int cmd_hub(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
 
 /* Print "aula: ..." to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

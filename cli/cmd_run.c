@@ -18,6 +18,7 @@
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
+#include "cli/run_ckpt.h"
 #include "cli/run_net.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
@@ -52,6 +53,7 @@ struct run_opts {
 	int budget_given;	/* --max-insns */
 	const char *font, *screenshot;
 	struct run_net_opts net;
+	struct run_ckpt_opts ck;
 };
 
 static void run_usage(FILE *f)
@@ -86,6 +88,12 @@ static void run_usage(FILE *f)
 "  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
 "                         =crash: run, and open it only if the guest does\n"
 "                         not power off\n"
+"  --save-at N FILE       save a checkpoint after N instructions of the\n"
+"                         budget (repeatable)\n"
+"  --save-on-stop FILE    save a checkpoint when the run ends\n"
+"  --restore FILE         continue the machine saved in FILE (then IMAGE\n"
+"                         may be left out)\n"
+"  --restore-changed-disks  restore even if a disk changed since the save\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
@@ -126,6 +134,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	       O_FONT, O_SHOT, O_NIC, O_PCAP, O_MAC };
 	/* The monitor's and tracing's. */
 	enum { O_MONITOR = 512, O_BATCH, O_TRACE, O_TFILE };
+	/* Checkpoints'. */
+	enum { O_SAVE_AT = 768, O_SAVE_STOP, O_RESTORE, O_RESTORE_CHANGED };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -151,6 +161,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "monitor", optional_argument, 0, O_MONITOR },
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
+		{ "save-at", required_argument, 0, O_SAVE_AT },
+		{ "save-on-stop", required_argument, 0, O_SAVE_STOP },
+		{ "restore", required_argument, 0, O_RESTORE },
+		{ "restore-changed-disks", no_argument, 0, O_RESTORE_CHANGED },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -171,6 +185,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  optarg);
 				return -1;
 			}
+			o->ck.mem_given = 1;
 			break;
 		case O_MAX:
 			if (!cmd_parse_u64(optarg, &o->budget)) {
@@ -215,6 +230,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  "guest", optarg);
 				return -1;
 			}
+			o->ck.brk_given = 1;
 			break;
 		case O_MMU:
 			if (!strcmp(optarg, "shadow"))
@@ -226,6 +242,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  optarg);
 				return -1;
 			}
+			o->ck.mmu_given = 1;
 			break;
 		case O_STATS:
 			if (!optarg || !strcmp(optarg, "text"))
@@ -309,6 +326,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			o->monitor = 1;
 			break;
 		case O_BATCH: o->batch = 1; o->monitor = 1; break;
+		case O_SAVE_AT:
+			if (run_ckpt_opt_save_at(&o->ck, optarg, argc, argv,
+						 &optind))
+				return -1;
+			break;
+		case O_SAVE_STOP: o->ck.save_on_stop = optarg; break;
+		case O_RESTORE: o->ck.restore = optarg; break;
+		case O_RESTORE_CHANGED: o->ck.changed_disks = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h':
 			(monitor ? debug_usage : run_usage)(stdout);
@@ -316,19 +341,29 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
-	if (optind != argc - 1) {
+	if (o->ck.restore && optind == argc) {
+		*image = NULL;	/* the checkpoint holds the program */
+	} else if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
 			  monitor ? "debug" : "run");
 		(monitor ? debug_usage : run_usage)(stderr);
 		return -1;
+	} else {
+		*image = argv[optind];
 	}
 	if (o->realtime && (o->monitor || (o->trace & 1u << MON_TRACE_INSN))) {
 		cmd_error("--realtime does not go with the monitor or with "
 			  "--trace insn");
 		return -1;
 	}
-	*image = argv[optind];
+	if ((o->ck.nsave || o->ck.save_on_stop || o->ck.restore) &&
+	    (o->monitor || o->realtime)) {
+		cmd_error("--save-at, --save-on-stop and --restore do not go "
+			  "with %s (the monitor has savevm and loadvm)",
+			  o->monitor ? "the monitor" : "--realtime");
+		return -1;
+	}
 #ifndef HAVE_SDL
 	if (o->window) {
 		cmd_error("--display=sdl: this aula was built without SDL2 "
@@ -588,6 +623,11 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	return mon_main(m);
 }
 
+static enum vm_stop run_traced(void *trace, uint64_t n)
+{
+	return mon_trace_run(trace, n);
+}
+
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
@@ -604,8 +644,8 @@ static int run_main(int argc, char **argv, int monitor)
 	 * a terminal, where a running guest may read what is typed. */
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
-	struct image img;
-	if (cmd_load_program(path, &img)) {
+	struct image img = { 0 };
+	if (path && cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);
 		return DUMP_EXIT_USAGE;
@@ -621,8 +661,14 @@ static int run_main(int argc, char **argv, int monitor)
 				 .mmu = o.mmu };
 	struct disk_file disks[VM_MAX_DISKS];
 	char err[512], detail[sizeof vm->stop_detail];
+	struct ckpt ck = { 0 };
+	static char disk_specs[VM_MAX_DISKS][CKPT_NAME_MAX + 8];
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
+	if (o.ck.restore &&
+	    run_ckpt_load(&o.ck, &ck, &cfg, o.net.have_mac, o.disks,
+			  &o.ndisks, disk_specs))
+		goto done;
 
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
@@ -639,6 +685,8 @@ static int run_main(int argc, char **argv, int monitor)
 		cfg.console.getc = NULL;	/* only the monitor's send */
 	if (run_net_open(&net, &o.net, &cfg))
 		goto done;
+	if (o.ck.restore && !o.net.have_mac)
+		memcpy(cfg.mac, ck.conf.mac, 6);
 	if (display_open(&display, &o, &cfg))
 		goto done;
 	if (open_disks(&o, disks, &cfg))
@@ -666,7 +714,10 @@ static int run_main(int argc, char **argv, int monitor)
 				  vm->mem.size / 1024);
 			goto done;
 		}
-	if (image_load(&img, vm, err, sizeof err)) {
+	if (o.ck.restore) {
+		if (run_ckpt_restore(&o.ck, &ck, vm, in))
+			goto done;
+	} else if (image_load(&img, vm, err, sizeof err)) {
 		cmd_error("%s: %s", path, err);
 		goto done;
 	}
@@ -678,8 +729,13 @@ static int run_main(int argc, char **argv, int monitor)
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		mon_trace_run(&trace, o.budget);
+		run_ckpt_run(&o.ck, vm, o.budget, run_traced, &trace);
 	mon_trace_close(&trace);
+	if (o.ck.save_on_stop && run_ckpt_save(vm, o.ck.save_on_stop)) {
+		snprintf(vm->stop_detail, sizeof vm->stop_detail,
+			 "saving the checkpoint %s failed", o.ck.save_on_stop);
+		vm->stop = VM_STOP_HOST_ERROR;
+	}
 	if (out)
 		fflush(out);
 	if (host.out_error || (out && ferror(out))) {
@@ -693,7 +749,8 @@ static int run_main(int argc, char **argv, int monitor)
 			 "writing the capture file failed");
 		vm->stop = VM_STOP_HOST_ERROR;
 	}
-	warn_unfinished(vm);
+	if (!o.ck.save_on_stop)	/* else the checkpoint holds it */
+		warn_unfinished(vm);
 	if (close_disks(disks, cfg.ndisks, detail, sizeof detail)) {
 		/* The guest's writes may not all be on the medium. */
 		snprintf(vm->stop_detail, sizeof vm->stop_detail, "%s",
@@ -741,6 +798,7 @@ done:
 	display_close(&display);
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);
+	ckpt_free(&ck);
 	if (in && in != stdin)
 		fclose(in);
 	if (out && out != stdout)

@@ -269,6 +269,19 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 	return vm->stop;
 }
 
+const struct dev_ops *vm_device_ops(const char *name)
+{
+	for (size_t i = 0;
+	     i < sizeof machine_devices / sizeof *machine_devices; i++)
+		if (!strcmp(machine_devices[i].ops->name, name))
+			return machine_devices[i].ops;
+	for (size_t i = 0; i < sizeof machine_units / sizeof *machine_units;
+	     i++)
+		if (!strcmp(machine_units[i].ops->name, name))
+			return machine_units[i].ops;
+	return NULL;
+}
+
 const struct vm_device *vm_device_of(const struct vm *vm, const void *state)
 {
 	for (int i = 0; i < vm->ndev; i++)

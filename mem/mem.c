@@ -31,6 +31,8 @@ void mem_free(struct mem *m)
 	if (!m->pages)
 		return;
 	mem_clear(m);
+	free(m->dirty);
+	m->dirty = NULL;
 	free(m->pages);
 	m->pages = NULL;
 }
@@ -88,6 +90,7 @@ int mem_write(struct mem *m, uint32_t gpa, const void *buf, uint32_t len)
 		if (!p)
 			return -1;
 		memcpy(p + off, in, n);
+		mem_dirty_mark(m, gpa);
 		in += n, gpa += n, len -= n;
 	}
 	return 0;

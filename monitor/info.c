@@ -94,9 +94,20 @@ static void show_device(struct mon *m, const struct vm_device *d)
 	for (const struct dev_field *f = d->ops->fields; f && f->name; f++) {
 		uint64_t v = dev_field_get(d->state, f);
 		char val[32];
+		if (f->count) {
+			/* An array: its shape here; x/ shows no device
+			 * memory, so its elements are for checkpoints. */
+			snprintf(val, sizeof val, "[%u x %u bit]",
+				 (unsigned)f->count, 8 * dev_field_width(f));
+			mon_printf(m, "  %-14s %-12s %s\n", f->name, val,
+				   f->doc);
+			continue;
+		}
 		switch (f->type) {
 		case DEV_FIELD_U8: snprintf(val, sizeof val, "0x%02x",
 					    (unsigned)v); break;
+		case DEV_FIELD_U16: snprintf(val, sizeof val, "0x%04x",
+					     (unsigned)v); break;
 		case DEV_FIELD_U32: snprintf(val, sizeof val, "0x%08x",
 					     (unsigned)v); break;
 		case DEV_FIELD_U64: snprintf(val, sizeof val, "%llu",

@@ -1,3 +1,6 @@
-# The machine's state as data: the final register dump and exit statuses.
+# The machine's state as data: the final register dump and exit statuses,
+# and checkpoints (zlib).
 noinst_LIBRARIES += libaulastate.a
-libaulastate_a_SOURCES = state/dump.h state/dump.c
+libaulastate_a_SOURCES = state/dump.h state/dump.c \
+	state/ckpt.h state/ckpt.c state/ckpt_file.c
+libaulastate_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
