@@ -11,13 +11,16 @@ uint32_t mmu_dirty_words(const struct vm *vm)
 	return (vm->mem.npages + 63) / 64;
 }
 
-/* No cached write translation survives: the next store to each page
- * comes to mmu_store, which marks it. */
-static void drop_write_tlbs(struct vm *vm)
+/* A new epoch: only the pages stores can still reach without the slow
+ * path are marked. */
+static void new_epoch(struct vm *vm)
 {
+	memset(vm->mem.dirty, 0, mmu_dirty_words(vm) * sizeof *vm->mem.dirty);
 	for (int s = 0; s < 2; s++)
 		for (int i = 0; i < MMU_TLB_SIZE; i++)
-			vm->cpu.tlb[s].w[i].tag = MMU_TAG_INVALID;
+			if (vm->cpu.tlb[s].w[i].tag != MMU_TAG_INVALID)
+				mem_dirty_mark(&vm->mem, vm->mmu.wpage[s][i]
+							 << MEM_PAGE_SHIFT);
 }
 
 int mmu_dirty_start(struct vm *vm)
@@ -25,8 +28,7 @@ int mmu_dirty_start(struct vm *vm)
 	size_t bytes = mmu_dirty_words(vm) * sizeof *vm->mem.dirty;
 	if (!vm->mem.dirty && !(vm->mem.dirty = malloc(bytes)))
 		return -1;
-	memset(vm->mem.dirty, 0, bytes);
-	drop_write_tlbs(vm);
+	new_epoch(vm);
 	return 0;
 }
 
@@ -38,8 +40,7 @@ void mmu_dirty_harvest(struct vm *vm, uint64_t *out)
 		return;
 	}
 	memcpy(out, vm->mem.dirty, bytes);
-	memset(vm->mem.dirty, 0, bytes);
-	drop_write_tlbs(vm);
+	new_epoch(vm);
 }
 
 void mmu_dirty_stop(struct vm *vm)

@@ -3,13 +3,16 @@
  * an epoch began.  Incremental checkpoints (reverse execution) and live
  * migration's pre-copy rounds ask it, between instructions.
  *
- * It costs the interpreter nothing.  Starting an epoch empties every write
- * TLB, so the first store to each page misses and goes to the slow path
- * (mmu_store), which marks the page before it caches the translation;
- * later stores to that page hit the TLB and need no mark.  DMA, the
- * walker's A/D bits and mem_write mark the pages they write.
+ * It costs the interpreter nothing, and it changes no counter.  Stores
+ * that miss the write TLB reach the slow path (mmu_store), which marks
+ * the page; DMA, the walker's A/D bits and mem_write mark the pages they
+ * write.  A store that hits the write TLB marks nothing, so a page whose
+ * write translation is cached counts as written in every epoch it stays
+ * cached: each new epoch begins with those pages marked (the slow path
+ * notes the page of each entry it fills, in struct mmu).  The answer is
+ * a superset, never missing a page.
  *
- *     mmu_dirty_start(vm)          epoch 1 begins, every bit clear
+ *     mmu_dirty_start(vm)          epoch 1 begins
  *     ... run ...
  *     mmu_dirty_harvest(vm, bits)  bits = pages written in epoch 1;
  *     ... run ...                  epoch 2 begins at once
@@ -25,8 +28,8 @@ struct vm;
 
 /* Words of a bitmap with one bit per page of the machine's RAM. */
 uint32_t mmu_dirty_words(const struct vm *vm);
-/* Begin tracking, with every page clean; 0, or -1 out of host memory.
- * Starting again while tracking begins a new epoch. */
+/* Begin tracking; 0, or -1 out of host memory.  Starting again while
+ * tracking begins a new epoch. */
 int mmu_dirty_start(struct vm *vm);
 /* The pages written since the epoch began, into out (mmu_dirty_words
  * words), and a new epoch begins. */

@@ -357,9 +357,11 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		mem_st16(p, (uint16_t)val);
 	else
 		*p = (uint8_t)val;
-	if (cache)
+	if (cache) {
 		fill(cur_tlb(vm)->w, va, page);
-	else if (tracked(&vm->mmu, gpa))
+		vm->mmu.wpage[cur_tlb(vm) - vm->cpu.tlb]
+			     [(va >> 12) % MMU_TLB_SIZE] = gpa >> MEM_PAGE_SHIFT;
+	} else if (tracked(&vm->mmu, gpa))
 		page_table_written(vm, gpa, old, mem_ld32(word));
 	return 0;
 }

@@ -49,6 +49,31 @@ const struct mon_cmd mon_cmds[] = {
 	    "is ADDR.  Without, runs until pc passes the current one in this\n"
 	    "function (out of a backward loop), or the function returns.\n",
 	    mon_cmd_until, MON_G_RUN, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("reverse-step", "rs", "[N]", "back N instructions (1)",
+	    "Goes back N steps on the timeline, as step counts them: the\n"
+	    "machine is as it was N steps ago, console input included.\n"
+	    "Output is not shown again.  info timeline shows how far back\n"
+	    "it reaches.\n",
+	    mon_cmd_reverse_step, MON_G_RUN, MON_C_EXPR, MON_REPEAT_LINE),
+	CMD("reverse-next", NULL, "[N]", "back over calls",
+	    "Like reverse-step, but a call made from this function, with\n"
+	    "everything it ran, counts as one step: back to the previous\n"
+	    "instruction of this function (or the call that entered it).\n",
+	    mon_cmd_reverse_next, MON_G_RUN, MON_C_EXPR, MON_REPEAT_LINE),
+	CMD("reverse-finish", NULL, "", "back to the call",
+	    "Goes back to the call (or the exception entry) that entered the\n"
+	    "current function, and stops before it runs.\n",
+	    mon_cmd_reverse_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	CMD("reverse-continue", "rc", "", "back to a breakpoint",
+	    "Goes back to the previous moment a breakpoint or watchpoint\n"
+	    "stopped the guest, or would have: conditions are checked, and\n"
+	    "the stop is reported as continue reports it.  Without one, to\n"
+	    "the start of the timeline.\n",
+	    mon_cmd_reverse_continue, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	CMD("goto", NULL, "#INSN", "to instruction count INSN",
+	    "Goes to the moment instruction INSN retired ($insns is INSN),\n"
+	    "anywhere on the timeline so far, back or forward.\n",
+	    mon_cmd_goto, MON_G_RUN, MON_C_EXPR, MON_REPEAT_NO),
 	CMD("run", NULL, "", "restart on a fresh machine",
 	    "Powers the machine off and on again: fresh RAM with the program\n"
 	    "loaded, reset state, then continue.  Breakpoints are kept.\n",
@@ -144,6 +169,20 @@ const struct mon_cmd mon_cmds[] = {
 	    "to FILE, or to the monitor's output.  `trace` alone shows them.\n",
 	    mon_cmd_trace, MON_G_INFO, MON_C_TRACE, MON_REPEAT_NO),
 
+	CMD("savevm", NULL, "[NAME] | -o FILE", "save the machine [as NAME]",
+	    "Keeps the whole machine in memory as NAME (snap1, snap2, ...\n"
+	    "without one); -o FILE writes it to a checkpoint file instead,\n"
+	    "which aula run --restore continues.  info snapshots lists them.\n",
+	    mon_cmd_savevm, MON_G_STATE, MON_C_FILE, MON_REPEAT_NO),
+	CMD("loadvm", NULL, "NAME", "back to a saved machine",
+	    "Puts the machine back as savevm NAME kept it: registers, RAM,\n"
+	    "devices and pending events.  A disk whose contents changed since\n"
+	    "is refused.  The timeline starts again there.\n",
+	    mon_cmd_loadvm, MON_G_STATE, MON_C_NONE, MON_REPEAT_NO),
+	CMD("delvm", NULL, "NAME", "forget a saved machine",
+	    "Forgets the machine savevm NAME kept.\n",
+	    mon_cmd_delvm, MON_G_STATE, MON_C_NONE, MON_REPEAT_NO),
+
 	CMD("source", NULL, "FILE", "run commands from FILE",
 	    "Runs the monitor commands in FILE; # starts a comment.  The\n"
 	    "first failing command ends it.\n",
@@ -227,17 +266,16 @@ static void help_all(FILE *f)
 	for (size_t r = 0; r < rows; r++) {
 		for (size_t col = 0; col < 2; col++) {
 			size_t i = r + col * rows;
+			char cell[80];
 			if (i >= mon_ncmds)
 				break;
-			if (col)
-				fprintf(f, "%-9s %s", mon_cmds[i].name,
-					mon_cmds[i].summary);
-			else if (i + rows < mon_ncmds)
-				fprintf(f, " %-9s %-28s ", mon_cmds[i].name,
-					mon_cmds[i].summary);
+			/* A long name takes room from its summary. */
+			snprintf(cell, sizeof cell, "%-9s %s", mon_cmds[i].name,
+				 mon_cmds[i].summary);
+			if (col || i + rows >= mon_ncmds)
+				fprintf(f, "%s%s", col ? "" : " ", cell);
 			else
-				fprintf(f, " %-9s %s", mon_cmds[i].name,
-					mon_cmds[i].summary);
+				fprintf(f, " %-38s ", cell);
 		}
 		fputc('\n', f);
 	}

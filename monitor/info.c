@@ -376,6 +376,8 @@ const struct mon_info_topic mon_info_topics[] = {
 	{ "mmu", "paging state and the MMU counters", info_mmu },
 	{ "pagetable", "[PTBR] the mappings, as ranges", info_pagetable },
 	{ "console", "the console UART (as info uart)", info_console },
+	{ "snapshots", "the machines savevm kept", mon_info_snapshots },
+	{ "timeline", "reverse execution's checkpoints", mon_info_timeline },
 };
 const size_t mon_ninfo_topics = sizeof mon_info_topics /
 				sizeof *mon_info_topics;

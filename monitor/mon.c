@@ -352,6 +352,8 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	mon_trace_close(&m->trace);
+	tl_free(&m->tl);
+	mon_snapshots_free(m);
 	vm_destroy(m->vm);
 	free(m->con.in);
 	free(m);

@@ -43,6 +43,9 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 	mon_snap_take(vm, &m->now);
 	m->prev = m->now;
 	m->dis_next = m->x_next = vm->cpu.pc;
+	/* Without a timeline the monitor still works, going forward. */
+	char why[160];
+	tl_start(&m->tl, vm, why, sizeof why);
 	return 0;
 }
 
@@ -181,10 +184,14 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_LIMIT;
 			break;
 		}
+		/* A checkpoint of the timeline may be due. */
+		uint64_t room = tl_before_run(&m->tl, vm);
 		if (!must_step(m, g)) {
 			uint64_t n = MON_SLICE;
 			if (limit && limit - spent < n)
 				n = limit - spent;
+			if (room < n)
+				n = room;
 			if (final_stop(vm_run(vm, n)) ||
 			    vm->stop == VM_STOP_BREAKPOINT) {
 				end = MON_END_MACHINE;
@@ -208,6 +215,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 			break;
 	}
 	sigaction(SIGINT, &old, NULL);
+	tl_after_run(&m->tl, vm);
 	mon_end_console_line(m);
 
 	int rc = 0;

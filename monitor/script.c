@@ -29,10 +29,20 @@ static int con_getc(void *opaque)
 		vm_yield(m->vm);
 		return VM_CONSOLE_NONE;
 	}
-	if (k->in_pos < k->in_len)
-		return (unsigned char)k->in[k->in_pos++];
-	if (k->back.getc)
-		return k->back.getc(k->back.opaque);
+	int r;
+	/* Back on the timeline, the guest reads what it read then. */
+	if (tl_input_replay(&m->tl, m->vm, &r))
+		return r;
+	if (k->in_pos < k->in_len) {
+		r = (unsigned char)k->in[k->in_pos++];
+		tl_input_log(&m->tl, m->vm, r);
+		return r;
+	}
+	if (k->back.getc) {
+		r = k->back.getc(k->back.opaque);
+		tl_input_log(&m->tl, m->vm, r);
+		return r;
+	}
 	if (c->halted) {
 		if (c->insns == k->idle_insns) {
 			k->starved = true;
@@ -47,6 +57,8 @@ static void con_putc(void *opaque, uint8_t byte)
 {
 	struct mon *m = opaque;
 	struct mon_console *k = &m->con;
+	if (tl_output_seen(&m->tl, m->vm))
+		return;		/* shown when the guest first printed it */
 	if (k->back.putc)
 		k->back.putc(k->back.opaque, byte);
 	k->mid_line = byte != '\n';
@@ -95,6 +107,8 @@ int mon_cmd_send(struct mon *m, struct mon_args *a)
 	}
 	memcpy(k->in + k->in_len, text, len);
 	k->in_len += len;
+	/* Typed now, it makes the moments after now another future. */
+	tl_diverge(&m->tl, m->vm);
 	return 0;
 }
 
