@@ -76,6 +76,10 @@ struct dev_ops {
 	/* After a restore wrote the fields: recompute what the device
 	 * derives from them (an interrupt line's level).  May be NULL. */
 	void (*restored)(void *dev);
+	/* Are these field values a state the device can be in?  A restore
+	 * asks before it writes them (a checkpoint file may be forged):
+	 * NULL when any values are.  NULL, or what is wrong. */
+	const char *(*check)(const void *dev);
 };
 
 /* Read a field's value (element 0 of an array), widened. */

@@ -130,6 +130,14 @@ static const struct dev_field kbd_fields[] = {
 	{ 0 }
 };
 
+static const char *kbd_check(const void *dev)
+{
+	const struct kbd *k = dev;
+	if (k->head >= KBD_QUEUE || k->count > KBD_QUEUE)
+		return "the key queue's head or count is out of range";
+	return NULL;
+}
+
 static const struct dev_derived kbd_derived[] = {
 	DEV_DERIVED(struct kbd, vm, "the machine, set by init"),
 	{ 0 }
@@ -146,6 +154,7 @@ const struct dev_ops kbd_ops = {
 	.nports = KBD_NREGS,
 	.fields = kbd_fields,
 	.derived = kbd_derived,
+	.check = kbd_check,
 	.events = kbd_events,
 	.init = kbd_init,
 	.reset = kbd_reset,

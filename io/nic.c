@@ -326,6 +326,17 @@ static const struct dev_field nic_fields[] = {
 	{ 0 }
 };
 
+static const char *nic_check(const void *dev)
+{
+	const struct nic *n = dev;
+	if (n->rx_head >= NIC_RX_QUEUE || n->rx_count > NIC_RX_QUEUE)
+		return "the receive queue's head or count is out of range";
+	for (int i = 0; i < NIC_RX_QUEUE; i++)
+		if (n->rxq_len[i] > NIC_MAX_FRAME)
+			return "a queued frame is longer than a frame can be";
+	return NULL;
+}
+
 static const struct dev_derived nic_derived[] = {
 	DEV_DERIVED(struct nic, vm, "the machine, set by init"),
 	DEV_DERIVED(struct nic, buf, "a frame in transit within one call; "
@@ -345,6 +356,7 @@ const struct dev_ops nic_ops = {
 	.nports = NIC_NREGS,
 	.fields = nic_fields,
 	.derived = nic_derived,
+	.check = nic_check,
 	.events = nic_events,
 	.init = nic_init,
 	.reset = nic_reset,

@@ -404,6 +404,34 @@ int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 			return -1;
 		}
 	}
+	for (int i = 0; i < vm->ndev; i++) {
+		/* The values on a scratch copy, for the device to judge. */
+		const struct vm_device *v = &vm->dev[i];
+		if (!v->ops->check)
+			continue;
+		void *copy = malloc(v->ops->size);
+		if (!copy) {
+			snprintf(err, errlen, "out of host memory");
+			return -1;
+		}
+		memcpy(copy, v->state, v->ops->size);
+		values_set(copy, v->ops, ck->dev[i].values);
+		const char *why = v->ops->check(copy);
+		free(copy);
+		if (why) {
+			snprintf(err, errlen, "the checkpoint's %s %u is in no "
+				 "state it can be: %s", v->ops->name, v->unit,
+				 why);
+			return -1;
+		}
+	}
+	const struct ckpt_cpu *c = &ck->cpu;
+	if ((c->pc & 3) || (c->vbr & 3) || (c->ptbr & MEM_PAGE_MASK) ||
+	    c->paging > 1 || (c->flags & ~CPU_FLAGS_MASK)) {
+		snprintf(err, errlen, "the CPU is in no state it can be: pc, "
+			 "vbr, ptbr, paging or flags out of range");
+		return -1;
+	}
 	for (uint32_t i = 0; i < ck->nevents; i++)
 		if (ck->ev[i].dev >= vm->ndev ||
 		    ck->ev[i].kind >= event_kinds(vm->dev[ck->ev[i].dev].ops)) {

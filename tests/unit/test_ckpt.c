@@ -283,6 +283,55 @@ START_TEST(refused_leaves_machine)
 }
 END_TEST
 
+/* Where field name of ops lies among a checkpoint's values. */
+static size_t value_offset(const struct dev_ops *ops, const char *name)
+{
+	size_t off = 0;
+	for (const struct dev_field *f = ops->fields; f->name; f++) {
+		if (!strcmp(f->name, name))
+			return off;
+		off += dev_field_width(f) * dev_field_count(f);
+	}
+	ck_abort_msg("no field %s", name);
+	return 0;
+}
+
+/* A file may be forged with good CRCs: values no device can hold are
+ * refused before anything changes. */
+START_TEST(forged_refused)
+{
+	struct th *t = th_boot("_start: br _start\n");
+	th_run(t, 10);
+	struct ckpt ck;
+	char err[512];
+	ck_assert_int_eq(ckpt_capture(&ck, t->vm, 0, err, sizeof err), 0);
+	int nic = -1, kbd = -1;
+	for (uint32_t i = 0; i < ck.ndev; i++) {
+		if (!strcmp(ck.dev[i].name, "nic"))
+			nic = (int)i;
+		if (!strcmp(ck.dev[i].name, "kbd"))
+			kbd = (int)i;
+	}
+	ck_assert(nic >= 0 && kbd >= 0);
+	uint8_t *head = ck.dev[nic].values + value_offset(&nic_ops, "rx_head");
+	*head = 99;
+	ck_assert_int_ne(ckpt_apply(&ck, t->vm, 0, err, sizeof err), 0);
+	ck_assert_msg(strstr(err, "nic 0 is in no state"), "%s", err);
+	*head = 0;
+	uint8_t *count = ck.dev[kbd].values + value_offset(&kbd_ops, "count");
+	*count = 17;
+	ck_assert_int_ne(ckpt_apply(&ck, t->vm, 0, err, sizeof err), 0);
+	*count = 0;
+	ck.cpu.pc |= 2;
+	ck_assert_int_ne(ckpt_apply(&ck, t->vm, 0, err, sizeof err), 0);
+	ck.cpu.pc &= ~3u;
+	ck_assert_msg(ckpt_apply(&ck, t->vm, 0, err, sizeof err) == 0, "%s",
+		      err);
+	ckpt_free(&ck);
+	th_free(t);
+}
+END_TEST
+
 /* ---- the decoder against damage ----------------------------------------- */
 
 START_TEST(every_damage_refused)
@@ -369,6 +418,7 @@ int main(void)
 	tcase_add_test(tc, fields_cover_structs);
 	tcase_add_test(tc, restore_elsewhere);
 	tcase_add_test(tc, refused_leaves_machine);
+	tcase_add_test(tc, forged_refused);
 	tcase_add_test(tc, every_damage_refused);
 	tcase_add_test(tc, dirty_pages);
 	suite_add_tcase(s, tc);
