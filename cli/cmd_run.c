@@ -20,6 +20,7 @@
 #include "state/dump.h"
 #include "cli/run_ckpt.h"
 #include "cli/run_net.h"
+#include "cli/run_replay.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
 
@@ -94,6 +95,10 @@ static void run_usage(FILE *f)
 "  --restore FILE         continue the machine saved in FILE (then IMAGE\n"
 "                         may be left out)\n"
 "  --restore-changed-disks  restore even if a disk changed since the save\n"
+"  --record FILE          record the run's inputs (console, frames, keys)\n"
+"                         in FILE, after the machine as it begins\n"
+"  --replay FILE          run a recording again and say if it came out\n"
+"                         the same (then IMAGE may be left out)\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
@@ -135,7 +140,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	/* The monitor's and tracing's. */
 	enum { O_MONITOR = 512, O_BATCH, O_TRACE, O_TFILE };
 	/* Checkpoints'. */
-	enum { O_SAVE_AT = 768, O_SAVE_STOP, O_RESTORE, O_RESTORE_CHANGED };
+	enum { O_SAVE_AT = 768, O_SAVE_STOP, O_RESTORE, O_RESTORE_CHANGED,
+	       O_RECORD, O_REPLAY };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -165,6 +171,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "save-on-stop", required_argument, 0, O_SAVE_STOP },
 		{ "restore", required_argument, 0, O_RESTORE },
 		{ "restore-changed-disks", no_argument, 0, O_RESTORE_CHANGED },
+		{ "record", required_argument, 0, O_RECORD },
+		{ "replay", required_argument, 0, O_REPLAY },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
@@ -334,6 +342,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		case O_SAVE_STOP: o->ck.save_on_stop = optarg; break;
 		case O_RESTORE: o->ck.restore = optarg; break;
 		case O_RESTORE_CHANGED: o->ck.changed_disks = 1; break;
+		case O_RECORD: o->ck.record = optarg; break;
+		case O_REPLAY: o->ck.replay = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'h':
 			(monitor ? debug_usage : run_usage)(stdout);
@@ -341,7 +351,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
-	if (o->ck.restore && optind == argc) {
+	if ((o->ck.restore || o->ck.replay) && optind == argc) {
 		*image = NULL;	/* the checkpoint holds the program */
 	} else if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
@@ -362,6 +372,20 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		cmd_error("--save-at, --save-on-stop and --restore do not go "
 			  "with %s (the monitor has savevm and loadvm)",
 			  o->monitor ? "the monitor" : "--realtime");
+		return -1;
+	}
+	if ((o->ck.record || o->ck.replay) && o->monitor) {
+		cmd_error("--record and --replay do not go with the monitor "
+			  "(it keeps a timeline of its own)");
+		return -1;
+	}
+	if (o->ck.replay && (o->ck.record || o->ck.restore || o->console_in ||
+			     o->window || o->realtime ||
+			     o->net.hub || o->net.pcap)) {
+		cmd_error("--replay: the recording holds the machine and its "
+			  "inputs; --record, --restore, --console-in, "
+			  "--display=sdl, --realtime and --nic do not go "
+			  "with it");
 		return -1;
 	}
 #ifndef HAVE_SDL
@@ -663,12 +687,32 @@ static int run_main(int argc, char **argv, int monitor)
 	char err[512], detail[sizeof vm->stop_detail];
 	struct ckpt ck = { 0 };
 	static char disk_specs[VM_MAX_DISKS][CKPT_NAME_MAX + 8];
+	struct replay *replay = NULL;
+	struct recorder rec;
+	FILE *recf = NULL;
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
 	if (o.ck.restore &&
 	    run_ckpt_load(&o.ck, &ck, &cfg, o.net.have_mac, o.disks,
 			  &o.ndisks, disk_specs))
 		goto done;
+	if (o.ck.replay) {
+		if (!(replay = calloc(1, sizeof *replay))) {
+			cmd_error("out of host memory");
+			goto done;
+		}
+		if (run_replay_read(o.ck.replay, replay))
+			goto done;
+		run_ckpt_shape(&o.ck, &replay->start, &cfg, o.net.have_mac,
+			       o.disks, &o.ndisks, disk_specs);
+		if (!o.budget_given)
+			o.budget = replay->end_pos - rec_pos(&(struct vm){
+				.cpu = { .insns = replay->start.cpu.insns,
+					 .exceptions =
+						 replay->start.cpu.exceptions },
+				.halted_time =
+					replay->start.mach.halted_time });
+	}
 
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
@@ -687,6 +731,10 @@ static int run_main(int argc, char **argv, int monitor)
 		goto done;
 	if (o.ck.restore && !o.net.have_mac)
 		memcpy(cfg.mac, ck.conf.mac, 6);
+	if (replay) {
+		struct vm_console_host out_host = cfg.console;
+		replay_hosts(replay, &cfg, &out_host);
+	}
 	if (display_open(&display, &o, &cfg))
 		goto done;
 	if (open_disks(&o, disks, &cfg))
@@ -698,6 +746,8 @@ static int run_main(int argc, char **argv, int monitor)
 		vm = mon_vm(mon);
 		goto reports;
 	}
+	if (o.ck.record)
+		rec_wrap(&rec, &cfg);	/* after every host is in place */
 	if (!(vm = vm_create(&cfg, err, sizeof err))) {
 		cmd_error("%s", err);
 		goto done;
@@ -714,13 +764,19 @@ static int run_main(int argc, char **argv, int monitor)
 				  vm->mem.size / 1024);
 			goto done;
 		}
-	if (o.ck.restore) {
+	if (replay) {
+		replay->vm = vm;
+		if (run_ckpt_restore(&o.ck, &replay->start, vm, NULL))
+			goto done;
+	} else if (o.ck.restore) {
 		if (run_ckpt_restore(&o.ck, &ck, vm, in))
 			goto done;
 	} else if (image_load(&img, vm, err, sizeof err)) {
 		cmd_error("%s: %s", path, err);
 		goto done;
 	}
+	if (o.ck.record && run_record_begin(&rec, o.ck.record, vm, &recf))
+		goto done;
 	for (int i = 0; i < MON_TRACE_NCAT; i++)
 		if (o.trace & (1u << i))
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
@@ -735,6 +791,20 @@ static int run_main(int argc, char **argv, int monitor)
 		snprintf(vm->stop_detail, sizeof vm->stop_detail,
 			 "saving the checkpoint %s failed", o.ck.save_on_stop);
 		vm->stop = VM_STOP_HOST_ERROR;
+	}
+	if (recf) {
+		int bad = run_record_end(&rec, o.ck.record, recf);
+		recf = NULL;
+		if (bad) {
+			snprintf(vm->stop_detail, sizeof vm->stop_detail,
+				 "writing the recording %s failed",
+				 o.ck.record);
+			vm->stop = VM_STOP_HOST_ERROR;
+		}
+	}
+	if (replay && run_replay_report(replay, vm, o.ck.replay, o.quiet)) {
+		status = DUMP_EXIT_USAGE;
+		goto done;
 	}
 	if (out)
 		fflush(out);
@@ -799,6 +869,11 @@ done:
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);
 	ckpt_free(&ck);
+	if (recf)
+		fclose(recf);
+	if (replay)
+		replay_free(replay);
+	free(replay);
 	if (in && in != stdin)
 		fclose(in);
 	if (out && out != stdout)

@@ -3,7 +3,8 @@
 bin_PROGRAMS += aula
 aula_SOURCES = cli/aula.c cli/cmd.h cli/cmd_run.c cli/cmd_as.c \
 	cli/cmd_disk.c cli/cmd_grade.c cli/cmd_hub.c cli/cmd_checkpoint.c \
-	cli/run_net.h cli/run_net.c cli/run_ckpt.h cli/run_ckpt.c
+	cli/run_net.h cli/run_net.c cli/run_ckpt.h cli/run_ckpt.c \
+	cli/run_replay.h cli/run_replay.c
 aula_LDADD = libaulagrade.a libaulamon.a $(AULA_SDL_LIB) libaulahost.a \
 	libaulanet.a libaulastate.a libaulaasm.a libaulacore.a \
 	$(READLINE_LIBS) $(ZLIB_LIBS) $(SDL2_LIBS)

@@ -46,6 +46,14 @@ int run_ckpt_load(const struct run_ckpt_opts *o, struct ckpt *ck,
 		cmd_error("--restore %s", err);
 		return -1;
 	}
+	run_ckpt_shape(o, ck, cfg, mac_given, disks, ndisks, spec_buf);
+	return 0;
+}
+
+void run_ckpt_shape(const struct run_ckpt_opts *o, const struct ckpt *ck,
+		    struct vm_config *cfg, int mac_given, const char **disks,
+		    unsigned *ndisks, char (*spec_buf)[CKPT_NAME_MAX + 8])
+{
 	if (!o->mem_given)
 		cfg->ram_size = ck->conf.ram_size;
 	if (!o->mmu_given)
@@ -64,7 +72,6 @@ int run_ckpt_load(const struct run_ckpt_opts *o, struct ckpt *ck,
 		}
 		*ndisks = ck->conf.ndisks;
 	}
-	return 0;
 }
 
 int run_ckpt_restore(const struct run_ckpt_opts *o, const struct ckpt *ck,
@@ -73,7 +80,8 @@ int run_ckpt_restore(const struct run_ckpt_opts *o, const struct ckpt *ck,
 	char err[1024];
 	if (ckpt_apply(ck, vm, o->changed_disks ? CKPT_CHANGED_DISKS : 0, err,
 		       sizeof err)) {
-		cmd_error("--restore %s: %s", o->restore, err);
+		cmd_error("--%s %s: %s", o->restore ? "restore" : "replay",
+			  o->restore ? o->restore : o->replay, err);
 		return -1;
 	}
 	/* A regular file is the same input again: go on where the saved run

@@ -16,6 +16,7 @@ struct run_ckpt_opts {
 	int nsave;
 	const char *save_on_stop;
 	const char *restore;
+	const char *record, *replay;	/* --record, --replay */
 	int changed_disks;		/* --restore-changed-disks */
 	/* The options a restore takes from the checkpoint unless given. */
 	int mem_given, mmu_given, brk_given;
@@ -33,6 +34,11 @@ int run_ckpt_opt_save_at(struct run_ckpt_opts *o, const char *n, int argc,
 int run_ckpt_load(const struct run_ckpt_opts *o, struct ckpt *ck,
 		  struct vm_config *cfg, int mac_given, const char **disks,
 		  unsigned *ndisks, char (*spec_buf)[CKPT_NAME_MAX + 8]);
+
+/* The same for a checkpoint already read (a recording's). */
+void run_ckpt_shape(const struct run_ckpt_opts *o, const struct ckpt *ck,
+		    struct vm_config *cfg, int mac_given, const char **disks,
+		    unsigned *ndisks, char (*spec_buf)[CKPT_NAME_MAX + 8]);
 
 /* Put the created machine in the checkpoint's state, and move a regular
  * console input file to where the saved run had read to.  0, or -1 after

@@ -123,7 +123,7 @@ S_LOG_COMPILER = $(srcdir)/tests/run-guest
 AM_TESTS_ENVIRONMENT = AULA=$(abs_top_builddir)/aula; export AULA; \
 	top_srcdir=$(abs_top_srcdir); export top_srcdir;
 
-SH_TESTS = tests/golden.sh tests/cli.sh tests/checkpoint.sh
+SH_TESTS = tests/golden.sh tests/cli.sh tests/checkpoint.sh tests/replay.sh
 EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
