@@ -263,6 +263,7 @@ struct mon {
 	struct mon_snapshot *snaps;	/* savevm's */
 	int nsnaps, snap_seq;
 	struct timeline tl;		/* reverse execution */
+	struct vm_nic_host nic_back;	/* the cable, behind the monitor */
 	/* Stepping to find a moment (reverse.c): breakpoints are checked
 	 * but report nothing and count no hit. */
 	bool scanning;

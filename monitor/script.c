@@ -80,8 +80,37 @@ static void con_putc(void *opaque, uint8_t byte)
 		vm_yield(m->vm);
 }
 
+/* A frame the guest sends again, back on the timeline, went on the wire
+ * the first time. */
+static void nic_send(void *opaque, const uint8_t *frame, uint32_t len,
+		     uint64_t now)
+{
+	struct mon *m = opaque;
+	if (!tl_output_seen(&m->tl, m->vm))
+		m->nic_back.send(m->nic_back.opaque, frame, len, now);
+}
+
+static uint32_t nic_recv(void *opaque, uint8_t *buf, uint32_t cap,
+			 uint64_t now, uint64_t wait)
+{
+	struct mon *m = opaque;
+	return m->nic_back.recv(m->nic_back.opaque, buf, cap, now, wait);
+}
+
+static int nic_link(void *opaque)
+{
+	struct mon *m = opaque;
+	return m->nic_back.link ? m->nic_back.link(m->nic_back.opaque) : 1;
+}
+
 void mon_console_attach(struct mon *m)
 {
+	m->nic_back = m->cfg.vm.nic;
+	if (m->nic_back.send)
+		m->cfg.vm.nic = (struct vm_nic_host){
+			.opaque = m, .send = nic_send,
+			.recv = m->nic_back.recv ? nic_recv : NULL,
+			.link = nic_link };
 	m->con.back = m->cfg.vm.console;
 	m->cfg.vm.console = (struct vm_console_host){
 		.opaque = m, .getc = con_getc, .putc = con_putc };

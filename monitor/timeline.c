@@ -179,10 +179,10 @@ int tl_start(struct timeline *t, struct vm *vm, char *err, size_t errlen)
 	t->interval = TL_FIRST_INTERVAL;
 	t->frontier = tl_pos(vm);
 	t->frontier_insns = vm->cpu.insns;
-	if (vm->cfg.nic.send || vm->cfg.keyboard.next_key) {
+	if (vm->cfg.nic.recv || vm->cfg.keyboard.next_key) {
 		snprintf(t->why_off, sizeof t->why_off, "the machine has %s, "
-			 "whose traffic the timeline does not record",
-			 vm->cfg.nic.send ? "a network cable" : "a keyboard");
+			 "whose input the timeline does not log",
+			 vm->cfg.nic.recv ? "a NIC on a hub" : "a keyboard");
 		return 0;
 	}
 	t->dirty = calloc(mmu_dirty_words(vm), sizeof *t->dirty);

@@ -17,7 +17,8 @@
  * checkpoints outgrow the cap, every other one is merged into the next
  * and the interval doubles.  Console input the guest took is logged with
  * the position it came at, and served again, position for position, when
- * the run passes there again; output already shown is not shown again.
+ * the run passes there again; output already shown is not shown again,
+ * and frames already sent are not sent again.
  *
  * Anything that changes the machine from outside (set, send, loadvm)
  * makes the moments after now another future: they are dropped.

@@ -210,6 +210,26 @@ done
 echo "checked $cases restores ($special_irq in a handler, $special_dma" \
 	"during DMA, $special_tx with a frame on the wire)"
 
+# --- the monitor's savevm -o, continued by aula run --restore -----------------
+printf 'step 2500\nsavevm -o %s\nquit\n' "$tmp/mon.ck" >"$tmp/save.cmd"
+"$AULA" debug "$images/timer.img" -x "$tmp/save.cmd" --batch -q \
+	>"$tmp/mon.out" 2>&1 </dev/null || fail "savevm -o in the monitor"
+"$AULA" run "$images/timer.img" -q --max-insns $BUDGET \
+	--dump-file "$tmp/s.dump" --console-out /dev/null </dev/null
+"$AULA" run -q --restore "$tmp/mon.ck" --max-insns $((BUDGET - 2500)) \
+	--dump-file "$tmp/m.dump" --console-out /dev/null </dev/null
+cmp -s "$tmp/s.dump" "$tmp/m.dump" ||
+	fail "a machine saved by the monitor does not go on as it would have"
+
+# --- back and forth in the monitor, a frame is sent once -------------------
+printf 'continue\nreverse-step 2000\ncontinue\nquit\n' >"$tmp/net.cmd"
+"$AULA" debug "$images/net-sender.img" --nic pcap="$tmp/mon.pcap" \
+	-x "$tmp/net.cmd" --batch -q >/dev/null 2>&1 </dev/null
+"$AULA" run "$images/net-sender.img" --nic pcap="$tmp/run.pcap" -q \
+	>/dev/null 2>&1 </dev/null
+cmp -s "$tmp/mon.pcap" "$tmp/run.pcap" ||
+	fail "going back and forth in the monitor changes the capture"
+
 # --- aula checkpoint info ---------------------------------------------------
 "$AULA" run "$images/hello.img" -q --max-insns 50 --save-on-stop "$tmp/h.ck" \
 	>/dev/null </dev/null
