@@ -29,10 +29,12 @@ machine_args() {
 	esac
 }
 
-# info FILE KEY: a field of aula checkpoint info's device lines, such as
-# "pic 0: isr" -> its value.
+# info FILE DEVICE FIELD: a field of aula checkpoint info's device lines,
+# such as pic ... isr -> its value.  One aula per file: its description
+# is kept in FILE.info (removed whenever FILE is written again).
 info() {
-	"$AULA" checkpoint info "$1" | sed -n "s/^  $2 .* $3=\([^ ]*\).*/\1/p"
+	[ -f "$1.info" ] || "$AULA" checkpoint info "$1" >"$1.info"
+	sed -n "s/^  $2 .* $3=\([^ ]*\).*/\1/p" "$1.info"
 }
 
 # The budget a checkpoint's machine has spent: insns, exception entries
@@ -83,6 +85,7 @@ find_handler() {
 	name=$1 mmu=$2 lo=0 hi=$3 from=""
 	round=0
 	while [ $round -lt 8 ] && [ $((hi - lo)) -gt 0 ]; do
+		rm -f "$tmp"/f*.ck "$tmp"/f*.ck.info
 		saves="" i=1
 		while [ $i -le 16 ]; do
 			saves="$saves --save-at $(( (hi - lo) * i / 16 )) $tmp/f$i.ck"
@@ -97,6 +100,7 @@ find_handler() {
 			taken=0
 		else
 			cp "$from" "$tmp/from.ck"
+			rm -f "$tmp/from.ck.info"
 			# shellcheck disable=SC2086
 			"$AULA" run -q --restore "$tmp/from.ck" \
 				--max-insns $((hi - lo)) $saves \
@@ -127,7 +131,6 @@ find_handler() {
 			cp "$tmp/f$((next - 1)).ck" "$tmp/g.ck"
 			from=$tmp/g.ck
 		fi
-		rm -f "$tmp"/f*.ck
 		round=$((round + 1))
 	done
 }
@@ -153,6 +156,7 @@ for name in hello syscall exception paging timer disk kbd net-sender \
 		# Where the run passes through a handler, a DMA or a
 		# transmission: look at 16 points of a scanning run.
 		scan=""
+		rm -f "$tmp"/scan*.ck "$tmp"/scan*.ck.info
 		i=1
 		while [ $i -le 16 ]; do
 			scan="$scan --save-at $((end * i / 17)) $tmp/scan$i.ck"
