@@ -1,5 +1,5 @@
-# make bench: speed of the interpreter on guest workloads, and of aula
-# grade on a class (not part of make check).  With valgrind installed it
+# make bench: speed of the interpreter on guest workloads, of aula grade
+# on a class, and of aula lab's scheduler (not part of make check).  With valgrind installed it
 # also reports host instructions per guest instruction, a figure that does
 # not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench bench/ckpt-bench
@@ -9,22 +9,31 @@ bench_ckpt_bench_LDADD = libaulamon.a libaulastate.a libaulaasm.a \
 bench_aula_bench_SOURCES = bench/bench.c
 bench_aula_bench_LDADD = libaulahost.a libaulaasm.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-bench bench/ckpt-bench
+# The disk back ends' throughput: raw, a qcow2 overlay, three deep.
+EXTRA_PROGRAMS += bench/aula-diskbench
+bench_aula_diskbench_SOURCES = bench/diskbench.c
+bench_aula_diskbench_LDADD = libaulahost.a libaulacore.a $(ZLIB_LIBS)
+CLEANFILES += bench/aula-diskbench
 BENCH_WORKLOADS = $(srcdir)/bench/alu.s $(srcdir)/bench/array.s \
 	$(srcdir)/bench/fib.s $(srcdir)/bench/irq.s
-PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s $(srcdir)/bench/pages.s \
-	$(srcdir)/bench/switch.s
+# pages.s is also a teacher's demo (docs/mmu.md), so it lives in examples/.
+PAGING_WORKLOADS = $(srcdir)/bench/alu_paged.s \
+	$(srcdir)/examples/paging/pages.s $(srcdir)/bench/switch.s
 DISK_WORKLOADS = $(srcdir)/bench/disk.s
 EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
-	bench/alu_paged.s bench/pages.s bench/switch.s bench/paging.inc \
-	bench/disk.s bench/grade-bench bench/touch2m.s
+	bench/alu_paged.s bench/switch.s \
+	bench/disk.s bench/grade-bench bench/lab-bench bench/idle.s \
+	bench/touch2m.s
 
-bench: bench/aula-bench bench/ckpt-bench aula$(EXEEXT)
+bench: bench/aula-bench bench/aula-diskbench bench/ckpt-bench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
 	@bench/aula-bench --mmu=shadow $(PAGING_WORKLOADS)
 	@bench/aula-bench --mmu=nested $(PAGING_WORKLOADS)
 	@bench/aula-bench --disk $(DISK_WORKLOADS)
+	@bench/aula-diskbench
 	@bench/ckpt-bench $(srcdir)/bench/touch2m.s
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
+	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench
 .PHONY: bench

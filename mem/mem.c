@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem/pool.h"
+
 int mem_init(struct mem *m, uint64_t size)
 {
 	memset(m, 0, sizeof *m);
@@ -19,6 +21,8 @@ int mem_init(struct mem *m, uint64_t size)
 
 void mem_clear(struct mem *m)
 {
+	if (m->pool)
+		pool_clear(m->pool);
 	for (uint32_t i = 0; i < m->npages; i++) {
 		free(m->pages[i]);
 		m->pages[i] = NULL;
@@ -30,6 +34,8 @@ void mem_free(struct mem *m)
 {
 	if (!m->pages)
 		return;
+	if (m->pool)
+		pool_detach(m->pool);
 	mem_clear(m);
 	free(m->dirty);
 	m->dirty = NULL;
@@ -41,6 +47,8 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 {
 	if (gpa >= m->size)
 		return NULL;
+	if (m->pool)
+		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, true);
 	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
 	if (!*slot) {
 		*slot = calloc(1, MEM_PAGE_SIZE);
@@ -51,6 +59,37 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 		m->touched++;
 	}
 	return *slot;
+}
+
+uint8_t *mem_page_read(struct mem *m, uint32_t gpa)
+{
+	if (gpa < m->size && m->pool)
+		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, false);
+	return mem_page(m, gpa);
+}
+
+int mem_shared(const struct mem *m, uint32_t gpa)
+{
+	return m->pool && gpa < m->size &&
+	       pool_shared(m->pool, gpa >> MEM_PAGE_SHIFT);
+}
+
+void mem_discard(struct mem *m, uint32_t gpa)
+{
+	if (gpa >= m->size)
+		return;
+	if (m->pool) {
+		pool_discard(m->pool, gpa >> MEM_PAGE_SHIFT);
+		return;
+	}
+	/* Without a memory manager there is no budget to give it back to:
+	 * the page stays, as zeros (freeing it under a cached translation
+	 * would leave the interpreter a dangling pointer). */
+	uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
+	if (p) {
+		memset(p, 0, MEM_PAGE_SIZE);
+		mem_dirty_mark(m, gpa);
+	}
 }
 
 static int in_ram(const struct mem *m, uint32_t gpa, uint32_t len)
@@ -70,7 +109,8 @@ int mem_read(struct mem *m, uint32_t gpa, void *buf, uint32_t len)
 		const uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
 		if (p)
 			memcpy(out, p + off, n);
-		else
+		else if (!m->pool || pool_peek(m->pool, gpa >> MEM_PAGE_SHIFT,
+					       off, out, n))
 			memset(out, 0, n);
 		out += n, gpa += n, len -= n;
 	}

@@ -23,6 +23,8 @@
 #define MEM_MAX_SIZE (2048u * 1024 * 1024)
 #define MEM_DEFAULT_SIZE (16u * 1024 * 1024)
 
+struct pool_vm;
+
 struct mem {
 	uint32_t size;		/* bytes of RAM, a multiple of the page size */
 	uint32_t npages;
@@ -32,6 +34,10 @@ struct mem {
 	/* Dirty tracking (mem/dirty.h): bit p set when page p was written
 	 * since the epoch began; NULL when nobody tracks. */
 	uint64_t *dirty;
+	/* The host's memory manager (mem/pool.h), in a lab whose host has a
+	 * RAM budget; NULL otherwise.  With it a NULL page may be swapped
+	 * out, and a page may be shared with other machines. */
+	struct pool_vm *pool;
 };
 
 /* 0, or -1 if size is out of range or the map cannot be allocated. */
@@ -40,9 +46,18 @@ void mem_free(struct mem *m);
 /* Drop every page: RAM reads as zero again. */
 void mem_clear(struct mem *m);
 
-/* Host page holding gpa, allocated on first touch; NULL when gpa is not
- * backed by RAM (or the host is out of memory, which sets m->oom). */
+/* Host page holding gpa, allocated on first touch, to be written; NULL
+ * when gpa is not backed by RAM (or the host is out of memory, which sets
+ * m->oom). */
 uint8_t *mem_page(struct mem *m, uint32_t gpa);
+/* The same, for reading or fetching only: it may be a page the memory
+ * manager shares with other machines, which must not be written. */
+uint8_t *mem_page_read(struct mem *m, uint32_t gpa);
+/* Is the page holding gpa shared (read-only to this machine)? */
+int mem_shared(const struct mem *m, uint32_t gpa);
+/* The guest gave the page holding gpa back (a balloon): it reads as
+ * zero from now on, and the host may reuse its memory. */
+void mem_discard(struct mem *m, uint32_t gpa);
 
 /* Note a write to the page holding gpa (< size).  Only slow paths call
  * it: the write TLB holds no page while its bit is clear. */

@@ -13,7 +13,7 @@
 const char *const mon_group_names[MON_G_NGROUPS] = {
 	[MON_G_RUN] = "running", [MON_G_BREAK] = "breakpoints",
 	[MON_G_STATE] = "state", [MON_G_INFO] = "information",
-	[MON_G_SCRIPT] = "scripts",
+	[MON_G_SCRIPT] = "scripts", [MON_G_BACK] = "going back",
 };
 
 #define CMD(n, al, ar, sum, hlp, f, g, c, rep)                             \
@@ -38,12 +38,13 @@ const struct mon_cmd mon_cmds[] = {
 	    "Runs until the current function returns: the first ret (or the\n"
 	    "rti of an exception handler) not matched by a call made\n"
 	    "meanwhile.  Shows r1, the result by convention.\n",
-	    mon_cmd_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	    mon_cmd_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_LINE),
 	CMD("continue", "c", "", "run to a breakpoint or stop",
 	    "Runs the guest at full speed when no breakpoint or watchpoint is\n"
 	    "enabled, else one instruction at a time, checking them.  Ctrl-C\n"
-	    "stops it; the guest does not notice.\n",
-	    mon_cmd_continue, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	    "stops it; the guest does not notice.  An empty line at the\n"
+	    "prompt continues again (finish, step and next repeat too).\n",
+	    mon_cmd_continue, MON_G_RUN, MON_C_NONE, MON_REPEAT_LINE),
 	CMD("until", "u", "[ADDR]", "run to ADDR or out of a loop",
 	    "With ADDR (an expression: a label, an address), runs until pc\n"
 	    "is ADDR.  Without, runs until pc passes the current one in this\n"
@@ -54,26 +55,31 @@ const struct mon_cmd mon_cmds[] = {
 	    "machine is as it was N steps ago, console input included.\n"
 	    "Output is not shown again.  info timeline shows how far back\n"
 	    "it reaches.\n",
-	    mon_cmd_reverse_step, MON_G_RUN, MON_C_EXPR, MON_REPEAT_LINE),
+	    mon_cmd_reverse_step, MON_G_BACK, MON_C_EXPR, MON_REPEAT_LINE),
 	CMD("reverse-next", NULL, "[N]", "back over calls",
 	    "Like reverse-step, but a call made from this function, with\n"
 	    "everything it ran, counts as one step: back to the previous\n"
 	    "instruction of this function (or the call that entered it).\n",
-	    mon_cmd_reverse_next, MON_G_RUN, MON_C_EXPR, MON_REPEAT_LINE),
+	    mon_cmd_reverse_next, MON_G_BACK, MON_C_EXPR, MON_REPEAT_LINE),
 	CMD("reverse-finish", NULL, "", "back to the call",
 	    "Goes back to the call (or the exception entry) that entered the\n"
 	    "current function, and stops before it runs.\n",
-	    mon_cmd_reverse_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	    mon_cmd_reverse_finish, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
 	CMD("reverse-continue", "rc", "", "back to a breakpoint",
 	    "Goes back to the previous moment a breakpoint or watchpoint\n"
 	    "stopped the guest, or would have: conditions are checked, and\n"
 	    "the stop is reported as continue reports it.  Without one, to\n"
 	    "the start of the timeline.\n",
-	    mon_cmd_reverse_continue, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	    mon_cmd_reverse_continue, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
 	CMD("goto", NULL, "#INSN", "to instruction count INSN",
 	    "Goes to the moment instruction INSN retired ($insns is INSN),\n"
 	    "anywhere on the timeline so far, back or forward.\n",
-	    mon_cmd_goto, MON_G_RUN, MON_C_EXPR, MON_REPEAT_NO),
+	    mon_cmd_goto, MON_G_BACK, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("vm", NULL, "[NAME]", "focus on a lab's machine",
+	    "In aula lab --monitor, the commands apply to one machine of the\n"
+	    "lab, and running it runs the whole lab; vm NAME moves the focus\n"
+	    "to machine NAME (info vms lists them).\n",
+	    mon_cmd_vm, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
 	CMD("run", NULL, "", "restart on a fresh machine",
 	    "Powers the machine off and on again: fresh RAM with the program\n"
 	    "loaded, reset state, then continue.  Breakpoints are kept.\n",
@@ -90,13 +96,19 @@ const struct mon_cmd mon_cmds[] = {
 	    "COND is an expression checked at each hit (r3 == 5); see also\n"
 	    "ignore.  A breakpoint stops before the instruction at ADDR runs.\n",
 	    mon_cmd_break, MON_G_BREAK, MON_C_BREAK, MON_REPEAT_NO),
-	CMD("watch", "w", "[read|access] [phys] ADDR [LEN]",
-	    "stop on a memory access",
+	CMD("tbreak", NULL, "WHERE [if COND]", "a breakpoint, used once",
+	    "Like break (the same WHERE), but the breakpoint is deleted when\n"
+	    "it first stops a run.\n",
+	    mon_cmd_tbreak, MON_G_BREAK, MON_C_BREAK, MON_REPEAT_NO),
+	CMD("watch", "w", "[read|write|access] [phys] ADDR [LEN] | REG",
+	    "stop on an access or change",
 	    "Stops after an instruction writes (read: reads; access: either)\n"
 	    "any of the LEN bytes (default 4) at virtual address ADDR, or at\n"
 	    "physical address ADDR with phys.  The access is known by\n"
 	    "decoding each instruction before it runs; the frame an exception\n"
-	    "entry pushes is not watched.\n",
+	    "entry pushes is not watched.  watch REG (a register name alone)\n"
+	    "stops when the register changes; watch [REG] watches the memory\n"
+	    "it points at.\n",
 	    mon_cmd_watch, MON_G_BREAK, MON_C_EXPR, MON_REPEAT_NO),
 	CMD("delete", "d", "[N...]", "delete breakpoints (all)",
 	    "Deletes breakpoints and watchpoints N..., or all of them.\n",
@@ -125,9 +137,18 @@ const struct mon_cmd mon_cmds[] = {
 	    "VALUE is an expression.  Stores bypass page protection and do\n"
 	    "not set A/D bits; Aula's translation caches are flushed.\n",
 	    mon_cmd_set, MON_G_STATE, MON_C_EXPR, MON_REPEAT_NO),
-	CMD("print", "p", "EXPR", "evaluate an expression",
-	    "Prints the value of EXPR in hexadecimal and decimal (help expr).\n",
+	CMD("print", "p", "[/F] EXPR", "evaluate an expression",
+	    "Prints the value of EXPR in hexadecimal and decimal (help expr),\n"
+	    "or in format F, as in gdb: x hex, z zero-padded hex, d signed,\n"
+	    "u unsigned, o octal, t binary, c character, a address and label.\n",
 	    mon_cmd_print, MON_G_STATE, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("display", NULL, "[/F] [EXPR]", "show EXPR at every stop",
+	    "Shows EXPR (in format F, as print) now and after every command\n"
+	    "that runs the guest; display alone shows them all.\n",
+	    mon_cmd_display, MON_G_STATE, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("undisplay", NULL, "[N...]", "delete displays (all)",
+	    "Deletes displays N..., or all of them.\n",
+	    mon_cmd_undisplay, MON_G_STATE, MON_C_NONE, MON_REPEAT_NO),
 	CMD("x", NULL, "/NFU ADDR", "examine virtual memory",
 	    "x/NFU ADDR shows N units from virtual address ADDR, translated\n"
 	    "as kernel mode without side effects.  F: x (hex, default), d, u,\n"
@@ -155,7 +176,7 @@ const struct mon_cmd mon_cmds[] = {
 	CMD("info", "i", "TOPIC", "state of break, mmu, devices",
 	    NULL,
 	    mon_cmd_info, MON_G_INFO, MON_C_INFO, MON_REPEAT_NO),
-	CMD("translate", NULL, "VADDR [read|write|fetch] [user]",
+	CMD("translate", NULL, "VADDR [read|write|fetch] [user|kernel]",
 	    "how the MMU translates VADDR",
 	    "Tells the translation of VADDR step by step, without side\n"
 	    "effects (default: a read in kernel mode).\n",
@@ -250,36 +271,58 @@ static const char expr_help[] =
 	"              far, cause, usp, ksp, kscratch, icount\n"
 	"  labels      main, main.loop; .loop is the local label of the\n"
 	"              function at pc\n"
-	"  variables   $insns (retired), $exceptions, $stop_code\n"
+	"  variables   $insns (retired), $exceptions, $time (64 bits),\n"
+	"              $stop_code\n"
 	"  memory      [EXPR] or *EXPR: the word at virtual address EXPR\n"
 	"  operators   as in C: ( ) unary - ~ ! *, then * / %, + -, << >>,\n"
 	"              < <= > >=, == !=, &, ^, |, &&, ||\n"
-	"Arithmetic is 32-bit unsigned, comparisons too.  A name that is a\n"
+	"Arithmetic is 32-bit unsigned, comparisons too, or 64-bit where a\n"
+	"64-bit variable or number takes part.  A name that is a\n"
 	"register is the register, even if a label has the same name.\n";
 
 static void help_all(FILE *f)
 {
-	/* Two columns of 40, filled down: at most 24 lines in all
-	 * (summaries have at most 28 characters: test_mon.c). */
-	size_t rows = (mon_ncmds + 1) / 2;
+	/* Two columns of 40, filled down, then the commands that go back as
+	 * a paragraph: at most 24 lines in all (summaries have at most 28
+	 * characters: test_mon.c). */
+	const struct mon_cmd *t[sizeof mon_cmds / sizeof *mon_cmds];
+	size_t n = 0;
+	for (size_t i = 0; i < mon_ncmds; i++)
+		if (mon_cmds[i].group != MON_G_BACK)
+			t[n++] = &mon_cmds[i];
+	size_t rows = (n + 1) / 2;
 	fprintf(f, "Commands (help NAME for one; a unique prefix will do):\n");
 	for (size_t r = 0; r < rows; r++) {
 		for (size_t col = 0; col < 2; col++) {
 			size_t i = r + col * rows;
 			char cell[80];
-			if (i >= mon_ncmds)
+			if (i >= n)
 				break;
-			/* A long name takes room from its summary. */
-			snprintf(cell, sizeof cell, "%-9s %s", mon_cmds[i].name,
-				 mon_cmds[i].summary);
-			if (col || i + rows >= mon_ncmds)
+			snprintf(cell, sizeof cell, "%-9s %s", t[i]->name,
+				 t[i]->summary);
+			if (col || i + rows >= n)
 				fprintf(f, "%s%s", col ? "" : " ", cell);
 			else
 				fprintf(f, " %-38s ", cell);
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "Expressions: help expr.  Tab completes; Ctrl-C stops "
+	size_t col = fprintf(f, "Going back:");
+	for (size_t i = 0; i < mon_ncmds; i++) {
+		const struct mon_cmd *c = &mon_cmds[i];
+		char word[64];
+		if (c->group != MON_G_BACK)
+			continue;
+		snprintf(word, sizeof word, " %s%s%s%s", c->name,
+			 c->alias ? " (" : "", c->alias ? c->alias : "",
+			 c->alias ? ")" : "");
+		if (col + strlen(word) > 78) {
+			fprintf(f, "\n ");
+			col = 1;
+		}
+		col += (size_t)fprintf(f, "%s", word);
+	}
+	fprintf(f, "\nExpressions: help expr.  Tab completes; Ctrl-C stops "
 		"the guest.\n");
 }
 
@@ -296,7 +339,8 @@ int mon_help(FILE *f, const char *topic)
 	const struct mon_cmd *c;
 	if (mon_cmd_lookup(topic, strlen(topic), &c) != 1)
 		return -1;
-	fprintf(f, "%s%s%s", c->name, c->args[0] == '/' ? "" : " ", c->args);
+	fprintf(f, "%s%s%s", c->name,
+		c->args[0] == '/' || !c->args[0] ? "" : " ", c->args);
 	if (c->alias)
 		fprintf(f, "    (or %s)", c->alias);
 	fputc('\n', f);
@@ -332,7 +376,7 @@ static void offer(struct completer *c, const char *word)
 static void offer_values(struct mon *m, struct completer *c)
 {
 	static const char *const vars[] = { "$insns", "$exceptions",
-					    "$stop_code" };
+					    "$time", "$stop_code" };
 	for (size_t i = 0; mon_reg_names[i]; i++)
 		offer(c, mon_reg_names[i]);
 	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
@@ -404,8 +448,11 @@ void mon_complete(struct mon *m, const char *line, size_t start,
 		for (size_t i = 0; i < mon_ninfo_topics; i++)
 			offer(&c, mon_info_topics[i].name);
 		if (m && m->vm)
-			for (int i = 0; i < m->vm->ndev; i++)
-				offer(&c, m->vm->dev[i].ops->name);
+			for (int i = 0; i < m->vm->ndev; i++) {
+				char name[64];
+				offer(&c, mon_dev_name(m->vm, &m->vm->dev[i],
+						       name, sizeof name));
+			}
 		return;
 	case MON_C_TRACE:
 		if (nwords == 1)

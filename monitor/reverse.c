@@ -49,6 +49,13 @@ static int go_pos(struct mon *m, uint64_t pos)
 	return 0;
 }
 
+/* Where it stopped, as a forward command shows it: pc and the displays. */
+static void show_stop(struct mon *m)
+{
+	mon_show_pc(m);
+	mon_show_displays(m);
+}
+
 static void report_start(struct mon *m)
 {
 	mon_printf(m, "stopped: start: the timeline begins here, at #%llu\n",
@@ -164,7 +171,7 @@ int mon_cmd_reverse_step(struct mon *m, struct mon_args *a)
 		return -1;
 	if (at_start && now - first < n)
 		report_start(m);
-	mon_show_pc(m);
+	show_stop(m);
 	return 0;
 }
 
@@ -191,7 +198,7 @@ int mon_cmd_reverse_next(struct mon *m, struct mon_args *a)
 		if (go_pos(m, found - 1))
 			return -1;
 	}
-	mon_show_pc(m);
+	show_stop(m);
 	return 0;
 }
 
@@ -215,7 +222,7 @@ int mon_cmd_reverse_finish(struct mon *m, struct mon_args *a)
 			   "handler was entered, 0x%08x%s in %s mode\n", c->pc, mon_sym(m, c->pc, sym, sizeof sym),
 			   c->flags & CPU_P ? "kernel" : "user");
 	}
-	mon_show_pc(m);
+	show_stop(m);
 	return 0;
 }
 
@@ -240,7 +247,7 @@ int mon_cmd_reverse_continue(struct mon *m, struct mon_args *a)
 		if (go_pos(m, start_pos(m)))
 			return -1;
 		report_start(m);
-		mon_show_pc(m);
+		show_stop(m);
 		return 0;
 	}
 	/* One step short of it, then the step itself, forward, so that the
@@ -274,7 +281,7 @@ int mon_cmd_goto(struct mon *m, struct mon_args *a)
 	if (tl_goto(&m->tl, m->vm, n, true, err, sizeof err))
 		return mon_error(m, NULL, "%s", err);
 	moved(m);
-	mon_show_pc(m);
+	show_stop(m);
 	return 0;
 }
 

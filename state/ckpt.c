@@ -182,11 +182,14 @@ static void capture_cpu(struct ckpt *ck, const struct vm *vm)
 	o->insns = c->insns;
 	o->exceptions = c->exceptions;
 	o->halted = c->halted;
+	memcpy(o->vectors, c->vectors, sizeof o->vectors);
 	ck->hist_next = c->hist_next;
 	memcpy(ck->hist, c->hist, sizeof ck->hist);
+	ck->cascade = c->cascade;
 
 	struct ckpt_mach *m = &ck->mach;
 	m->halted_time = vm->halted_time;
+	m->waited_time = vm->waited_time;
 	m->entry = vm->entry;
 	m->stop = vm->stop;
 	m->stop_code = vm->stop_code;
@@ -256,10 +259,27 @@ static int capture_ram(struct ckpt *ck, const struct vm *vm)
 	return 0;
 }
 
+/* What a checkpoint cannot hold yet: a lab's memory manager (pages
+ * swapped out or shared) and a balloon's bitmap.  NULL, or why. */
+static const char *not_checkpointable(const struct vm *vm)
+{
+	if (vm->mem.pool)
+		return "its RAM is under a lab's memory manager";
+	if (vm_find_device(vm, "balloon"))
+		return "it has a memory balloon";
+	return NULL;
+}
+
 int ckpt_capture(struct ckpt *ck, const struct vm *vm, unsigned flags,
 		 char *err, size_t errlen)
 {
 	memset(ck, 0, sizeof *ck);
+	const char *why = not_checkpointable(vm);
+	if (why) {
+		snprintf(err, errlen, "the machine cannot be checkpointed: %s",
+			 why);
+		return -1;
+	}
 	if (capture_conf(&ck->conf, vm, flags, err, errlen))
 		return -1;
 	capture_cpu(ck, vm);
@@ -380,6 +400,12 @@ static int check_conf(const struct ckpt_conf *c, const struct vm *vm,
 int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 	       char *err, size_t errlen)
 {
+	const char *why = not_checkpointable(vm);
+	if (why) {
+		snprintf(err, errlen, "this machine cannot be restored: %s",
+			 why);
+		return -1;
+	}
 	if (check_conf(&ck->conf, vm, flags, err, errlen))
 		return -1;
 	if (ck->ndev != (uint32_t)vm->ndev) {
@@ -445,7 +471,7 @@ int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 			 "this machine %u", ck->npages, vm->mem.npages);
 		return -1;
 	}
-	if (ck->mach.stop > VM_STOP_HOST_ERROR) {
+	if (ck->mach.stop > VM_STOP_INTERRUPTED) {
 		snprintf(err, errlen, "stop reason %u is not one of aula(1)'s",
 			 ck->mach.stop);
 		return -1;
@@ -473,12 +499,15 @@ static void apply_cpu(const struct ckpt *ck, struct vm *vm)
 	c->insns = o->insns;
 	c->exceptions = o->exceptions;
 	c->halted = o->halted != 0;
+	memcpy(c->vectors, o->vectors, sizeof c->vectors);
 	c->limit = 0;
 	c->hist_next = ck->hist_next;
 	memcpy(c->hist, ck->hist, sizeof c->hist);
+	c->cascade = ck->cascade;
 
 	const struct ckpt_mach *m = &ck->mach;
 	vm->halted_time = m->halted_time;
+	vm->waited_time = m->waited_time;
 	vm->entry = m->entry;
 	vm->stop = (enum vm_stop)m->stop;
 	vm->stop_code = m->stop_code;

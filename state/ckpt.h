@@ -55,10 +55,11 @@ struct ckpt_cpu {
 		kscratch;
 	uint64_t insns, exceptions;
 	uint32_t halted;
+	uint64_t vectors[CPU_VEC_COUNT];	/* entries by vector */
 };
 
 struct ckpt_mach {
-	uint64_t halted_time;
+	uint64_t halted_time, waited_time;
 	uint32_t entry, stop, stop_code, reset_pending;
 	uint64_t bus_in, bus_out;
 	uint32_t bus_last;
@@ -82,6 +83,7 @@ struct ckpt {
 	struct ckpt_cpu cpu;
 	uint32_t hist_next;
 	struct cpu_hist hist[CPU_HISTORY];
+	struct cpu_cascade cascade;
 	struct ckpt_mach mach;
 	uint32_t mmu_mode;
 	struct mmu_stats mmu;

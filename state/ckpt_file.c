@@ -130,12 +130,16 @@ static void put_cpu(struct wbuf *w, const struct ckpt_cpu *c)
 	put64(w, c->insns);
 	put64(w, c->exceptions);
 	put32(w, c->halted);
+	put32(w, CPU_VEC_COUNT);
+	for (int i = 0; i < CPU_VEC_COUNT; i++)
+		put64(w, c->vectors[i]);
 }
 
 static void put_mach(struct wbuf *w, const struct ckpt_mach *m)
 {
 	size_t n = strlen(m->detail);
 	put64(w, m->halted_time);
+	put64(w, m->waited_time);
 	put32(w, m->entry);
 	put32(w, m->stop);
 	put32(w, m->stop_code);
@@ -253,6 +257,16 @@ int ckpt_encode(const struct ckpt *ck, uint8_t **buf, size_t *len)
 		put32(&w, h->from);
 		put32(&w, h->kind);
 	}
+	const struct cpu_cascade *k = &ck->cascade;
+	put64(&w, k->entries);
+	put64(&w, k->last_insns);
+	put32(&w, k->cause);
+	put32(&w, k->saved_pc);
+	put32(&w, k->flags);
+	put32(&w, k->vbr);
+	put64(&w, k->insns);
+	put32(&w, k->insn);
+	put32(&w, k->have_insn);
 	end_section(&w, s);
 
 	s = begin_section(&w, SEC_MACH);
@@ -416,6 +430,10 @@ static int get_cpu(struct ckpt *ck, struct rbuf *r, char *err, size_t errlen)
 	c->halted = get32(r);
 	if (c->halted > 1)
 		BAD("halted is %u", c->halted);
+	if (get32(r) != CPU_VEC_COUNT)
+		BAD("the vector counters are not %d", CPU_VEC_COUNT);
+	for (int i = 0; i < CPU_VEC_COUNT; i++)
+		c->vectors[i] = get64(r);
 	return 0;
 }
 
@@ -433,6 +451,19 @@ static int get_hist(struct ckpt *ck, struct rbuf *r, char *err,
 		if (h->kind > CPU_HIST_EXCEPTION)
 			BAD("history entry %d has kind %u", i, h->kind);
 	}
+	struct cpu_cascade *k = &ck->cascade;
+	k->entries = get64(r);
+	k->last_insns = get64(r);
+	k->cause = get32(r);
+	k->saved_pc = get32(r);
+	k->flags = get32(r);
+	k->vbr = get32(r);
+	k->insns = get64(r);
+	k->insn = get32(r);
+	uint32_t have = get32(r);
+	if (have > 1)
+		BAD("the cascade's have_insn is %u", have);
+	k->have_insn = have;
 	return 0;
 }
 
@@ -441,6 +472,7 @@ static int get_mach(struct ckpt *ck, struct rbuf *r, char *err,
 {
 	struct ckpt_mach *m = &ck->mach;
 	m->halted_time = get64(r);
+	m->waited_time = get64(r);
 	m->entry = get32(r);
 	m->stop = get32(r);
 	m->stop_code = get32(r);
@@ -455,7 +487,7 @@ static int get_mach(struct ckpt *ck, struct rbuf *r, char *err,
 	m->detail[n] = 0;
 	if (memchr(m->detail, 0, n))
 		BAD("the stop detail holds a NUL byte");
-	if (m->stop > VM_STOP_HOST_ERROR || m->reset_pending > 1 ||
+	if (m->stop > VM_STOP_INTERRUPTED || m->reset_pending > 1 ||
 	    m->bus_last > 0xffff)
 		BAD("a stop reason, reset flag or port out of range");
 	return 0;

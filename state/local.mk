@@ -3,5 +3,6 @@
 noinst_LIBRARIES += libaulastate.a
 libaulastate_a_SOURCES = state/dump.h state/dump.c \
 	state/ckpt.h state/ckpt.c state/ckpt_file.c \
-	state/replay.h state/replay.c
+	state/replay.h state/replay.c \
+	state/stuck.h state/stuck.c
 libaulastate_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)

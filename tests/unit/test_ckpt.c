@@ -25,7 +25,7 @@
 
 static const struct dev_ops *const all_ops[] = {
 	&sysctl_ops, &pic_ops, &uart_ops, &timer_ops, &nic_ops, &kbd_ops,
-	&display_ops, &disk_ops,
+	&display_ops, &disk_ops, &balloon_ops,
 };
 
 /* ---- the field tables cover the structs --------------------------------- */
