@@ -11,7 +11,8 @@ noinst_DATA = $(IMAGES)
 # make install: the examples with their include files, in
 # $(pkgdatadir)/examples (the man pages name it).
 examplesdir = $(pkgdatadir)
-nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES)
+nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES) \
+	$(LAB_TEST_FILES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
 

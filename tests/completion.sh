@@ -67,7 +67,7 @@ expect "--mmu=" "nested shadow" aula run --mmu =
 expect "--display=s" "sdl" aula run --display = s
 expect "--dump-regs=" "json text" aula run --dump-regs =
 expect "--trace, a list" "insn,int insn,io" aula run --trace insn,i
-expect "disk subcommands" "create info" aula disk ""
+expect "disk subcommands" "check clone commit convert create info map rollback" aula disk ""
 # File kinds.
 expect "run takes sources and images" "prog.img prog.s sub" aula run ""
 expect "as takes sources" "prog.s sub" aula as ""
