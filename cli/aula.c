@@ -184,7 +184,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: aula COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(f, "  %-6s %s\n", commands[i].name,
+		fprintf(f, "  %-11s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(f, "\n'aula COMMAND --help' for one command; %s for all of "
 		"them.\n", cmd_man("aula"));
