@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 #include "cpu/vm.h"
+#include "fuzz/fuzz.h"
 #include "state/ckpt.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

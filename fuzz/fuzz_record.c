@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "cpu/vm.h"
+#include "fuzz/fuzz.h"
 #include "state/replay.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void drop(void *opaque, uint8_t byte)
 {

@@ -21,7 +21,7 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
-	tests/unit/test_nic tests/unit/test_net \
+	tests/unit/test_nic tests/unit/test_net tests/unit/test_switch \
 	tests/unit/test_mon tests/unit/test_ckpt tests/unit/test_timeline
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -97,6 +97,9 @@ tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_nic_LDADD = $(UNIT_LDADD)
+tests_unit_test_switch_SOURCES = tests/unit/test_switch.c
+tests_unit_test_switch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_switch_LDADD = $(UNIT_LDADD)
 tests_unit_test_net_SOURCES = tests/unit/test_net.c
 tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_net_LDADD = $(UNIT_LDADD)
@@ -164,7 +167,9 @@ LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
 	examples/lab/clones.lab examples/lab/clones.expected \
 	examples/lab/steal.lab examples/lab/steal.expected \
 	examples/lab/lan.lab examples/lab/lan.expected \
-	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected
+	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected \
+	examples/lab/web.lab examples/lab/web.expected examples/lab/web.s \
+	examples/lab/client.s
 EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
