@@ -3,10 +3,13 @@
 # (not part of make check).  With valgrind installed it
 # also reports host instructions per guest instruction, a figure that does
 # not move with machine noise.
-EXTRA_PROGRAMS = bench/aula-bench
+EXTRA_PROGRAMS = bench/aula-bench bench/ckpt-bench
+bench_ckpt_bench_SOURCES = bench/ckpt-bench.c
+bench_ckpt_bench_LDADD = libaulamon.a libaulastate.a libaulaasm.a \
+	libaulacore.a $(READLINE_LIBS) $(ZLIB_LIBS)
 bench_aula_bench_SOURCES = bench/bench.c
 bench_aula_bench_LDADD = libaulahost.a libaulaasm.a libaulacore.a $(ZLIB_LIBS)
-CLEANFILES += bench/aula-bench
+CLEANFILES += bench/aula-bench bench/ckpt-bench
 # The disk back ends' throughput: raw, a qcow2 overlay, three deep.
 EXTRA_PROGRAMS += bench/aula-diskbench
 bench_aula_diskbench_SOURCES = bench/diskbench.c
@@ -22,14 +25,16 @@ EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
 	bench/alu_paged.s bench/switch.s \
 	bench/disk.s bench/grade-bench bench/lab-bench bench/idle.s \
-	bench/as-bench
+	bench/as-bench \
+	bench/touch2m.s
 
-bench: bench/aula-bench bench/aula-diskbench aula$(EXEEXT)
+bench: bench/aula-bench bench/aula-diskbench bench/ckpt-bench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
 	@bench/aula-bench --mmu=shadow $(PAGING_WORKLOADS)
 	@bench/aula-bench --mmu=nested $(PAGING_WORKLOADS)
 	@bench/aula-bench --disk $(DISK_WORKLOADS)
 	@bench/aula-diskbench
+	@bench/ckpt-bench $(srcdir)/bench/touch2m.s
 	@$(srcdir)/bench/callgrind bench/aula-bench $(BENCH_WORKLOADS)
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
 	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench

@@ -24,7 +24,7 @@ _aula()
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "run debug as dis disk grade
-				hub lab" -- "$cur"))
+				hub lab checkpoint" -- "$cur"))
 		fi
 		return
 	fi
@@ -55,7 +55,8 @@ _aula()
 		--mmu= --realtime --stats --stats= --stats-file --display=
 		--font --screenshot --nic --pcap --mac --disk --trace
 		--trace-file --monitor --monitor= -I --include-dir -q --quiet
-		--help"
+		--save-at --save-on-stop --restore --restore-changed-disks
+		--record --replay --help"
 	local opts="" kinds=""
 	case $cmd in
 	run) opts=$run_opts kinds="s S asm img" ;;
@@ -81,6 +82,11 @@ _aula()
 			[ "${COMP_WORDS[i]}" = "--merge" ] && kinds="json"
 		done ;;
 	hub) opts="-v --verbose --max-clients -h --help" kinds="" ;;
+	checkpoint) opts="-h --help" kinds="ck"
+		if [ "$COMP_CWORD" -eq 2 ] && [ "${cur#-}" = "$cur" ]; then
+			COMPREPLY=($(compgen -W "info" -- "$cur"))
+			return
+		fi ;;
 	lab) opts="--time --report --dump-dir --check -I --include-dir -q
 		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	*) return ;;
@@ -89,7 +95,8 @@ _aula()
 	case $prev in
 	--console-in|--console-out|--dump-file|--stats-file|--trace-file|\
 	--pcap|--screenshot|--font|-o|--output|-l|--listing|--json|--csv|\
-	--junit|-x|--script|--report|--backing)
+	--junit|-x|--script|--report|--backing|--save-on-stop|--restore|\
+	--record|--replay)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-I|--include-dir|--dump-dir)

@@ -31,6 +31,7 @@ static const struct {
 	{ "disk", cmd_disk, "make, inspect, clone and commit disk images (raw, qcow2)" },
 	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
+	{ "checkpoint", cmd_checkpoint, "show what a saved machine holds" },
 	{ "lab", cmd_lab, "run many machines on one clock, CPUs and LAN" },
 };
 
@@ -188,7 +189,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: aula COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		fprintf(f, "  %-6s %s\n", commands[i].name,
+		fprintf(f, "  %-11s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(f, "\n'aula COMMAND --help' for one command; %s for all of "
 		"them.\n", cmd_man("aula"));

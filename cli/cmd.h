@@ -14,6 +14,7 @@ int cmd_dis(int argc, char **argv);
 int cmd_disk(int argc, char **argv);
 int cmd_hub(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 
 /* How to read manual page page ("aula-debug"): "man PAGE" for an

@@ -21,8 +21,10 @@
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
+#include "cli/run_ckpt.h"
 #include "state/stuck.h"
 #include "cli/run_net.h"
+#include "cli/run_replay.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
 
@@ -56,6 +58,7 @@ struct run_opts {
 	int budget_given;	/* --max-insns */
 	const char *font, *screenshot;
 	struct run_net_opts net;
+	struct run_ckpt_opts ck;
 };
 
 static void run_usage(FILE *f)
@@ -93,6 +96,16 @@ static void run_usage(FILE *f)
 "  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
 "                         =crash: run, and open it only if the guest does\n"
 "                         not power off\n"
+"  --save-at N FILE       save a checkpoint after N instructions of the\n"
+"                         budget (repeatable)\n"
+"  --save-on-stop FILE    save a checkpoint when the run ends\n"
+"  --restore FILE         continue the machine saved in FILE (then IMAGE\n"
+"                         may be left out)\n"
+"  --restore-changed-disks  restore even if a disk changed since the save\n"
+"  --record FILE          record the run's inputs (console, frames, keys)\n"
+"                         in FILE, after the machine as it begins\n"
+"  --replay FILE          run a recording again and say if it came out\n"
+"                         the same (then IMAGE may be left out)\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n"
 "  -I, --include-dir DIR  a SOURCE.s may .include and .incbin from DIR\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
@@ -135,6 +148,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	       O_FONT, O_SHOT, O_NIC, O_PCAP, O_MAC };
 	/* The monitor's and tracing's. */
 	enum { O_MONITOR = 512, O_BATCH, O_TRACE, O_TFILE };
+	/* Checkpoints'. */
+	enum { O_SAVE_AT = 768, O_SAVE_STOP, O_RESTORE, O_RESTORE_CHANGED,
+	       O_RECORD, O_REPLAY };
 	static const struct option longopts[] = {
 		{ "mem", required_argument, 0, O_MEM },
 		{ "max-insns", required_argument, 0, O_MAX },
@@ -160,6 +176,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "monitor", optional_argument, 0, O_MONITOR },
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
+		{ "save-at", required_argument, 0, O_SAVE_AT },
+		{ "save-on-stop", required_argument, 0, O_SAVE_STOP },
+		{ "restore", required_argument, 0, O_RESTORE },
+		{ "restore-changed-disks", no_argument, 0, O_RESTORE_CHANGED },
+		{ "record", required_argument, 0, O_RECORD },
+		{ "replay", required_argument, 0, O_REPLAY },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
@@ -181,6 +203,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  optarg);
 				return -1;
 			}
+			o->ck.mem_given = 1;
 			break;
 		case O_MAX:
 			if (!cmd_parse_u64(optarg, &o->budget)) {
@@ -225,6 +248,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  "guest", optarg);
 				return -1;
 			}
+			o->ck.brk_given = 1;
 			break;
 		case O_MMU:
 			if (!strcmp(optarg, "shadow"))
@@ -236,6 +260,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 					  optarg);
 				return -1;
 			}
+			o->ck.mmu_given = 1;
 			break;
 		case O_STATS:
 			if (!optarg || !strcmp(optarg, "text"))
@@ -319,6 +344,16 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			o->monitor = 1;
 			break;
 		case O_BATCH: o->batch = 1; o->monitor = 1; break;
+		case O_SAVE_AT:
+			if (run_ckpt_opt_save_at(&o->ck, optarg, argc, argv,
+						 &optind))
+				return -1;
+			break;
+		case O_SAVE_STOP: o->ck.save_on_stop = optarg; break;
+		case O_RESTORE: o->ck.restore = optarg; break;
+		case O_RESTORE_CHANGED: o->ck.changed_disks = 1; break;
+		case O_RECORD: o->ck.record = optarg; break;
+		case O_REPLAY: o->ck.replay = optarg; break;
 		case 'q': o->quiet = 1; break;
 		case 'I':
 			if (cmd_add_include_dir(optarg))
@@ -338,19 +373,43 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 				  "--stats=%s)", argv[i], argv[i], argv[i]);
 			return -1;
 		}
-	if (optind != argc - 1) {
+	if ((o->ck.restore || o->ck.replay) && optind == argc) {
+		*image = NULL;	/* the checkpoint holds the program */
+	} else if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
 			  monitor ? "debug" : "run");
 		(monitor ? debug_usage : run_usage)(stderr);
 		return -1;
+	} else {
+		*image = argv[optind];
 	}
 	if (o->realtime && (o->monitor || (o->trace & 1u << MON_TRACE_INSN))) {
 		cmd_error("--realtime does not go with the monitor or with "
 			  "--trace insn");
 		return -1;
 	}
-	*image = argv[optind];
+	if ((o->ck.nsave || o->ck.save_on_stop || o->ck.restore) &&
+	    (o->monitor || o->realtime)) {
+		cmd_error("--save-at, --save-on-stop and --restore do not go "
+			  "with %s (the monitor has savevm and loadvm)",
+			  o->monitor ? "the monitor" : "--realtime");
+		return -1;
+	}
+	if ((o->ck.record || o->ck.replay) && o->monitor) {
+		cmd_error("--record and --replay do not go with the monitor "
+			  "(it keeps a timeline of its own)");
+		return -1;
+	}
+	if (o->ck.replay && (o->ck.record || o->ck.restore || o->console_in ||
+			     o->window || o->realtime ||
+			     o->net.hub || o->net.pcap)) {
+		cmd_error("--replay: the recording holds the machine and its "
+			  "inputs; --record, --restore, --console-in, "
+			  "--display=sdl, --realtime and --nic do not go "
+			  "with it");
+		return -1;
+	}
 #ifndef HAVE_SDL
 	if (o->window) {
 		cmd_error("--display=sdl: this aula was built without SDL2 "
@@ -701,6 +760,14 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	return mon_main(m);
 }
 
+/* One stretch of the run between two --save-at points. */
+static enum vm_stop run_segment(void *trace, uint64_t n)
+{
+	struct mon_trace *t = trace;
+	run_sliced(t, t->vm, n);
+	return t->vm->stop;
+}
+
 /* Refuse an output that is one of the run's inputs (the same inode):
  * --console-out naming the --disk image would truncate it before the
  * guest ever ran.  0, or -1 after saying which. */
@@ -759,9 +826,9 @@ static int run_main(int argc, char **argv, int monitor)
 	 * a terminal, where a running guest may read what is typed. */
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
-	struct image img;
+	struct image img = { 0 };
 	cmd_set_ram_limit(o.mem);
-	if (cmd_load_program(path, &img)) {
+	if (path && cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);
 		return DUMP_EXIT_USAGE;
@@ -777,8 +844,34 @@ static int run_main(int argc, char **argv, int monitor)
 				 .mmu = o.mmu };
 	struct disk_file disks[VM_MAX_DISKS];
 	char err[512], detail[sizeof vm->stop_detail];
+	struct ckpt ck = { 0 };
+	static char disk_specs[VM_MAX_DISKS][CKPT_NAME_MAX + 8];
+	struct replay *replay = NULL;
+	struct recorder rec;
+	FILE *recf = NULL;
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
+	if (o.ck.restore &&
+	    run_ckpt_load(&o.ck, &ck, &cfg, o.net.have_mac, o.disks,
+			  &o.ndisks, disk_specs))
+		goto done;
+	if (o.ck.replay) {
+		if (!(replay = calloc(1, sizeof *replay))) {
+			cmd_error("out of host memory");
+			goto done;
+		}
+		if (run_replay_read(o.ck.replay, replay))
+			goto done;
+		run_ckpt_shape(&o.ck, &replay->start, &cfg, o.net.have_mac,
+			       o.disks, &o.ndisks, disk_specs);
+		if (!o.budget_given)
+			o.budget = replay->end_pos - rec_pos(&(struct vm){
+				.cpu = { .insns = replay->start.cpu.insns,
+					 .exceptions =
+						 replay->start.cpu.exceptions },
+				.halted_time =
+					replay->start.mach.halted_time });
+	}
 
 	/* A JSON dump on standard output stands alone there, for | jq: the
 	 * console goes to standard error unless --console-out says where
@@ -801,6 +894,12 @@ static int run_main(int argc, char **argv, int monitor)
 		cfg.console.getc = NULL;	/* only the monitor's send */
 	if (run_net_open(&net, &o.net, &cfg))
 		goto done;
+	if (o.ck.restore && !o.net.have_mac)
+		memcpy(cfg.mac, ck.conf.mac, 6);
+	if (replay) {
+		struct vm_console_host out_host = cfg.console;
+		replay_hosts(replay, &cfg, &out_host);
+	}
 	if (display_open(&display, &o, &cfg))
 		goto done;
 	if (open_disks(&o, disks, &cfg))
@@ -813,6 +912,8 @@ static int run_main(int argc, char **argv, int monitor)
 		vm = mon_vm(mon);
 		goto reports;
 	}
+	if (o.ck.record)
+		rec_wrap(&rec, &cfg);	/* after every host is in place */
 	if (!(vm = vm_create(&cfg, err, sizeof err))) {
 		cmd_error("%s", err);
 		goto done;
@@ -829,10 +930,19 @@ static int run_main(int argc, char **argv, int monitor)
 				  vm->mem.size / 1024);
 			goto done;
 		}
-	if (image_load(&img, vm, err, sizeof err)) {
+	if (replay) {
+		replay->vm = vm;
+		if (run_ckpt_restore(&o.ck, &replay->start, vm, NULL))
+			goto done;
+	} else if (o.ck.restore) {
+		if (run_ckpt_restore(&o.ck, &ck, vm, in))
+			goto done;
+	} else if (image_load(&img, vm, err, sizeof err)) {
 		cmd_error("%s: %s", path, err);
 		goto done;
 	}
+	if (o.ck.record && run_record_begin(&rec, o.ck.record, vm, &recf))
+		goto done;
 	for (int i = 0; i < MON_TRACE_NCAT; i++)
 		if (o.trace & (1u << i))
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
@@ -846,13 +956,32 @@ static int run_main(int argc, char **argv, int monitor)
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		run_sliced(&trace, vm, o.budget);
+		run_ckpt_run(&o.ck, vm, o.budget, run_segment, &trace);
 	catch_signals(false);
 #ifdef HAVE_SDL
 	if (display.window)
 		sdl_display_set_state(display.window, sdl_display_state(vm));
 #endif
 	mon_trace_close(&trace);
+	if (o.ck.save_on_stop && run_ckpt_save(vm, o.ck.save_on_stop)) {
+		snprintf(vm->stop_detail, sizeof vm->stop_detail,
+			 "saving the checkpoint %s failed", o.ck.save_on_stop);
+		vm->stop = VM_STOP_HOST_ERROR;
+	}
+	if (recf) {
+		int bad = run_record_end(&rec, o.ck.record, recf);
+		recf = NULL;
+		if (bad) {
+			snprintf(vm->stop_detail, sizeof vm->stop_detail,
+				 "writing the recording %s failed",
+				 o.ck.record);
+			vm->stop = VM_STOP_HOST_ERROR;
+		}
+	}
+	if (replay && run_replay_report(replay, vm, o.ck.replay, o.quiet)) {
+		status = DUMP_EXIT_USAGE;
+		goto done;
+	}
 	if (out)
 		fflush(out);
 	if (host.out_error || (out && ferror(out))) {
@@ -866,7 +995,8 @@ static int run_main(int argc, char **argv, int monitor)
 			 "writing the capture file failed");
 		vm->stop = VM_STOP_HOST_ERROR;
 	}
-	warn_unfinished(vm);
+	if (!o.ck.save_on_stop)	/* else the checkpoint holds it */
+		warn_unfinished(vm);
 	if (close_disks(disks, cfg.ndisks, detail, sizeof detail)) {
 		/* The guest's writes may not all be on the medium. */
 		snprintf(vm->stop_detail, sizeof vm->stop_detail, "%s",
@@ -914,6 +1044,12 @@ done:
 	display_close(&display);
 	close_disks(disks, cfg.ndisks, detail, sizeof detail);
 	image_free(&img);
+	ckpt_free(&ck);
+	if (recf)
+		fclose(recf);
+	if (replay)
+		replay_free(replay);
+	free(replay);
 	if (in && in != stdin)
 		fclose(in);
 	if (out && out != stdout && out != stderr)

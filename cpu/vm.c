@@ -240,20 +240,23 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 			vm->yield = 0;
 			break;
 		}
-		if ((c->flags & CPU_I) && vm->irq_ready) {
-			unsigned line = pic_acknowledge(vm->pic);
-			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);
-			continue;
-		}
 		/* The budget counts what retires nothing, too: exception
 		 * entries (struct cpu) and ticks spent halted, so that every
 		 * run ends -- even a guest that halts forever between the
-		 * interrupts of a periodic timer. */
+		 * interrupts of a periodic timer.  It is checked before an
+		 * interrupt is let in, so a run of n spends exactly n and
+		 * every moment can be stopped at (checkpoints, reverse
+		 * execution). */
 		uint64_t spent = (c->exceptions - exc0) +
 				 (vm->halted_time - halt0);
 		if (c->insns + spent >= end) {
 			vm_stop(vm, VM_STOP_BUDGET, 0);
 			break;
+		}
+		if ((c->flags & CPU_I) && vm->irq_ready) {
+			unsigned line = pic_acknowledge(vm->pic);
+			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);
+			continue;
 		}
 		if (c->halted) {
 			uint64_t next = event_next(&vm->events);
@@ -278,6 +281,19 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 		cpu_run(vm);
 	}
 	return vm->stop;
+}
+
+const struct dev_ops *vm_device_ops(const char *name)
+{
+	for (size_t i = 0;
+	     i < sizeof machine_devices / sizeof *machine_devices; i++)
+		if (!strcmp(machine_devices[i].ops->name, name))
+			return machine_devices[i].ops;
+	for (size_t i = 0; i < sizeof machine_units / sizeof *machine_units;
+	     i++)
+		if (!strcmp(machine_units[i].ops->name, name))
+			return machine_units[i].ops;
+	return NULL;
 }
 
 const struct vm_device *vm_device_of(const struct vm *vm, const void *state)

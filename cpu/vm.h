@@ -217,6 +217,8 @@ void vm_yield(struct vm *vm);
 void vm_request_reset(struct vm *vm);
 const struct vm_device *vm_find_device(const struct vm *vm,
 				       const char *name);
+/* The ops of the device the machine calls name, or NULL. */
+const struct dev_ops *vm_device_ops(const char *name);
 /* The device whose instance is state (a device finds its unit so). */
 const struct vm_device *vm_device_of(const struct vm *vm, const void *state);
 const char *vm_stop_name(enum vm_stop s);

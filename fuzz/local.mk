@@ -2,9 +2,10 @@
 # make check replays the committed corpus through each harness linked with
 # fuzz/driver.c and the normal compiler, so CI needs no clang; make fuzz
 # builds them with clang -fsanitize=fuzzer and runs each for a while.
-FUZZ_NAMES = image as monitor grade hub qcow2 lab
+FUZZ_NAMES = image as monitor grade hub qcow2 lab checkpoint record
 FUZZ_REPLAY = fuzz/replay_image fuzz/replay_as fuzz/replay_monitor \
-	fuzz/replay_grade fuzz/replay_hub fuzz/replay_qcow2 fuzz/replay_lab
+	fuzz/replay_grade fuzz/replay_hub fuzz/replay_qcow2 fuzz/replay_lab \
+	fuzz/replay_checkpoint fuzz/replay_record
 check_PROGRAMS += $(FUZZ_REPLAY)
 FUZZ_LIBS = libaulagrade.a libaulamon.a libaulanet.a libaulastate.a \
 	libaulaasm.a libaulacore.a $(READLINE_LIBS) $(ZLIB_LIBS)
@@ -22,6 +23,12 @@ fuzz_replay_qcow2_SOURCES = fuzz/fuzz_qcow2.c fuzz/driver.c fuzz/util.c fuzz/fuz
 fuzz_replay_qcow2_LDADD = libaulahost.a $(FUZZ_LIBS)
 fuzz_replay_lab_SOURCES = fuzz/fuzz_lab.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
 fuzz_replay_lab_LDADD = libaulalab.a $(FUZZ_LIBS) $(INIH_LIBS)
+fuzz_replay_checkpoint_SOURCES = fuzz/fuzz_checkpoint.c fuzz/driver.c \
+	fuzz/util.c fuzz/fuzz.h
+fuzz_replay_checkpoint_LDADD = $(FUZZ_LIBS)
+fuzz_replay_record_SOURCES = fuzz/fuzz_record.c fuzz/driver.c fuzz/util.c \
+	fuzz/fuzz.h
+fuzz_replay_record_LDADD = $(FUZZ_LIBS)
 SH_TESTS += fuzz/replay.sh
 EXTRA_DIST += fuzz/replay.sh fuzz/run.sh fuzz/README.md fuzz/corpus
 

@@ -332,6 +332,8 @@ static const struct dev_field disk_fields[] = {
 		  "COUNT of the command in flight"),
 	DEV_FIELD(struct disk, run_dma, DEV_FIELD_U32,
 		  "DMA of the command in flight"),
+	DEV_FIELD(struct disk, run_err, DEV_FIELD_U32,
+		  "error the command in flight will report"),
 	DEV_FIELD(struct disk, done_at, DEV_FIELD_U64,
 		  "virtual time the command completes"),
 	DEV_FIELD(struct disk, commands, DEV_FIELD_U64, "commands started"),
@@ -346,11 +348,26 @@ static const struct dev_field disk_fields[] = {
 	{ 0 }
 };
 
+static const struct dev_derived disk_derived[] = {
+	DEV_DERIVED(struct disk, vm, "the machine, set by init"),
+	DEV_DERIVED(struct disk, host, "the image's host, set by init"),
+	DEV_DERIVED(struct disk, irq, "5 + unit, set by init"),
+	DEV_DERIVED(struct disk, buf, "the bounce buffer, within one event"),
+	{ 0 }
+};
+
+static const struct dev_event disk_events[] = {
+	{ "complete", disk_complete },
+	{ 0 }
+};
+
 const struct dev_ops disk_ops = {
 	.name = "disk",
 	.size = sizeof(struct disk),
 	.nports = DISK_NREGS,
 	.fields = disk_fields,
+	.derived = disk_derived,
+	.events = disk_events,
 	.init = disk_init,
 	.reset = disk_reset,
 	.read = disk_read,

@@ -110,11 +110,23 @@ static const struct dev_field display_fields[] = {
 	{ 0 }
 };
 
+static const struct dev_derived display_derived[] = {
+	DEV_DERIVED(struct display, vm, "the machine, set by init"),
+	{ 0 }
+};
+
+static const struct dev_event display_events[] = {
+	{ "refresh", display_refresh },
+	{ 0 }
+};
+
 const struct dev_ops display_ops = {
 	.name = "display",
 	.size = sizeof(struct display),
 	.nports = DISPLAY_NREGS,
 	.fields = display_fields,
+	.derived = display_derived,
+	.events = display_events,
 	.init = display_init,
 	.reset = display_reset,
 	.read = display_read,

@@ -118,6 +118,7 @@ static void kbd_write(void *dev, uint16_t reg, uint32_t v)
 }
 
 static const struct dev_field kbd_fields[] = {
+	DEV_FIELD_ARRAY(struct kbd, queue, DEV_FIELD_U16, "the key queue"),
 	DEV_FIELD(struct kbd, head, DEV_FIELD_U8, "oldest key's slot"),
 	DEV_FIELD(struct kbd, count, DEV_FIELD_U8, "keys waiting"),
 	DEV_FIELD(struct kbd, ctrl, DEV_FIELD_U8, "CTRL register"),
@@ -129,11 +130,32 @@ static const struct dev_field kbd_fields[] = {
 	{ 0 }
 };
 
+static const char *kbd_check(const void *dev)
+{
+	const struct kbd *k = dev;
+	if (k->head >= KBD_QUEUE || k->count > KBD_QUEUE)
+		return "the key queue's head or count is out of range";
+	return NULL;
+}
+
+static const struct dev_derived kbd_derived[] = {
+	DEV_DERIVED(struct kbd, vm, "the machine, set by init"),
+	{ 0 }
+};
+
+static const struct dev_event kbd_events[] = {
+	{ "poll", kbd_poll },
+	{ 0 }
+};
+
 const struct dev_ops kbd_ops = {
 	.name = "kbd",
 	.size = sizeof(struct kbd),
 	.nports = KBD_NREGS,
 	.fields = kbd_fields,
+	.derived = kbd_derived,
+	.check = kbd_check,
+	.events = kbd_events,
 	.init = kbd_init,
 	.reset = kbd_reset,
 	.read = kbd_read,

@@ -53,11 +53,6 @@
  * burst overflow the queue, and a bound on the time one poll takes. */
 #define NIC_POLL_BURST (2 * NIC_RX_QUEUE)
 
-struct nic_frame {
-	uint32_t len;
-	uint8_t data[NIC_MAX_FRAME];
-};
-
 struct nic {
 	struct vm *vm;
 	uint32_t ctrl, status;	/* status keeps TXBUSY and TXDONE */
@@ -66,7 +61,9 @@ struct nic {
 	uint32_t tx_frames, tx_bytes, rx_frames, rx_bytes, dropped, filtered;
 	uint32_t rx_head, rx_count;	/* the queue: a ring */
 	uint8_t irq;		/* the level of IRQ 2 */
-	struct nic_frame rxq[NIC_RX_QUEUE];
+	/* The receive queue: slot i holds a frame of rxq_len[i] bytes. */
+	uint32_t rxq_len[NIC_RX_QUEUE];
+	uint8_t rxq_data[NIC_RX_QUEUE][NIC_MAX_FRAME];
 	uint8_t buf[NIC_MAX_FRAME + 1];	/* one frame in transit */
 };
 
@@ -129,10 +126,9 @@ static void nic_arrive(struct nic *n, const uint8_t *data, uint32_t len)
 		n->dropped++;
 		return;
 	}
-	struct nic_frame *f =
-		&n->rxq[(n->rx_head + n->rx_count) % NIC_RX_QUEUE];
-	memcpy(f->data, data, len);
-	f->len = len;
+	uint32_t slot = (n->rx_head + n->rx_count) % NIC_RX_QUEUE;
+	memcpy(n->rxq_data[slot], data, len);
+	n->rxq_len[slot] = len;
 	n->rx_count++;
 	update_irq(n);
 }
@@ -167,13 +163,14 @@ static uint32_t cmd_rx(struct nic *n, int keep)
 	if (!n->rx_count)
 		return NIC_RES_EMPTY;
 	if (keep) {
-		const struct nic_frame *f = &n->rxq[n->rx_head];
+		uint32_t len = n->rxq_len[n->rx_head];
 		/* A failed copy leaves the frame at the head, for a retry
 		 * to a better address or an RXDROP. */
-		if (mmu_dma_write(n->vm, n->rx_addr, f->data, f->len) != 0)
+		if (mmu_dma_write(n->vm, n->rx_addr, n->rxq_data[n->rx_head],
+				  len) != 0)
 			return NIC_RES_DMA;
 		n->rx_frames++;
-		n->rx_bytes += f->len;
+		n->rx_bytes += len;
 	}
 	pop(n);
 	return NIC_RES_OK;
@@ -260,7 +257,7 @@ static uint32_t nic_read(void *dev, uint16_t reg)
 	case NIC_TX_ADDR: return n->tx_addr;
 	case NIC_TX_LEN: return n->tx_len;
 	case NIC_RX_ADDR: return n->rx_addr;
-	case NIC_RX_LEN: return n->rx_count ? n->rxq[n->rx_head].len : 0;
+	case NIC_RX_LEN: return n->rx_count ? n->rxq_len[n->rx_head] : 0;
 	case NIC_RESULT: return n->result;
 	case NIC_TX_FRAMES: return n->tx_frames;
 	case NIC_TX_BYTES: return n->tx_bytes;
@@ -322,6 +319,34 @@ static const struct dev_field nic_fields[] = {
 		  "slot of the queue's head"),
 	DEV_FIELD(struct nic, rx_count, DEV_FIELD_U32, "frames queued"),
 	DEV_FIELD(struct nic, irq, DEV_FIELD_U8, "level of IRQ 2"),
+	DEV_FIELD_ARRAY(struct nic, rxq_len, DEV_FIELD_U32,
+			"length of the frame in each queue slot"),
+	DEV_FIELD_ARRAY(struct nic, rxq_data, DEV_FIELD_U8,
+			"the frames in the queue's slots"),
+	{ 0 }
+};
+
+static const char *nic_check(const void *dev)
+{
+	const struct nic *n = dev;
+	if (n->rx_head >= NIC_RX_QUEUE || n->rx_count > NIC_RX_QUEUE)
+		return "the receive queue's head or count is out of range";
+	for (int i = 0; i < NIC_RX_QUEUE; i++)
+		if (n->rxq_len[i] > NIC_MAX_FRAME)
+			return "a queued frame is longer than a frame can be";
+	return NULL;
+}
+
+static const struct dev_derived nic_derived[] = {
+	DEV_DERIVED(struct nic, vm, "the machine, set by init"),
+	DEV_DERIVED(struct nic, buf, "a frame in transit within one call; "
+		    "empty between instructions"),
+	{ 0 }
+};
+
+static const struct dev_event nic_events[] = {
+	{ "poll", nic_poll },
+	{ "tx-done", nic_tx_done },
 	{ 0 }
 };
 
@@ -330,6 +355,9 @@ const struct dev_ops nic_ops = {
 	.size = sizeof(struct nic),
 	.nports = NIC_NREGS,
 	.fields = nic_fields,
+	.derived = nic_derived,
+	.check = nic_check,
+	.events = nic_events,
 	.init = nic_init,
 	.reset = nic_reset,
 	.read = nic_read,

@@ -140,11 +140,24 @@ static const struct dev_field pic_fields[] = {
 	{ 0 }
 };
 
+static const struct dev_derived pic_derived[] = {
+	DEV_DERIVED(struct pic, vm, "the machine, set by init"),
+	{ 0 }
+};
+
+/* The machine's irq_ready is derived from the registers. */
+static void pic_restored(void *dev)
+{
+	update(dev);
+}
+
 const struct dev_ops pic_ops = {
 	.name = "pic",
 	.size = sizeof(struct pic),
 	.nports = PIC_NREGS,
 	.fields = pic_fields,
+	.derived = pic_derived,
+	.restored = pic_restored,
 	.init = pic_init,
 	.reset = pic_reset,
 	.read = pic_read,

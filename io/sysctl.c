@@ -61,11 +61,17 @@ static const struct dev_field sysctl_fields[] = {
 	{ 0 }
 };
 
+static const struct dev_derived sysctl_derived[] = {
+	DEV_DERIVED(struct sysctl, vm, "the machine, set by init"),
+	{ 0 }
+};
+
 const struct dev_ops sysctl_ops = {
 	.name = "sysctl",
 	.size = sizeof(struct sysctl),
 	.nports = SYSCTL_NREGS,
 	.fields = sysctl_fields,
+	.derived = sysctl_derived,
 	.init = sysctl_init,
 	.read = sysctl_read,
 	.write = sysctl_write,

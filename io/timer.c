@@ -115,11 +115,23 @@ static const struct dev_field timer_fields[] = {
 	{ 0 }
 };
 
+static const struct dev_derived timer_derived[] = {
+	DEV_DERIVED(struct timer, vm, "the machine, set by init"),
+	{ 0 }
+};
+
+static const struct dev_event timer_events[] = {
+	{ "expire", timer_expire },
+	{ 0 }
+};
+
 const struct dev_ops timer_ops = {
 	.name = "timer",
 	.size = sizeof(struct timer),
 	.nports = TIMER_NREGS,
 	.fields = timer_fields,
+	.derived = timer_derived,
+	.events = timer_events,
 	.init = timer_init,
 	.reset = timer_reset,
 	.read = timer_read,

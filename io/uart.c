@@ -28,6 +28,7 @@ struct uart {
 	struct vm *vm;
 	uint8_t rx_byte, rx_ready, rx_due, eof, ctrl;
 	uint64_t rx_count, tx_count;
+	uint64_t host_bytes;	/* bytes taken from the host's input */
 };
 
 static void uart_update_irq(struct uart *u)
@@ -58,6 +59,7 @@ static void uart_pull(struct uart *u)
 		}
 	} else {
 		u->rx_byte = (uint8_t)c;
+		u->host_bytes++;
 		u->rx_ready = 1;
 		u->rx_due = 0;
 		uart_update_irq(u);
@@ -141,6 +143,18 @@ static const struct dev_field uart_fields[] = {
 	DEV_FIELD(struct uart, ctrl, DEV_FIELD_U8, "CTRL register"),
 	DEV_FIELD(struct uart, rx_count, DEV_FIELD_U64, "bytes received"),
 	DEV_FIELD(struct uart, tx_count, DEV_FIELD_U64, "bytes transmitted"),
+	DEV_FIELD(struct uart, host_bytes, DEV_FIELD_U64,
+		  "bytes taken from the host's input"),
+	{ 0 }
+};
+
+static const struct dev_derived uart_derived[] = {
+	DEV_DERIVED(struct uart, vm, "the machine, set by init"),
+	{ 0 }
+};
+
+static const struct dev_event uart_events[] = {
+	{ "rx", uart_rx_event },
 	{ 0 }
 };
 
@@ -149,6 +163,8 @@ const struct dev_ops uart_ops = {
 	.size = sizeof(struct uart),
 	.nports = UART_NREGS,
 	.fields = uart_fields,
+	.derived = uart_derived,
+	.events = uart_events,
 	.init = uart_init,
 	.reset = uart_reset,
 	.read = uart_read,

@@ -37,6 +37,8 @@ void mem_free(struct mem *m)
 	if (m->pool)
 		pool_detach(m->pool);
 	mem_clear(m);
+	free(m->dirty);
+	m->dirty = NULL;
 	free(m->pages);
 	m->pages = NULL;
 }
@@ -84,8 +86,10 @@ void mem_discard(struct mem *m, uint32_t gpa)
 	 * the page stays, as zeros (freeing it under a cached translation
 	 * would leave the interpreter a dangling pointer). */
 	uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
-	if (p)
+	if (p) {
 		memset(p, 0, MEM_PAGE_SIZE);
+		mem_dirty_mark(m, gpa);
+	}
 }
 
 static int in_ram(const struct mem *m, uint32_t gpa, uint32_t len)
@@ -126,6 +130,7 @@ int mem_write(struct mem *m, uint32_t gpa, const void *buf, uint32_t len)
 		if (!p)
 			return -1;
 		memcpy(p + off, in, n);
+		mem_dirty_mark(m, gpa);
 		in += n, gpa += n, len -= n;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #ifndef AULA_MEM_H
 #define AULA_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,9 @@ struct mem {
 	uint8_t **pages;	/* host page of each guest page, or NULL */
 	uint32_t touched;	/* pages allocated so far */
 	int oom;		/* a host allocation failed */
+	/* Dirty tracking (mem/dirty.h): bit p set when page p was written
+	 * since the epoch began; NULL when nobody tracks. */
+	uint64_t *dirty;
 	/* The host's memory manager (mem/pool.h), in a lab whose host has a
 	 * RAM budget; NULL otherwise.  With it a NULL page may be swapped
 	 * out, and a page may be shared with other machines. */
@@ -54,6 +58,20 @@ int mem_shared(const struct mem *m, uint32_t gpa);
 /* The guest gave the page holding gpa back (a balloon): it reads as
  * zero from now on, and the host may reuse its memory. */
 void mem_discard(struct mem *m, uint32_t gpa);
+
+/* Note a write to the page holding gpa (< size).  Only slow paths call
+ * it: the write TLB holds no page while its bit is clear. */
+static inline void mem_dirty_mark(struct mem *m, uint32_t gpa)
+{
+	if (m->dirty) {
+		uint32_t p = gpa >> MEM_PAGE_SHIFT;
+		m->dirty[p / 64] |= 1ull << (p % 64);
+	}
+}
+static inline bool mem_dirty_test(const uint64_t *bits, uint32_t page)
+{
+	return bits[page / 64] >> (page % 64) & 1;
+}
 
 /* Copies that do not allocate untouched pages when reading (they read as
  * zero).  Both return -1 if any byte lies outside RAM, copying nothing. */

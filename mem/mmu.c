@@ -174,6 +174,7 @@ int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
 			return -1;
 		}
+		mem_dirty_mark(&vm->mem, gpa);
 		if (!tracked(&vm->mmu, gpa)) {
 			memcpy(page + off, in, n);
 		} else {
@@ -353,15 +354,18 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 	uint8_t *p = page + (va & MEM_PAGE_MASK), *word = page +
 						       (va & MEM_PAGE_MASK & ~3u);
 	uint32_t old = mem_ld32(word);
+	mem_dirty_mark(&vm->mem, gpa);
 	if (size == 4)
 		mem_st32(p, val);
 	else if (size == 2)
 		mem_st16(p, (uint16_t)val);
 	else
 		*p = (uint8_t)val;
-	if (cache)
+	if (cache) {
 		fill(cur_tlb(vm)->w, va, page);
-	else if (tracked(&vm->mmu, gpa))
+		vm->mmu.wpage[cur_tlb(vm) - vm->cpu.tlb]
+			     [(va >> 12) % MMU_TLB_SIZE] = gpa >> MEM_PAGE_SHIFT;
+	} else if (tracked(&vm->mmu, gpa))
 		page_table_written(vm, gpa, old, mem_ld32(word));
 	return 0;
 }

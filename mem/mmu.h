@@ -96,6 +96,10 @@ struct mmu {
 	struct shadow_as *as[MMU_MAX_AS];
 	struct shadow_as *cur;		/* shadow of the current ptbr */
 	uint64_t as_clock;
+	/* The guest-physical page each write-TLB entry maps ([mode][slot]),
+	 * noted by the slow path that fills it, for dirty tracking
+	 * (mem/dirty.h).  Valid while the entry's tag is. */
+	uint32_t wpage[2][MMU_TLB_SIZE];
 };
 
 int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode);

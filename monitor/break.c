@@ -91,6 +91,8 @@ static void report(struct mon *m, const char *fmt, ...)
 static void report(struct mon *m, const char *fmt, ...)
 {
 	va_list ap;
+	if (m->scanning)
+		return;
 	mon_end_console_line(m);
 	va_start(ap, fmt);
 	vfprintf(m->out, fmt, ap);
@@ -111,6 +113,8 @@ static bool stops(struct mon *m, struct mon_bp *b)
 		if (!(r.wide ? r.value64 : r.value))
 			return false;
 	}
+	if (m->scanning)
+		return true;	/* looking: neither a hit nor a pass */
 	b->hits++;
 	if (b->ignore) {
 		b->ignore--;

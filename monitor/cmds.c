@@ -13,7 +13,7 @@
 const char *const mon_group_names[MON_G_NGROUPS] = {
 	[MON_G_RUN] = "running", [MON_G_BREAK] = "breakpoints",
 	[MON_G_STATE] = "state", [MON_G_INFO] = "information",
-	[MON_G_SCRIPT] = "scripts",
+	[MON_G_SCRIPT] = "scripts", [MON_G_BACK] = "going back",
 };
 
 #define CMD(n, al, ar, sum, hlp, f, g, c, rep)                             \
@@ -50,6 +50,31 @@ const struct mon_cmd mon_cmds[] = {
 	    "is ADDR.  Without, runs until pc passes the current one in this\n"
 	    "function (out of a backward loop), or the function returns.\n",
 	    mon_cmd_until, MON_G_RUN, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("reverse-step", "rs", "[N]", "back N instructions (1)",
+	    "Goes back N steps on the timeline, as step counts them: the\n"
+	    "machine is as it was N steps ago, console input included.\n"
+	    "Output is not shown again.  info timeline shows how far back\n"
+	    "it reaches.\n",
+	    mon_cmd_reverse_step, MON_G_BACK, MON_C_EXPR, MON_REPEAT_LINE),
+	CMD("reverse-next", NULL, "[N]", "back over calls",
+	    "Like reverse-step, but a call made from this function, with\n"
+	    "everything it ran, counts as one step: back to the previous\n"
+	    "instruction of this function (or the call that entered it).\n",
+	    mon_cmd_reverse_next, MON_G_BACK, MON_C_EXPR, MON_REPEAT_LINE),
+	CMD("reverse-finish", NULL, "", "back to the call",
+	    "Goes back to the call (or the exception entry) that entered the\n"
+	    "current function, and stops before it runs.\n",
+	    mon_cmd_reverse_finish, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
+	CMD("reverse-continue", "rc", "", "back to a breakpoint",
+	    "Goes back to the previous moment a breakpoint or watchpoint\n"
+	    "stopped the guest, or would have: conditions are checked, and\n"
+	    "the stop is reported as continue reports it.  Without one, to\n"
+	    "the start of the timeline.\n",
+	    mon_cmd_reverse_continue, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
+	CMD("goto", NULL, "#INSN", "to instruction count INSN",
+	    "Goes to the moment instruction INSN retired ($insns is INSN),\n"
+	    "anywhere on the timeline so far, back or forward.\n",
+	    mon_cmd_goto, MON_G_BACK, MON_C_EXPR, MON_REPEAT_NO),
 	CMD("vm", NULL, "[NAME]", "focus on a lab's machine",
 	    "In aula lab --monitor, the commands apply to one machine of the\n"
 	    "lab, and running it runs the whole lab; vm NAME moves the focus\n"
@@ -172,6 +197,20 @@ const struct mon_cmd mon_cmds[] = {
 	    "to FILE, or to the monitor's output.  `trace` alone shows them.\n",
 	    mon_cmd_trace, MON_G_INFO, MON_C_TRACE, MON_REPEAT_NO),
 
+	CMD("savevm", NULL, "[NAME] | -o FILE", "save the machine [as NAME]",
+	    "Keeps the whole machine in memory as NAME (snap1, snap2, ...\n"
+	    "without one); -o FILE writes it to a checkpoint file instead,\n"
+	    "which aula run --restore continues.  info snapshots lists them.\n",
+	    mon_cmd_savevm, MON_G_BACK, MON_C_FILE, MON_REPEAT_NO),
+	CMD("loadvm", NULL, "NAME", "back to a saved machine",
+	    "Puts the machine back as savevm NAME kept it: registers, RAM,\n"
+	    "devices and pending events.  A disk whose contents changed since\n"
+	    "is refused.  The timeline starts again there.\n",
+	    mon_cmd_loadvm, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
+	CMD("delvm", NULL, "NAME", "forget a saved machine",
+	    "Forgets the machine savevm NAME kept.\n",
+	    mon_cmd_delvm, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
+
 	CMD("source", NULL, "FILE", "run commands from FILE",
 	    "Runs the monitor commands in FILE; # starts a comment.  The\n"
 	    "first failing command ends it.\n",
@@ -250,28 +289,47 @@ static const char expr_help[] =
 
 static void help_all(FILE *f)
 {
-	/* Two columns of 40, filled down: at most 24 lines in all
-	 * (summaries have at most 28 characters: test_mon.c). */
-	size_t rows = (mon_ncmds + 1) / 2;
+	/* Two columns of 40, filled down, then the commands that go back in
+	 * time or save the machine as a paragraph: at most 24 lines in all (summaries have at most 28
+	 * characters: test_mon.c). */
+	const struct mon_cmd *t[sizeof mon_cmds / sizeof *mon_cmds];
+	size_t n = 0;
+	for (size_t i = 0; i < mon_ncmds; i++)
+		if (mon_cmds[i].group != MON_G_BACK)
+			t[n++] = &mon_cmds[i];
+	size_t rows = (n + 1) / 2;
 	fprintf(f, "Commands (help NAME for one; a unique prefix will do):\n");
 	for (size_t r = 0; r < rows; r++) {
 		for (size_t col = 0; col < 2; col++) {
 			size_t i = r + col * rows;
-			if (i >= mon_ncmds)
+			char cell[80];
+			if (i >= n)
 				break;
-			if (col)
-				fprintf(f, "%-9s %s", mon_cmds[i].name,
-					mon_cmds[i].summary);
-			else if (i + rows < mon_ncmds)
-				fprintf(f, " %-9s %-28s ", mon_cmds[i].name,
-					mon_cmds[i].summary);
+			snprintf(cell, sizeof cell, "%-9s %s", t[i]->name,
+				 t[i]->summary);
+			if (col || i + rows >= n)
+				fprintf(f, "%s%s", col ? "" : " ", cell);
 			else
-				fprintf(f, " %-9s %s", mon_cmds[i].name,
-					mon_cmds[i].summary);
+				fprintf(f, " %-38s ", cell);
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "Expressions: help expr.  Tab completes; Ctrl-C stops "
+	size_t col = fprintf(f, "Going back and saved machines:");
+	for (size_t i = 0; i < mon_ncmds; i++) {
+		const struct mon_cmd *c = &mon_cmds[i];
+		char word[64];
+		if (c->group != MON_G_BACK)
+			continue;
+		snprintf(word, sizeof word, " %s%s%s%s", c->name,
+			 c->alias ? " (" : "", c->alias ? c->alias : "",
+			 c->alias ? ")" : "");
+		if (col + strlen(word) > 78) {
+			fprintf(f, "\n ");
+			col = 1;
+		}
+		col += (size_t)fprintf(f, "%s", word);
+	}
+	fprintf(f, "\nExpressions: help expr.  Tab completes; Ctrl-C stops "
 		"the guest.\n");
 }
 

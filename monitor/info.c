@@ -131,9 +131,20 @@ static void show_device(struct mon *m, const struct vm_device *d)
 	for (const struct dev_field *f = d->ops->fields; f && f->name; f++) {
 		uint64_t v = dev_field_get(d->state, f);
 		char val[32];
+		if (f->count) {
+			/* An array: its shape here; x/ shows no device
+			 * memory, so its elements are for checkpoints. */
+			snprintf(val, sizeof val, "[%u x %u bit]",
+				 (unsigned)f->count, 8 * dev_field_width(f));
+			mon_printf(m, "  %-14s %-12s %s\n", f->name, val,
+				   f->doc);
+			continue;
+		}
 		switch (f->type) {
 		case DEV_FIELD_U8: snprintf(val, sizeof val, "0x%02x",
 					    (unsigned)v); break;
+		case DEV_FIELD_U16: snprintf(val, sizeof val, "0x%04x",
+					     (unsigned)v); break;
 		case DEV_FIELD_U32: snprintf(val, sizeof val, "0x%08x",
 					     (unsigned)v); break;
 		case DEV_FIELD_U64: snprintf(val, sizeof val, "%llu",
@@ -408,6 +419,8 @@ const struct mon_info_topic mon_info_topics[] = {
 	{ "mmu", "paging state and the MMU counters", info_mmu },
 	{ "pagetable", "[PTBR] the mappings, as ranges", info_pagetable },
 	{ "console", "the console UART (as info uart)", info_console },
+	{ "snapshots", "the machines savevm kept", mon_info_snapshots },
+	{ "timeline", "reverse execution's checkpoints", mon_info_timeline },
 };
 const size_t mon_ninfo_topics = sizeof mon_info_topics /
 				sizeof *mon_info_topics;

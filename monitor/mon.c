@@ -405,6 +405,8 @@ void mon_destroy(struct mon *m)
 		return;
 	mon_trace_close(&m->trace);
 	mon_sources_free(m);
+	tl_free(&m->tl);
+	mon_snapshots_free(m);
 	if (!m->cfg.lab)
 		vm_destroy(m->vm);
 	free(m->con.in);

@@ -12,6 +12,10 @@
  *   script.c   the guest console (send, expect), assert, source, quit
  *   trace.c    tracing
  *   term.c     readline: the prompt, completion, the history file
+ *   snapshot.c savevm, loadvm, delvm, info snapshots
+ *   timeline.c the checkpoints and input log of reverse execution
+ *   reverse.c  reverse-step, reverse-next, reverse-finish,
+ *              reverse-continue, goto
  */
 #ifndef AULA_MON_INT_H
 #define AULA_MON_INT_H
@@ -23,6 +27,8 @@
 
 #include "monitor/expr.h"
 #include "monitor/mon.h"
+#include "monitor/timeline.h"
+#include "state/ckpt.h"
 
 #define MON_MAX_BP 64
 #define MON_LINE_MAX 1024
@@ -49,6 +55,8 @@ struct mon_args {
 
 enum mon_group {
 	MON_G_RUN, MON_G_BREAK, MON_G_STATE, MON_G_INFO, MON_G_SCRIPT,
+	MON_G_BACK,		/* reverse execution and saved machines: a
+			 * paragraph of help */
 	MON_G_NGROUPS
 };
 
@@ -229,6 +237,14 @@ struct mon_go {
 	enum mon_end end;	/* out: how it ended */
 };
 
+#define MON_SNAP_NAME 64
+
+/* A machine kept by savevm. */
+struct mon_snapshot {
+	char name[MON_SNAP_NAME];
+	struct ckpt ck;
+};
+
 /* An expression display shows at every stop. */
 struct mon_display {
 	int id;
@@ -264,6 +280,13 @@ struct mon {
 	char x_fmt;			/* x's format, size and count */
 	unsigned x_size, x_count;
 	struct mon_expr_env env;
+	struct mon_snapshot *snaps;	/* savevm's */
+	int nsnaps, snap_seq;
+	struct timeline tl;		/* reverse execution */
+	struct vm_nic_host nic_back;	/* the cable, behind the monitor */
+	/* Stepping to find a moment (reverse.c): breakpoints are checked
+	 * but report nothing and count no hit. */
+	bool scanning;
 	/* check_only: the first error of the line being checked. */
 	char check_err[256];
 	int check_col;
@@ -389,5 +412,16 @@ int mon_cmd_assert(struct mon *m, struct mon_args *a);
 int mon_cmd_runlimit(struct mon *m, struct mon_args *a);
 int mon_cmd_echo(struct mon *m, struct mon_args *a);
 int mon_cmd_quit(struct mon *m, struct mon_args *a);
+int mon_cmd_savevm(struct mon *m, struct mon_args *a);
+int mon_cmd_loadvm(struct mon *m, struct mon_args *a);
+int mon_cmd_delvm(struct mon *m, struct mon_args *a);
+int mon_info_snapshots(struct mon *m, struct mon_args *a);
+void mon_snapshots_free(struct mon *m);
+int mon_cmd_reverse_step(struct mon *m, struct mon_args *a);
+int mon_cmd_reverse_next(struct mon *m, struct mon_args *a);
+int mon_cmd_reverse_finish(struct mon *m, struct mon_args *a);
+int mon_cmd_reverse_continue(struct mon *m, struct mon_args *a);
+int mon_cmd_goto(struct mon *m, struct mon_args *a);
+int mon_info_timeline(struct mon *m, struct mon_args *a);
 
 #endif

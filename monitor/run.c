@@ -56,6 +56,17 @@ void mon_focus(struct mon *m, struct vm *vm)
 	for (int i = 0; i < m->nbp; i++)
 		if (m->bp[i].reg[0])
 			mon_reg_get(vm, m->bp[i].reg, &m->bp[i].reg_value);
+	/* Without a timeline the monitor still works, going forward.  A
+	 * lab's machines share one clock: one of them alone cannot go
+	 * back. */
+	char why[160];
+	if (m->cfg.lab) {
+		tl_free(&m->tl);
+		snprintf(m->tl.why_off, sizeof m->tl.why_off, "a machine of a "
+			 "lab cannot go back alone");
+	} else {
+		tl_start(&m->tl, vm, why, sizeof why);
+	}
 }
 
 /* Run the machine n units: alone, or with its lab.  false when the lab's
@@ -205,10 +216,14 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_LIMIT;
 			break;
 		}
+		/* A checkpoint of the timeline may be due. */
+		uint64_t room = tl_before_run(&m->tl, vm);
 		if (!must_step(m, g)) {
 			uint64_t n = MON_SLICE;
 			if (limit && limit - spent < n)
 				n = limit - spent;
+			if (room < n)
+				n = room;
 			if (!run_units(m, n)) {
 				end = MON_END_LAB;
 				break;
@@ -240,6 +255,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 			break;
 	}
 	sigaction(SIGINT, &old, NULL);
+	tl_after_run(&m->tl, vm);
 	mon_end_console_line(m);
 
 	int rc = 0;

@@ -44,12 +44,20 @@ static int con_getc(void *opaque)
 		vm_yield(m->vm);
 		return VM_CONSOLE_NONE;
 	}
-	if (k->in_pos < k->in_len)
-		return (unsigned char)k->in[k->in_pos++];
+	int r;
+	/* Back on the timeline, the guest reads what it read then. */
+	if (tl_input_replay(&m->tl, m->vm, &r))
+		return r;
+	if (k->in_pos < k->in_len) {
+		r = (unsigned char)k->in[k->in_pos++];
+		tl_input_log(&m->tl, m->vm, r);
+		return r;
+	}
 	if (k->back.getc) {
-		int ch = k->back.getc(k->back.opaque);
-		note_user_wait(m, ch == VM_CONSOLE_NONE && c->halted);
-		return ch;
+		r = k->back.getc(k->back.opaque);
+		note_user_wait(m, r == VM_CONSOLE_NONE && c->halted);
+		tl_input_log(&m->tl, m->vm, r);
+		return r;
 	}
 	if (c->halted) {
 		if (c->insns == k->idle_insns) {
@@ -65,6 +73,8 @@ static void con_putc(void *opaque, uint8_t byte)
 {
 	struct mon *m = opaque;
 	struct mon_console *k = &m->con;
+	if (tl_output_seen(&m->tl, m->vm))
+		return;		/* shown when the guest first printed it */
 	if (k->back.putc)
 		k->back.putc(k->back.opaque, byte);
 	k->mid_line = byte != '\n';
@@ -86,8 +96,37 @@ static void con_putc(void *opaque, uint8_t byte)
 		vm_yield(m->vm);
 }
 
+/* A frame the guest sends again, back on the timeline, went on the wire
+ * the first time. */
+static void nic_send(void *opaque, const uint8_t *frame, uint32_t len,
+		     uint64_t now)
+{
+	struct mon *m = opaque;
+	if (!tl_output_seen(&m->tl, m->vm))
+		m->nic_back.send(m->nic_back.opaque, frame, len, now);
+}
+
+static uint32_t nic_recv(void *opaque, uint8_t *buf, uint32_t cap,
+			 uint64_t now, uint64_t wait)
+{
+	struct mon *m = opaque;
+	return m->nic_back.recv(m->nic_back.opaque, buf, cap, now, wait);
+}
+
+static int nic_link(void *opaque)
+{
+	struct mon *m = opaque;
+	return m->nic_back.link ? m->nic_back.link(m->nic_back.opaque) : 1;
+}
+
 void mon_console_attach(struct mon *m)
 {
+	m->nic_back = m->cfg.vm.nic;
+	if (m->nic_back.send)
+		m->cfg.vm.nic = (struct vm_nic_host){
+			.opaque = m, .send = nic_send,
+			.recv = m->nic_back.recv ? nic_recv : NULL,
+			.link = nic_link };
 	m->con.back = m->cfg.vm.console;
 	m->cfg.vm.console = (struct vm_console_host){
 		.opaque = m, .getc = con_getc, .putc = con_putc };
@@ -113,6 +152,8 @@ int mon_cmd_send(struct mon *m, struct mon_args *a)
 	}
 	memcpy(k->in + k->in_len, text, len);
 	k->in_len += len;
+	/* Typed now, it makes the moments after now another future. */
+	tl_diverge(&m->tl, m->vm);
 	return 0;
 }
 

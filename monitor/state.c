@@ -263,6 +263,7 @@ int mon_cmd_set(struct mon *m, struct mon_args *a)
 		if (mon_write_mem(m, addr, phys, b, size, why, sizeof why))
 			return mon_error(m, vat, "cannot write 0x%08x: %s",
 					 addr, why);
+		tl_diverge(&m->tl, m->vm);	/* another future */
 		return 0;
 	}
 	char *slash = strchr(word, '/');
@@ -272,7 +273,10 @@ int mon_cmd_set(struct mon *m, struct mon_args *a)
 	mon_args_keyword(a, "=");
 	if (mon_args_expr(m, a, &v, NULL) || mon_args_end(m, a))
 		return -1;
-	return reg_set(m, word, at, v);
+	if (reg_set(m, word, at, v))
+		return -1;
+	tl_diverge(&m->tl, m->vm);	/* another future */
+	return 0;
 }
 
 /* ---- x, xp --------------------------------------------------------------- */

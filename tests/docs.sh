@@ -560,7 +560,7 @@ has "$devmd" "$id" || fail "docs/devices.md does not give the ID value $id"
 
 # ---- aula-debug(1): the monitor ----------------------------------------
 
-sed -n 's/^[[:space:]]*CMD("\([a-z]*\)".*/\1/p' "$src/monitor/cmds.c" \
+sed -n 's/^[[:space:]]*CMD("\([a-z-]*\)".*/\1/p' "$src/monitor/cmds.c" \
 	>"$tmp/mcmds"
 [ -s "$tmp/mcmds" ] || fail "no CMD(\"...\") lines found in monitor/cmds.c"
 while read -r c; do

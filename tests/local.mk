@@ -23,7 +23,7 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
 	tests/unit/test_nic tests/unit/test_net tests/unit/test_switch \
-	tests/unit/test_mon
+	tests/unit/test_mon tests/unit/test_ckpt tests/unit/test_timeline
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -107,6 +107,14 @@ tests_unit_test_switch_LDADD = $(UNIT_LDADD)
 tests_unit_test_net_SOURCES = tests/unit/test_net.c
 tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_net_LDADD = $(UNIT_LDADD)
+tests_unit_test_ckpt_SOURCES = tests/unit/test_ckpt.c
+tests_unit_test_ckpt_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ckpt_LDADD = $(UNIT_LDADD)
+tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
+tests_unit_test_timeline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_timeline_LDADD = tests/unit/libharness.a libaulamon.a \
+	libaulastate.a libaulaasm.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) \
+	$(ZLIB_LIBS)
 tests_unit_test_mon_SOURCES = tests/unit/test_mon.c
 tests_unit_test_mon_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mon_LDADD = tests/unit/libharness.a libaulamon.a \
@@ -138,7 +146,7 @@ AM_TESTS_ENVIRONMENT = AULA=$(abs_top_builddir)/aula; export AULA; \
 	export CK_TIMEOUT_MULTIPLIER; \
 	top_srcdir=$(abs_top_srcdir); export top_srcdir;
 
-SH_TESTS = tests/golden.sh tests/cli.sh
+SH_TESTS = tests/golden.sh tests/cli.sh tests/checkpoint.sh tests/replay.sh
 EXTRA_DIST += tests/golden
 TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest

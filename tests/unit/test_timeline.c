@@ -1,0 +1,111 @@
+/*
+ * The timeline of reverse execution (monitor/timeline.h), against the
+ * truth: a machine run forward under the timeline, with checkpoints small
+ * enough to be thinned many times over, goes back to many positions, and
+ * each time equals a fresh machine run straight to the same position --
+ * registers, every page of RAM, every device, the pending events.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/timeline.h"
+#include "tests/unit/harness.h"
+
+/* A timer interrupt counts in r5; the loop stores a running value over
+ * 48 pages, with a stride that wanders, so checkpoints hold different
+ * pages. */
+#define GUEST								\
+	"_start: la r1, vectors\n mtcr vbr, r1\n la r2, isr\n"		\
+	" stw r2, 64(r1)\n li r1, 333\n out r1, 0x31\n li r1, 3\n"	\
+	" out r1, 0x30\n clr r5\n clr r6\n li r9, 0x40000\n clr r8\n"	\
+	" li r10, 0x2ffff\n ei\n"					\
+	"loop: addi r6, r6, 7\n add r7, r8, r9\n stw r6, 0(r7)\n"	\
+	" add r8, r8, r6\n andi r8, r8, 0xfffc\n and r8, r8, r10\n"	\
+	" br loop\n"							\
+	"isr: addi r5, r5, 1\n li r1, 1\n out r1, 0x33\n"		\
+	" clr r1\n out r1, 0x23\n rti\n"				\
+	" .align 4\nvectors: .space 1024\n"
+
+static void same(struct vm *a, struct vm *b, uint64_t pos)
+{
+	ck_assert_msg(tl_pos(a) == tl_pos(b), "at %llu: positions %llu, %llu",
+		      (unsigned long long)pos, (unsigned long long)tl_pos(a),
+		      (unsigned long long)tl_pos(b));
+	ck_assert_mem_eq(a->cpu.r, b->cpu.r, sizeof a->cpu.r);
+	ck_assert_uint_eq(a->cpu.pc, b->cpu.pc);
+	ck_assert_uint_eq(a->cpu.flags, b->cpu.flags);
+	for (uint32_t p = 0; p < a->mem.npages; p++) {
+		uint8_t x[MEM_PAGE_SIZE], y[MEM_PAGE_SIZE];
+		mem_read(&a->mem, p << MEM_PAGE_SHIFT, x, sizeof x);
+		mem_read(&b->mem, p << MEM_PAGE_SHIFT, y, sizeof y);
+		ck_assert_msg(!memcmp(x, y, sizeof x), "at %llu: page %u",
+			      (unsigned long long)pos, p);
+	}
+	struct ckpt ca, cb;
+	char err[256];
+	ck_assert_int_eq(ckpt_capture(&ca, a, 0, err, sizeof err), 0);
+	ck_assert_int_eq(ckpt_capture(&cb, b, 0, err, sizeof err), 0);
+	for (uint32_t i = 0; i < ca.ndev; i++)
+		ck_assert_msg(!memcmp(ca.dev[i].values, cb.dev[i].values,
+				      ca.dev[i].len), "at %llu: %s",
+			      (unsigned long long)pos, ca.dev[i].name);
+	ck_assert_uint_eq(ca.nevents, cb.nevents);
+	ck_assert_mem_eq(ca.ev, cb.ev, ca.nevents * sizeof *ca.ev);
+	ckpt_free(&ca);
+	ckpt_free(&cb);
+}
+
+START_TEST(back_and_forth)
+{
+	struct th *t = th_boot_cfg(GUEST, 1u << 20, VM_BRK_STOP);
+	static struct timeline tl;
+	char err[256];
+	tl.cap_bytes = 96 * 1024;	/* a few points: thinning, often */
+	ck_assert_int_eq(tl_start(&tl, t->vm, err, sizeof err), 0);
+	ck_assert(tl.on);
+	tl.interval = 512;
+	const uint64_t end = 300000;
+	while (tl_pos(t->vm) < end) {
+		uint64_t n = tl_before_run(&tl, t->vm), left = end -
+							   tl_pos(t->vm);
+		vm_run(t->vm, n < left ? n : left);
+	}
+	tl_after_run(&tl, t->vm);
+	ck_assert_uint_gt(tl.thinned, 5);
+	ck_assert_uint_le(tl.bytes, tl.cap_bytes + tl.pt[tl.n - 1].bytes);
+	ck_assert_uint_gt(t->vm->cpu.r[5], 10);	/* it was interrupted */
+
+	uint64_t seed = 7;
+	for (int k = 0; k < 24; k++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t pos = k == 0 ? 0 : k == 1 ? end : (seed >> 20) % end;
+		ck_assert_msg(tl_goto(&tl, t->vm, pos, false, err,
+				      sizeof err) == 0, "%s", err);
+		struct th *ref = th_boot_cfg(GUEST, 1u << 20, VM_BRK_STOP);
+		if (pos)
+			vm_run(ref->vm, pos);
+		same(t->vm, ref->vm, pos);
+		th_free(ref);
+	}
+	/* By instruction count, forward from where it stands. */
+	uint64_t insns = t->vm->cpu.insns + 1000;
+	ck_assert_int_eq(tl_goto(&tl, t->vm, insns, true, err, sizeof err), 0);
+	ck_assert_uint_eq(t->vm->cpu.insns, insns);
+	tl_free(&tl);
+	th_free(t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("timeline");
+	TCase *tc = tcase_create("timeline");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, back_and_forth);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
