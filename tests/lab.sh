@@ -252,10 +252,12 @@ lan=$tmp/hub
 hub_pid=$!
 if wait_for test -S "$lan"; then
 	limit=
-	command -v timeout >/dev/null 2>&1 && limit="timeout 60"
-	# It waits halted, at about the host's pace: up to 10 s.
+	command -v timeout >/dev/null 2>&1 && limit="timeout 120"
+	# It waits halted, at about the host's pace: 6e9 ticks is about a
+	# minute, room for a lab that starts slowly on a busy machine under
+	# the sanitizers (1e9, about 10 s, was once not enough there).
 	$limit "$AULA" run "$images/net-receiver.img" --nic hub="$lan" \
-		--mac 2 --max-insns 1000000000 >"$tmp/rx.out" 2>&1 </dev/null &
+		--mac 2 --max-insns 6000000000 >"$tmp/rx.out" 2>&1 </dev/null &
 	rx_pid=$!
 	wait_for grep -q "client 1 joined" "$tmp/hub.log"
 	lab uplink <<LAB
