@@ -11,7 +11,8 @@ noinst_DATA = $(IMAGES)
 # make install: the examples with their include files, in
 # $(pkgdatadir)/examples (the man pages name it).
 examplesdir = $(pkgdatadir)
-nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES)
+nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES) \
+	$(LAB_TEST_FILES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
 
@@ -82,3 +83,12 @@ images/paging-vm.img: images/paging.img $(VM_DEPS)
 	$(AULA_VM) 0x01000000 paging.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
 images/paging-vm-vm.img: images/paging-vm.img $(VM_DEPS)
 	$(AULA_VM) 0x02400000 paging-vm.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
+# The kernel of examples/kernel (README.md there): two user programs
+# linked at one address, loaded at two.
+KERNEL_FILES = examples/kernel/kernel.s examples/kernel/kernel.inc \
+	examples/kernel/ping.s examples/kernel/pong.s \
+	examples/kernel/README.md
+EXAMPLE_FILES += $(KERNEL_FILES)
+IMAGES += images/kernel.img
+images/kernel.img: $(KERNEL_FILES) examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/kernel/kernel.s

@@ -14,7 +14,7 @@ allowed() {
 	grade) echo "monitor asm state cpu mem io" ;;
 	lab) echo "host net state asm cpu mem io" ;;
 	cli) echo "grade lab monitor host net state asm cpu mem io" ;;
-	fuzz) echo "grade monitor net state asm cpu mem io" ;;
+	fuzz) echo "grade lab monitor host net state asm cpu mem io" ;;
 	esac
 }
 for dir in cpu mem io asm state host net monitor grade lab cli fuzz; do
