@@ -53,34 +53,36 @@ EXAMPLE_FILES += examples/disk-snapshots/guestbook.s \
 IMAGES += images/guestbook.img
 images/guestbook.img: examples/disk-snapshots/guestbook.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/disk-snapshots/guestbook.s
-# The hypervisor (examples/vmm/README.md): VMs are small files that embed
-# an image of images/ in the VMM.  tests/vmm.sh builds many more.
-VMM_FILES = examples/vmm/vmm.s examples/vmm/shadow.inc \
+# The hypervisor (examples/vmm/README.md).  A VM is the VMM with an image
+# of images/ embedded: make writes its four lines next to the images and
+# assembles them (tests/vmm.sh builds many more).
+VMM_FILES = examples/vmm/vmm.s examples/vmm/vmm.inc examples/vmm/shadow.inc \
 	examples/vmm/devices.inc examples/vmm/paravirt.inc \
 	examples/vmm/report.inc examples/vmm/step.inc
-VMM_GUESTS = examples/vmm/hello-vm.s examples/vmm/syscall-vm.s \
-	examples/vmm/syscall-pv-vm.s examples/vmm/paging-vm.s \
-	examples/vmm/paging-vm-vm.s
-EXAMPLE_FILES += $(VMM_FILES) $(VMM_GUESTS) examples/vmm/syscall-pv.s \
+EXAMPLE_FILES += $(VMM_FILES) examples/vmm/syscall-pv.s \
 	examples/vmm/README.md
-IMAGES += images/syscall-pv.img images/hello-vm.img images/syscall-vm.img \
+VMM_IMAGES = images/hello-vm.img images/syscall-vm.img \
 	images/syscall-pv-vm.img images/paging-vm.img images/paging-vm-vm.img
+IMAGES += images/vmm.img images/syscall-pv.img $(VMM_IMAGES)
+CLEANFILES += $(VMM_IMAGES:.img=.s)
+VM_DEPS = $(VMM_FILES) examples/lib/console.inc aula$(EXEEXT)
+images/vmm.img: $(VM_DEPS)
+	$(AULA_AS) $(srcdir)/examples/vmm/vmm.s
 images/syscall-pv.img: examples/vmm/syscall-pv.s aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/vmm/syscall-pv.s
-AULA_VM = $(AULA_AS) -I $(srcdir)/examples/vmm -I images
-VM_DEPS = $(VMM_FILES) examples/lib/console.inc aula$(EXEEXT)
-images/hello-vm.img: examples/vmm/hello-vm.s images/hello.img $(VM_DEPS)
-	$(AULA_VM) $(srcdir)/examples/vmm/hello-vm.s
-images/syscall-vm.img: examples/vmm/syscall-vm.s images/syscall.img $(VM_DEPS)
-	$(AULA_VM) $(srcdir)/examples/vmm/syscall-vm.s
-images/syscall-pv-vm.img: examples/vmm/syscall-pv-vm.s images/syscall-pv.img \
-		$(VM_DEPS)
-	$(AULA_VM) $(srcdir)/examples/vmm/syscall-pv-vm.s
-images/paging-vm.img: examples/vmm/paging-vm.s images/paging.img $(VM_DEPS)
-	$(AULA_VM) $(srcdir)/examples/vmm/paging-vm.s
-images/paging-vm-vm.img: examples/vmm/paging-vm-vm.s images/paging-vm.img \
-		$(VM_DEPS)
-	$(AULA_VM) $(srcdir)/examples/vmm/paging-vm-vm.s
+# AULA_VM base guest: the VM $@ of the VMM at base running images/guest
+AULA_VM = $(AM_V_GEN)printf '\t.equ\tVMM_BASE, %s\n\t.include "vmm.inc"\n\t.align\t4\nguest_image:\n\t.incbin "%s"\nguest_image_end:\n'
+AULA_VM_AS = ./aula$(EXEEXT) as -I $(srcdir)/examples/vmm -I $(srcdir)/examples/lib
+images/hello-vm.img: images/hello.img $(VM_DEPS)
+	$(AULA_VM) 0x01000000 hello.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
+images/syscall-vm.img: images/syscall.img $(VM_DEPS)
+	$(AULA_VM) 0x01000000 syscall.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
+images/syscall-pv-vm.img: images/syscall-pv.img $(VM_DEPS)
+	$(AULA_VM) 0x01000000 syscall-pv.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
+images/paging-vm.img: images/paging.img $(VM_DEPS)
+	$(AULA_VM) 0x01000000 paging.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
+images/paging-vm-vm.img: images/paging-vm.img $(VM_DEPS)
+	$(AULA_VM) 0x02400000 paging-vm.img >$(@:.img=.s) && $(AULA_VM_AS) -o $@ $(@:.img=.s)
 # The kernel of examples/kernel (README.md there): two user programs
 # linked at one address, loaded at two.
 KERNEL_FILES = examples/kernel/kernel.s examples/kernel/kernel.inc \

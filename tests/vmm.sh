@@ -26,7 +26,7 @@ vm() {
 	cp "$2" "$tmp/$1.guest" || return 1
 	cat >"$tmp/$1.s" <<EOF
 	.equ	VMM_BASE, $3
-	.include "vmm.s"
+	.include "vmm.inc"
 	.align	4
 guest_image:
 	.incbin "$1.guest"
@@ -235,6 +235,16 @@ echo "| guest | bare insns | L1 exits | L1 insns | L2 exits | L2 insns | L3 exit
 for name in hello syscall syscall-pv exception timer paging; do
 	echo "$(cat "$tmp/$name.row") |"
 done
+
+# vmm.s runs alone, with its own little guest.
+"$AULA" run "$images/vmm.img" -q --mem 36M >"$tmp/alone" 2>&1
+rc=$?
+if [ $rc = 0 ] && [ "$(grep -v '^vmm@' "$tmp/alone")" = "Hello from inside a virtual machine!" ] &&
+   grep -q '^vmm@16M:   privileged: rti 1 in 0 out 38 ' "$tmp/alone"; then
+	echo "PASS: vmm.s alone"
+else
+	fail "vmm.s alone: exit $rc, $(cat "$tmp/alone")"
+fi
 
 # The VMM's own errors: a message and exit code 255 (aula run exits 1).
 # With no RAM above the VMM for a guest:
