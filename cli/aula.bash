@@ -41,7 +41,13 @@ _aula()
 	--on-brk) COMPREPLY=($(compgen -W "stop guest" -- "$cur")); return ;;
 	--display) COMPREPLY=($(compgen -W "none sdl" -- "$cur")); return ;;
 	--monitor) COMPREPLY=($(compgen -W "crash" -- "$cur")); return ;;
-	--format) COMPREPLY=($(compgen -W "image raw" -- "$cur")); return ;;
+	--format)
+		if [ "$cmd" = disk ]; then
+			COMPREPLY=($(compgen -W "raw qcow2" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "image raw" -- "$cur"))
+		fi
+		return ;;
 	esac
 
 	local run_opts="--mem --max-insns --console-in --console-out
@@ -58,11 +64,15 @@ _aula()
 		-s --strip --raw --format= --help"
 		kinds="s S asm" ;;
 	dis) opts="--raw --base --no-source --help" kinds="img bin" ;;
-	disk) opts="-f --force -h --help" kinds="img"
+	disk) opts="-f --force --format --backing --cluster-size --repair
+		--linked --full -h --help" kinds="img qcow2"
 		if [ "$COMP_CWORD" -eq 2 ] && [ "${cur#-}" = "$cur" ]; then
-			COMPREPLY=($(compgen -W "create info" -- "$cur"))
+			COMPREPLY=($(compgen -W "create info check map commit
+				rollback clone convert" -- "$cur"))
 			return
 		fi ;;
+	lab) opts="--time --report --dump-dir --check -I --include-dir -q
+		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	grade) opts="-j --jobs --json --csv --junit --tap --shard --merge
 		--csv-safe --cpu-limit --mem-limit -h --help" kinds="t"
 		for ((i = 2; i < COMP_CWORD; i++)); do
@@ -71,22 +81,23 @@ _aula()
 			[ "${COMP_WORDS[i]}" = "--merge" ] && kinds="json"
 		done ;;
 	hub) opts="-v --verbose --max-clients -h --help" kinds="" ;;
-	lab) opts="--time --report --dump-dir --check -I --include-dir -q
-		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	*) return ;;
 	esac
 
 	case $prev in
 	--console-in|--console-out|--dump-file|--stats-file|--trace-file|\
 	--pcap|--screenshot|--font|-o|--output|-l|--listing|--json|--csv|\
-	--junit|-x|--script|--report)
+	--junit|-x|--script|--report|--backing)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-I|--include-dir|--dump-dir)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--disk)
-		COMPREPLY=($(_aula_files img))
+		COMPREPLY=($(_aula_files img qcow2))
+		return ;;
+	--format)
+		COMPREPLY=($(compgen -W "raw qcow2 image" -- "$cur"))
 		return ;;
 	--trace)
 		# A comma-separated list: complete its last item with the
@@ -102,7 +113,7 @@ _aula()
 		compopt -o nospace 2>/dev/null
 		return ;;
 	--mem|--max-insns|--dump-mem|--mac|--jobs|-j|--shard|--base|\
-	--cpu-limit|--mem-limit|--max-clients|--time)
+	--cpu-limit|--mem-limit|--max-clients|--time|--cluster-size)
 		return ;;
 	esac
 	if [ "${cur#-}" != "$cur" ]; then

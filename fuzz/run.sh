@@ -9,7 +9,7 @@
 set -eu
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 time=${FUZZ_TIME:-60}
-names=${FUZZ:-image as monitor grade hub lab}
+names=${FUZZ:-image as monitor grade hub qcow2 lab}
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang is not installed (scripts/setup --fuzz installs it)" >&2
 	exit 1
@@ -19,7 +19,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 	CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $san" \
 	LDFLAGS="$san"
 b=$top/build/fuzz
-libs="$b/libaulalab.a $b/libaulahost.a $b/libaulagrade.a $b/libaulamon.a \
+libs="$b/libaulalab.a $b/libaulagrade.a $b/libaulamon.a $b/libaulahost.a \
 $b/libaulanet.a $b/libaulastate.a $b/libaulaasm.a $b/libaulacore.a"
 status=0
 for name in $names; do

@@ -111,6 +111,8 @@ ln -s "$tmp/o.img" "$tmp/o.link"
 status 2 "--dump-file naming the read-only disk by another name" run \
 	--disk "$tmp/o.img,ro" --dump-regs --dump-file "$tmp/o.link" "$tmp/off0.s"
 status 2 "--pcap naming the program" run --pcap "$tmp/off0.s" "$tmp/off0.s"
+status 2 "--console-out naming a disk given with flags" run \
+	--disk "$tmp/o.img,format=raw,ro" --console-out "$tmp/o.img" "$tmp/off0.s"
 check "the disk image is intact" cmp -s "$tmp/o.img" "$tmp/o.orig"
 check "the program is intact" grep -q "out r0" "$tmp/off0.s"
 cp "$tmp/off0.s" "$tmp/keep.s"
