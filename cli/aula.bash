@@ -87,8 +87,6 @@ _aula()
 			COMPREPLY=($(compgen -W "info" -- "$cur"))
 			return
 		fi ;;
-	lab) opts="--time --report --dump-dir --check -I --include-dir -q
-		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	*) return ;;
 	esac
 
