@@ -162,6 +162,13 @@ const struct mon_cmd mon_cmds[] = {
 	    "Disassembles N instructions (10) from ADDR (pc), with labels;\n"
 	    "=> marks pc and * a breakpoint.\n",
 	    mon_cmd_disas, MON_G_STATE, MON_C_EXPR, MON_REPEAT_GO_ON),
+	CMD("list", "l", "[WHERE]", "show the source (around pc)",
+	    "Shows ten lines of the program's source around WHERE: a line\n"
+	    "LINE of the current file, FILE:LINE, or an address (an\n"
+	    "expression: a label, pc).  Without WHERE, around the line of pc,\n"
+	    "or on from the last list if the guest has not run since; =>\n"
+	    "marks the line of pc.  Needs the image's line table.\n",
+	    mon_cmd_list, MON_G_STATE, MON_C_EXPR, MON_REPEAT_GO_ON),
 	CMD("bt", NULL, "", "the calls, from the stack",
 	    "Follows the stack up from sp: each word that is the return\n"
 	    "address of a call to the function of the frame below is a frame.\n"
@@ -194,15 +201,15 @@ const struct mon_cmd mon_cmds[] = {
 	    "Keeps the whole machine in memory as NAME (snap1, snap2, ...\n"
 	    "without one); -o FILE writes it to a checkpoint file instead,\n"
 	    "which aula run --restore continues.  info snapshots lists them.\n",
-	    mon_cmd_savevm, MON_G_STATE, MON_C_FILE, MON_REPEAT_NO),
+	    mon_cmd_savevm, MON_G_BACK, MON_C_FILE, MON_REPEAT_NO),
 	CMD("loadvm", NULL, "NAME", "back to a saved machine",
 	    "Puts the machine back as savevm NAME kept it: registers, RAM,\n"
 	    "devices and pending events.  A disk whose contents changed since\n"
 	    "is refused.  The timeline starts again there.\n",
-	    mon_cmd_loadvm, MON_G_STATE, MON_C_NONE, MON_REPEAT_NO),
+	    mon_cmd_loadvm, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
 	CMD("delvm", NULL, "NAME", "forget a saved machine",
 	    "Forgets the machine savevm NAME kept.\n",
-	    mon_cmd_delvm, MON_G_STATE, MON_C_NONE, MON_REPEAT_NO),
+	    mon_cmd_delvm, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
 
 	CMD("source", NULL, "FILE", "run commands from FILE",
 	    "Runs the monitor commands in FILE; # starts a comment.  The\n"
@@ -282,8 +289,8 @@ static const char expr_help[] =
 
 static void help_all(FILE *f)
 {
-	/* Two columns of 40, filled down, then the commands that go back as
-	 * a paragraph: at most 24 lines in all (summaries have at most 28
+	/* Two columns of 40, filled down, then the commands that go back in
+	 * time or save the machine as a paragraph: at most 24 lines in all (summaries have at most 28
 	 * characters: test_mon.c). */
 	const struct mon_cmd *t[sizeof mon_cmds / sizeof *mon_cmds];
 	size_t n = 0;
@@ -307,7 +314,7 @@ static void help_all(FILE *f)
 		}
 		fputc('\n', f);
 	}
-	size_t col = fprintf(f, "Going back:");
+	size_t col = fprintf(f, "Going back and saved machines:");
 	for (size_t i = 0; i < mon_ncmds; i++) {
 		const struct mon_cmd *c = &mon_cmds[i];
 		char word[64];

@@ -7,5 +7,5 @@ libaulamon_a_SOURCES = \
 	monitor/break.c monitor/state.c monitor/info.c monitor/hist.c \
 	monitor/script.c monitor/trace.c monitor/term.c \
 	monitor/timeline.h monitor/timeline.c monitor/reverse.c \
-	monitor/snapshot.c monitor/display.c
+	monitor/snapshot.c monitor/display.c monitor/source.c
 libaulamon_a_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)

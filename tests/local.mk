@@ -17,6 +17,7 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_as_files tests/unit/test_as_layout \
+	tests/unit/test_as_macro \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
@@ -56,6 +57,9 @@ tests_unit_test_as_files_LDADD = $(UNIT_LDADD)
 tests_unit_test_as_layout_SOURCES = tests/unit/test_as_layout.c
 tests_unit_test_as_layout_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_as_layout_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_macro_SOURCES = tests/unit/test_as_macro.c
+tests_unit_test_as_macro_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_macro_LDADD = $(UNIT_LDADD)
 tests_unit_test_image_SOURCES = tests/unit/test_image.c
 tests_unit_test_image_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_image_LDADD = $(UNIT_LDADD)
@@ -201,6 +205,8 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
 	tests/monitor/run-trace.out tests/monitor/sleepy.s \
 	tests/monitor/traps.cmd tests/monitor/traps.out
+MONITOR_TEST_FILES += tests/monitor/source.cmd tests/monitor/source.out \
+	tests/monitor/source.s tests/monitor/kernel.cmd tests/monitor/kernel.out
 EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
