@@ -2,7 +2,7 @@ dist_man_MANS += man/aula.1 man/aula-as.1 man/aula-isa.7 man/aula-debug.1 \
 	man/aula-grade.1 man/aula-qcow2.5 man/aula-lab.5
 # The documents, in $(docdir).
 dist_doc_DATA = README.md docs/isa.md docs/devices.md docs/image-format.md \
-	docs/security.md \
+	docs/security.md docs/checkpoint-format.md docs/record-format.md \
 	docs/mmu.md
 # The pages name the installed documents and examples by their paths under
 # the default prefix; installed pages name the real ones.
