@@ -54,6 +54,7 @@ struct cpu_hist {
 
 struct cpu {
 	uint32_t r[16];		/* r[15] is the current mode's sp */
+	uint32_t r0_sink;	/* the interpreter's writes to r0 land here */
 	uint32_t pc;
 	uint32_t flags;
 	uint32_t other_sp;	/* the sp of the mode we are not in */

@@ -19,6 +19,7 @@ int mem_init(struct mem *m, uint64_t size)
 
 void mem_clear(struct mem *m)
 {
+	mem_code_free(m);
 	for (uint32_t i = 0; i < m->npages; i++) {
 		free(m->pages[i]);
 		m->pages[i] = NULL;
@@ -88,6 +89,7 @@ int mem_write(struct mem *m, uint32_t gpa, const void *buf, uint32_t len)
 		if (!p)
 			return -1;
 		memcpy(p + off, in, n);
+		mem_code_written(m, gpa, n);
 		in += n, gpa += n, len -= n;
 	}
 	return 0;

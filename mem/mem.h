@@ -11,8 +11,11 @@
 #ifndef AULA_MEM_H
 #define AULA_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "mem/code.h"
 
 #define MEM_PAGE_SHIFT 12
 #define MEM_PAGE_SIZE (1u << MEM_PAGE_SHIFT)
@@ -28,7 +31,16 @@ struct mem {
 	uint8_t **pages;	/* host page of each guest page, or NULL */
 	uint32_t touched;	/* pages allocated so far */
 	int oom;		/* a host allocation failed */
+	/* Decoded code of each guest page, or NULL (mem/code.h); the map
+	 * itself is made when the first page is run. */
+	struct code_page **code;
 };
+
+/* Does the guest page holding gpa (in RAM) have decoded code? */
+static inline bool mem_has_code(const struct mem *m, uint32_t gpa)
+{
+	return m->code && m->code[gpa >> MEM_PAGE_SHIFT];
+}
 
 /* 0, or -1 if size is out of range or the map cannot be allocated. */
 int mem_init(struct mem *m, uint64_t size);

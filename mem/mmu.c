@@ -64,22 +64,32 @@ static bool tracked(const struct mmu *m, uint32_t gpa)
 	return m->track[gpa >> MEM_PAGE_SHIFT] == m->track_gen;
 }
 
-/* Start tracking a page-table page: no cached write translation may reach
- * it any more, so every store to it comes to mmu_store. */
+/* The host page a valid write-TLB entry maps. */
+static const uint8_t *w_page(const struct mmu_tlb_entry *e)
+{
+	return (const uint8_t *)(e->addend + (e->tag & ~MMU_TAG_CODE));
+}
+
+/* Every store to this host page must come to mmu_store: drop its write
+ * translations (a page table), or flag them (code: still hits). */
+static void unmap_writes(struct vm *vm, const uint8_t *page, uint32_t flag)
+{
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < MMU_TLB_SIZE; i++) {
+			struct mmu_tlb_entry *e = &vm->cpu.tlb[s].w[i];
+			if (e->tag != MMU_TAG_INVALID && w_page(e) == page)
+				e->tag = flag ? e->tag | flag : MMU_TAG_INVALID;
+		}
+}
+
+/* Start tracking a page-table page. */
 static void track(struct vm *vm, uint32_t gpa)
 {
 	struct mmu *m = &vm->mmu;
 	if (gpa >= vm->mem.size || tracked(m, gpa))
 		return;
 	m->track[gpa >> MEM_PAGE_SHIFT] = m->track_gen;
-	uint8_t *page = vm->mem.pages[gpa >> MEM_PAGE_SHIFT];
-	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < MMU_TLB_SIZE; i++) {
-			struct mmu_tlb_entry *e = &vm->cpu.tlb[s].w[i];
-			if (e->tag != MMU_TAG_INVALID &&
-			    (uint8_t *)(e->addend + e->tag) == page)
-				e->tag = MMU_TAG_INVALID;
-		}
+	unmap_writes(vm, vm->mem.pages[gpa >> MEM_PAGE_SHIFT], 0);
 }
 
 static void untrack_all(struct mmu *m)
@@ -176,6 +186,7 @@ int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 		}
 		if (!tracked(&vm->mmu, gpa)) {
 			memcpy(page + off, in, n);
+			mem_code_written(&vm->mem, gpa, n);
 		} else {
 			/* Rare: a device overwrote a page table in use.  Each
 			 * word it changes is a tracked store. */
@@ -183,6 +194,7 @@ int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 				uint8_t *word = page + ((off + i) & ~3u);
 				uint32_t old = mem_ld32(word);
 				page[off + i] = in[i];
+				mem_code_written(&vm->mem, gpa + i, 1);
 				if (mem_ld32(word) != old)
 					page_table_written(vm, gpa + i, old,
 							   mem_ld32(word));
@@ -201,7 +213,7 @@ void mmu_invalidate_page(struct vm *vm, uint32_t va)
 		struct mmu_tlb *t = &vm->cpu.tlb[s];
 		mmu_slot(t->r, va)->tag = MMU_TAG_INVALID;
 		mmu_slot(t->w, va)->tag = MMU_TAG_INVALID;
-		mmu_slot(t->x, va)->tag = MMU_TAG_INVALID;
+		mmu_code_slot(t->x, va)->tag = MMU_TAG_INVALID;
 	}
 	vm->mmu.used[va >> MEM_PAGE_SHIFT] = 0;
 }
@@ -333,12 +345,39 @@ unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 	return 0;
 }
 
+/* Forget the decoded instruction at gpa, if any. */
+static void code_written(struct vm *vm, uint32_t gpa)
+{
+	if (mem_has_code(&vm->mem, gpa))
+		vm->mem.code[gpa >> MEM_PAGE_SHIFT]->e[(gpa & MEM_PAGE_MASK) >>
+						      2].op = CODE_OP_UNDECODED;
+}
+
+static void store_host(uint8_t *p, unsigned size, uint32_t val)
+{
+	if (size == 4)
+		mem_st32(p, val);
+	else if (size == 2)
+		mem_st16(p, (uint16_t)val);
+	else
+		*p = (uint8_t)val;
+}
+
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		   uint32_t *far)
 {
 	uint8_t *page;
 	uint32_t gpa;
 	bool cache;
+	struct mmu_tlb *t = cur_tlb(vm);
+	struct mmu_tlb_entry *e = mmu_slot(t->w, va);
+	if (e->tag == (mmu_tag(va, size) | MMU_TAG_CODE)) {
+		/* A hit on a page with decoded code. */
+		store_host((uint8_t *)(e->addend + va), size, val);
+		code_written(vm, t->w_gpa[(va >> 12) % MMU_TLB_SIZE] |
+					 (va & MEM_PAGE_MASK));
+		return 0;
+	}
 	if (va & (size - 1)) {
 		*far = va;
 		return CPU_VEC_MISALIGNED;
@@ -349,36 +388,46 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 	uint8_t *p = page + (va & MEM_PAGE_MASK), *word = page +
 						       (va & MEM_PAGE_MASK & ~3u);
 	uint32_t old = mem_ld32(word);
-	if (size == 4)
-		mem_st32(p, val);
-	else if (size == 2)
-		mem_st16(p, (uint16_t)val);
-	else
-		*p = (uint8_t)val;
-	if (cache)
-		fill(cur_tlb(vm)->w, va, page);
-	else if (tracked(&vm->mmu, gpa))
+	store_host(p, size, val);
+	code_written(vm, gpa);
+	if (cache) {
+		fill(t->w, va, page);
+		t->w_gpa[(va >> 12) % MMU_TLB_SIZE] = gpa & ~MEM_PAGE_MASK;
+		if (mem_has_code(&vm->mem, gpa))
+			e->tag |= MMU_TAG_CODE;
+		return 0;
+	}
+	if (tracked(&vm->mmu, gpa))
 		page_table_written(vm, gpa, old, mem_ld32(word));
 	return 0;
 }
 
-unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
-			bool *cacheable, uint32_t *far)
+unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
+			uint8_t **host, uint32_t *far)
 {
-	/* The interpreter keeps one code page aside; coming back to an
-	 * earlier one is a fetch-TLB hit. */
-	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->x, pc);
+	struct mmu_code_tlb_entry *e = mmu_code_slot(cur_tlb(vm)->x, pc);
 	if (e->tag == mmu_tag(pc, 4)) {
-		*page = (uint8_t *)(e->addend + (pc & ~MEM_PAGE_MASK));
-		*cacheable = true;
+		*code = e->code;
+		*host = e->code->host;
 		return 0;
 	}
 	uint32_t gpa;
-	unsigned cause = translate(vm, pc, MMU_FETCH, page, &gpa, cacheable,
+	bool cacheable, created;
+	unsigned cause = translate(vm, pc, MMU_FETCH, host, &gpa, &cacheable,
 				   far);
-	if (!cause && *cacheable)
-		fill(cur_tlb(vm)->x, pc, *page);
-	return cause;
+	*code = NULL;
+	if (cause || !cacheable)
+		return cause;
+	if (!(*code = mem_code_page(&vm->mem, gpa, &created))) {
+		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+		*far = gpa;
+		return CPU_VEC_BUS_ERROR;
+	}
+	if (created)
+		unmap_writes(vm, *host, MMU_TAG_CODE);
+	e->tag = pc & ~MEM_PAGE_MASK;
+	e->code = *code;
+	return 0;
 }
 
 unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out, uint32_t *far)

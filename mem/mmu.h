@@ -34,6 +34,11 @@
 
 #define MMU_TLB_SIZE 256
 #define MMU_TAG_INVALID 0xffffffffu	/* never equal to a masked address */
+/* In a write-TLB tag: the page holds decoded code.  No masked address has
+ * this bit, so the interpreter's one compare fails and the store goes to
+ * mmu_store, which does it as the hit it is (no miss is counted) and
+ * forgets the decoded word. */
+#define MMU_TAG_CODE 0x800u
 #define MMU_MAX_AS 8			/* shadow address spaces kept */
 
 struct vm;
@@ -60,9 +65,16 @@ struct mmu_tlb_entry {
 	uintptr_t addend;	/* host address - virtual address */
 };
 
+/* The fetch TLB maps a virtual page to its decoded code (mem/code.h). */
+struct mmu_code_tlb_entry {
+	uint32_t tag;
+	struct code_page *code;
+};
+
 struct mmu_tlb {
-	struct mmu_tlb_entry r[MMU_TLB_SIZE], w[MMU_TLB_SIZE],
-		x[MMU_TLB_SIZE];
+	struct mmu_tlb_entry r[MMU_TLB_SIZE], w[MMU_TLB_SIZE];
+	struct mmu_code_tlb_entry x[MMU_TLB_SIZE];
+	uint32_t w_gpa[MMU_TLB_SIZE];	/* guest-physical page of each w */
 };
 
 /* What students read with --stats; field names are the output's keys. */
@@ -120,23 +132,40 @@ static inline struct mmu_tlb_entry *mmu_slot(struct mmu_tlb_entry *set,
 {
 	return &set[(va >> 12) % MMU_TLB_SIZE];
 }
+static inline struct mmu_code_tlb_entry *
+mmu_code_slot(struct mmu_code_tlb_entry *set, uint32_t va)
+{
+	return &set[(va >> 12) % MMU_TLB_SIZE];
+}
 
 /* Slow paths.  Each returns 0, or the exception vector to raise with the
  * faulting address in *far (and cause details in the CPU's cause, for a
- * page fault); on success the TLB entry is filled when it may be cached. */
+ * page fault); on success the TLB entry is filled when it may be cached.
+ *
+ * mmu_store is the one place every store that fails the write TLB's
+ * compare goes (the interpreter's stores, exception frames): a page that
+ * is tracked (a page table in use) is never put in the write TLB, and one
+ * that holds decoded code is there with MMU_TAG_CODE, so every store to
+ * either comes here, and here keeps the shadows and the decode cache
+ * coherent.  Hooks that must see stores (dirty tracking) belong here and
+ * in mmu_dma_write; flushing the write TLBs (mmu_flush_tlb) makes every
+ * page's next store come here again, as a counted miss; setting a flag
+ * bit like MMU_TAG_CODE in an entry's tag does so without one. */
 unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 		  uint32_t *far);
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		   uint32_t *far);
-/* Host pointer to the start of the page holding pc (a multiple of 4);
- * *cacheable is false when the interpreter must come back for the next
- * instruction (a stale translation, counted at every use). */
-unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
-			bool *cacheable, uint32_t *far);
+/* The code page for pc (a multiple of 4), through the fetch TLB, and the
+ * host bytes of the guest page.  *code is NULL when the interpreter must
+ * come back for the next instruction (a stale translation, counted at
+ * every use): it then decodes the word at *host + (pc % 4096) alone. */
+unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
+			uint8_t **host, uint32_t *far);
 
 /* A device writes guest RAM (DMA) behind the CPU's back, by guest-physical
  * address.  Bytes that land in a write-tracked page table keep every cache
- * coherent as a CPU store there would, so both strategies still agree.
+ * coherent as a CPU store there would, so both strategies still agree;
+ * decoded code they overwrite is forgotten (mem_code_written).
  * 0, or -1 if any byte lies outside RAM (nothing is written then) or the
  * host ran out of memory (which also stops the machine). */
 int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,

@@ -90,11 +90,15 @@ unsigned walk_guest(struct vm *vm, uint32_t va, enum mmu_access acc,
 	if (set_ad) {
 		/* The hardware's own writes: not guest stores, so they do
 		 * not go through write tracking. */
-		if (!(w->pde & MMU_PTE_A))
+		if (!(w->pde & MMU_PTE_A)) {
 			mem_st32(pde_p, w->pde |= MMU_PTE_A);
+			mem_code_written(&vm->mem, w->pde_addr, 4);
+		}
 		uint32_t bits = MMU_PTE_A | (acc == MMU_WRITE ? MMU_PTE_D : 0);
-		if ((w->pte & bits) != bits)
+		if ((w->pte & bits) != bits) {
 			mem_st32(pte_p, w->pte |= bits);
+			mem_code_written(&vm->mem, w->pte_addr, 4);
+		}
 	}
 	return 0;
 }
