@@ -13,7 +13,9 @@
  * work, one compare for "stop, an event or an interrupt is due" (now >=
  * limit; see struct cpu) and an indexed jump to the next handler.
  *
- * pc, the count, the
+ * The condition codes are lazy: a compare (cmp, cmpi, subs) keeps its two
+ * operands, and a branch after it compares them directly; any other
+ * reader gets the flags computed from them (CC()).  pc, the count, the
  * run limit and the condition codes live in locals and are written back
  * to struct cpu (SYNC) before anything outside this file can look:
  * exceptions, ports, control registers, leaving.  So getcc, setcc,
@@ -193,6 +195,9 @@ static inline uint32_t cc_of_sub(uint32_t a, uint32_t b)
 	return cc_sub(a, b, 0, &r);
 }
 
+/* ccf's value while the condition codes are those of cca - ccb. */
+#define CC_LAZY 0x80000000u
+
 void cpu_run(struct vm *vm)
 {
 	struct cpu *const c = &vm->cpu;
@@ -201,7 +206,7 @@ void cpu_run(struct vm *vm)
 	struct code_entry lone[2];	/* one decoded word, for a stale page */
 	uint8_t *host = NULL;		/* the code page's bytes */
 	uint32_t vbase = 0, vpage = 1;	/* d's virtual page; 1: never equal */
-	uint32_t pc, ccf;
+	uint32_t pc, cca = 0, ccb = 0, ccf;
 	uint64_t now = c->insns, limit;
 	unsigned vec;
 	uint32_t far;
@@ -231,9 +236,9 @@ void cpu_run(struct vm *vm)
 #define SP c->r[ISA_REG_SP]
 #define WR(v) (REG(d->rd) = (v))
 #define PC() (vbase + (uint32_t)(d - dbase) * 4)
-#define CC() (ccf)
+#define CC() (ccf == CC_LAZY ? cc_of_sub(cca, ccb) : ccf)
 #define SET_CC(f) (ccf = (f))
-#define SET_CC_SUB(a, b) (ccf = cc_of_sub((a), (b)))
+#define SET_CC_SUB(a, b) (cca = (a), ccb = (b), ccf = CC_LAZY)
 /* Before anything outside can look: pc is the current instruction's. */
 #define SYNC()								\
 	do {								\
@@ -340,16 +345,23 @@ void cpu_run(struct vm *vm)
 #define DIVIDE(expr) do { uint32_t a = RS1, b = RS2;			\
 			  if (unlikely(b == 0)) RAISE(CPU_VEC_DIVIDE, 0);	\
 			  WR(expr); NEXT(); } while (0)
-/* A branch: taken if the flags say so (the table). */
-#define BRANCH(name)						\
+/* A branch: taken if the lazy compare says so (a op b), or else if the
+ * flags say so (the table). */
+#define BRANCH(name, lazy_cond)						\
 	op_##name:							\
-		if (branch_taken[ISA_OP_##name] >> ccf & 1)		\
+		if (ccf == CC_LAZY ? (lazy_cond)			\
+		    : branch_taken[ISA_OP_##name] >> ccf & 1)		\
 			TAKEN_LOCAL(IMM);				\
 		NEXT();							\
 	far_##name:							\
-		if (branch_taken[ISA_OP_##name] >> ccf & 1)		\
+		if (ccf == CC_LAZY ? (lazy_cond)			\
+		    : branch_taken[ISA_OP_##name] >> ccf & 1)		\
 			TAKEN(PC() + IMM);				\
 		NEXT()
+#define A cca
+#define B ccb
+#define S(x) ((int32_t)(x))
+#define V_SUB ((((A ^ B) & (A ^ (A - B))) >> 31) != 0)
 
 reload:
 	pc = c->pc;
@@ -485,21 +497,21 @@ op_pop: {
 	NEXT();
 }
 
-	BRANCH(br);
-	BRANCH(beq);
-	BRANCH(bne);
-	BRANCH(blt);
-	BRANCH(bge);
-	BRANCH(bgt);
-	BRANCH(ble);
-	BRANCH(bltu);
-	BRANCH(bgeu);
-	BRANCH(bgtu);
-	BRANCH(bleu);
-	BRANCH(bmi);
-	BRANCH(bpl);
-	BRANCH(bvs);
-	BRANCH(bvc);
+	BRANCH(br, 1);
+	BRANCH(beq, A == B);
+	BRANCH(bne, A != B);
+	BRANCH(blt, S(A) < S(B));
+	BRANCH(bge, S(A) >= S(B));
+	BRANCH(bgt, S(A) > S(B));
+	BRANCH(ble, S(A) <= S(B));
+	BRANCH(bltu, A < B);
+	BRANCH(bgeu, A >= B);
+	BRANCH(bgtu, A > B);
+	BRANCH(bleu, A <= B);
+	BRANCH(bmi, S(A - B) < 0);
+	BRANCH(bpl, S(A - B) >= 0);
+	BRANCH(bvs, V_SUB);
+	BRANCH(bvc, !V_SUB);
 op_call: {
 	int32_t k = (int32_t)IMM;	/* read before the store: it may
 					 * overwrite this very word */
