@@ -10,8 +10,9 @@
  * it is needed (jumps, exceptions, leaving).  A branch whose target lies
  * in its own page moves d by a constant; running off a page hits the
  * page's sentinel entry.  So per instruction the loop does the handler's
- * work, one compare for "stop, an event or an interrupt is due" (now >=
- * limit; see struct cpu) and an indexed jump to the next handler.
+ * work, one decrement-and-test for "stop, an event or an interrupt is
+ * due" (the count reached the limit; see struct cpu) and an indexed jump
+ * to the next handler.
  *
  * The condition codes are lazy: a compare (cmp, cmpi, subs) keeps its two
  * operands, and a branch after it compares them directly; any other
@@ -207,7 +208,7 @@ void cpu_run(struct vm *vm)
 	uint8_t *host = NULL;		/* the code page's bytes */
 	uint32_t vbase = 0, vpage = 1;	/* d's virtual page; 1: never equal */
 	uint32_t pc, cca = 0, ccb = 0, ccf;
-	uint64_t now = c->insns, limit;
+	uint64_t end, left;		/* see COUNT() */
 	unsigned vec;
 	uint32_t far;
 
@@ -243,14 +244,24 @@ void cpu_run(struct vm *vm)
 #define SYNC()								\
 	do {								\
 		c->pc = PC();						\
-		c->insns = now;						\
+		c->insns = NOW();					\
 		c->flags = (c->flags & ~CPU_CC_MASK) | CC();		\
 	} while (0)
 #define DISPATCH() goto *dispatch[d->op]
+/* The count: the run stops when it reaches end (c->limit, at the latest
+ * one instruction on), left instructions from now, so retiring one is a
+ * decrement and a test for zero. */
+#define NOW() (end - left)
+#define SET_LIMIT(l)							\
+	do {								\
+		uint64_t n_ = NOW(), l_ = (l);				\
+		end = l_ > n_ ? l_ : n_ + 1;				\
+		left = end - n_;					\
+	} while (0)
 /* Retire the instruction; go on at d. */
 #define COUNT_DISPATCH()						\
 	do {								\
-		if (unlikely(++now >= limit))				\
+		if (unlikely(--left == 0))				\
 			goto leave;					\
 		DISPATCH();						\
 	} while (0)
@@ -259,7 +270,7 @@ void cpu_run(struct vm *vm)
 #define GOTO_PC(target)							\
 	do {								\
 		pc = (target);						\
-		if (unlikely(++now >= limit))				\
+		if (unlikely(--left == 0))				\
 			goto leave_at_pc;				\
 		if (likely((pc & ~MEM_PAGE_MASK) == vpage)) {		\
 			d = dbase + ((pc & MEM_PAGE_MASK) >> 2);	\
@@ -271,12 +282,12 @@ void cpu_run(struct vm *vm)
 #define NEXT_LOOKUP()							\
 	do {								\
 		pc = PC() + 4;						\
-		if (unlikely(++now >= limit))				\
+		if (unlikely(--left == 0))				\
 			goto leave_at_pc;				\
 		goto lookup;						\
 	} while (0)
 /* A taken jump starts a new run: note it in the history ring. */
-#define HIST(target) cpu_hist_record(c, (target), PC(), now + 1, 0,	\
+#define HIST(target) cpu_hist_record(c, (target), PC(), NOW() + 1, 0,	\
 				     CPU_HIST_JUMP)
 #define TAKEN(target)							\
 	do {								\
@@ -337,7 +348,7 @@ void cpu_run(struct vm *vm)
 				RAISE(vec, far);			\
 			if (vpage != 1 &&				\
 			    mmu_code_slot(c->tlb_cur->x, vpage)->tag != vpage) \
-				limit = now + 1;			\
+				SET_LIMIT(0);				\
 		}							\
 	} while (0)
 #define ALU3(expr) do { uint32_t a = RS1, b = RS2; WR(expr); NEXT(); } while (0)
@@ -365,10 +376,11 @@ void cpu_run(struct vm *vm)
 
 reload:
 	pc = c->pc;
-	limit = c->limit;
 	ccf = c->flags & CPU_CC_MASK;
-	if (unlikely(now >= limit))
-		goto leave_at_pc;
+	if (unlikely(c->insns >= c->limit))
+		return;	/* nothing to run; struct cpu is as it was */
+	end = c->limit;
+	left = end - c->insns;
 	/* pc (a multiple of 4) through the fetch TLB to its code page. */
 lookup: {
 	struct mmu_code_tlb_entry *x = mmu_code_slot(c->tlb_cur->x, pc);
@@ -378,7 +390,7 @@ lookup: {
 		host = cp->host;
 	} else if ((vec = mmu_fetch_code(vm, pc, &cp, &host, &far))) {
 		c->pc = pc;
-		c->insns = now;
+		c->insns = NOW();
 		c->flags = (c->flags & ~CPU_CC_MASK) | CC();
 		cpu_exception(vm, vec, pc, far);
 		goto reload;
@@ -552,7 +564,7 @@ op_trap: {
 	unsigned n = IMM;
 	if (!(c->flags & CPU_P) && n < CPU_VEC_TRAP_FIRST)
 		RAISE(CPU_VEC_PRIVILEGED, PC());
-	now++;
+	left--;
 	SYNC();
 	/* A software trap reports no fault address: far keeps its value
 	 * even when n names an exception vector (kernel mode only). */
@@ -560,7 +572,7 @@ op_trap: {
 	goto reload;
 }
 op_brk:
-	now++;
+	left--;
 	SYNC();
 	c->pc += 4;
 	if (vm->cfg.on_brk == VM_BRK_STOP) {
@@ -581,8 +593,7 @@ op_rti:
 	SYNC();
 	if ((vec = cpu_rti(vm, &far)))
 		RAISE(vec, far);
-	now++;
-	c->insns = now;
+	c->insns = NOW() + 1;
 	goto reload;
 op_in: {
 	PRIVILEGED();
@@ -591,14 +602,14 @@ op_in: {
 	SYNC();
 	uint32_t v = bus_in(&vm->bus, port);
 	REG(rd) = v;
-	limit = c->limit;
+	SET_LIMIT(c->limit);
 	NEXT();
 }
 op_out:
 	PRIVILEGED();
 	SYNC();
 	bus_out(&vm->bus, (uint16_t)(RS1 + IMM), RD);
-	limit = c->limit;
+	SET_LIMIT(c->limit);
 	NEXT();
 op_ei:
 	PRIVILEGED();
@@ -606,8 +617,10 @@ op_ei:
 	/* The interrupt shadow: a pending interrupt waits until the next
 	 * instruction has run, so "ei; halt" cannot sleep through a wake-up
 	 * that was already due (docs/isa.md). */
-	if (vm->irq_ready && limit > now + 2)
-		limit = c->limit = now + 2;
+	if (vm->irq_ready && end > NOW() + 2) {
+		c->limit = NOW() + 2;
+		SET_LIMIT(c->limit);
+	}
 	NEXT();
 op_di:
 	PRIVILEGED();
@@ -632,9 +645,8 @@ op_mtcr:
 		ILLEGAL();
 	/* The mode, the interrupt flag or the translation may have
 	 * changed: retire, then start over from struct cpu. */
-	now++;
 	c->pc += 4;
-	c->insns = now;
+	c->insns = NOW() + 1;
 	goto reload;
 op_tlbi:
 	PRIVILEGED();
@@ -646,7 +658,7 @@ op_tlbia:
 	NEXT_LOOKUP();
 op_halt:
 	PRIVILEGED();
-	now++;
+	left--;
 	SYNC();
 	c->pc += 4;
 	if (c->flags & CPU_I)
@@ -660,6 +672,6 @@ leave:
 	return;
 leave_at_pc:
 	c->pc = pc;
-	c->insns = now;
+	c->insns = NOW();
 	c->flags = (c->flags & ~CPU_CC_MASK) | CC();
 }
