@@ -320,10 +320,12 @@ void cpu_run(struct vm *vm)
 #define LOAD_AT(addr, size, expr_of_host, out)			\
 	do {								\
 		uint32_t a_ = (addr);					\
-		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->r, a_);	\
+		struct mmu_tlb *t_ = c->tlb_cur;			\
+		unsigned i_ = mmu_slot(a_);				\
 		vm->mmu.stats.accesses[MMU_READ]++;			\
-		if (likely(e_->tag == mmu_tag(a_, size))) {		\
-			const uint8_t *h_ = (const uint8_t *)(e_->addend + a_); \
+		if (likely(t_->r_tag[i_] == mmu_tag(a_, size))) {	\
+			const uint8_t *h_ =				\
+				(const uint8_t *)(t_->r_addend[i_] + a_); \
 			out = expr_of_host;				\
 		} else if ((vec = mmu_load(vm, a_, size, &out, &far))) { \
 			RAISE(vec, far);				\
@@ -338,16 +340,17 @@ void cpu_run(struct vm *vm)
 #define STORE(size, addr, val, store_host)				\
 	do {								\
 		uint32_t a_ = (addr), v_ = (val);			\
-		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->w, a_);	\
+		struct mmu_tlb *t_ = c->tlb_cur;			\
+		unsigned i_ = mmu_slot(a_);				\
 		vm->mmu.stats.accesses[MMU_WRITE]++;			\
-		if (likely(e_->tag == mmu_tag(a_, size))) {		\
-			uint8_t *h_ = (uint8_t *)(e_->addend + a_);	\
+		if (likely(t_->w_tag[i_] == mmu_tag(a_, size))) {	\
+			uint8_t *h_ = (uint8_t *)(t_->w_addend[i_] + a_); \
 			store_host;					\
 		} else {						\
 			if ((vec = mmu_store(vm, a_, size, v_, &far)))	\
 				RAISE(vec, far);			\
 			if (vpage != 1 &&				\
-			    mmu_code_slot(c->tlb_cur->x, vpage)->tag != vpage) \
+			    c->tlb_cur->x_tag[mmu_slot(vpage)] != vpage) \
 				SET_LIMIT(0);				\
 		}							\
 	} while (0)
@@ -383,10 +386,10 @@ reload:
 	left = end - c->insns;
 	/* pc (a multiple of 4) through the fetch TLB to its code page. */
 lookup: {
-	struct mmu_code_tlb_entry *x = mmu_code_slot(c->tlb_cur->x, pc);
+	struct mmu_tlb *t = c->tlb_cur;
 	struct code_page *cp;
-	if (likely(x->tag == mmu_tag(pc, 4))) {
-		cp = x->code;
+	if (likely(t->x_tag[mmu_slot(pc)] == mmu_tag(pc, 4))) {
+		cp = t->x_code[mmu_slot(pc)];
 		host = cp->host;
 	} else if ((vec = mmu_fetch_code(vm, pc, &cp, &host, &far))) {
 		c->pc = pc;

@@ -20,9 +20,9 @@ int mem_init(struct mem *m, uint64_t size)
 void mem_clear(struct mem *m)
 {
 	mem_code_free(m);
-	for (uint32_t i = 0; i < m->npages; i++) {
-		free(m->pages[i]);
-		m->pages[i] = NULL;
+	for (uint32_t i = 0; i < m->touched; i++) {
+		free(m->pages[m->touched_list[i]]);
+		m->pages[m->touched_list[i]] = NULL;
 	}
 	m->touched = 0;
 }
@@ -33,7 +33,9 @@ void mem_free(struct mem *m)
 		return;
 	mem_clear(m);
 	free(m->pages);
+	free(m->touched_list);
 	m->pages = NULL;
+	m->touched_list = NULL;
 }
 
 uint8_t *mem_page(struct mem *m, uint32_t gpa)
@@ -42,12 +44,22 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 		return NULL;
 	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
 	if (!*slot) {
+		if (m->touched == m->touched_cap) {
+			uint32_t cap = m->touched_cap ? 2 * m->touched_cap : 64;
+			uint32_t *l = realloc(m->touched_list, cap * sizeof *l);
+			if (!l) {
+				m->oom = 1;
+				return NULL;
+			}
+			m->touched_list = l;
+			m->touched_cap = cap;
+		}
 		*slot = calloc(1, MEM_PAGE_SIZE);
 		if (!*slot) {
 			m->oom = 1;
 			return NULL;
 		}
-		m->touched++;
+		m->touched_list[m->touched++] = gpa >> MEM_PAGE_SHIFT;
 	}
 	return *slot;
 }

@@ -30,6 +30,8 @@ struct mem {
 	uint32_t npages;
 	uint8_t **pages;	/* host page of each guest page, or NULL */
 	uint32_t touched;	/* pages allocated so far */
+	uint32_t *touched_list;	/* their page numbers, to free just those */
+	uint32_t touched_cap;
 	int oom;		/* a host allocation failed */
 	/* Decoded code of each guest page, or NULL (mem/code.h); the map
 	 * itself is made when the first page is run. */

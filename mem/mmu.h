@@ -6,8 +6,9 @@
  * set per mode, map a virtual page to a host pointer.  A hit is one compare
  * and one add:
  *
- *     e = &tlb[(va >> 12) % MMU_TLB_SIZE];
- *     if (e->tag == (va & (0xfffff000 | (size - 1))))  host = e->addend + va;
+ *     i = (va >> 12) % MMU_TLB_SIZE;
+ *     if (t->r_tag[i] == (va & (0xfffff000 | (size - 1))))
+ *             host = t->r_addend[i] + va;
  *
  * The low bits of the compare also reject a misaligned access, which then
  * goes to the slow path and becomes an exception.  Port I/O is not memory
@@ -60,20 +61,14 @@ enum mmu_fault_bits {
 enum mmu_mode { MMU_SHADOW, MMU_NESTED };
 enum mmu_access { MMU_READ, MMU_WRITE, MMU_FETCH, MMU_NACCESS };
 
-struct mmu_tlb_entry {
-	uint32_t tag;
-	uintptr_t addend;	/* host address - virtual address */
-};
-
-/* The fetch TLB maps a virtual page to its decoded code (mem/code.h). */
-struct mmu_code_tlb_entry {
-	uint32_t tag;
-	struct code_page *code;
-};
-
+/* The tags first, together, so a flush is one small memset.  The fetch
+ * TLB maps a virtual page to its decoded code (mem/code.h). */
 struct mmu_tlb {
-	struct mmu_tlb_entry r[MMU_TLB_SIZE], w[MMU_TLB_SIZE];
-	struct mmu_code_tlb_entry x[MMU_TLB_SIZE];
+	uint32_t r_tag[MMU_TLB_SIZE], w_tag[MMU_TLB_SIZE],
+		x_tag[MMU_TLB_SIZE];
+	uintptr_t r_addend[MMU_TLB_SIZE];	/* host - virtual address */
+	uintptr_t w_addend[MMU_TLB_SIZE];
+	struct code_page *x_code[MMU_TLB_SIZE];
 	uint32_t w_gpa[MMU_TLB_SIZE];	/* guest-physical page of each w */
 };
 
@@ -102,7 +97,8 @@ struct mmu {
 	uint32_t track_gen, track_pages;
 	/* Stale-use accounting: virtual page v was used since its last
 	 * invalidation iff (used[v] & 0x7fff) == used_gen; bit 15 marks it
-	 * stale (its entry changed without an invalidation). */
+	 * stale (its entry changed without an invalidation).  NULL until
+	 * paging is first turned on. */
 	uint16_t *used;
 	uint16_t used_gen;
 	struct shadow_as *as[MMU_MAX_AS];
@@ -127,15 +123,9 @@ static inline uint32_t mmu_tag(uint32_t va, unsigned size)
 {
 	return va & (0xfffff000u | (size - 1));
 }
-static inline struct mmu_tlb_entry *mmu_slot(struct mmu_tlb_entry *set,
-					     uint32_t va)
+static inline unsigned mmu_slot(uint32_t va)
 {
-	return &set[(va >> 12) % MMU_TLB_SIZE];
-}
-static inline struct mmu_code_tlb_entry *
-mmu_code_slot(struct mmu_code_tlb_entry *set, uint32_t va)
-{
-	return &set[(va >> 12) % MMU_TLB_SIZE];
+	return (va >> 12) % MMU_TLB_SIZE;
 }
 
 /* Slow paths.  Each returns 0, or the exception vector to raise with the
