@@ -6,4 +6,4 @@ aula_SOURCES = cli/aula.c cli/cmd.h cli/cmd_run.c cli/cmd_as.c \
 	cli/run_net.h cli/run_net.c
 aula_LDADD = libaulagrade.a libaulamon.a $(AULA_SDL_LIB) libaulahost.a \
 	libaulanet.a libaulastate.a libaulaasm.a libaulacore.a \
-	$(READLINE_LIBS) $(ZLIB_LIBS) $(SDL2_LIBS)
+	$(READLINE_LIBS) $(ZLIB_LIBS) $(DL_LIBS)

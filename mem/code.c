@@ -59,8 +59,9 @@ void mem_code_free(struct mem *m)
 {
 	if (!m->code)
 		return;
-	for (uint32_t i = 0; i < m->npages; i++)
-		free(m->code[i]);
+	/* Only touched pages can have code. */
+	for (uint32_t i = 0; i < m->touched; i++)
+		free(m->code[m->touched_list[i]]);
 	free(m->code);
 	m->code = NULL;
 }

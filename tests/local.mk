@@ -81,7 +81,7 @@ tests_unit_test_display_LDADD = $(UNIT_LDADD)
 # Without SDL2 test_sdl is a stub that exits 77 (skipped).
 tests_unit_test_sdl_SOURCES = tests/unit/test_sdl.c
 tests_unit_test_sdl_CFLAGS = $(UNIT_CFLAGS) $(SDL2_CFLAGS)
-tests_unit_test_sdl_LDADD = $(AULA_SDL_LIB) $(UNIT_LDADD) $(SDL2_LIBS)
+tests_unit_test_sdl_LDADD = $(AULA_SDL_LIB) $(UNIT_LDADD) $(SDL2_LIBS) $(DL_LIBS)
 tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
