@@ -37,8 +37,10 @@ enum cpu_vector {
  * The history ring: where each straight-line run of instructions began
  * (a taken jump or an exception entry) and the instruction count there.
  * Run i spans from its entry to the next one's count, so the last
- * CPU_HISTORY runs can be replayed for the monitor's `history` at the cost
- * of two stores per taken jump.
+ * CPU_HISTORY runs can be replayed for the monitor's `history`.  It is
+ * kept only when something can read it (hist_on, from struct vm_config's
+ * history: the monitor asks for it); each taken jump then costs about 20
+ * host instructions (docs/performance.md).
  */
 #define CPU_HISTORY 256		/* runs kept; a power of two */
 
@@ -69,6 +71,7 @@ struct cpu {
 	 * per-instruction check is this one compare. */
 	uint64_t limit;
 	bool halted;		/* waiting for an interrupt */
+	bool hist_on;		/* keep the history ring */
 	struct cpu_hist hist[CPU_HISTORY];
 	uint32_t hist_next;	/* total entries written; index % CPU_HISTORY */
 	struct mmu_tlb tlb[2];	/* [0] kernel mode, [1] user mode */
@@ -100,6 +103,8 @@ static inline void cpu_hist_record(struct cpu *c, uint32_t pc, uint32_t from,
 				   uint64_t insns, uint32_t cause,
 				   enum cpu_hist_kind kind)
 {
+	if (!c->hist_on)
+		return;
 	struct cpu_hist *h = &c->hist[c->hist_next++ % CPU_HISTORY];
 	h->pc = pc;
 	h->from = from;

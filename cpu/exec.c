@@ -287,8 +287,12 @@ void cpu_run(struct vm *vm)
 		goto lookup;						\
 	} while (0)
 /* A taken jump starts a new run: note it in the history ring. */
-#define HIST(target) cpu_hist_record(c, (target), PC(), NOW() + 1, 0,	\
-				     CPU_HIST_JUMP)
+#define HIST(target)							\
+	do {								\
+		if (unlikely(c->hist_on))				\
+			cpu_hist_record(c, (target), PC(), NOW() + 1, 0, \
+					CPU_HIST_JUMP);			\
+	} while (0)
 #define TAKEN(target)							\
 	do {								\
 		uint32_t t_ = (target);					\
