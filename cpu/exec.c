@@ -6,7 +6,8 @@
  * run, operands as byte offsets of registers in struct cpu (a write to r0
  * goes to r0_sink, so no handler tests for r0), the immediate extended,
  * and every illegal encoding already turned into ILLEGAL.  The current
- * entry d stands for pc: pc = vbase + 4 * (d - dbase), computed only where
+ * entry d stands for pc (entries are 8 bytes, words 4, so the address of
+ * d is dbias + 2 * pc, and pc = (d - dbias) / 2), computed only where
  * it is needed (jumps, exceptions, leaving).  A branch whose target lies
  * in its own page moves d by a constant; running off a page hits the
  * page's sentinel entry.  So per instruction the loop does the handler's
@@ -203,10 +204,11 @@ void cpu_run(struct vm *vm)
 {
 	struct cpu *const c = &vm->cpu;
 	char *const R = (char *)c;
-	struct code_entry *d, *dbase;
+	struct code_entry *d;
+	uintptr_t dbias = 0;		/* (uintptr_t)d - 2 * pc, in this page */
 	struct code_entry lone[2];	/* one decoded word, for a stale page */
 	uint8_t *host = NULL;		/* the code page's bytes */
-	uint32_t vbase = 0, vpage = 1;	/* d's virtual page; 1: never equal */
+	uint32_t vpage = 1;		/* d's virtual page; 1: never equal */
 	uint32_t pc, cca = 0, ccb = 0, ccf;
 	uint64_t end, left;		/* see COUNT() */
 	unsigned vec;
@@ -236,7 +238,8 @@ void cpu_run(struct vm *vm)
 #define IMM (d->imm)
 #define SP c->r[ISA_REG_SP]
 #define WR(v) (REG(d->rd) = (v))
-#define PC() (vbase + (uint32_t)(d - dbase) * 4)
+#define PC() ((uint32_t)(((uintptr_t)d - dbias) >> 1))
+#define ENTRY_OF(pc) ((struct code_entry *)(dbias + 2 * (uintptr_t)(pc)))
 #define CC() (ccf == CC_LAZY ? cc_of_sub(cca, ccb) : ccf)
 #define SET_CC(f) (ccf = (f))
 #define SET_CC_SUB(a, b) (cca = (a), ccb = (b), ccf = CC_LAZY)
@@ -273,7 +276,7 @@ void cpu_run(struct vm *vm)
 		if (unlikely(--left == 0))				\
 			goto leave_at_pc;				\
 		if (likely((pc & ~MEM_PAGE_MASK) == vpage)) {		\
-			d = dbase + ((pc & MEM_PAGE_MASK) >> 2);	\
+			d = ENTRY_OF(pc);				\
 			DISPATCH();					\
 		}							\
 		goto lookup;						\
@@ -403,23 +406,23 @@ lookup: {
 		goto reload;
 	}
 	if (likely(cp != NULL)) {
-		dbase = cp->e;
-		vbase = vpage = pc & ~MEM_PAGE_MASK;
-		d = dbase + ((pc & MEM_PAGE_MASK) >> 2);
+		vpage = pc & ~MEM_PAGE_MASK;
+		dbias = (uintptr_t)cp->e - 2 * (uintptr_t)vpage;
+		d = ENTRY_OF(pc);
 	} else {
 		/* A stale translation: this one word, then back here. */
 		lone[0] = decode(mem_ld32(host + (pc & MEM_PAGE_MASK)), 0,
 				 false);
 		lone[1] = (struct code_entry){ .op = CODE_OP_PAGE_END };
-		dbase = d = lone;
-		vbase = pc;
+		d = lone;
+		dbias = (uintptr_t)lone - 2 * (uintptr_t)pc;
 		vpage = 1;
 	}
 	DISPATCH();
 }
 
 op_undecoded: {
-	unsigned idx = (unsigned)(d - dbase);
+	unsigned idx = (PC() & MEM_PAGE_MASK) >> 2;
 	*d = decode(mem_ld32(host + 4 * idx), idx, true);
 	DISPATCH();
 }
