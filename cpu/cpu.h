@@ -39,8 +39,8 @@ enum cpu_vector {
  * Run i spans from its entry to the next one's count, so the last
  * CPU_HISTORY runs can be replayed for the monitor's `history`.  It is
  * kept only when something can read it (hist_on, from struct vm_config's
- * history: the monitor asks for it); each taken jump then costs about 20
- * host instructions (docs/performance.md).
+ * history: the monitor asks for it); each taken jump then costs about 17
+ * host instructions more (docs/performance.md).
  */
 #define CPU_HISTORY 256		/* runs kept; a power of two */
 
