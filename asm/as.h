@@ -6,6 +6,7 @@
 #ifndef AULA_AS_H
 #define AULA_AS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "asm/image.h"
@@ -16,5 +17,19 @@
  * holds the image (free it with image_free). */
 int as_assemble(const char *path, const char *text, FILE *listing,
 		FILE *errs, struct image *out);
+
+/* What aula as's options change (all zero: as_assemble's defaults). */
+struct as_options {
+	FILE *listing;			/* or NULL */
+	/* -I: more directories .include and .incbin may read, searched in
+	 * order after the directory of the file that names them. */
+	const char *const *include_dirs;
+	int ninclude_dirs;
+	bool strip;			/* no line table in the image */
+};
+
+int as_assemble_opts(const char *path, const char *text,
+		     const struct as_options *opt, FILE *errs,
+		     struct image *out);
 
 #endif

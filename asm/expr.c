@@ -111,14 +111,6 @@ char *as_full_name(struct as *a, const char *p, size_t len)
 	return s;
 }
 
-struct as_sym *as_sym_find(struct as *a, const char *name)
-{
-	for (int i = 0; i < a->nsyms; i++)
-		if (strcmp(a->syms[i].name, name) == 0)
-			return &a->syms[i];
-	return NULL;
-}
-
 /* A character in '...' or "...", with C escapes; -1 on a bad escape. */
 int as_char_escape(const char **pp)
 {
@@ -155,22 +147,41 @@ int as_char_escape(const char **pp)
 
 static bool expr_bin(struct as *a, int level, int64_t *v, bool *known);
 
+static bool primary(struct as *a, int64_t *v, bool *known);
+
+/* Parentheses and unary operators recurse: bounded, so that a line of
+ * 100,000 '(' is an error rather than a stack overflow. */
+static bool nested(struct as *a, int64_t *v, bool *known)
+{
+	as_skip_ws(a);
+	const char *start = a->p;
+	char c = *a->p;
+	if (a->expr_depth >= AS_MAX_EXPR_DEPTH) {
+		as_error(a, start, "expression nested more than %d deep",
+			 AS_MAX_EXPR_DEPTH);
+		return false;
+	}
+	a->expr_depth++;
+	a->p++;
+	bool ok;
+	if (c == '(') {
+		ok = expr_bin(a, 0, v, known) && as_expect(a, ')');
+	} else {
+		ok = primary(a, v, known);
+		if (ok)
+			*v = c == '-' ? -*v : c == '~' ? ~*v & 0xffffffff : *v;
+	}
+	a->expr_depth--;
+	return ok;
+}
+
 static bool primary(struct as *a, int64_t *v, bool *known)
 {
 	as_skip_ws(a);
 	const char *start = a->p;
 	char c = *a->p;
-	if (c == '(') {
-		a->p++;
-		return expr_bin(a, 0, v, known) && as_expect(a, ')');
-	}
-	if (c == '-' || c == '~' || c == '+') {
-		a->p++;
-		if (!primary(a, v, known))
-			return false;
-		*v = c == '-' ? -*v : c == '~' ? ~*v & 0xffffffff : *v;
-		return true;
-	}
+	if (c == '(' || c == '-' || c == '~' || c == '+')
+		return nested(a, v, known);
 	if (c == '%') {
 		size_t n = as_ident_len(a->p + 1);
 		bool hi = n == 2 && strncmp(a->p + 1, "hi", 2) == 0;
@@ -289,7 +300,13 @@ static bool expr_bin(struct as *a, int level, int64_t *v, bool *known)
 		case 'r': *v = y > 31 ? 0 : x >> y; break;
 		case '+': *v += r; break;
 		case '-': *v -= r; break;
-		case '*': *v *= r; break;
+		case '*':
+			/* Both lie in [-2^31, 2^32): the product may not
+			 * fit in 64 bits signed, and only its low 32 bits
+			 * are kept below anyway. */
+			if (__builtin_mul_overflow(*v, r, v))
+				*v = (int32_t)(uint32_t)((uint64_t)*v);
+			break;
 		case '/': case '%':
 			if (r == 0) {
 				if (*known)

@@ -5,8 +5,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "asm/as_int.h"
 
@@ -26,26 +30,150 @@ char *as_xstrdup(const char *s)
 }
 
 
-static char *slurp(const char *path)
+/* Read a whole regular file of at most max bytes (NUL-terminated, *len
+ * bytes).  NULL with errno set otherwise: a FIFO or a device would hang
+ * or never end, so it is refused before the first read (EINVAL), and a
+ * file too large gets EFBIG. */
+char *as_read_file(const char *path, size_t max, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	size_t len = 0, cap = 4096, n;
-	char *buf = as_xrealloc(NULL, cap);
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap)
-			buf = as_xrealloc(buf, cap *= 2);
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > max) {
+		int e = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		close(fd);
+		errno = e;
 		return NULL;
 	}
-	buf[len] = 0;
+	size_t cap = (size_t)st.st_size + 1, got = 0;
+	char *buf = as_xrealloc(NULL, cap + 1);
+	/* Read one byte more than fstat said, to see a file that grew. */
+	for (;;) {
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			free(buf);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got == cap) {
+			close(fd);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	close(fd);
+	buf[got] = 0;
+	*len = got;
 	return buf;
+}
+
+/* The directory part of path ("." if none), as a malloc'd string. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return as_xstrdup(".");
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	char *d = as_xrealloc(NULL, n + 1);
+	memcpy(d, path, n);
+	d[n] = 0;
+	return d;
+}
+
+void as_set_roots(struct as *a, const char *main_path,
+		  const char *const *dirs, int ndirs)
+{
+	char *d = dir_of(main_path);
+	a->roots = as_xrealloc(NULL, (size_t)(ndirs + 1) * sizeof *a->roots);
+	a->nroots = 0;
+	char *r = realpath(d, NULL);
+	if (r)
+		a->roots[a->nroots++] = r;
+	free(d);
+	for (int i = 0; i < ndirs; i++)
+		if ((r = realpath(dirs[i], NULL)))
+			a->roots[a->nroots++] = r;
+	a->include_dirs = dirs;
+	a->ninclude_dirs = ndirs;
+}
+
+static bool inside_roots(const struct as *a, const char *real)
+{
+	for (int i = 0; i < a->nroots; i++) {
+		size_t n = strlen(a->roots[i]);
+		if (strncmp(real, a->roots[i], n) == 0 &&
+		    (real[n] == '/' || real[n] == 0 || n == 1))
+			return true;
+	}
+	return false;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	char *p = as_xrealloc(NULL, n + strlen(name) + 2);
+	memcpy(p, dir, n);
+	p[n] = '/';
+	strcpy(p + n + 1, name);
+	return p;
+}
+
+char *as_resolve(struct as *a, const char *from, const char *name,
+		 const char *what)
+{
+	int ncand = name[0] == '/' ? 1 : 1 + a->ninclude_dirs;
+	bool outside = false;
+	int err = ENOENT;
+	char *first = NULL;
+	for (int i = 0; i < ncand; i++) {
+		char *cand;
+		if (name[0] == '/') {
+			cand = as_xstrdup(name);
+		} else if (i == 0) {
+			/* "sub/a.s", not "./sub/a.s", for the messages. */
+			const char *slash = strrchr(from, '/');
+			size_t n = slash ? (size_t)(slash - from) + 1 : 0;
+			cand = as_xrealloc(NULL, n + strlen(name) + 1);
+			memcpy(cand, from, n);
+			strcpy(cand + n, name);
+		} else {
+			cand = join(a->include_dirs[i - 1], name);
+		}
+		char *real = realpath(cand, NULL);
+		if (real && inside_roots(a, real)) {
+			free(real);
+			free(first);	/* the name next to the file, tried first */
+			return cand;
+		}
+		if (real)
+			outside = true;
+		else if (i == 0)
+			err = errno;
+		free(real);
+		if (i == 0)
+			first = cand;
+		else
+			free(cand);
+	}
+	if (outside)
+		as_error(a, a->lines[a->cur].text, "%s '%s' is outside the "
+			 "source's directory tree and the -I directories "
+			 "(name a directory with -I to allow it)", what, name);
+	else
+		as_error(a, a->lines[a->cur].text, "cannot read '%s': %s",
+			 first, strerror(err));
+	free(first);
+	return NULL;
 }
 
 static int add_line(struct as *a, const char *file, int lineno,
@@ -59,10 +187,28 @@ static int add_line(struct as *a, const char *file, int lineno,
 	memset(l, 0, sizeof *l);
 	l->file = file;
 	l->lineno = lineno;
+	l->origin = a->nlines;
 	l->text = as_xrealloc(NULL, len + 1);
 	memcpy(l->text, text, len);
 	l->text[len] = 0;
 	return a->nlines++;
+}
+
+char *as_quoted_name(struct as *a, const char *dir)
+{
+	as_skip_ws(a);
+	const char *q = a->p;
+	const char *end = *q == '"' ? strchr(q + 1, '"') : NULL;
+	if (!end || end == q + 1) {
+		as_error(a, q, "expected a quoted file name after %s", dir);
+		return NULL;
+	}
+	size_t n = (size_t)(end - (q + 1));
+	a->p = end + 1;
+	char *name = as_xrealloc(NULL, n + 1);
+	memcpy(name, q + 1, n);
+	name[n] = 0;
+	return name;
 }
 
 /* If the line is `.include "name"`, return a malloc'd name. */
@@ -76,21 +222,12 @@ static char *include_name(struct as *a, int idx, bool *is_include)
 	if (!*is_include)
 		return NULL;
 	a->p += 8;
-	as_skip_ws(a);
-	const char *q = a->p;
-	if (*q != '"' || !strchr(q + 1, '"')) {
-		as_error(a, q, "expected a quoted file name after .include");
-		return NULL;
-	}
-	size_t n = (size_t)(strchr(q + 1, '"') - (q + 1));
-	a->p = q + n + 2;
-	if (!as_at_end(a)) {
+	char *name = as_quoted_name(a, ".include");
+	if (name && !as_at_end(a)) {
 		as_error(a, NULL, "unexpected text after the file name");
+		free(name);
 		return NULL;
 	}
-	char *name = as_xrealloc(NULL, n + 1);
-	memcpy(name, q + 1, n);
-	name[n] = 0;
 	return name;
 }
 
@@ -99,9 +236,11 @@ int as_read_source(struct as *a, const char *path, const char *text,
 {
 	char *owned = NULL;
 	if (!text) {
-		text = owned = slurp(path);
+		size_t len;
+		text = owned = as_read_file(path, AS_MAX_FILE_SIZE, &len);
 		if (!text)
 			return -1;
+		a->source_bytes += len;
 	}
 	a->files = as_xrealloc(a->files, (a->nfiles + 1) * sizeof *a->files);
 	const char *file = a->files[a->nfiles++] = as_xstrdup(path);
@@ -119,26 +258,26 @@ int as_read_source(struct as *a, const char *path, const char *text,
 			a->lines[idx].text[0] = 0;	/* assembled as blank */
 		if (!name)
 			continue;
-		char *full = name;
-		const char *slash = strrchr(file, '/');
-		if (name[0] != '/' && slash) {
-			size_t dir = (size_t)(slash - file) + 1;
-			full = as_xrealloc(NULL, dir + strlen(name) + 1);
-			memcpy(full, file, dir);
-			strcpy(full + dir, name);
-		}
+		a->cur = idx;
 		if (depth >= AS_MAX_INCLUDE_DEPTH) {
-			a->cur = idx;
 			as_error(a, a->lines[idx].text,
 				 ".include nested more than %d deep (does '%s' "
 				 "include itself?)", AS_MAX_INCLUDE_DEPTH, name);
-		} else if (as_read_source(a, full, NULL, depth + 1) != 0) {
+			free(name);
+			continue;
+		}
+		char *full = as_resolve(a, file, name, ".include");
+		if (full && a->source_bytes > AS_MAX_SOURCE_TOTAL) {
+			as_error(a, a->lines[idx].text, "the sources and their "
+				 "includes exceed %d MiB", AS_MAX_SOURCE_TOTAL >> 20);
+		} else if (full && as_read_source(a, full, NULL, depth + 1) != 0) {
 			a->cur = idx;
 			as_error(a, a->lines[idx].text, "cannot read '%s': %s",
-				 full, strerror(errno));
+				 full, errno == EINVAL ? "not a regular file" :
+				 errno == EFBIG ? "larger than the limit for "
+				 "a source file" : strerror(errno));
 		}
-		if (full != name)
-			free(full);
+		free(full);
 		free(name);
 	}
 	free(owned);

@@ -17,5 +17,5 @@ _start:
         cmp     r1, r2
         bne     .loop
         out     r0, 0(r0)
-        .include "paging.inc"
+        .include "../examples/lib/paging.inc"
         .include "live.inc"

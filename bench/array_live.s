@@ -22,5 +22,5 @@ _start:
         cmpi    r9, 0
         bne     .pass
         out     r0, 0(r0)
-        .include "paging.inc"
+        .include "../examples/lib/paging.inc"
         .include "live.inc"

@@ -25,5 +25,5 @@ fib:    cmpi    r1, 2
         ret
 .small: mov     r2, r1
         ret
-        .include "paging.inc"
+        .include "../examples/lib/paging.inc"
         .include "live.inc"

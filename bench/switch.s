@@ -35,4 +35,4 @@ _start:
         cmpi    r9, 0
         bne     .round
         out     r0, 0(r0)
-        .include "paging.inc"
+        .include "../examples/lib/paging.inc"

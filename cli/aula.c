@@ -5,10 +5,14 @@
  * folders below it (grade/, monitor/, host/, net/, state/, asm/ and the
  * core), which never call back up into cli/.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "asm/as.h"
 #include "config.h"
@@ -24,9 +28,10 @@ static const struct {
 	{ "debug", cmd_debug, "run a program under the monitor, a debugger" },
 	{ "as", cmd_as, "assemble a source file into an image" },
 	{ "dis", cmd_dis, "disassemble an image or a raw binary" },
-	{ "disk", cmd_disk, "create or inspect a raw disk image" },
+	{ "disk", cmd_disk, "make, inspect, clone and commit disk images (raw, qcow2)" },
 	{ "grade", cmd_grade, "run tests on many programs, report points" },
 	{ "hub", cmd_hub, "run a virtual LAN's switch for aula run --nic" },
+	{ "lab", cmd_lab, "run many machines on one clock, CPUs and LAN" },
 };
 
 void cmd_error(const char *fmt, ...)
@@ -42,10 +47,14 @@ void cmd_error(const char *fmt, ...)
 bool cmd_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	/* strtoull would take " -5" for 2^64 - 5. */
+	if (!s || !isdigit((unsigned char)*s))
 		return false;
+	/* strtoull saturates: 2^64 would silently mean 2^64 - 1, which
+	 * for --max-insns is no budget at all. */
+	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0);
-	if (*end)
+	if (*end || end == s || errno == ERANGE)
 		return false;
 	*out = v;
 	return true;
@@ -54,10 +63,11 @@ bool cmd_parse_u64(const char *s, uint64_t *out)
 bool cmd_parse_size(const char *s, uint64_t *out)
 {
 	char *end;
-	if (!s || !*s || *s == '-')
+	if (!s || !isdigit((unsigned char)*s))
 		return false;
+	errno = 0;
 	unsigned long long v = strtoull(s, &end, 0), mul = 1;
-	if (end == s)
+	if (end == s || errno == ERANGE)
 		return false;
 	switch (*end) {
 	case 0: break;
@@ -74,11 +84,55 @@ bool cmd_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+/* The -I directories: set once by option parsing, before anything is
+ * assembled, and read by cmd_load_program. */
+#define CMD_MAX_INCLUDE_DIRS 64
+static const char *include_dirs[CMD_MAX_INCLUDE_DIRS];
+static int ninclude_dirs;
+
+int cmd_add_include_dir(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		cmd_error("-I %s: not a directory", dir);
+		return -1;
+	}
+	if (ninclude_dirs == CMD_MAX_INCLUDE_DIRS) {
+		cmd_error("-I: at most %d directories", CMD_MAX_INCLUDE_DIRS);
+		return -1;
+	}
+	include_dirs[ninclude_dirs++] = dir;
+	return 0;
+}
+
+/* The command line's own sources (aula run, as, debug) may also read
+ * below the current directory, as GNU as searches it: a user who types
+ * `aula run examples/syscall/syscall.s` in a source tree means the tree.
+ * aula grade never asks for this list, so a submission reads only its own
+ * directory tree and the -I directories (docs/security.md). */
+void cmd_include_dirs(const char *const **dirs, int *ndirs)
+{
+	static const char *with_cwd[CMD_MAX_INCLUDE_DIRS + 1];
+	for (int i = 0; i < ninclude_dirs; i++)
+		with_cwd[i] = include_dirs[i];
+	with_cwd[ninclude_dirs] = ".";
+	*dirs = with_cwd;
+	*ndirs = ninclude_dirs + 1;
+}
+
+static uint64_t ram_limit;	/* 0: none (aula dis) */
+
+void cmd_set_ram_limit(uint64_t ram)
+{
+	ram_limit = ram;
+}
+
 int cmd_load_program(const char *path, struct image *img)
 {
 	char err[512];
 	if (image_sniff(path)) {
-		if (image_read(path, img, err, sizeof err) == 0)
+		if (image_read_limit(path, ram_limit, img, err,
+				     sizeof err) == 0)
 			return 0;
 		cmd_error("%s", err);
 		return -1;
@@ -89,7 +143,9 @@ int cmd_load_program(const char *path, struct image *img)
 		return -1;
 	}
 	fclose(f);
-	int errors = as_assemble(path, NULL, NULL, stderr, img);
+	struct as_options opt = { 0 };
+	cmd_include_dirs(&opt.include_dirs, &opt.ninclude_dirs);
+	int errors = as_assemble_opts(path, NULL, &opt, stderr, img);
 	if (errors) {
 		const char *dot = strrchr(path, '.');
 		bool source = dot && (!strcmp(dot, ".s") || !strcmp(dot, ".S") ||
@@ -102,14 +158,35 @@ int cmd_load_program(const char *path, struct image *img)
 	return 0;
 }
 
+const char *cmd_man(const char *page)
+{
+	static char buf[4300];
+	char exe[4096], src[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+	}
+	/* aula.1 and aula-debug.1 are in section 1, aula-isa in 7. */
+	snprintf(src, sizeof src, "%s/man/%s.%c", AULA_SRCDIR, page,
+		 strcmp(page, "aula-isa") ? '1' : '7');
+	if (n > 0 && strcmp(exe, AULA_BINDIR) && access(src, R_OK) == 0)
+		snprintf(buf, sizeof buf, "man -l %s", src);
+	else
+		snprintf(buf, sizeof buf, "man %s", page);
+	return buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: aula COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(f, "  %-6s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(f, "\n'aula COMMAND --help' for one command; man aula for "
-		"all of them.\n");
+	fprintf(f, "\n'aula COMMAND --help' for one command; %s for all of "
+		"them.\n", cmd_man("aula"));
 }
 
 int main(int argc, char **argv)

@@ -11,19 +11,26 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "state/dump.h"
 #include "grade/grade.h"
 
 #define GRADE_MAX_JOBS 256
+#define GRADE_CPU_LIMIT 60	/* s of host CPU time per pair */
+#define GRADE_MEM_LIMIT 1024	/* MiB of address space per pair */
+#define GRADE_REAL_SLACK 30	/* s of real time beyond 4 x the CPU's */
 
 static void usage(FILE *f)
 {
@@ -36,145 +43,322 @@ static void usage(FILE *f)
 		"  -j, --jobs N      N runs at a time (default: the cores)\n"
 		"      --json FILE   the results as JSON\n"
 		"      --csv FILE    a gradebook: a row per submission\n"
+		"      --csv-safe    cells starting = + - @ get a ' first\n"
 		"      --junit FILE  JUnit XML, a test suite per submission\n"
 		"      --tap         TAP on standard output, not the table\n"
 		"      --shard K/N   only submissions K, K+N, K+2N...\n"
+		"      --cpu-limit S host CPU seconds per run (60; 0: none)\n"
+		"      --mem-limit M host MiB per run (1024; 0: none)\n"
 		"      --merge       the arguments are the --json reports of\n"
 		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
-		"The test file format: man aula-grade.\n");
+		"The test file format: %s.\n", cmd_man("aula-grade"));
 }
 
+struct grade_outputs {
+	const char *json, *csv, *junit;
+	bool tap, csv_safe;
+};
+
+/* Through a temporary file renamed into place: a report is whole, or the
+ * old one is left as it was. */
 static int write_report(const char *path, const struct grade_run_set *s,
 			void (*fn)(FILE *, const struct grade_run_set *))
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
+	struct out_temp o;
+	if (out_temp_open(&o, path)) {
 		cmd_error("%s: cannot write: %s", path, strerror(errno));
 		return -1;
 	}
-	fn(f, s);
-	if (fclose(f) != 0) {
+	fn(o.f, s);
+	if (ferror(o.f) || out_temp_commit(&o) != 0) {
 		cmd_error("%s: cannot write: %s", path, strerror(errno));
+		out_temp_abort(&o);
 		return -1;
 	}
 	return 0;
 }
 
-static void run_pairs(const struct grade_run_set *s,
-		      struct grade_result *res, int worker, int jobs)
+/* Whether the file at path may be replaced by a report that starts with
+ * magic: it does not exist, is empty, is not a regular file, or is a
+ * report of the same kind.  So "--csv a.t b.t --", the report's name
+ * forgotten, does not overwrite the test a.t. */
+static bool report_replaceable(const char *path, const char *magic)
 {
-	int npairs = s->nsubs * s->ntests;
-	for (int p = worker; p < npairs; p += jobs) {
-		const struct grade_sub *sub = &s->subs[p / s->ntests];
-		const struct grade_test *t = &s->tests[p % s->ntests];
-		struct grade_result *r = &res[p];
-		if (!grade_test_applies(t, sub->path)) {
-			memset(r, 0, sizeof *r);
-			r->done = true;
-			r->status = GRADE_NOT_APPLICABLE;
-		} else if (!sub->loaded) {
-			memset(r, 0, sizeof *r);
-			r->done = true;
-			r->status = GRADE_NO_PROGRAM;
-			snprintf(r->detail, sizeof r->detail, "%s",
-				 sub->error);
-		} else {
-			grade_run(t, &sub->img, sub->path, r);
+	char head[64] = "";
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true;
+	size_t n = fread(head, 1, sizeof head - 1, f);
+	fclose(f);
+	head[n] = 0;
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || n == 0)
+		return true;
+	return strncmp(head, magic, strlen(magic)) == 0;
+}
+
+/* No report may overwrite a test, a submission or a shard's report, or a
+ * file that is not a report of its kind: 0, or -1 after saying which. */
+static int reports_spare_inputs(const struct grade_outputs *o,
+				char *const *tests, int ntests,
+				char *const *subs, int nsubs, const char *what)
+{
+	const char *const outs[3][2] = { { "--json", o->json },
+					 { "--csv", o->csv },
+					 { "--junit", o->junit } };
+	int n = ntests + nsubs;
+	struct out_input *in = calloc((size_t)n + 1, sizeof *in);
+	if (!in)
+		return 0;
+	for (int i = 0; i < ntests; i++)
+		in[i] = (struct out_input){ what, tests[i] };
+	for (int i = 0; i < nsubs; i++)
+		in[ntests + i] = (struct out_input){ "the submission",
+						     subs[i] };
+	static const char *const magic[3] = {
+		"{\n  \"format\": \"aula-grade\"", "submission,",
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>" };
+	int rc = 0;
+	for (int k = 0; k < 3 && rc == 0; k++) {
+		rc = out_same_input(outs[k][0], outs[k][1], in, n);
+		if (rc == 0 && outs[k][1] &&
+		    !report_replaceable(outs[k][1], magic[k])) {
+			cmd_error("%s %s: the file exists and is not a report of "
+				  "aula grade; refusing to overwrite it (remove "
+				  "it first)", outs[k][0], outs[k][1]);
+			rc = -1;
 		}
+	}
+	free(in);
+	return rc;
+}
+
+/* ---- the workers ---------------------------------------------------------
+ *
+ * Each pair runs in a process of its own (docs/security.md, section 3):
+ * it assembles or loads the submission, runs the test, writes the result
+ * into the shared array and sets done last.  The parent keeps jobs of them
+ * running and learns from waitpid which pair a dead process held, so a
+ * worker that dies -- a limit, a signal, a bug of ours -- costs exactly
+ * its own pair.
+ */
+
+struct grade_limits {
+	uint64_t cpu;		/* seconds of host CPU time; 0: none */
+	uint64_t mem;		/* MiB of address space; 0: none */
+};
+
+/* The signal that stops aula grade (SIGINT, SIGTERM, SIGHUP), or 0. */
+static volatile sig_atomic_t grade_stop_signal;
+
+/* The signals that stop aula grade, and what they did before. */
+static const int stop_sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction stop_old[3];
+
+/* The running workers, pids[w] > 0, for the handler to kill. */
+static volatile pid_t grade_pids[GRADE_MAX_JOBS];
+
+static void on_stop_signal(int sig)
+{
+	grade_stop_signal = sig;
+	for (int w = 0; w < GRADE_MAX_JOBS; w++)
+		if (grade_pids[w] > 0)
+			kill(grade_pids[w], SIGKILL);
+}
+
+/* AddressSanitizer reserves terabytes of address space for its shadow:
+ * an address-space limit would starve it, so such builds go without. */
+#if defined(__SANITIZE_ADDRESS__)
+#define GRADE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GRADE_ASAN 1
+#endif
+#endif
+
+/* The real time a pair may take: generous, so that on a loaded host the
+ * CPU limit still comes first. */
+static unsigned real_limit(const struct grade_limits *lim)
+{
+	uint64_t s = lim->cpu * 4 + GRADE_REAL_SLACK;
+	return s < UINT_MAX ? (unsigned)s : UINT_MAX;
+}
+
+static void set_limits(const struct grade_limits *lim)
+{
+	if (lim->cpu) {
+		/* SIGXCPU at the soft limit, SIGKILL a second later. */
+		struct rlimit r = { .rlim_cur = lim->cpu,
+				    .rlim_max = lim->cpu + 1 };
+		setrlimit(RLIMIT_CPU, &r);
+		/* A pair waiting on something that never comes (a FIFO)
+		 * uses no CPU time: real time bounds it too. */
+		alarm(real_limit(lim));
+	}
+#ifndef GRADE_ASAN
+	if (lim->mem) {
+		struct rlimit r = { .rlim_cur = lim->mem << 20,
+				    .rlim_max = lim->mem << 20 };
+		setrlimit(RLIMIT_AS, &r);
+	}
+#endif
+}
+
+/* In the worker: pair p, then _exit. */
+static void __attribute__((noreturn))
+run_pair(const struct grade_run_set *s, struct grade_result *res, int p,
+	 pid_t parent, const struct grade_limits *lim)
+{
+	/* Die with the parent; it may have died before we asked. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	for (int i = 0; i < 3; i++)
+		sigaction(stop_sigs[i], &stop_old[i], NULL);
+	set_limits(lim);
+	struct grade_result *r = &res[p];
+	struct grade_sub sub = { .path = s->subs[p / s->ntests].path };
+	if (!grade_sub_load(&sub)) {
+		memset(r, 0, sizeof *r);
+		r->status = GRADE_NO_PROGRAM;
+		snprintf(r->detail, sizeof r->detail, "%s", sub.error);
+	} else {
+		grade_run(&s->tests[p % s->ntests], &sub.img, sub.path, r);
+		image_free(&sub.img);
+	}
+	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	_exit(0);
+}
+
+/* What killed pair p's worker, for its report. */
+static void worker_died(struct grade_result *r, int wstatus,
+			const struct grade_limits *lim)
+{
+	memset(r, 0, sizeof *r);
+	r->status = GRADE_INTERNAL;
+	r->done = true;
+	char *d = r->detail;
+	size_t n = sizeof r->detail;
+	if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+		if (sig == SIGXCPU || (sig == SIGKILL && lim->cpu))
+			snprintf(d, n, "the run was killed by signal %d (%s): "
+				 "it used more than its %llu s of host CPU time "
+				 "(--cpu-limit)", sig, strsignal(sig),
+				 (unsigned long long)lim->cpu);
+		else if (sig == SIGALRM)
+			snprintf(d, n, "the run was killed: it took more than "
+				 "%u s of real time (4 x --cpu-limit + %d s)",
+				 real_limit(lim), GRADE_REAL_SLACK);
+		else
+			snprintf(d, n, "the worker running this test died of "
+				 "signal %d (%s): a bug in aula (please report "
+				 "it), or its host memory limit of %llu MiB ran "
+				 "out (--mem-limit)", sig, strsignal(sig),
+				 (unsigned long long)lim->mem);
+	} else {
+		snprintf(d, n, "the worker running this test ended without a "
+			 "result (exit status %d): a bug in aula, or its host "
+			 "memory limit of %llu MiB ran out (--mem-limit)",
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
+			 (unsigned long long)lim->mem);
 	}
 }
 
-/* The progress bar, on a terminal only: the workers' results are in
- * shared memory, so the pairs done are counted there. */
-static void show_progress(const struct grade_result *res, int npairs)
+/* The progress bar, on a terminal only. */
+static void show_progress(int done, int npairs)
 {
 	static const char bar[] = "########################################";
 	const int width = (int)sizeof bar - 1;
-	int done = 0;
-	for (int p = 0; p < npairs; p++)
-		done += __atomic_load_n(&res[p].done, __ATOMIC_RELAXED);
 	int fill = npairs ? done * width / npairs : width;
 	fprintf(stderr, "\rgrading [%.*s%*s] %d/%d runs", fill, bar,
 		width - fill, "", done, npairs);
 	fflush(stderr);
 }
 
-/* Wait for the workers, drawing the progress bar ten times a second. */
-static void wait_with_progress(pid_t *pids, int started,
-			       const struct grade_result *res, int npairs)
+static void kill_all(volatile pid_t *pids, int jobs)
 {
-	int live = started;
-	while (live > 0) {
-		show_progress(res, npairs);
-		for (int w = 0; w < started; w++)
-			if (pids[w] > 0 && waitpid(pids[w], NULL, WNOHANG) ==
-						   pids[w]) {
-				pids[w] = 0;
-				live--;
-			}
-		if (live > 0) {
-			struct timespec tick = { 0, 100000000 };
-			nanosleep(&tick, NULL);
-		}
-	}
-	show_progress(res, npairs);
-	fputc('\n', stderr);
-}
-
-/* Run every pair in jobs worker processes; 0, or -1 if none could
- * start.  A worker that dies leaves its pairs not done. */
-static int run_all(const struct grade_run_set *s, struct grade_result *res,
-		   int jobs)
-{
-	pid_t pids[GRADE_MAX_JOBS];
-	int started = 0;
-	fflush(NULL);
-	for (int w = 0; w < jobs; w++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			break;
-		if (pid == 0) {
-			/* Each run makes and frees a machine: keep the freed
-			 * memory mapped for the next instead of giving it back
-			 * to the kernel (and faulting it in again) each time. */
-			mallopt(M_TRIM_THRESHOLD, 256 << 20);
-			mallopt(M_MMAP_THRESHOLD, 64 << 20);
-			run_pairs(s, res, w, jobs);
-			_exit(0);
-		}
-		pids[started++] = pid;
-	}
-	if (started == 0) {
-		cmd_error("cannot start a worker: %s", strerror(errno));
-		return -1;
-	}
-	int npairs = s->nsubs * s->ntests;
-	if (isatty(STDERR_FILENO))
-		wait_with_progress(pids, started, res, npairs);
-	else
-		for (int w = 0; w < started; w++)
+	for (int w = 0; w < jobs; w++)
+		if (pids[w] > 0)
+			kill(pids[w], SIGKILL);
+	for (int w = 0; w < jobs; w++)
+		if (pids[w] > 0)
 			while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
 				;
-	/* Pairs of workers that never started run here. */
-	if (started < jobs)
-		for (int w = started; w < jobs; w++)
-			run_pairs(s, res, w, jobs);
-	for (int p = 0; p < npairs; p++)
-		if (!res[p].done) {
-			memset(&res[p], 0, sizeof res[p]);
-			res[p].status = GRADE_INTERNAL;
-			snprintf(res[p].detail, sizeof res[p].detail,
-				 "the worker running this test died (a bug "
-				 "in aula: please report it)");
+}
+
+/* Run every pair, jobs at a time: 0; -1 if a worker could not start;
+ * or the signal that stopped aula grade, its workers killed. */
+static int run_all(const struct grade_run_set *s, struct grade_result *res,
+		   int jobs, const struct grade_limits *lim)
+{
+	volatile pid_t *pids = grade_pids;
+	pid_t parent = getpid();
+	int pair_of[GRADE_MAX_JOBS];
+	int npairs = s->nsubs * s->ntests, next = 0, running = 0, done = 0;
+	bool tty = isatty(STDERR_FILENO);
+	fflush(NULL);
+	while (next < npairs || running > 0) {
+		if (grade_stop_signal) {
+			kill_all(pids, jobs);
+			if (tty)
+				fputc('\n', stderr);
+			return grade_stop_signal;
 		}
+		while (running < jobs && next < npairs) {
+			int p = next++;
+			const struct grade_test *t = &s->tests[p % s->ntests];
+			if (!grade_test_applies(t, s->subs[p / s->ntests].path)) {
+				memset(&res[p], 0, sizeof res[p]);
+				res[p].done = true;
+				res[p].status = GRADE_NOT_APPLICABLE;
+				done++;
+				continue;
+			}
+			int w = 0;
+			while (pids[w] > 0)
+				w++;
+			pid_t pid = fork();
+			if (pid < 0) {
+				cmd_error("cannot start a worker: %s",
+					  strerror(errno));
+				kill_all(pids, jobs);
+				return -1;
+			}
+			if (pid == 0)
+				run_pair(s, res, p, parent, lim);
+			pids[w] = pid;
+			pair_of[w] = p;
+			running++;
+		}
+		if (tty)
+			show_progress(done, npairs);
+		if (running == 0)
+			continue;
+		int wstatus;
+		pid_t pid = waitpid(-1, &wstatus, 0);
+		if (pid < 0)
+			continue;	/* EINTR: a stop signal, looked at above */
+		for (int w = 0; w < jobs; w++) {
+			if (pids[w] != pid)
+				continue;
+			struct grade_result *r = &res[pair_of[w]];
+			if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE) ||
+			    !WIFEXITED(wstatus) || WEXITSTATUS(wstatus))
+				worker_died(r, wstatus, lim);
+			pids[w] = 0;
+			running--;
+			done++;
+		}
+	}
+	if (tty) {
+		show_progress(done, npairs);
+		fputc('\n', stderr);
+	}
 	return 0;
 }
 
-struct grade_outputs {
-	const char *json, *csv, *junit;
-	bool tap;
-};
 
 /* The table or TAP, then the report files: 0, or DUMP_EXIT_HOST. */
 static int report(const struct grade_run_set *set,
@@ -208,7 +392,7 @@ static int merge_main(char *const *files, int nfiles,
 		const struct grade_run_set set = {
 			.tests = m.tests, .ntests = m.ntests, .subs = m.subs,
 			.nsubs = m.nsubs, .results = m.results, .shard = 1,
-			.nshards = 1,
+			.nshards = 1, .csv_safe = o->csv_safe,
 		};
 		status = report(&set, o);
 	}
@@ -242,13 +426,18 @@ int cmd_grade(int argc, char **argv)
 		{ "tap", no_argument, NULL, 'T' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "merge", no_argument, NULL, 'M' },
+		{ "cpu-limit", required_argument, NULL, 'L' },
+		{ "csv-safe", no_argument, NULL, 'F' },
+		{ "mem-limit", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *json = NULL, *csv = NULL, *junit = NULL;
-	bool tap = false;
+	bool tap = false, csv_safe = false;
 	unsigned shard = 1, nshards = 1;
 	bool merge = false;
+	struct grade_limits limits = { .cpu = GRADE_CPU_LIMIT,
+				       .mem = GRADE_MEM_LIMIT };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs = cores > 0 ? (uint64_t)cores : 1;
 	/* Options and tests come before --, submissions after. */
@@ -271,6 +460,24 @@ int cmd_grade(int argc, char **argv)
 		case 'U': junit = optarg; break;
 		case 'T': tap = true; break;
 		case 'M': merge = true; break;
+		case 'F': csv_safe = true; break;
+		case 'L':
+			if (!cmd_parse_u64(optarg, &limits.cpu) ||
+			    limits.cpu > 86400) {
+				cmd_error("--cpu-limit %s: seconds, from 0 (none) "
+					  "to 86400", optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (!cmd_parse_u64(optarg, &limits.mem) ||
+			    (limits.mem && limits.mem < 64) ||
+			    limits.mem > (1u << 20)) {
+				cmd_error("--mem-limit %s: MiB, 0 (none) or from "
+					  "64 to 1048576", optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
 		case 'S':
 			if (parse_shard(optarg, &shard, &nshards)) {
 				cmd_error("--shard %s: K/N, with 1 <= K <= N",
@@ -283,19 +490,27 @@ int cmd_grade(int argc, char **argv)
 		}
 	}
 	const struct grade_outputs outs = {
-		.json = json, .csv = csv, .junit = junit, .tap = tap };
+		.json = json, .csv = csv, .junit = junit, .tap = tap,
+		.csv_safe = csv_safe };
 	if (merge) {
 		if (dashes < argc || nshards != 1) {
 			cmd_error("grade --merge takes reports: no --, no "
 				  "--shard");
 			return DUMP_EXIT_USAGE;
 		}
+		if (reports_spare_inputs(&outs, argv + optind, dashes - optind,
+					 NULL, 0, "the shard report"))
+			return DUMP_EXIT_USAGE;
 		return merge_main(argv + optind, dashes - optind, &outs);
 	}
 	int ntests = dashes - optind;
 	int nsubs = dashes < argc ? argc - dashes - 1 : 0;
 	/* A shard keeps every nshards-th submission, from the shard-th. */
 	char **sub_args = argv + dashes + 1;
+	if (reports_spare_inputs(&outs, argv + optind, ntests > 0 ? ntests : 0,
+				 sub_args, nsubs,
+				 "the test"))
+		return DUMP_EXIT_USAGE;
 	int kept = 0;
 	for (int i = 0; i < nsubs; i++)
 		if ((unsigned)i % nshards == shard - 1)
@@ -329,9 +544,7 @@ int cmd_grade(int argc, char **argv)
 	}
 	for (int i = 0; i < nsubs; i++) {
 		subs[i].path = sub_args[i];
-		if (!grade_sub_load(&subs[i]))
-			fprintf(stderr, "aula: %s: %s\n", subs[i].path,
-				subs[i].error);
+		subs[i].loaded = true;
 	}
 	size_t npairs = (size_t)ntests * (size_t)nsubs;
 	struct grade_result *res = MAP_FAILED;
@@ -347,21 +560,60 @@ int cmd_grade(int argc, char **argv)
 	const struct grade_run_set set = {
 		.tests = tests, .ntests = ntests, .subs = subs,
 		.nsubs = nsubs, .results = res, .shard = shard,
-		.nshards = nshards,
+		.nshards = nshards, .csv_safe = outs.csv_safe,
 	};
 	if (jobs > npairs)
 		jobs = npairs;
-	if (status == 0 && run_all(&set, res, (int)jobs))
-		status = DUMP_EXIT_HOST;
-	if (status == 0)
+	int stopped = 0;
+	if (status == 0) {
+		struct sigaction sa = { .sa_handler = on_stop_signal };
+		sigemptyset(&sa.sa_mask);
+		for (int i = 0; i < 3; i++) {
+			sigaction(stop_sigs[i], &sa, &stop_old[i]);
+			/* An ignored signal (nohup, a background job) stays
+			 * ignored. */
+			if (stop_old[i].sa_handler == SIG_IGN)
+				sigaction(stop_sigs[i], &stop_old[i], NULL);
+		}
+		int rc = run_all(&set, res, (int)jobs, &limits);
+		for (int i = 0; i < 3; i++)
+			sigaction(stop_sigs[i], &stop_old[i], NULL);
+		if (rc < 0)
+			status = DUMP_EXIT_HOST;
+		stopped = rc > 0 ? rc : 0;
+	}
+	if (status == 0 && !stopped) {
+		/* A submission that did not load: its pairs all say why. */
+		for (int i = 0; i < nsubs; i++)
+			for (int j = 0; j < ntests; j++) {
+				const struct grade_result *r =
+					&res[(size_t)i * ntests + j];
+				if (r->status != GRADE_NO_PROGRAM)
+					continue;
+				subs[i].loaded = false;
+				snprintf(subs[i].error, sizeof subs[i].error,
+					 "%s", r->detail);
+				fprintf(stderr, "aula: %s: %s\n", subs[i].path,
+					subs[i].error);
+				break;
+			}
 		status = report(&set, &outs);
+	}
 	if (res != MAP_FAILED)
 		munmap(res, npairs * sizeof *res);
 	for (int i = 0; i < ntests; i++)
 		grade_test_free(&tests[i]);
-	for (int i = 0; i < nsubs; i++)
-		if (subs[i].loaded)
-			image_free(&subs[i].img);
+	if (stopped) {
+		/* Nothing is written: die of the signal, as the shell
+		 * expects of an interrupted command. */
+		fprintf(stderr, "aula: grade: stopped by signal %d (%s); no "
+			"report was written\n", stopped, strsignal(stopped));
+		free(tests);
+		free(subs);
+		signal(stopped, SIG_DFL);
+		raise(stopped);
+		return 128 + stopped;
+	}
 	free(tests);
 	free(subs);
 	return status;

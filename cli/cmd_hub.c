@@ -5,6 +5,7 @@
 #define _GNU_SOURCE		/* ppoll's sigset in net/hub.h */
 #include <getopt.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,23 +27,35 @@ static void hub_usage(FILE *f)
 	fprintf(f,
 "usage: aula hub PATH [options]\n"
 "  -v, --verbose          print clients, learned addresses and each frame\n"
+"      --max-clients N    refuse the client after N (default %d, at most %d)\n"
 "  -h, --help             this summary\n"
 "A learning switch for aula run --nic hub=PATH, on a Unix datagram socket\n"
-"at PATH; it stops on SIGINT or SIGTERM and removes the socket.\n");
+"at PATH; it stops on SIGINT or SIGTERM and removes the socket.\n",
+		HUB_DEFAULT_CLIENTS, HUB_MAX_CLIENTS);
 }
 
 int cmd_hub(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "verbose", no_argument, 0, 'v' },
+		{ "max-clients", required_argument, 0, 'm' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	int c, verbose = 0;
+	uint64_t max_clients = HUB_DEFAULT_CLIENTS;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v': verbose = 1; break;
+		case 'm':
+			if (!cmd_parse_u64(optarg, &max_clients) ||
+			    max_clients == 0 || max_clients > HUB_MAX_CLIENTS) {
+				cmd_error("hub: --max-clients %s: from 1 to %d",
+					  optarg, HUB_MAX_CLIENTS);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
 		case 'h': hub_usage(stdout); return 0;
 		default: hub_usage(stderr); return DUMP_EXIT_USAGE;
 		}
@@ -64,7 +77,8 @@ int cmd_hub(int argc, char **argv)
 	/* Line by line, so that a log file follows the hub as it goes. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char err[256];
-	struct hub *h = hub_open(path, verbose, err, sizeof err);
+	struct hub *h = hub_open(path, verbose, (unsigned)max_clients, err,
+				 sizeof err);
 	if (!h) {
 		cmd_error("hub: %s", err);
 		return DUMP_EXIT_USAGE;

@@ -2,6 +2,8 @@
  * stopped; aula debug (and aula run --monitor): the same machine under the
  * monitor. */
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +17,11 @@
 #include "io/ports.h"
 #include "monitor/mon.h"
 #include "cli/cmd.h"
+#include "cli/outfile.h"
 #include "host/console.h"
 #include "host/diskfile.h"
 #include "state/dump.h"
+#include "state/stuck.h"
 #include "cli/run_net.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
@@ -70,12 +74,15 @@ static void run_usage(FILE *f)
 "  --realtime             pace virtual time to the host clock (demos only)\n"
 "  --stats[=text|json]    print the MMU counters at the end (standard error)\n"
 "  --stats-file FILE      write them to FILE instead\n"
-"  --disk FILE[,ro]       attach a raw disk image (repeatable, up to %d;\n"
-"                         ,ro: read-only)\n"
+"  --disk FILE[,ro][,format=raw|qcow2]\n"
+"                         attach a disk image, raw or qcow2 (repeatable,\n"
+"                         up to %d; ,ro: read-only; format= when the\n"
+"                         file's first bytes may mislead)\n"
 "  --display=none|sdl     headless (default), or the text display and\n"
 "                         keyboard in a window\n"
 "  --font FILE            console font (.psf or .psf.gz) for the display\n"
-"  --screenshot FILE      at the end, save the display as a BMP picture\n"
+"  --screenshot FILE      at the end, save the display as a picture (PNG\n"
+"                         if FILE ends in .png, else BMP)\n"
 "  --nic none|hub=PATH|pcap=FILE  the network card's cable (default none;\n"
 "                         repeatable: --nic hub=PATH --nic pcap=FILE)\n"
 "  --pcap FILE            also capture the card's frames in FILE\n"
@@ -86,7 +93,8 @@ static void run_usage(FILE *f)
 "  --monitor[=crash]      open the monitor on the machine (aula debug);\n"
 "                         =crash: run, and open it only if the guest does\n"
 "                         not power off\n"
-"  -q, --quiet            no message on stderr about how the run stopped\n",
+"  -q, --quiet            no message on stderr about how the run stopped\n"
+"  -I, --include-dir DIR  a SOURCE.s may .include and .incbin from DIR\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
 }
 
@@ -98,7 +106,8 @@ static void debug_usage(FILE *f)
 "  --batch                exit when the scripts end, without a prompt\n"
 "  -q, --quiet            no banner\n"
 "and the options of aula run (aula run --help); --max-insns N sets the\n"
-"monitor's runlimit.  The commands: help at the prompt, man aula-debug.\n");
+"monitor's runlimit.  The commands: help at the prompt, %s.\n",
+		cmd_man("aula-debug"));
 }
 
 static int parse_range(const char *s, struct dump_range *r)
@@ -152,6 +161,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "script", required_argument, 0, 'x' },
 		{ "batch", no_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' },
+		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
@@ -162,7 +172,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	o->budget = RUN_DEFAULT_BUDGET;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "qhx:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qhx:I:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
 			/* 0 would mean "the default" to the machine. */
@@ -310,12 +320,24 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			break;
 		case O_BATCH: o->batch = 1; o->monitor = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return -1;
+			break;
 		case 'h':
 			(monitor ? debug_usage : run_usage)(stdout);
 			exit(0);
 		default: (monitor ? debug_usage : run_usage)(stderr); return -1;
 		}
 	}
+	/* --dump-regs json: getopt took json for a second image. */
+	for (int i = optind; optind < argc - 1 && i < argc; i++)
+		if (!strcmp(argv[i], "json") || !strcmp(argv[i], "text")) {
+			cmd_error("'%s' is not an image: an optional argument "
+				  "joins its option with '=' (--dump-regs=%s, "
+				  "--stats=%s)", argv[i], argv[i], argv[i]);
+			return -1;
+		}
 	if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
 					 : "%s: one image at a time",
@@ -366,13 +388,67 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A signal (Ctrl-C, kill) stops the run at the next slice of RUN_SLICE
+ * instructions: the stop is reported, the dumps asked for are written,
+ * and aula exits with 130 (aula(1), EXIT STATUS).  Slicing a run changes
+ * nothing in it (tests/unit/test_exc.c).
+ */
+#define RUN_SLICE (1u << 20)
+
+static volatile sig_atomic_t run_signal;
+
+static void on_run_signal(int sig)
+{
+	run_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+	static struct sigaction old_int, old_term;
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_run_signal };
+		sigemptyset(&sa.sa_mask);
+		/* No SA_RESTART: a blocking read of console input ends. */
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	} else {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+}
+
+static void run_sliced(struct mon_trace *t, struct vm *vm, uint64_t budget)
+{
+	uint64_t start = vm_units(vm);
+	for (;;) {
+		uint64_t spent = vm_units(vm) - start;
+		uint64_t n = budget - spent < RUN_SLICE ? budget - spent
+							: RUN_SLICE;
+		enum vm_stop st = mon_trace_run(t, n);
+		if (st != VM_STOP_BUDGET && st != VM_RUNNING)
+			return;
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
+		if (vm_units(vm) - start >= budget)
+			return;
+	}
+}
+
 static void run_realtime(struct vm *vm, uint64_t budget)
 {
 	uint64_t start_ns = host_ns(), start_tick = vm_now(vm);
-	uint64_t end = vm->cpu.insns + budget;
+	/* Counted as vm_run counts, so that halted ticks end it too. */
+	uint64_t end = vm_units(vm) + budget;
 	vm_schedule(vm, RT_SLICE, rt_pace, vm);
-	while (vm->cpu.insns < end &&
-	       vm_run(vm, end - vm->cpu.insns) == VM_RUNNING) {
+	while (vm_units(vm) < end &&
+	       vm_run(vm, end - vm_units(vm)) == VM_RUNNING) {
+		if (run_signal) {
+			vm->stop = VM_STOP_INTERRUPTED;
+			return;
+		}
 		uint64_t due = start_ns + (vm_now(vm) - start_tick) *
 					  (1000000000u / TIMER_HZ);
 		uint64_t host = host_ns();
@@ -389,6 +465,7 @@ static void run_realtime(struct vm *vm, uint64_t budget)
 static void report_stop(const struct vm *vm)
 {
 	const struct cpu *c = &vm->cpu;
+	char why[160];
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
 		if (vm->stop_detail[0])
@@ -406,7 +483,10 @@ static void report_stop(const struct vm *vm)
 			  "will raise, at pc=0x%08x", c->pc - 4);
 		break;
 	case VM_STOP_BUDGET:
-		if (c->exceptions)
+		if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+			cmd_error("instruction budget exhausted at pc=0x%08x: "
+				  "the guest %s", c->pc - 4, why);
+		else if (c->exceptions)
 			cmd_error("instruction budget exhausted after %llu "
 				  "instructions and %llu exception entries, at "
 				  "pc=0x%08x (raise --max-insns?)",
@@ -428,6 +508,10 @@ static void report_stop(const struct vm *vm)
 		cmd_error("host error: %s", vm->stop_detail[0] ?
 			  vm->stop_detail : "out of host memory");
 		break;
+	case VM_STOP_INTERRUPTED:
+		cmd_error("interrupted at pc=0x%08x after %llu instructions",
+			  c->pc, (unsigned long long)c->insns);
+		break;
 	case VM_RUNNING:
 		break;
 	}
@@ -446,8 +530,9 @@ static int open_disks(const struct run_opts *o, struct disk_file *files,
 			if ((!files[i].read_only || !files[j].read_only) &&
 			    disk_file_same(&files[i], &files[j])) {
 				cmd_error("--disk %s: already attached as disk "
-					  "%u; one writer per image",
-					  o->disks[i], j);
+					  "%u (or as a backing file of it); one "
+					  "writer per image, and a backing file "
+					  "only read (,ro)", o->disks[i], j);
 				return -1;
 			}
 	}
@@ -541,7 +626,7 @@ static int display_screenshot(struct run_display *d, const char *path,
 	struct display_view v;
 	display_get_view(vm, &v);
 	screen_draw(&d->screen, &v);
-	if (screen_write_bmp(&d->screen, path) != 0) {
+	if (screen_write(&d->screen, path) != 0) {
 		cmd_error("--screenshot %s: %m", path);
 		return -1;
 	}
@@ -557,19 +642,47 @@ static void display_close(struct run_display *d)
 	font_free(d->font);
 }
 
+#ifdef HAVE_SDL
+/* The window's title follows the monitor's machine and its stops. */
+struct title_watch {
+	struct sdl_display *window;
+	const char *program;
+};
+
+static void title_stopped(void *opaque, const struct vm *vm,
+			  const char *state)
+{
+	struct title_watch *w = opaque;
+	sdl_display_watch(w->window, vm, w->program);
+	if (state)
+		sdl_display_set_state(w->window, state);
+}
+#endif
+
 /* The machine under the monitor: its exit status, and *vm_out the machine
  * it ended with (owned by *mon_out) for the dumps. */
 static int run_monitor(const struct run_opts *o, const char *path,
 		       const struct image *img, struct vm_config *cfg,
-		       FILE *out, FILE *tracef, struct mon **mon_out)
+		       FILE *out, FILE *tracef, struct run_display *display,
+		       struct mon **mon_out)
 {
-	const struct mon_config mc = {
+	struct mon_config mc = {
 		.vm = *cfg, .img = img, .program = path, .out = stdout,
 		.console_is_out = out == stdout, .scripts = o->scripts,
 		.nscripts = o->nscripts, .batch = o->batch, .quiet = o->quiet,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
 		.run_first = o->monitor_crash,
 	};
+#ifdef HAVE_SDL
+	static struct title_watch watch;
+	if (display->window) {
+		watch = (struct title_watch){ display->window, path };
+		mc.stopped = title_stopped;
+		mc.stopped_opaque = &watch;
+	}
+#else
+	(void)display;
+#endif
 	char err[512];
 	struct mon *m = mon_create(&mc, err, sizeof err);
 	*mon_out = m;
@@ -588,12 +701,54 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	return mon_main(m);
 }
 
+/* Refuse an output that is one of the run's inputs (the same inode):
+ * --console-out naming the --disk image would truncate it before the
+ * guest ever ran.  0, or -1 after saying which. */
+static int outputs_spare_inputs(const struct run_opts *o, const char *path)
+{
+	struct out_input in[3 + VM_MAX_DISKS + RUN_MAX_SCRIPTS];
+	char disks[VM_MAX_DISKS][4096];
+	int n = 0;
+	in[n++] = (struct out_input){ "the program", path };
+	in[n++] = (struct out_input){ "the --console-in file", o->console_in };
+	in[n++] = (struct out_input){ "the --font file", o->font };
+	for (unsigned i = 0; i < o->ndisks; i++) {
+		/* FILE[,ro] */
+		snprintf(disks[i], sizeof disks[i], "%s", o->disks[i]);
+		size_t len = strlen(disks[i]);
+		if (len > 3 && !strcmp(disks[i] + len - 3, ",ro"))
+			disks[i][len - 3] = 0;
+		in[n++] = (struct out_input){ "the --disk image", disks[i] };
+	}
+	for (int i = 0; i < o->nscripts; i++)
+		in[n++] = (struct out_input){ "the script", o->scripts[i] };
+	const struct { const char *opt, *path; } outs[] = {
+		{ "--console-out", o->console_out },
+		{ "--dump-file", o->dump_file },
+		{ "--trace-file", o->trace_file },
+		{ "--stats-file", o->stats_file },
+		{ "--screenshot", o->screenshot },
+		{ "--pcap", o->net.pcap },
+	};
+	for (size_t k = 0; k < sizeof outs / sizeof *outs; k++)
+		if (out_same_input(outs[k].opt, outs[k].path, in, n))
+			return -1;
+	return 0;
+}
+
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
 	const char *path;
 	if (parse_opts(argc, argv, &o, &path))
 		return DUMP_EXIT_USAGE;
+	if (outputs_spare_inputs(&o, path))
+		return DUMP_EXIT_USAGE;
+	/* A closed pipe (aula run | head) or a file size limit (ulimit -f)
+	 * is a failed write, reported as a host error with a message, and
+	 * the capture is left valid -- not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 
 	FILE *in = stdin, *out = stdout, *dump = stdout, *tracef = stderr;
 	if (o.console_in && !(in = fopen(o.console_in, "rb"))) {
@@ -605,6 +760,7 @@ static int run_main(int argc, char **argv, int monitor)
 	if (!o.console_in && o.monitor && !isatty(STDIN_FILENO))
 		in = NULL;
 	struct image img;
+	cmd_set_ram_limit(o.mem);
 	if (cmd_load_program(path, &img)) {
 		if (in && in != stdin)
 			fclose(in);
@@ -624,6 +780,12 @@ static int run_main(int argc, char **argv, int monitor)
 	for (unsigned i = 0; i < VM_MAX_DISKS; i++)
 		disks[i].fd = -1;
 
+	/* A JSON dump on standard output stands alone there, for | jq: the
+	 * console goes to standard error unless --console-out says where
+	 * (aula(1), REGISTER DUMP).  The monitor keeps its console. */
+	if (o.dump && o.dump_fmt == DUMP_JSON && !o.dump_file &&
+	    !o.console_out && !o.monitor)
+		out = stderr;
 	if (o.console_out && !(out = fopen(o.console_out, "wb"))) {
 		cmd_error("--console-out %s: %m", o.console_out);
 		out = NULL;
@@ -644,7 +806,8 @@ static int run_main(int argc, char **argv, int monitor)
 	if (open_disks(&o, disks, &cfg))
 		goto done;
 	if (o.monitor) {
-		status = run_monitor(&o, path, &img, &cfg, out, tracef, &mon);
+		status = run_monitor(&o, path, &img, &cfg, out, tracef,
+				     &display, &mon);
 		if (!mon || status == DUMP_EXIT_USAGE)
 			goto done;
 		vm = mon_vm(mon);
@@ -675,10 +838,20 @@ static int run_main(int argc, char **argv, int monitor)
 			mon_trace_set(&trace, (enum mon_trace_cat)i, tracef,
 				      false);
 	mon_trace_attach(&trace, vm);
+#ifdef HAVE_SDL
+	if (display.window)
+		sdl_display_watch(display.window, vm, path);
+#endif
+	catch_signals(true);
 	if (o.realtime)
 		run_realtime(vm, o.budget);
 	else
-		mon_trace_run(&trace, o.budget);
+		run_sliced(&trace, vm, o.budget);
+	catch_signals(false);
+#ifdef HAVE_SDL
+	if (display.window)
+		sdl_display_set_state(display.window, sdl_display_state(vm));
+#endif
 	mon_trace_close(&trace);
 	if (out)
 		fflush(out);
@@ -714,7 +887,7 @@ reports:
 			status = DUMP_EXIT_USAGE;
 			goto done;
 		}
-		dump_stats(sf, vm, (enum dump_format)(o.stats - 1));
+		dump_run_stats(sf, vm, (enum dump_format)(o.stats - 1));
 		if (sf != stderr && fclose(sf) != 0) {
 			cmd_error("--stats-file %s: %m", o.stats_file);
 			status = DUMP_EXIT_USAGE;
@@ -743,7 +916,7 @@ done:
 	image_free(&img);
 	if (in && in != stdin)
 		fclose(in);
-	if (out && out != stdout)
+	if (out && out != stdout && out != stderr)
 		fclose(out);
 	if (tracef && tracef != stderr && fclose(tracef) != 0) {
 		cmd_error("--trace-file %s: %m", o.trace_file);

@@ -160,11 +160,14 @@ int run_net_open(struct run_net_host *n, const struct run_net_opts *o,
 	if (o->pcap) {
 		n->pcap_name = o->pcap;
 		if (!(n->pcap = fopen(o->pcap, "wb")) ||
-		    pcap_tap_init(&n->tap, n->pcap, &wire, &wire)) {
+		    setvbuf(n->pcap, NULL, _IONBF, 0) != 0) {
 			cmd_error("--pcap %s: %m", o->pcap);
 			run_net_close(n);
 			return -1;
 		}
+		/* A header that cannot be written is a host error at the
+		 * end (run_net_flush), like any later record. */
+		pcap_tap_init(&n->tap, n->pcap, &wire, &wire);
 	}
 	cfg->nic = wire;
 	return 0;

@@ -40,6 +40,7 @@ void cpu_reset(struct cpu *c, uint32_t entry)
 	c->pc = entry;
 	c->hist_next = 0;
 	cpu_hist_record(c, entry, entry, c->insns, 0, CPU_HIST_JUMP);
+	c->cascade.entries = 0;
 	c->flags = CPU_P;
 	c->other_sp = 0;
 	c->vbr = c->ptbr = c->paging = c->far = c->cause = c->kscratch = 0;
@@ -112,8 +113,25 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 	unsigned vec = cause & 0xff;
 
 	c->exceptions++;
+	c->vectors[vec]++;
 	if (c->limit > c->insns)
 		c->limit--;	/* the budget: see struct cpu */
+
+	struct cpu_cascade *k = &c->cascade;
+	if (!k->entries || k->last_insns != c->insns) {
+		*k = (struct cpu_cascade){ .cause = cause, .saved_pc = saved_pc,
+					   .flags = c->flags, .vbr = c->vbr,
+					   .insns = c->insns };
+	} else if (k->entries == 1) {
+		/* A cascade after all: keep the word that started it. */
+		uint32_t pa;
+		k->have_insn = !mmu_peek(vm, k->saved_pc, MMU_FETCH,
+					 !(k->flags & CPU_P), &pa) &&
+			       !mem_read(&vm->mem, pa, &k->insn, 4);
+		k->insn = mem_ld32((const uint8_t *)&k->insn);
+	}
+	k->entries++;
+	k->last_insns = c->insns;
 
 	c->cause = cause;
 	if (vector_sets_far(vec))
@@ -123,6 +141,7 @@ void cpu_exception(struct vm *vm, unsigned cause, uint32_t saved_pc,
 
 	c->cause = CPU_VEC_DOUBLE_FAULT;
 	c->far = vec;
+	c->vectors[CPU_VEC_DOUBLE_FAULT]++;
 	if (deliver(vm, CPU_VEC_DOUBLE_FAULT, saved_pc))
 		goto traced;
 
@@ -161,6 +180,9 @@ unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out)
 	case ISA_CR_KSCRATCH: *out = c->kscratch; break;
 	case ISA_CR_ICOUNT: *out = (uint32_t)c->insns; break;
 	case ISA_CR_ICOUNTH: *out = (uint32_t)(c->insns >> 32); break;
+	/* Virtual time, halted ticks included (docs/isa.md, "Time"). */
+	case ISA_CR_TIME: *out = (uint32_t)vm_now(vm); break;
+	case ISA_CR_TIMEH: *out = (uint32_t)(vm_now(vm) >> 32); break;
 	default: return CPU_VEC_ILLEGAL;
 	}
 	return 0;

@@ -54,6 +54,24 @@ struct cpu_hist {
 	uint32_t kind;		/* enum cpu_hist_kind */
 };
 
+/* A cascade: exception entries with no instruction retired between them,
+ * as when a handler faults on its first instruction (no vector table:
+ * every handler is address 0).  Its first entry is kept aside, for the
+ * monitor to explain a crash from its cause after the ring has filled
+ * with its echoes. */
+struct cpu_cascade {
+	uint64_t entries;	/* entries so far; 0: none yet */
+	uint64_t last_insns;	/* insns at the latest entry */
+	uint32_t cause;		/* of the first entry ... */
+	uint32_t saved_pc;	/* the pc it saved */
+	uint32_t flags;		/* the flags before it (the mode) */
+	uint32_t vbr;		/* and vbr then */
+	uint64_t insns;		/* insns at the first entry */
+	uint32_t insn;		/* the word at saved_pc then (RAM is often
+				 * overwritten by the cascade's frames) */
+	bool have_insn;
+};
+
 struct cpu {
 	uint32_t r[16];		/* r[15] is the current mode's sp */
 	uint32_t r0_sink;	/* the interpreter's writes to r0 land here */
@@ -66,6 +84,9 @@ struct cpu {
 	 * the run's budget, so a handler that faults on its own first
 	 * instruction cannot run forever. */
 	uint64_t exceptions;
+	/* The same, by the vector entered (a double fault counts both the
+	 * vector that failed and 7): aula run --stats prints them. */
+	uint64_t vectors[CPU_VEC_COUNT];
 	/* cpu_run returns once insns reaches limit; anything that needs the
 	 * outer loop's attention (an interrupt, a stop) sets it to 0, so the
 	 * per-instruction check is this one compare. */
@@ -74,6 +95,7 @@ struct cpu {
 	bool hist_on;		/* keep the history ring */
 	struct cpu_hist hist[CPU_HISTORY];
 	uint32_t hist_next;	/* total entries written; index % CPU_HISTORY */
+	struct cpu_cascade cascade;
 	struct mmu_tlb tlb[2];	/* [0] kernel mode, [1] user mode */
 	struct mmu_tlb *tlb_cur;	/* the current mode's: cpu_set_flags */
 };

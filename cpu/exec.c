@@ -207,7 +207,7 @@ void cpu_run(struct vm *vm)
 	struct code_entry *d;
 	uintptr_t dbias = 0;		/* (uintptr_t)d - 2 * pc, in this page */
 	struct code_entry lone[2];	/* one decoded word, for a stale page */
-	uint8_t *host = NULL;		/* the code page's bytes */
+	struct code_page *code = NULL;	/* d's page, unless a lone copy */
 	uint32_t vpage = 1;		/* d's virtual page; 1: never equal */
 	uint32_t pc, cca = 0, ccb = 0, ccf;
 	uint64_t end, left;		/* see COUNT() */
@@ -395,9 +395,9 @@ reload:
 lookup: {
 	struct mmu_tlb *t = c->tlb_cur;
 	struct code_page *cp;
+	uint8_t *host;
 	if (likely(t->x_tag[mmu_slot(pc)] == mmu_tag(pc, 4))) {
 		cp = t->x_code[mmu_slot(pc)];
-		host = cp->host;
 	} else if ((vec = mmu_fetch_code(vm, pc, &cp, &host, &far))) {
 		c->pc = pc;
 		c->insns = NOW();
@@ -406,6 +406,7 @@ lookup: {
 		goto reload;
 	}
 	if (likely(cp != NULL)) {
+		code = cp;
 		vpage = pc & ~MEM_PAGE_MASK;
 		dbias = (uintptr_t)cp->e - 2 * (uintptr_t)vpage;
 		d = ENTRY_OF(pc);
@@ -422,8 +423,15 @@ lookup: {
 }
 
 op_undecoded: {
+	/* The page's bytes as they are now: a memory manager (mem/pool.h)
+	 * may have swapped them out or moved them since. */
+	const uint8_t *page = vm->mem.pages[code->gpa >> MEM_PAGE_SHIFT];
+	if (unlikely(!page) && !(page = mem_page(&vm->mem, code->gpa))) {
+		vm_stop(vm, VM_STOP_HOST_ERROR, 0);	/* out of host memory */
+		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
+	}
 	unsigned idx = (PC() & MEM_PAGE_MASK) >> 2;
-	*d = decode(mem_ld32(host + 4 * idx), idx, true);
+	*d = decode(mem_ld32(page + 4 * idx), idx, true);
 	DISPATCH();
 }
 op_page_end:

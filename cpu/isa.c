@@ -15,7 +15,8 @@ const char *const isa_cr_names[ISA_CR_COUNT] = {
 	[ISA_CR_PAGING] = "paging", [ISA_CR_FAR] = "far",
 	[ISA_CR_CAUSE] = "cause", [ISA_CR_USP] = "usp",
 	[ISA_CR_KSCRATCH] = "kscratch", [ISA_CR_ICOUNT] = "icount",
-	[ISA_CR_ICOUNTH] = "icounth",
+	[ISA_CR_ICOUNTH] = "icounth", [ISA_CR_TIME] = "time",
+	[ISA_CR_TIMEH] = "timeh",
 };
 
 const struct isa_insn *isa_lookup_name(const char *name)
@@ -55,8 +56,7 @@ bool isa_valid(uint32_t insn)
 	if (d->format == ISA_F_CRR && isa_uimm16(insn) >= ISA_CR_COUNT)
 		return false;
 	if (d->format == ISA_F_CRW && (isa_uimm16(insn) >= ISA_CR_COUNT ||
-				       isa_uimm16(insn) == ISA_CR_ICOUNT ||
-				       isa_uimm16(insn) == ISA_CR_ICOUNTH))
+				       isa_cr_read_only(isa_uimm16(insn))))
 		return false;
 	return true;
 }

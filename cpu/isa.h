@@ -59,9 +59,17 @@ bool isa_valid(uint32_t insn);
 enum isa_cr {
 	ISA_CR_FLAGS, ISA_CR_VBR, ISA_CR_PTBR, ISA_CR_PAGING, ISA_CR_FAR,
 	ISA_CR_CAUSE, ISA_CR_USP, ISA_CR_KSCRATCH, ISA_CR_ICOUNT,
-	ISA_CR_ICOUNTH, ISA_CR_COUNT
+	ISA_CR_ICOUNTH, ISA_CR_TIME, ISA_CR_TIMEH, ISA_CR_COUNT
 };
 extern const char *const isa_cr_names[ISA_CR_COUNT];
+
+/* The counters (icount, time and their high halves) are read-only: mtcr
+ * to them is undefined, and the assembler refuses it. */
+static inline bool isa_cr_read_only(unsigned cr)
+{
+	return cr == ISA_CR_ICOUNT || cr == ISA_CR_ICOUNTH ||
+	       cr == ISA_CR_TIME || cr == ISA_CR_TIMEH;
+}
 
 /* Register numbers with a role (docs/isa.md, section 1). */
 enum { ISA_REG_FP = 13, ISA_REG_AT = 14, ISA_REG_SP = 15 };

@@ -34,6 +34,11 @@ static unsigned configured_disks(const struct vm_config *cfg)
 	return cfg->ndisks;
 }
 
+static unsigned configured_balloon(const struct vm_config *cfg)
+{
+	return cfg->balloon;
+}
+
 /* Devices the machine has as many of as the configuration says, after the
  * fixed ones: unit n at base + n * stride. */
 static const struct {
@@ -44,6 +49,7 @@ static const struct {
 } machine_units[] = {
 	{ &disk_ops, PORT_DISK, DISK_PORT_STRIDE, DISK_UNITS,
 	  configured_disks },
+	{ &balloon_ops, PORT_BALLOON, 0, 1, configured_balloon },
 };
 _Static_assert(VM_MAX_DISKS == DISK_UNITS, "one disk host per disk unit");
 
@@ -256,14 +262,19 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 				vm_stop(vm, VM_STOP_IDLE, 0);
 				break;
 			}
+			if (vm->cfg.yield_on_halt)
+				break;
 			uint64_t skip = next - vm_now(vm),
 				 room = end - (c->insns + spent);
 			vm->halted_time += skip < room ? skip : room;
 			continue;
 		}
-		uint64_t limit = end - spent, next = event_next(&vm->events);
-		if (next != EVENT_NEVER && next - vm->halted_time < limit)
-			limit = next - vm->halted_time;
+		/* Events are in virtual time; the CPU's limit counts its
+		 * instructions, which lag it by the time it did not run. */
+		uint64_t limit = end - spent, next = event_next(&vm->events),
+			 lag = vm->halted_time + vm->waited_time;
+		if (next != EVENT_NEVER && next - lag < limit)
+			limit = next - lag;
 		c->limit = limit;
 		cpu_run(vm);
 	}
@@ -289,6 +300,7 @@ const char *vm_stop_name(enum vm_stop s)
 	case VM_STOP_DOUBLE_FAULT: return "double-fault";
 	case VM_STOP_BREAKPOINT: return "breakpoint";
 	case VM_STOP_HOST_ERROR: return "host-error";
+	case VM_STOP_INTERRUPTED: return "interrupted";
 	}
 	return "unknown";
 }

@@ -24,6 +24,9 @@ enum vm_stop {
 	VM_STOP_DOUBLE_FAULT,	/* a fault while delivering a double fault */
 	VM_STOP_BREAKPOINT,	/* brk, with the host taking breakpoints */
 	VM_STOP_HOST_ERROR,	/* the host failed us (out of memory, I/O) */
+	/* The user stopped the run (a signal, Ctrl-C): set by the front
+	 * end after a vm_run slice, never by the core. */
+	VM_STOP_INTERRUPTED,
 };
 
 /* Host services for the console; the core never touches a terminal. */
@@ -42,7 +45,10 @@ struct vm_console_host {
  * written at byte offsets.  The core never opens a file.  Each call returns
  * 0, or -1 when the host failed, after it has told the user what failed
  * (the guest gets an error status).  A host I/O is whole: a short read or
- * write is a failure.
+ * write is a failure.  The disk moves a transfer in as few calls as it
+ * can; when a call of several sectors fails it goes again sector by
+ * sector to learn how far it got, so a host need tell the user only of
+ * failed calls of one sector.
  */
 struct vm_disk_host {
 	void *opaque;
@@ -113,6 +119,13 @@ struct vm_config {
 	/* Keep the CPU's history ring (cpu/cpu.h) for a debugger to read:
 	 * the monitor turns it on; off, taken jumps cost nothing for it. */
 	bool history;
+	/* A lab's scheduler (lab/) takes the CPU back at once when the
+	 * guest halts: vm_run returns VM_RUNNING with cpu.halted set,
+	 * instead of skipping virtual time to the next event. */
+	bool yield_on_halt;
+	/* A memory balloon (io/balloon.c, a lab's machines): its host side
+	 * is balloon_set_target and balloon_size. */
+	bool balloon;
 };
 
 /*
@@ -122,6 +135,7 @@ struct vm_config {
  * from the interpreter's fast path.  Port I/O is traced by the bus
  * (io/bus.h), which has no struct vm.
  */
+struct walk;
 struct vm_trace {
 	void *opaque;
 	/* After an exception entry: the cause (vector and details), the
@@ -129,9 +143,11 @@ struct vm_trace {
 	void (*exception)(void *opaque, unsigned cause, uint32_t saved_pc,
 			  uint32_t handler);
 	/* After a TLB miss was resolved: 0 and the guest-physical address,
-	 * or the exception cause it raises. */
+	 * or the exception cause it raises.  walk is the nested walk that
+	 * resolved it (mem/walk.h: its guest-physical references), or NULL
+	 * (shadow paging, or paging off). */
 	void (*tlb_miss)(void *opaque, uint32_t va, enum mmu_access acc,
-			 unsigned cause, uint32_t gpa);
+			 unsigned cause, uint32_t gpa, const struct walk *walk);
 };
 
 #define VM_MAX_DEVICES 16
@@ -150,6 +166,9 @@ struct vm {
 	struct bus bus;
 	struct event_queue events;
 	uint64_t halted_time;	/* virtual time that passed while halted */
+	/* Virtual time that passed while the machine was ready but had no
+	 * physical CPU (a lab's steal time); 0 outside a lab. */
+	uint64_t waited_time;
 	struct pic *pic;	/* the interrupt controller (io/pic.c) */
 	bool irq_ready;		/* the PIC has a deliverable interrupt */
 	uint32_t entry;		/* boot entry point */
@@ -176,7 +195,15 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns);
 
 static inline uint64_t vm_now(const struct vm *vm)
 {
-	return vm->cpu.insns + vm->halted_time;
+	return vm->cpu.insns + vm->halted_time + vm->waited_time;
+}
+/* What vm_run's budget counts: retired instructions, exception entries
+ * and ticks spent halted.  Every front end that runs a guest in slices
+ * measures its progress in these, so a guest halted for ever between
+ * interrupts it cannot take still uses up its budget. */
+static inline uint64_t vm_units(const struct vm *vm)
+{
+	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
 }
 /* Schedule fn(arg) delay ticks from now. */
 void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg);

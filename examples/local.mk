@@ -2,15 +2,22 @@
 EXAMPLE_FILES = examples/hello/hello.s examples/syscall/syscall.s \
 	examples/exception/exception.s examples/paging/paging.s \
 	examples/disk/disk.s examples/kbd/kbd.s examples/lib/console.inc \
+	examples/paging/pages.s examples/lib/paging.inc examples/hello/check.cmd \
 	examples/net/sender.s examples/net/receiver.s examples/net/nic.inc
 IMAGES = images/hello.img images/syscall.img images/exception.img \
 	images/paging.img images/disk.img images/kbd.img \
 	images/net-sender.img images/net-receiver.img
 noinst_DATA = $(IMAGES)
+# make install: the examples with their include files, in
+# $(pkgdatadir)/examples (the man pages name it).
+examplesdir = $(pkgdatadir)
+nobase_dist_examples_DATA = $(EXAMPLE_FILES) $(GRADE_TEST_FILES) \
+	$(LAB_TEST_FILES)
 CLEANFILES += $(IMAGES)
 EXTRA_DIST += $(EXAMPLE_FILES) images/README.md
 
-AULA_AS = $(AM_V_GEN)$(MKDIR_P) images && ./aula$(EXEEXT) as -o $@
+AULA_AS = $(AM_V_GEN)$(MKDIR_P) images && ./aula$(EXEEXT) as \
+	-I $(srcdir)/examples/lib -o $@
 images/hello.img: examples/hello/hello.s aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/hello/hello.s
 images/syscall.img: examples/syscall/syscall.s examples/lib/console.inc aula$(EXEEXT)
@@ -26,6 +33,10 @@ EXAMPLE_FILES += examples/timer/timer.s
 IMAGES += images/timer.img
 images/timer.img: examples/timer/timer.s examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/timer/timer.s
+EXAMPLE_FILES += examples/timer/clock.s
+IMAGES += images/clock.img
+images/clock.img: examples/timer/clock.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/timer/clock.s
 
 images/kbd.img: examples/kbd/kbd.s aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/kbd/kbd.s
@@ -35,3 +46,38 @@ images/net-sender.img: examples/net/sender.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/sender.s
 images/net-receiver.img: examples/net/receiver.s $(NET_DEPS)
 	$(AULA_AS) $(srcdir)/examples/net/receiver.s
+
+# The class walk-through of disk snapshots (tests/qcow2.sh runs demo.sh).
+EXAMPLE_FILES += examples/disk-snapshots/guestbook.s \
+	examples/disk-snapshots/demo.sh examples/disk-snapshots/README.md
+IMAGES += images/guestbook.img
+images/guestbook.img: examples/disk-snapshots/guestbook.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/disk-snapshots/guestbook.s
+# The hypervisor (examples/vmm/README.md): VMs are small files that embed
+# an image of images/ in the VMM.  tests/vmm.sh builds many more.
+VMM_FILES = examples/vmm/vmm.s examples/vmm/shadow.inc \
+	examples/vmm/devices.inc examples/vmm/paravirt.inc \
+	examples/vmm/report.inc examples/vmm/step.inc
+VMM_GUESTS = examples/vmm/hello-vm.s examples/vmm/syscall-vm.s \
+	examples/vmm/syscall-pv-vm.s examples/vmm/paging-vm.s \
+	examples/vmm/paging-vm-vm.s
+EXAMPLE_FILES += $(VMM_FILES) $(VMM_GUESTS) examples/vmm/syscall-pv.s \
+	examples/vmm/README.md
+IMAGES += images/syscall-pv.img images/hello-vm.img images/syscall-vm.img \
+	images/syscall-pv-vm.img images/paging-vm.img images/paging-vm-vm.img
+images/syscall-pv.img: examples/vmm/syscall-pv.s aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/vmm/syscall-pv.s
+AULA_VM = $(AULA_AS) -I $(srcdir)/examples/vmm -I images
+VM_DEPS = $(VMM_FILES) examples/lib/console.inc aula$(EXEEXT)
+images/hello-vm.img: examples/vmm/hello-vm.s images/hello.img $(VM_DEPS)
+	$(AULA_VM) $(srcdir)/examples/vmm/hello-vm.s
+images/syscall-vm.img: examples/vmm/syscall-vm.s images/syscall.img $(VM_DEPS)
+	$(AULA_VM) $(srcdir)/examples/vmm/syscall-vm.s
+images/syscall-pv-vm.img: examples/vmm/syscall-pv-vm.s images/syscall-pv.img \
+		$(VM_DEPS)
+	$(AULA_VM) $(srcdir)/examples/vmm/syscall-pv-vm.s
+images/paging-vm.img: examples/vmm/paging-vm.s images/paging.img $(VM_DEPS)
+	$(AULA_VM) $(srcdir)/examples/vmm/paging-vm.s
+images/paging-vm-vm.img: examples/vmm/paging-vm-vm.s images/paging-vm.img \
+		$(VM_DEPS)
+	$(AULA_VM) $(srcdir)/examples/vmm/paging-vm-vm.s

@@ -18,6 +18,7 @@
 
 #include "asm/as.h"
 #include "monitor/mon.h"
+#include "state/stuck.h"
 #include "grade/grade.h"
 
 const char *const grade_status_names[] = {
@@ -38,7 +39,7 @@ const char *const grade_status_names[] = {
 enum check_kind { CHECK_NONE, CHECK_OUTPUT, CHECK_STOP, CHECK_MEMORY };
 enum output_mode { OUTPUT_IS, OUTPUT_CONTAINS, OUTPUT_MATCHES };
 
-struct check {
+struct grade_check {
 	enum check_kind kind;
 	enum output_mode mode;
 	char text[GRADE_INPUT_MAX];	/* the string, or the stop reason */
@@ -46,6 +47,7 @@ struct check {
 	bool has_code;
 	uint32_t code;
 	char addr[64];		/* CHECK_MEMORY: a number or a label */
+	regex_t re;		/* OUTPUT_MATCHES: compiled at load */
 };
 
 static const char *skip_blanks(const char *p)
@@ -108,7 +110,7 @@ static bool word_is(const char **p, const char *w)
 
 /* Parse line as one of grade's checks: CHECK_NONE if it is a monitor
  * command, -1 with a message if it is a malformed check. */
-static int parse_check(const char *line, struct check *c, char *err,
+static int parse_check(const char *line, struct grade_check *c, char *err,
 		       size_t errlen)
 {
 	const char *p = line;
@@ -123,27 +125,26 @@ static int parse_check(const char *line, struct check *c, char *err,
 			c->mode = OUTPUT_MATCHES;
 		else {
 			snprintf(err, errlen, "output is|contains|matches "
-				 "\"TEXT\", not '%s'", line);
+				 "\"TEXT\", not '%.64s'", line);
 			return -1;
 		}
 		if (parse_string(&p, c->text, sizeof c->text, &c->len) ||
 		    *skip_blanks(p)) {
 			snprintf(err, errlen, "output: one \"quoted string\" "
-				 "expected, in '%s'", line);
+				 "expected, in '%.64s'", line);
 			return -1;
 		}
 		if (c->mode == OUTPUT_MATCHES) {
-			regex_t re;
-			int rc = regcomp(&re, c->text,
+			int rc = regcomp(&c->re, c->text,
 					 REG_EXTENDED | REG_NOSUB);
 			if (rc) {
 				char msg[128];
-				regerror(rc, &re, msg, sizeof msg);
+				regerror(rc, &c->re, msg, sizeof msg);
+				regfree(&c->re);
 				snprintf(err, errlen, "output matches: bad "
 					 "regular expression: %s", msg);
 				return -1;
 			}
-			regfree(&re);
 		}
 		return 0;
 	}
@@ -207,11 +208,16 @@ static int parse_check(const char *line, struct check *c, char *err,
 
 /* ---- test files --------------------------------------------------------- */
 
+/* "path:line:col: message"; col 0: about the whole line. */
 static int errf(char *err, size_t errlen, const char *path, int lineno,
-		const char *fmt, ...)
+		int col, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static int errf(char *err, size_t errlen, const char *path, int lineno,
+		int col, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(err, errlen, "%s:%d: ", path, lineno);
+	int n = col ? snprintf(err, errlen, "%s:%d:%d: ", path, lineno, col)
+		    : snprintf(err, errlen, "%s:%d: ", path, lineno);
 	va_start(ap, fmt);
 	if (n >= 0 && (size_t)n < errlen)
 		vsnprintf(err + n, errlen - n, fmt, ap);
@@ -251,23 +257,23 @@ static bool header_line(char *line, char **key, char **value)
 }
 
 static int header(struct grade_test *t, const char *key, const char *value,
-		  int lineno, char *err, size_t errlen)
+		  int lineno, int col, char *err, size_t errlen)
 {
 	uint64_t v;
 	if (!strcmp(key, "name")) {
 		if (!*value || strlen(value) >= sizeof t->name)
-			return errf(err, errlen, t->path, lineno,
+			return errf(err, errlen, t->path, lineno, col,
 				    "# name: a name of 1 to %zu characters",
 				    sizeof t->name - 1);
 		strcpy(t->name, value);
 	} else if (!strcmp(key, "points")) {
 		if (!parse_uint(value, 1000000, &v))
-			return errf(err, errlen, t->path, lineno,
+			return errf(err, errlen, t->path, lineno, col,
 				    "# points: a number, not '%s'", value);
 		t->points = (unsigned)v;
 	} else if (!strcmp(key, "budget")) {
 		if (!parse_uint(value, UINT32_MAX, &v) || v == 0)
-			return errf(err, errlen, t->path, lineno,
+			return errf(err, errlen, t->path, lineno, col,
 				    "# budget: instructions, from 1 to %u, "
 				    "not '%s'", UINT32_MAX, value);
 		t->budget = v;
@@ -278,20 +284,87 @@ static int header(struct grade_test *t, const char *key, const char *value,
 		const char *p = buf;
 		if (parse_string(&p, t->input + t->input_len,
 				 sizeof t->input - t->input_len, &len) || *p)
-			return errf(err, errlen, t->path, lineno,
+			return errf(err, errlen, t->path, lineno, col,
 				    "# input: text with \\n \\t \\\\ \\\" "
 				    "\\xNN escapes, at most %zu bytes",
 				    sizeof t->input - 1);
 		t->input_len += len;
 	} else if (!strcmp(key, "applies")) {
 		if (!*value || strlen(value) >= sizeof t->applies)
-			return errf(err, errlen, t->path, lineno,
+			return errf(err, errlen, t->path, lineno, col,
 				    "# applies: a file name pattern");
 		strcpy(t->applies, value);
 	} else {
-		return errf(err, errlen, t->path, lineno, "unknown header "
+		return errf(err, errlen, t->path, lineno, 1, "unknown header "
 			    "'# %s:' (name, points, budget, input, applies)",
 			    key);
+	}
+	return 0;
+}
+
+static bool header_known(const char *key)
+{
+	static const char *const keys[] = { "name", "points", "budget",
+					    "input", "applies" };
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/* One line of the body (p, at column *col) into the plan entry l: one of
+ * grade's checks, runlimit, or a monitor command the monitor accepts.
+ * 0, or -1 with msg, and *col moved to the fault when it is known. */
+static int plan_line(struct grade_test *t, struct mon *dry, const char *p,
+		     struct grade_line *l, char *msg, size_t msglen,
+		     int *col)
+{
+	const char *w = p;
+	(void)t;
+	if (word_is(&w, "run")) {
+		/* A new machine would start the budget afresh. */
+		snprintf(msg, msglen, "run: every test starts on a fresh "
+			 "machine, and may not start another");
+		return -1;
+	}
+	if (word_is(&w, "source")) {
+		/* It would read a file between runs, unchecked. */
+		snprintf(msg, msglen, "source: a test is one file; put the "
+			 "commands in it");
+		return -1;
+	}
+	if (word_is(&w, "runlimit")) {
+		uint64_t v = 0;
+		if (!word_is(&w, "off") && !parse_uint(w, UINT32_MAX, &v)) {
+			snprintf(msg, msglen, "runlimit N|off, N from 0 to %u",
+				 UINT32_MAX);
+			return -1;
+		}
+		l->kind = GRADE_LINE_RUNLIMIT;
+		l->runlimit = v;
+		return 0;
+	}
+	struct grade_check *c = malloc(sizeof *c);
+	if (!c) {
+		snprintf(msg, msglen, "out of memory");
+		return -1;
+	}
+	if (parse_check(p, c, msg, msglen)) {
+		free(c);
+		return -1;
+	}
+	if (c->kind != CHECK_NONE) {
+		l->kind = GRADE_LINE_CHECK;
+		l->check = c;
+		return 0;
+	}
+	free(c);
+	int at = 0;
+	char why[256];
+	if (mon_check(dry, p, why, sizeof why, &at)) {
+		snprintf(msg, msglen, "%s", why);
+		*col += at;
+		return -1;
 	}
 	return 0;
 }
@@ -317,17 +390,35 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 	char line[GRADE_INPUT_MAX + 64];
 	int lineno = 0, rc = 0;
 	bool in_header = true;
+	/* The monitor lines are checked on a monitor that runs nothing. */
+	FILE *null = fopen("/dev/null", "w");
+	const struct mon_config mc = { .out = null, .batch = true,
+				       .quiet = true, .check_only = true };
+	char msg[512];
+	struct mon *dry = null ? mon_create(&mc, msg, sizeof msg) : NULL;
+	if (!dry)
+		rc = errf(err, errlen, path, 0, 0, "cannot check it: %s",
+			  null ? msg : strerror(errno));
 	while (rc == 0 && fgets(line, sizeof line, f)) {
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			rc = errf(err, errlen, path, lineno, "line too long");
+			rc = errf(err, errlen, path, lineno, 0, "line too long");
 			break;
 		}
 		line[strcspn(line, "\r\n")] = 0;
 		char *p = (char *)skip_blanks(line), *key, *value;
+		int col = (int)(p - line) + 1;
 		if (*p == '#') {
-			if (in_header && header_line(p, &key, &value))
-				rc = header(t, key, value, lineno, err, errlen);
+			if (!header_line(p, &key, &value))
+				continue;
+			if (in_header)
+				rc = header(t, key, value, lineno,
+					    (int)(value - line) + 1, err,
+					    errlen);
+			else if (header_known(key))
+				rc = errf(err, errlen, path, lineno, col, "'# "
+					  "%s:' after the first command: the "
+					  "header comes before it", key);
 			continue;
 		}
 		if (!*p)
@@ -339,45 +430,41 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 			unsigned long v = strtoul(p + 1, &end, 10);
 			if (end == p + 1 || (*end != ' ' && *end != '\t') ||
 			    v > 1000000) {
-				rc = errf(err, errlen, path, lineno, "+N: a "
-					  "number of points, then a blank");
+				rc = errf(err, errlen, path, lineno, col, "+N: "
+					  "a number of points, then a blank");
 				break;
 			}
 			points = (unsigned)v;
 			p = (char *)skip_blanks(end);
+			col = (int)(p - line) + 1;
 		}
-		struct check c;
-		char msg[256];
-		const char *w = p;
-		if (word_is(&w, "run")) {
-			/* A new machine would start the budget afresh. */
-			rc = errf(err, errlen, path, lineno, "run: every test "
-				  "starts on a fresh machine, and may not "
-				  "start another");
+		struct grade_line l = { .lineno = lineno, .points = points,
+					.kind = GRADE_LINE_MONITOR };
+		if ((rc = plan_line(t, dry, p, &l, msg, sizeof msg, &col)))
+			rc = errf(err, errlen, path, lineno, col, "%s", msg);
+		struct grade_line *lines = rc ? NULL :
+			realloc(t->lines, (t->nlines + 1) * sizeof *lines);
+		if (!lines) {
+			if (!rc)
+				rc = errf(err, errlen, path, lineno, 0,
+					  "out of memory");
+			free(l.check);
 			break;
 		}
-		if (parse_check(p, &c, msg, sizeof msg)) {
-			rc = errf(err, errlen, path, lineno, "%s", msg);
-			break;
-		}
-		struct grade_line *l = realloc(t->lines,
-					       (t->nlines + 1) * sizeof *l);
-		if (!l) {
-			rc = errf(err, errlen, path, lineno, "out of memory");
-			break;
-		}
-		t->lines = l;
-		t->lines[t->nlines++] = (struct grade_line){
-			.lineno = lineno, .points = points,
-			.text = strdup(p) };
+		l.text = strdup(p);
+		t->lines = lines;
+		t->lines[t->nlines++] = l;
 		t->line_points += points;
 	}
 	fclose(f);
+	mon_destroy(dry);
+	if (null)
+		fclose(null);
 	if (rc == 0 && t->nlines == 0)
-		rc = errf(err, errlen, path, lineno, "no commands: a test "
+		rc = errf(err, errlen, path, lineno, 0, "no commands: a test "
 			  "runs the guest (continue, expect...) and checks it");
 	if (rc == 0 && t->line_points > t->points)
-		rc = errf(err, errlen, path, lineno, "the +N points add up "
+		rc = errf(err, errlen, path, lineno, 0, "the +N points add up "
 			  "to %u, more than '# points: %u'", t->line_points,
 			  t->points);
 	if (rc == 0 && !t->name[0])
@@ -387,8 +474,13 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 
 void grade_test_free(struct grade_test *t)
 {
-	for (int i = 0; i < t->nlines; i++)
+	for (int i = 0; i < t->nlines; i++) {
+		struct grade_check *c = t->lines[i].check;
+		if (c && c->kind == CHECK_OUTPUT && c->mode == OUTPUT_MATCHES)
+			regfree(&c->re);
+		free(c);
 		free(t->lines[i].text);
+	}
 	free(t->lines);
 	free(t->path);
 }
@@ -510,7 +602,7 @@ static void quote(char *buf, size_t size, const char *s, size_t len,
 /* 0 if the check holds, else -1 with expected and actual in r. */
 /* A memory check: the bytes at addr (a number or a label of the
  * submission), guest-physical, are exactly the string's. */
-static int run_memory_check(const struct check *c, const struct vm *vm,
+static int run_memory_check(const struct grade_check *c, const struct vm *vm,
 			    const struct image *img, struct grade_result *r)
 {
 	char *end, want[512], got[512];
@@ -542,7 +634,7 @@ static int run_memory_check(const struct check *c, const struct vm *vm,
 	return -1;
 }
 
-static int run_check(const struct check *c, const struct vm *vm,
+static int run_check(const struct grade_check *c, const struct vm *vm,
 		     const struct image *img, const struct grade_console *k,
 		     struct grade_result *r)
 {
@@ -575,15 +667,9 @@ static int run_check(const struct check *c, const struct vm *vm,
 	case OUTPUT_CONTAINS:
 		ok = memmem(k->out, k->out_len, c->text, c->len) != NULL;
 		break;
-	default: {
-		regex_t re;
-		ok = false;
-		if (regcomp(&re, c->text, REG_EXTENDED | REG_NOSUB) == 0) {
-			ok = regexec(&re, k->out, 0, NULL, 0) == 0;
-			regfree(&re);
-		}
+	default:
+		ok = regexec(&c->re, k->out, 0, NULL, 0) == 0;
 		break;
-	}
 	}
 	if (ok)
 		return 0;
@@ -616,7 +702,6 @@ void grade_run(const struct grade_test *t, const struct image *img,
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	memset(r, 0, sizeof *r);
-	r->done = true;
 	if (!k || !out) {
 		r->status = GRADE_INTERNAL;
 		snprintf(r->detail, sizeof r->detail, "out of memory");
@@ -649,18 +734,9 @@ void grade_run(const struct grade_test *t, const struct image *img,
 	for (int i = 0; i < t->nlines; i++) {
 		const struct grade_line *l = &t->lines[i];
 		struct vm *vm = mon_vm(m);
-		uint64_t left = t->budget - vm_now(vm);
-		const char *p = l->text;
-		if (word_is(&p, "runlimit")) {
-			uint64_t v = 0;
-			if (!word_is(&p, "off") &&
-			    !parse_uint(p, UINT32_MAX, &v)) {
-				failed = true;
-				detail_add(r, "line %d: %s\n  runlimit N|off\n",
-					   l->lineno, l->text);
-				continue;
-			}
-			user_limit = v;
+		uint64_t left = t->budget - vm_units(vm);
+		if (l->kind == GRADE_LINE_RUNLIMIT) {
+			user_limit = l->runlimit;
 			earned += l->points;
 			continue;
 		}
@@ -670,18 +746,15 @@ void grade_run(const struct grade_test *t, const struct image *img,
 		mon_exec(m, err);
 		fflush(out);
 		size_t from = len;
-		struct check c;
-		char msg[256];
 		int rc;
-		parse_check(l->text, &c, msg, sizeof msg);
 		size_t mark = strlen(r->detail);
 		detail_add(r, "line %d: %s\n", l->lineno, l->text);
-		if (c.kind == CHECK_NONE) {
+		if (l->kind == GRADE_LINE_MONITOR) {
 			rc = mon_exec(m, l->text);
 			if (rc)
 				monitor_text(r, out, &buf, &len, from);
 		} else {
-			rc = run_check(&c, vm, img, k, r);
+			rc = run_check(l->check, vm, img, k, r);
 		}
 		if (rc == 0) {
 			r->detail[mark] = 0;
@@ -696,11 +769,14 @@ void grade_run(const struct grade_test *t, const struct image *img,
 				   l->lineno, vm->stop_detail);
 		} else if ((vm->stop == VM_RUNNING ||
 			    vm->stop == VM_STOP_BUDGET) &&
-			   vm_now(vm) >= t->budget) {
+			   vm_units(vm) >= t->budget) {
+			char why[160];
 			r->status = GRADE_BUDGET;
 			detail_add(r, "budget exhausted at line %d: %llu "
 				   "instructions\n", l->lineno,
 				   (unsigned long long)t->budget);
+			if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+				detail_add(r, "the guest %s\n", why);
 		} else {
 			continue;
 		}

@@ -35,10 +35,23 @@
 #define GRADE_NAME_MAX 128
 #define GRADE_INPUT_MAX 4096
 
+/* A test file is read once, at load, into a plan of these: every line
+ * checked, so that a typo fails the load rather than every student. */
+enum grade_line_kind {
+	GRADE_LINE_MONITOR,	/* a monitor command, checked by mon_check */
+	GRADE_LINE_CHECK,	/* output, memory or stop: grade's own */
+	GRADE_LINE_RUNLIMIT,	/* runlimit N|off, kept by grade */
+};
+
+struct grade_check;
+
 struct grade_line {
 	int lineno;		/* in the test file */
 	unsigned points;	/* +N, or 0 */
 	char *text;		/* the command, without +N */
+	enum grade_line_kind kind;
+	struct grade_check *check;	/* GRADE_LINE_CHECK, parsed */
+	uint64_t runlimit;		/* GRADE_LINE_RUNLIMIT; 0: off */
 };
 
 struct grade_test {
@@ -56,8 +69,8 @@ struct grade_test {
 	int nlines;
 };
 
-/* Read and check a test file: 0, or -1 with "file:line: message" in
- * err. */
+/* Read and check a test file into its plan: 0, or -1 with
+ * "file:line:col: message" in err. */
 int grade_test_read(const char *path, struct grade_test *t, char *err,
 		    size_t errlen);
 void grade_test_free(struct grade_test *t);
@@ -109,6 +122,7 @@ struct grade_run_set {
 	int nsubs;
 	const struct grade_result *results;
 	unsigned shard, nshards;	/* --shard K/N, or 1/1 */
+	bool csv_safe;			/* --csv-safe */
 };
 
 /* --merge: the JSON reports of the N shards of a class, in any order,

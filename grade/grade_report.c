@@ -4,9 +4,89 @@
  * order of the command line: no times, no host names, no paths but the
  * ones given, so that the same inputs give the same bytes.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "grade/grade.h"
+
+/* ---- hostile text ---------------------------------------------------------
+ *
+ * Submission names, assembler messages and everything a guest printed are
+ * hostile (docs/security.md, section 6): each format writes them through
+ * one of these, so that no byte can end a field, start a directive or
+ * reach a terminal as an escape sequence.
+ */
+
+/* The length of the well-formed UTF-8 character at s (XML 1.0 allows it:
+ * no surrogate, no U+FFFE or U+FFFF), or 0. */
+static size_t utf8_char(const unsigned char *s)
+{
+	uint32_t c;
+	size_t n;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		c = s[0] & 0x1f, n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		c = s[0] & 0x0f, n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		c = s[0] & 0x07, n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+		return 0;
+	return n;
+}
+
+/* Text for a terminal or a line-based format: control bytes (but those in
+ * keep) and DEL as \xNN; UTF-8 kept, other bytes \xNN too; the
+ * characters of quote get a \ in front. */
+static void escaped_text(FILE *f, const char *text, const char *keep,
+			 const char *quote)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	while (*s) {
+		size_t n = utf8_char(s);
+		if (*s >= 0x20 && strchr(quote, *s)) {
+			fputc('\\', f);
+			fputc(*s++, f);
+		} else if (*s < 0x20 && strchr(keep, *s)) {
+			fputc(*s++, f);
+		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\x%02x", *s++);
+		} else {
+			fwrite(s, 1, n, f);
+			s += n;
+		}
+	}
+}
+
+static void plain_text(FILE *f, const char *text, const char *keep)
+{
+	escaped_text(f, text, keep, "");
+}
+
+/* The bytes plain_text(f, text, "") writes, for the table's columns. */
+static int plain_len(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	int len = 0;
+	while (*s) {
+		size_t n = utf8_char(s);
+		if (n == 0 || *s < 0x20 || *s == 0x7f)
+			len += 4, n = 1;
+		else
+			len += (int)n;
+		s += n;
+	}
+	return len;
+}
 
 static const struct grade_result *result(const struct grade_run_set *s,
 					 int sub, int test)
@@ -38,24 +118,27 @@ void grade_report_table(FILE *f, const struct grade_run_set *s)
 {
 	int wsub = (int)strlen("submission"), wtest[s->ntests];
 	for (int i = 0; i < s->nsubs; i++)
-		if ((int)strlen(s->subs[i].path) > wsub)
-			wsub = (int)strlen(s->subs[i].path);
+		if (plain_len(s->subs[i].path) > wsub)
+			wsub = plain_len(s->subs[i].path);
 	for (int j = 0; j < s->ntests; j++) {
 		char pts[32];
 		int n = snprintf(pts, sizeof pts, "%u/%u", s->tests[j].points,
 				 s->tests[j].points);
-		wtest[j] = (int)strlen(s->tests[j].id);
+		wtest[j] = plain_len(s->tests[j].id);
 		if (n > wtest[j])
 			wtest[j] = n;
 	}
 	fprintf(f, "%-*s", wsub, "submission");
-	for (int j = 0; j < s->ntests; j++)
-		fprintf(f, "  %*s", wtest[j], s->tests[j].id);
+	for (int j = 0; j < s->ntests; j++) {
+		fprintf(f, "  %*s", wtest[j] - plain_len(s->tests[j].id), "");
+		plain_text(f, s->tests[j].id, "");
+	}
 	fprintf(f, "  %9s\n", "total");
 	for (int i = 0; i < s->nsubs; i++) {
 		unsigned got, max;
 		char pts[32];
-		fprintf(f, "%-*s", wsub, s->subs[i].path);
+		plain_text(f, s->subs[i].path, "");
+		fprintf(f, "%*s", wsub - plain_len(s->subs[i].path), "");
 		for (int j = 0; j < s->ntests; j++) {
 			const struct grade_result *r = result(s, i, j);
 			if (counts(r))
@@ -72,17 +155,24 @@ void grade_report_table(FILE *f, const struct grade_run_set *s)
 	}
 	for (int i = 0; i < s->nsubs; i++) {
 		if (!s->subs[i].loaded) {
-			fprintf(f, "\n%s: %s\n", s->subs[i].path,
-				s->subs[i].error);
+			fputc('\n', f);
+			plain_text(f, s->subs[i].path, "");
+			fputs(": ", f);
+			plain_text(f, s->subs[i].error, "\n\t");
+			fputc('\n', f);
 			continue;
 		}
 		for (int j = 0; j < s->ntests; j++) {
 			const struct grade_result *r = result(s, i, j);
 			if (r->status == GRADE_PASS || !counts(r))
 				continue;
-			fprintf(f, "\n%s, %s: %s (%u/%u)\n%s", s->subs[i].path,
-				s->tests[j].id, grade_status_names[r->status],
-				r->points, s->tests[j].points, r->detail);
+			fputc('\n', f);
+			plain_text(f, s->subs[i].path, "");
+			fputs(", ", f);
+			plain_text(f, s->tests[j].id, "");
+			fprintf(f, ": %s (%u/%u)\n", grade_status_names[r->status],
+				r->points, s->tests[j].points);
+			plain_text(f, r->detail, "\n\t");
 		}
 	}
 }
@@ -159,13 +249,18 @@ void grade_report_json(FILE *f, const struct grade_run_set *s)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void csv_field(FILE *f, const char *s)
+/* RFC 4180; safe: a cell a spreadsheet would take for a formula (= + -
+ * @, and tab or CR before one) gets a ' in front. */
+static void csv_field(FILE *f, const char *s, bool safe)
 {
-	if (!strpbrk(s, ",\"\n")) {
+	bool formula = safe && *s && strchr("=+-@\t\r", *s);
+	if (!strpbrk(s, ",\"\n\r") && !formula) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -179,12 +274,12 @@ void grade_report_csv(FILE *f, const struct grade_run_set *s)
 	fputs("submission", f);
 	for (int j = 0; j < s->ntests; j++) {
 		fputc(',', f);
-		csv_field(f, s->tests[j].id);
+		csv_field(f, s->tests[j].id, s->csv_safe);
 	}
 	fputs(",total,max\n", f);
 	for (int i = 0; i < s->nsubs; i++) {
 		unsigned got, max;
-		csv_field(f, s->subs[i].path);
+		csv_field(f, s->subs[i].path, s->csv_safe);
 		for (int j = 0; j < s->ntests; j++) {
 			const struct grade_result *r = result(s, i, j);
 			if (counts(r))
@@ -199,21 +294,32 @@ void grade_report_csv(FILE *f, const struct grade_run_set *s)
 
 /* ---- JUnit XML ---------------------------------------------------------- */
 
-static void xml_text(FILE *f, const char *s)
+/* Text or an attribute value: markup escaped, and what XML 1.0 forbids
+ * even as a character reference (C0 controls but tab, LF and CR; bytes
+ * that are not UTF-8) written as a visible \xNN. */
+static void xml_text(FILE *f, const char *text)
 {
-	for (; *s; s++) {
+	const unsigned char *s = (const unsigned char *)text;
+	while (*s) {
+		size_t n = utf8_char(s);
 		switch (*s) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '&': fputs("&amp;", f); break;
 		case '"': fputs("&quot;", f); break;
+		case '\n': case '\t': fputc(*s, f); break;
+		case '\r': fputs("&#13;", f); break;
 		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' ||
-			    *s == '\t')
-				fputc(*s, f);
-			else
-				fprintf(f, "&#x%x;", (unsigned char)*s);
+			if (n == 0 || *s < 0x20 || *s == 0x7f) {
+				fprintf(f, "\\x%02x", *s);
+				n = 1;
+			} else {
+				fwrite(s, 1, n, f);
+			}
+			s += n;
+			continue;
 		}
+		s++;
 	}
 }
 
@@ -263,6 +369,13 @@ void grade_report_junit(FILE *f, const struct grade_run_set *s)
 
 /* ---- TAP ---------------------------------------------------------------- */
 
+/* A test description: # would start a directive (y # TODO.s would pass
+ * for a TODO), so it is \#, as is \ itself; no line break. */
+static void tap_desc(FILE *f, const char *s)
+{
+	escaped_text(f, s, "", "#\\");
+}
+
 void grade_report_tap(FILE *f, const struct grade_run_set *s)
 {
 	int n = 0;
@@ -271,8 +384,10 @@ void grade_report_tap(FILE *f, const struct grade_run_set *s)
 		for (int j = 0; j < s->ntests; j++) {
 			const struct grade_result *r = result(s, i, j);
 			bool ok = r->status == GRADE_PASS || !counts(r);
-			fprintf(f, "%sok %d - %s %s", ok ? "" : "not ",
-				++n, s->subs[i].path, s->tests[j].id);
+			fprintf(f, "%sok %d - ", ok ? "" : "not ", ++n);
+			tap_desc(f, s->subs[i].path);
+			fputc(' ', f);
+			tap_desc(f, s->tests[j].id);
 			if (!counts(r)) {
 				fputs(" # SKIP not applicable\n", f);
 				continue;
@@ -283,9 +398,15 @@ void grade_report_tap(FILE *f, const struct grade_run_set *s)
 				continue;
 			fprintf(f, "  ---\n  status: %s\n  detail: |\n",
 				grade_status_names[r->status]);
+			/* A YAML literal block: no control bytes. */
 			for (const char *p = r->detail; *p;) {
 				size_t len = strcspn(p, "\n");
-				fprintf(f, "    %.*s\n", (int)len, p);
+				char line[GRADE_DETAIL_MAX];
+				memcpy(line, p, len);
+				line[len] = 0;
+				fputs("    ", f);
+				plain_text(f, line, "\t");
+				fputc('\n', f);
 				p += len + (p[len] == '\n');
 			}
 			fputs("  ...\n", f);

@@ -1,8 +1,9 @@
 /*
- * Disk images as raw files.  Writes go straight to the file with pwrite
- * (no buffering of our own), so once a guest's WRITE completes the data is
- * in the host's page cache; FLUSH, and closing at the end of the run, call
- * fsync so that it is on the medium too.
+ * A machine's disks, on images opened through vdisk.h.  A raw image's
+ * writes go straight to the file (in the host's page cache once a WRITE
+ * completes); a qcow2 image keeps its table updates until the next FLUSH
+ * (qcow2.c says in which order).  FLUSH, and closing at the end of the
+ * run, make everything durable.
  */
 #define _GNU_SOURCE		/* strndup */
 #include "host/diskfile.h"
@@ -21,73 +22,52 @@
  * the first few failures are told in full, then only the total. */
 #define DISK_FILE_MAX_MESSAGES 5
 
-/* Tell the user that an I/O the guest asked for failed: "what" failed
- * because "why". */
-static void io_failed(struct disk_file *f, const char *what, const char *why)
+/* Tell the user that an I/O the guest asked for failed, and why (the
+ * back end's message, which starts with the file's name). */
+static void io_failed(struct disk_file *f, const char *why)
 {
 	f->io_errors++;
 	if (f->io_errors > DISK_FILE_MAX_MESSAGES)
 		return;
-	fprintf(stderr, "aula: disk %u (%s): %s failed: %s; the guest gets "
-		"an I/O error\n", f->unit, f->path, what, why);
+	size_t n = strlen(f->path);
+	if (!strncmp(why, f->path, n) && !strncmp(why + n, ": ", 2))
+		why += n + 2;	/* the top image: named once */
+	fprintf(stderr, "aula: disk %u (%s): %s; the guest gets an I/O "
+		"error\n", f->unit, f->path, why);
 	if (f->io_errors == DISK_FILE_MAX_MESSAGES)
 		fprintf(stderr, "aula: disk %u (%s): further I/O errors are "
 			"counted, not shown\n", f->unit, f->path);
 }
 
-static void rw_failed(struct disk_file *f, const char *op, uint64_t off,
-		      size_t len, const char *why)
+/* A failed call of more than one sector is not told: io/disk.c goes
+ * again sector by sector to learn how far the transfer got, and the
+ * failing sector is told then (vm.h). */
+static int vd_failed(struct disk_file *f, size_t len)
 {
-	char what[96];
-	snprintf(what, sizeof what, "%s of %zu bytes at byte %llu", op, len,
-		 (unsigned long long)off);
-	io_failed(f, what, why);
+	if (len <= DISK_SECTOR_SIZE)
+		io_failed(f, f->vd->err);
+	return -1;
 }
 
 static int file_read(void *opaque, uint64_t off, void *buf, size_t len)
 {
 	struct disk_file *f = opaque;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = pread(f->fd, (char *)buf + done, len - done,
-				  (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			/* 0: the file is shorter than when it was opened. */
-			rw_failed(f, "read", off, len, n < 0 ? strerror(errno)
-				  : "the file ended early (was it truncated?)");
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return 0;
+	return vdisk_read(f->vd, off, buf, len) ? vd_failed(f, len) : 0;
 }
 
 static int file_write(void *opaque, uint64_t off, const void *buf,
 		      size_t len)
 {
 	struct disk_file *f = opaque;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = pwrite(f->fd, (const char *)buf + done,
-				   len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rw_failed(f, "write", off, len,
-				  n < 0 ? strerror(errno) : "nothing written");
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return 0;
+	return vdisk_write(f->vd, off, buf, len) ? vd_failed(f, len) : 0;
 }
 
 static int file_flush(void *opaque)
 {
 	struct disk_file *f = opaque;
-	if (fsync(f->fd) == 0)
+	if (vdisk_flush(f->vd) == 0)
 		return 0;
-	io_failed(f, "flush (fsync)", strerror(errno));
+	io_failed(f, f->vd->err);
 	return -1;
 }
 
@@ -109,19 +89,38 @@ bool disk_file_size_ok(uint64_t size, char *why, size_t len)
 	return false;
 }
 
-/* FILE or FILE,ro: the path, and whether ",ro" was given. */
-static char *parse_spec(const char *spec, bool *ro)
+/* FILE[,ro][,format=raw|qcow2]: the path, and what the flags say.  A
+ * file whose name has a comma is taken whole when it exists. */
+static char *parse_spec(const char *spec, bool *ro, enum vdisk_format *fmt)
 {
-	size_t n = strlen(spec);
-	*ro = n > 3 && strcmp(spec + n - 3, ",ro") == 0;
-	if (*ro)
-		n -= 3;
-	else if (strchr(spec, ',') && access(spec, F_OK) != 0) {
-		fprintf(stderr, "aula: --disk %s: the only flag after the "
-			"file name is ',ro' (read-only)\n", spec);
-		return NULL;
+	*ro = false;
+	*fmt = VDISK_AUTO;
+	const char *comma = strchr(spec, ',');
+	if (!comma || access(spec, F_OK) == 0)
+		comma = spec + strlen(spec);
+	for (const char *p = comma; *p;) {
+		const char *q = strchr(p + 1, ',');
+		size_t n = q ? (size_t)(q - p - 1) : strlen(p + 1);
+		if (n == 2 && !strncmp(p + 1, "ro", 2)) {
+			*ro = true;
+		} else if (n > 7 && !strncmp(p + 1, "format=", 7)) {
+			char name[16];
+			snprintf(name, sizeof name, "%.*s", (int)(n - 7), p + 8);
+			if (!vdisk_parse_format(name, fmt)) {
+				fprintf(stderr, "aula: --disk %s: format '%s' "
+					"is neither raw nor qcow2\n", spec,
+					name);
+				return NULL;
+			}
+		} else {
+			fprintf(stderr, "aula: --disk %s: the only flags after "
+				"the file name are ',ro' (read-only) and "
+				"',format=raw' or ',format=qcow2'\n", spec);
+			return NULL;
+		}
+		p = q ? q : p + 1 + n;
 	}
-	char *path = strndup(spec, n);
+	char *path = strndup(spec, (size_t)(comma - spec));
 	if (!path)
 		fprintf(stderr, "aula: out of memory\n");
 	return path;
@@ -130,40 +129,25 @@ static char *parse_spec(const char *spec, bool *ro)
 int disk_file_open(struct disk_file *f, const char *spec, unsigned unit,
 		   struct vm_disk_host *h)
 {
-	struct stat st;
-	char why[128];
+	char why[1024];
+	enum vdisk_format fmt;
 	memset(f, 0, sizeof *f);
 	f->fd = -1;
 	f->unit = unit;
-	if (!(f->path = parse_spec(spec, &f->read_only)))
+	if (!(f->path = parse_spec(spec, &f->read_only, &fmt)))
 		return -1;
-	f->fd = open(f->path, (f->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (f->fd < 0) {
-		int e = errno;
-		bool denied = !f->read_only && (e == EACCES || e == EROFS);
-		fprintf(stderr, "aula: --disk %s: cannot open%s: %s%s\n",
-			f->path, denied ? " for writing" : "",
-			strerror(e), e == ENOENT ?
-			" ('aula disk create FILE SIZE' makes one)" :
-			denied ? " (add ,ro to attach it read-only)" : "");
+	if (vdisk_open(&f->vd, f->path, fmt,
+		       f->read_only ? VDISK_READ_ONLY : 0, why, sizeof why)) {
+		fprintf(stderr, "aula: --disk %s\n", why);
 		goto fail;
 	}
-	if (fstat(f->fd, &st) != 0) {
-		fprintf(stderr, "aula: --disk %s: %s\n", f->path,
-			strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "aula: --disk %s: not a regular file (a disk "
-			"is a raw image file)\n", f->path);
-		goto fail;
-	}
-	f->size = (uint64_t)st.st_size;
+	f->size = f->vd->size;
 	if (!disk_file_size_ok(f->size, why, sizeof why)) {
 		fprintf(stderr, "aula: --disk %s: cannot be a disk: %s\n",
 			f->path, why);
 		goto fail;
 	}
+	f->fd = f->vd->fd;
 	*h = (struct vm_disk_host){
 		.opaque = f,
 		.name = f->path,
@@ -175,35 +159,45 @@ int disk_file_open(struct disk_file *f, const char *spec, unsigned unit,
 	};
 	return 0;
 fail:
-	if (f->fd >= 0)
-		close(f->fd);
+	if (f->vd)
+		vdisk_close(f->vd, NULL, 0);
+	f->vd = NULL;
 	free(f->path);
 	f->path = NULL;
-	f->fd = -1;
 	return -1;
+}
+
+static bool in_chain(const struct vdisk *top, const struct stat *s)
+{
+	struct stat st;
+	for (const struct vdisk *v = top; v; v = v->backing)
+		if (fstat(v->fd, &st) == 0 && st.st_dev == s->st_dev &&
+		    st.st_ino == s->st_ino)
+			return true;
+	return false;
 }
 
 bool disk_file_same(const struct disk_file *a, const struct disk_file *b)
 {
 	struct stat sa, sb;
-	return fstat(a->fd, &sa) == 0 && fstat(b->fd, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (!a->vd || !b->vd || fstat(a->vd->fd, &sa) || fstat(b->vd->fd, &sb))
+		return false;
+	if (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
+		return true;
+	return (!a->read_only && in_chain(b->vd, &sa)) ||
+	       (!b->read_only && in_chain(a->vd, &sb));
 }
 
 int disk_file_close(struct disk_file *f)
 {
+	char why[600];
 	int status = 0;
-	if (f->fd < 0)
+	if (!f->vd)
 		return 0;
-	if (!f->read_only && fsync(f->fd) != 0) {
-		fprintf(stderr, "aula: disk %u (%s): writing it to the medium "
+	if (vdisk_close(f->vd, why, sizeof why)) {
+		fprintf(stderr, "aula: disk %u: writing it to the medium "
 			"failed: %s; the image may be incomplete\n", f->unit,
-			f->path, strerror(errno));
-		status = -1;
-	}
-	if (close(f->fd) != 0 && status == 0) {
-		fprintf(stderr, "aula: disk %u (%s): %s\n", f->unit, f->path,
-			strerror(errno));
+			why);
 		status = -1;
 	}
 	if (f->io_errors > DISK_FILE_MAX_MESSAGES)
@@ -211,6 +205,7 @@ int disk_file_close(struct disk_file *f)
 			f->unit, f->path, (unsigned long long)f->io_errors);
 	free(f->path);
 	f->path = NULL;
+	f->vd = NULL;
 	f->fd = -1;
 	return status;
 }

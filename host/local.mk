@@ -3,8 +3,14 @@
 # machine.
 noinst_LIBRARIES += libaulahost.a
 libaulahost_a_SOURCES = host/console.h host/console.c \
-	host/diskfile.h host/diskfile.c \
-	host/font.h host/font.c host/screen.h host/screen.c
+	host/diskfile.h host/diskfile.c host/swapfile.h host/swapfile.c \
+	host/vdisk.h host/vdisk.c \
+	host/qcow2.h host/qcow2_int.h host/qcow2.c host/qcow2_open.c \
+	host/qcow2_create.c host/qcow2_check.c \
+	host/font.h host/font.c host/screen.h host/screen.c host/png.c
+# qcow2.c inflates compressed clusters: whatever links libaulahost.a links
+# $(ZLIB_LIBS) too.
+libaulahost_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 
 # The SDL2 window, only when configure found SDL2: the core and the other
 # folders never include SDL.

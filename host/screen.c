@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The CGA colours, as VGA text mode shows them. */
 const uint32_t screen_palette[16] = {
@@ -100,6 +101,14 @@ static void put32(uint8_t *p, uint32_t v)
  * no compression, ...), then the rows bottom-up as B, G, R bytes, each row
  * padded to a multiple of 4 bytes.
  */
+int screen_write(const struct screen *s, const char *path)
+{
+	size_t n = strlen(path);
+	if (n >= 4 && !strcasecmp(path + n - 4, ".png"))
+		return screen_write_png(s, path);
+	return screen_write_bmp(s, path);
+}
+
 int screen_write_bmp(const struct screen *s, const char *path)
 {
 	uint32_t row = ((uint32_t)s->w * 3 + 3) & ~3u;

@@ -30,5 +30,9 @@ void screen_free(struct screen *s);
 void screen_draw(struct screen *s, const struct display_view *v);
 /* Write the pixels as a 24-bit BMP file.  0, or -1 with errno set. */
 int screen_write_bmp(const struct screen *s, const char *path);
+/* ... as an 8-bit RGB PNG file (host/png.c). */
+int screen_write_png(const struct screen *s, const char *path);
+/* PNG when path ends in .png (any case), else BMP. */
+int screen_write(const struct screen *s, const char *path);
 
 #endif

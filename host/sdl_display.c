@@ -121,7 +121,49 @@ struct sdl_display {
 	uint64_t keys_dropped;
 	int anchored;			/* pacing: wall0 and virt0 are set */
 	uint64_t wall0, virt0;		/* performance counter, ticks */
+	const struct vm *vm;		/* watched for the title, or NULL */
+	char program[128];
+	char title[256];
 };
+
+const char *sdl_display_state(const struct vm *vm)
+{
+	switch (vm->stop) {
+	case VM_STOP_POWEROFF: return "powered off";
+	case VM_STOP_HALT: return "halted with interrupts disabled";
+	case VM_STOP_IDLE: return "halted, and nothing will wake it";
+	case VM_STOP_BUDGET: return "stopped: instruction budget";
+	case VM_STOP_DOUBLE_FAULT: return "crashed (double fault)";
+	case VM_STOP_BREAKPOINT: return "at a breakpoint (brk)";
+	case VM_STOP_HOST_ERROR: return "stopped: host error";
+	case VM_STOP_INTERRUPTED: return "interrupted";
+	case VM_RUNNING: break;
+	}
+	return vm->cpu.halted ? "halted, waiting for an interrupt" : "running";
+}
+
+void sdl_display_set_state(struct sdl_display *d, const char *state)
+{
+	char title[sizeof d->title];
+	snprintf(title, sizeof title, "Aula: %s -- %s", d->program, state);
+	if (strcmp(title, d->title)) {
+		memcpy(d->title, title, sizeof title);
+		SDL_SetWindowTitle(d->win, d->title);
+	}
+}
+
+void sdl_display_watch(struct sdl_display *d, const struct vm *vm,
+		       const char *program)
+{
+	d->vm = vm;
+	snprintf(d->program, sizeof d->program, "%s", program);
+	sdl_display_set_state(d, sdl_display_state(vm));
+}
+
+const char *sdl_display_title(const struct sdl_display *d)
+{
+	return SDL_GetWindowTitle(d->win);
+}
 
 static void push_key(struct sdl_display *d, int code)
 {
@@ -244,6 +286,8 @@ static int sdl_refresh(void *opaque, const struct display_view *v,
 {
 	struct sdl_display *d = opaque;
 	pump(d);
+	if (d->vm)
+		sdl_display_set_state(d, sdl_display_state(d->vm));
 	/* Drawing costs far more than comparing: an idle screen is free. */
 	if (d->stale || memcmp(v, &d->shown, sizeof *v)) {
 		screen_draw(d->screen, v);

@@ -26,6 +26,15 @@ struct sdl_display *sdl_display_open(struct screen *screen, int pace,
 				     char *err, size_t errlen);
 /* Make it the host of a machine's display and keyboard. */
 void sdl_display_attach(struct sdl_display *d, struct vm_config *cfg);
+/* The title says what the machine is doing: "Aula: PROGRAM -- STATE".
+ * With a machine to watch, each frame brings it up to date (running, or
+ * halted waiting for an interrupt); set_state says it otherwise (the
+ * monitor: at a breakpoint).  sdl_display_state is the text for vm. */
+void sdl_display_watch(struct sdl_display *d, const struct vm *vm,
+		       const char *program);
+const char *sdl_display_state(const struct vm *vm);
+void sdl_display_set_state(struct sdl_display *d, const char *state);
+const char *sdl_display_title(const struct sdl_display *d);
 /* Frames drawn so far (a frame equal to the last is not drawn again). */
 uint64_t sdl_display_frames(const struct sdl_display *d);
 /* What the window shows: w * h pixels of 0x00RRGGBB, row by row, to free

@@ -37,6 +37,7 @@
 #include "io/devices.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/vm.h"
@@ -56,7 +57,11 @@ struct disk {
 	/* What the guest did, for the monitor and make bench. */
 	uint64_t commands, errors, sectors_read, sectors_written, flushes;
 	uint64_t busy_cmds;	/* CMD written while BUSY, ignored */
+	uint8_t *buf;		/* bounce buffer of DISK_CHUNK sectors */
 };
+
+/* Sectors one host call moves at most (256 KiB). */
+#define DISK_CHUNK 512u
 
 static void disk_update_irq(struct disk *d)
 {
@@ -94,33 +99,60 @@ static uint32_t disk_check(const struct disk *d)
 	}
 }
 
-/* Move the sectors of a READ or WRITE, one at a time through a bounce
- * buffer; returns the error code.  XFER counts the sectors that made it,
- * so a guest can tell how far a failed transfer got. */
-static uint32_t disk_transfer(struct disk *d)
+/* Sectors [lba, lba + n) to or from guest RAM at gpa, in one host call
+ * through the bounce buffer; 0, or -1 if the host failed. */
+static int disk_move(struct disk *d, uint32_t lba, uint32_t gpa, uint32_t n)
 {
 	const struct vm_disk_host *h = d->host;
-	uint8_t buf[DISK_SECTOR_SIZE];
-	for (uint32_t i = 0; i < d->run_count; i++) {
-		uint64_t off = ((uint64_t)d->run_lba + i) * DISK_SECTOR_SIZE;
-		uint32_t gpa = d->run_dma + i * DISK_SECTOR_SIZE;
-		if (d->cmd == DISK_CMD_READ) {
-			if (h->read(h->opaque, off, buf, sizeof buf))
-				return DISK_ERR_IO;
-			if (mmu_dma_write(d->vm, gpa, buf, sizeof buf)) {
-				/* Checked at the start: only the host's
-				 * memory can have run out. */
-				vm_stop(d->vm, VM_STOP_HOST_ERROR, 0);
-				return DISK_ERR_IO;
-			}
-			d->sectors_read++;
-		} else {
-			if (mem_read(&d->vm->mem, gpa, buf, sizeof buf) ||
-			    h->write(h->opaque, off, buf, sizeof buf))
-				return DISK_ERR_IO;
-			d->sectors_written++;
+	uint64_t off = (uint64_t)lba * DISK_SECTOR_SIZE;
+	uint32_t len = n * DISK_SECTOR_SIZE;
+	if (d->cmd == DISK_CMD_READ) {
+		if (h->read(h->opaque, off, d->buf, len))
+			return -1;
+		if (mmu_dma_write(d->vm, gpa, d->buf, len)) {
+			/* Checked at the start: only the host's memory can
+			 * have run out. */
+			vm_stop(d->vm, VM_STOP_HOST_ERROR, 0);
+			return -1;
 		}
-		d->xfer++;
+		d->sectors_read += n;
+	} else {
+		if (mem_read(&d->vm->mem, gpa, d->buf, len) ||
+		    h->write(h->opaque, off, d->buf, len))
+			return -1;
+		d->sectors_written += n;
+	}
+	d->xfer += n;
+	return 0;
+}
+
+/* Move the sectors of a READ or WRITE, DISK_CHUNK sectors per host call;
+ * returns the error code.  When a call fails, its chunk goes again one
+ * sector at a time, so that XFER counts exactly the sectors that made it
+ * and a guest can tell how far a failed transfer got. */
+static uint32_t disk_transfer(struct disk *d)
+{
+	if (!d->buf && !(d->buf = malloc(DISK_CHUNK * DISK_SECTOR_SIZE))) {
+		vm_stop(d->vm, VM_STOP_HOST_ERROR, 0);
+		return DISK_ERR_IO;
+	}
+	for (uint32_t i = 0; i < d->run_count;) {
+		uint32_t n = d->run_count - i;
+		if (n > DISK_CHUNK)
+			n = DISK_CHUNK;
+		uint32_t lba = d->run_lba + i, gpa = d->run_dma +
+			       i * DISK_SECTOR_SIZE;
+		if (disk_move(d, lba, gpa, n) == 0) {
+			i += n;
+			continue;
+		}
+		if (n == 1 || d->vm->stop != VM_RUNNING)
+			return DISK_ERR_IO;
+		for (uint32_t k = 0; k < n; k++)
+			if (disk_move(d, lba + k, gpa + k * DISK_SECTOR_SIZE,
+				      1))
+				return DISK_ERR_IO;
+		i += n;		/* the host failed, then did not: go on */
 	}
 	return 0;
 }
@@ -240,6 +272,13 @@ static void disk_reset(void *dev)
 	disk_update_irq(d);
 }
 
+static void disk_cleanup(void *dev)
+{
+	struct disk *d = dev;
+	free(d->buf);
+	d->buf = NULL;
+}
+
 static uint32_t disk_read(void *dev, uint16_t reg)
 {
 	struct disk *d = dev;
@@ -316,4 +355,5 @@ const struct dev_ops disk_ops = {
 	.reset = disk_reset,
 	.read = disk_read,
 	.write = disk_write,
+	.cleanup = disk_cleanup,
 };

@@ -16,6 +16,7 @@ enum port_base {
 	PORT_NIC = 0x0080,
 	PORT_KBD = 0x0090,
 	PORT_DISPLAY = 0x0098,
+	PORT_BALLOON = 0x00a0,
 };
 
 enum sysctl_reg {
@@ -65,6 +66,7 @@ enum irq_line {
 	IRQ_TIMER = 0,
 	IRQ_KBD = 1,
 	IRQ_NIC = 2,
+	IRQ_BALLOON = 3,
 	IRQ_UART = 4,
 	IRQ_DISK0 = 5,		/* disk n on IRQ_DISK0 + n */
 	IRQ_DISK1 = 6,
@@ -113,6 +115,27 @@ enum nic_result {
 	NIC_RES_NOLINK = 6,	/* the cable is unplugged */
 };
 
+
+/* The memory balloon (io/balloon.c, docs/devices.md section 10). */
+enum balloon_reg {
+	BALLOON_TARGET = 0,	/* r: pages the host asks for */
+	BALLOON_SIZE = 1,	/* r: pages in the balloon */
+	BALLOON_PFN = 2,	/* rw: a page number, for CMD */
+	BALLOON_CMD = 3,	/* w: BALLOON_CMD_* */
+	BALLOON_RESULT = 4,	/* r: BALLOON_RES_* */
+	BALLOON_STATUS = 5,	/* r: BALLOON_ST_*; w: 1 clears CHANGED */
+	BALLOON_CTRL = 6,	/* rw: BALLOON_CTRL_* */
+	BALLOON_NREGS
+};
+enum balloon_status { BALLOON_ST_CHANGED = 1u << 0 };
+enum balloon_ctrl { BALLOON_CTRL_IE = 1u << 0 };
+enum balloon_cmd { BALLOON_CMD_INFLATE = 1, BALLOON_CMD_DEFLATE = 2 };
+enum balloon_result {
+	BALLOON_RES_OK = 0,
+	BALLOON_RES_BADCMD = 1,
+	BALLOON_RES_BADPFN = 2,
+	BALLOON_RES_STATE = 3,
+};
 
 /* Ticks between one received byte being taken and the next arriving. */
 #define UART_RX_DELAY 100

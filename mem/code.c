@@ -10,8 +10,7 @@
 struct code_page *mem_code_page(struct mem *m, uint32_t gpa, bool *created)
 {
 	*created = false;
-	uint8_t *host = mem_page(m, gpa);
-	if (!host)
+	if (!mem_page(m, gpa))
 		return NULL;
 	if (!m->code && !(m->code = calloc(m->npages, sizeof *m->code))) {
 		m->oom = 1;
@@ -25,8 +24,9 @@ struct code_page *mem_code_page(struct mem *m, uint32_t gpa, bool *created)
 			return NULL;
 		}
 		p->e[CODE_ENTRIES].op = CODE_OP_PAGE_END;
-		p->host = host;
 		p->gpa = gpa & ~MEM_PAGE_MASK;
+		p->next = m->code_list;
+		m->code_list = p;
 		*slot = p;
 		*created = true;
 	}
@@ -57,11 +57,11 @@ void mem_code_written(struct mem *m, uint32_t gpa, uint32_t len)
 
 void mem_code_free(struct mem *m)
 {
-	if (!m->code)
-		return;
-	/* Only touched pages can have code. */
-	for (uint32_t i = 0; i < m->touched; i++)
-		free(m->code[m->touched_list[i]]);
+	while (m->code_list) {
+		struct code_page *p = m->code_list;
+		m->code_list = p->next;
+		free(p);
+	}
 	free(m->code);
 	m->code = NULL;
 }

@@ -42,8 +42,11 @@ struct code_entry {
 
 struct code_page {
 	struct code_entry e[CODE_ENTRIES + 1];	/* + the sentinel */
-	uint8_t *host;		/* the guest page's bytes */
 	uint32_t gpa;		/* its guest-physical address */
+	/* No host pointer: a memory manager (mem/pool.h) may swap the page
+	 * out or share it; the words are read through mem's map when
+	 * decoded.  Its contents stay the same, and so do the entries. */
+	struct code_page *next;	/* mem's list of code pages */
 };
 
 struct mem;

@@ -39,6 +39,43 @@ static void bits(struct out *o, uint32_t e)
 
 static const char *const access_names[] = { "read", "write", "fetch" };
 
+/* One guest-physical reference of a nested walk, through the host map. */
+static void host_row(struct out *o, const struct vm *vm, unsigned first,
+		     const char *what, uint32_t gpa)
+{
+	uint32_t page = gpa >> MEM_PAGE_SHIFT;
+	say(o, "    %u,%u   %-4s  0x%08x  -> pages[0x%05x]: %s\n", first,
+	    first + 1, what, gpa, page, gpa >= vm->mem.size ? "no RAM"
+	    : vm->mem.pages[page] ? "a host page" : "untouched (reads as 0)");
+}
+
+/*
+ * The second dimension of a nested walk: every guest-physical address the
+ * guest walk touches is translated again, through the host map (N = 1
+ * level: mem->pages), before it is read.  With G = 2 guest levels, a
+ * complete miss costs (G+1)(N+1) = 6 references:
+ *
+ *                   host map (N=1)   access
+ *      PDE  (G=1)        1             2
+ *      PTE  (G=2)        3             4
+ *      data              5             6
+ */
+static void nested(struct out *o, const struct vm *vm, const struct walk *w)
+{
+	say(o, "  nested: each guest-physical address is translated again "
+	    "by the host map\n    (one level, N = 1), then read: 2 "
+	    "references each, (G+1)(N+1) = 6 for a miss\n");
+	say(o, "    refs  what  guest-phys  -> host map\n");
+	if (w->refs >= 2)
+		host_row(o, vm, 1, "PDE", w->pde_addr);
+	if (w->refs >= 4)
+		host_row(o, vm, 3, "PTE", w->pte_addr);
+	if (w->refs >= 6)
+		host_row(o, vm, 5, "data", w->pa);
+	say(o, "  this translation: %u of the 6 references%s\n", w->refs,
+	    w->refs < 6 ? " (the walk stopped at a fault)" : "");
+}
+
 void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 		 bool user, char *buf, size_t len)
 {
@@ -63,27 +100,27 @@ void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 	say(&o, "  ptbr=0x%08x: PDE at 0x%08x", c->ptbr, w.pde_addr);
 	if (cause == CPU_VEC_BUS_ERROR && far == w.pde_addr) {
 		say(&o, " -- no RAM there: bus error\n");
-		return;
+		goto out;
 	}
 	say(&o, " = 0x%08x ", w.pde);
 	bits(&o, w.pde);
 	if (!(w.pde & MMU_PTE_P)) {
 		say(&o, "\n  page fault: the directory entry is not present "
 		    "(cause=0x%x)\n", cause);
-		return;
+		goto out;
 	}
 	say(&o, " -> page table at 0x%08x\n", w.pde & MMU_PTE_FRAME);
 	say(&o, "  PTE at 0x%08x", w.pte_addr);
 	if (cause == CPU_VEC_BUS_ERROR && far == w.pte_addr) {
 		say(&o, " -- no RAM there: bus error\n");
-		return;
+		goto out;
 	}
 	say(&o, " = 0x%08x ", w.pte);
 	bits(&o, w.pte);
 	if (!(w.pte & MMU_PTE_P)) {
 		say(&o, "\n  page fault: the table entry is not present "
 		    "(cause=0x%x)\n", cause);
-		return;
+		goto out;
 	}
 	say(&o, " -> frame 0x%08x\n", w.pte & MMU_PTE_FRAME);
 	bool wr = w.pde & w.pte & MMU_PTE_W, us = w.pde & w.pte & MMU_PTE_U;
@@ -102,6 +139,8 @@ void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 		if (acc == MMU_WRITE && !(w.pte & MMU_PTE_D))
 			say(&o, "  this first write will set D in the PTE\n");
 	}
+	if (vm->mmu.mode == MMU_NESTED)
+		nested(&o, vm, &w);
 	if (vm->mmu.mode == MMU_SHADOW) {
 		uintptr_t host;
 		bool sw, su;
@@ -115,6 +154,10 @@ void mmu_explain(struct vm *vm, uint32_t va, enum mmu_access acc,
 			say(&o, "  shadow: no entry yet; the next access walks "
 			    "the guest table and fills it (a hidden fault)\n");
 	}
+	return;
+out:
+	if (vm->mmu.mode == MMU_NESTED)
+		nested(&o, vm, &w);
 }
 
 unsigned mmu_peek(struct vm *vm, uint32_t va, enum mmu_access acc,

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem/pool.h"
+
 int mem_init(struct mem *m, uint64_t size)
 {
 	memset(m, 0, sizeof *m);
@@ -20,9 +22,18 @@ int mem_init(struct mem *m, uint64_t size)
 void mem_clear(struct mem *m)
 {
 	mem_code_free(m);
-	for (uint32_t i = 0; i < m->touched; i++) {
-		free(m->pages[m->touched_list[i]]);
-		m->pages[m->touched_list[i]] = NULL;
+	if (m->pool) {
+		pool_clear(m->pool);
+		for (uint32_t i = 0; i < m->npages; i++) {
+			free(m->pages[i]);
+			m->pages[i] = NULL;
+		}
+	} else {
+		/* Only the pages touched: a 16 MiB machine has 4096 slots. */
+		for (uint32_t i = 0; i < m->touched; i++) {
+			free(m->pages[m->touched_list[i]]);
+			m->pages[m->touched_list[i]] = NULL;
+		}
 	}
 	m->touched = 0;
 }
@@ -31,6 +42,8 @@ void mem_free(struct mem *m)
 {
 	if (!m->pages)
 		return;
+	if (m->pool)
+		pool_detach(m->pool);
 	mem_clear(m);
 	free(m->pages);
 	free(m->touched_list);
@@ -42,6 +55,8 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 {
 	if (gpa >= m->size)
 		return NULL;
+	if (m->pool)
+		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, true);
 	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
 	if (!*slot) {
 		if (m->touched == m->touched_cap) {
@@ -64,6 +79,37 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 	return *slot;
 }
 
+uint8_t *mem_page_read(struct mem *m, uint32_t gpa)
+{
+	if (gpa < m->size && m->pool)
+		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, false);
+	return mem_page(m, gpa);
+}
+
+int mem_shared(const struct mem *m, uint32_t gpa)
+{
+	return m->pool && gpa < m->size &&
+	       pool_shared(m->pool, gpa >> MEM_PAGE_SHIFT);
+}
+
+void mem_discard(struct mem *m, uint32_t gpa)
+{
+	if (gpa >= m->size)
+		return;
+	if (m->pool) {
+		pool_discard(m->pool, gpa >> MEM_PAGE_SHIFT);
+		mem_code_written(m, gpa & ~MEM_PAGE_MASK, MEM_PAGE_SIZE);
+		return;
+	}
+	/* Without a memory manager there is no budget to give it back to:
+	 * the page stays, as zeros (freeing it under a cached translation
+	 * would leave the interpreter a dangling pointer). */
+	uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
+	if (p)
+		memset(p, 0, MEM_PAGE_SIZE);
+	mem_code_written(m, gpa & ~MEM_PAGE_MASK, MEM_PAGE_SIZE);
+}
+
 static int in_ram(const struct mem *m, uint32_t gpa, uint32_t len)
 {
 	return len <= m->size && gpa <= m->size - len;
@@ -81,7 +127,8 @@ int mem_read(struct mem *m, uint32_t gpa, void *buf, uint32_t len)
 		const uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
 		if (p)
 			memcpy(out, p + off, n);
-		else
+		else if (!m->pool || pool_peek(m->pool, gpa >> MEM_PAGE_SHIFT,
+					       off, out, n))
 			memset(out, 0, n);
 		out += n, gpa += n, len -= n;
 	}

@@ -25,6 +25,8 @@
 #define MEM_MAX_SIZE (2048u * 1024 * 1024)
 #define MEM_DEFAULT_SIZE (16u * 1024 * 1024)
 
+struct pool_vm;
+
 struct mem {
 	uint32_t size;		/* bytes of RAM, a multiple of the page size */
 	uint32_t npages;
@@ -36,6 +38,11 @@ struct mem {
 	/* Decoded code of each guest page, or NULL (mem/code.h); the map
 	 * itself is made when the first page is run. */
 	struct code_page **code;
+	struct code_page *code_list;	/* every code page, to free them */
+	/* The host's memory manager (mem/pool.h), in a lab whose host has a
+	 * RAM budget; NULL otherwise.  With it a NULL page may be swapped
+	 * out, and a page may be shared with other machines. */
+	struct pool_vm *pool;
 };
 
 /* Does the guest page holding gpa (in RAM) have decoded code? */
@@ -50,9 +57,18 @@ void mem_free(struct mem *m);
 /* Drop every page: RAM reads as zero again. */
 void mem_clear(struct mem *m);
 
-/* Host page holding gpa, allocated on first touch; NULL when gpa is not
- * backed by RAM (or the host is out of memory, which sets m->oom). */
+/* Host page holding gpa, allocated on first touch, to be written; NULL
+ * when gpa is not backed by RAM (or the host is out of memory, which sets
+ * m->oom). */
 uint8_t *mem_page(struct mem *m, uint32_t gpa);
+/* The same, for reading or fetching only: it may be a page the memory
+ * manager shares with other machines, which must not be written. */
+uint8_t *mem_page_read(struct mem *m, uint32_t gpa);
+/* Is the page holding gpa shared (read-only to this machine)? */
+int mem_shared(const struct mem *m, uint32_t gpa);
+/* The guest gave the page holding gpa back (a balloon): it reads as
+ * zero from now on, and the host may reuse its memory. */
+void mem_discard(struct mem *m, uint32_t gpa);
 
 /* Copies that do not allocate untouched pages when reading (they read as
  * zero).  Both return -1 if any byte lies outside RAM, copying nothing. */

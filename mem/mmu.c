@@ -297,14 +297,16 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	bool user = !(vm->cpu.flags & CPU_P);
 	uint32_t gpa;
 	unsigned cause = 0;
+	struct walk w;
+	const struct walk *walked = NULL;	/* for the trace */
 
 	m->stats.misses[acc]++;
 	*page = NULL;
 	if (!paging_on(vm)) {
 		gpa = va;
 	} else if (m->mode == MMU_NESTED) {
-		struct walk w;
 		cause = walk_guest(vm, va, acc, user, true, &w, far);
+		walked = &w;
 		m->stats.walks++;
 		m->stats.walk_refs += w.refs;
 		if (!cause) {
@@ -324,7 +326,9 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	if ((cause & 0xff) == CPU_VEC_PAGE_FAULT) {
 		m->stats.page_faults++;
 		*far = va;
-	} else if (!cause && !*page && !(*page = mem_page(&vm->mem, gpa))) {
+	} else if (!cause && !*page &&
+		   !(*page = acc == MMU_WRITE ? mem_page(&vm->mem, gpa)
+					      : mem_page_read(&vm->mem, gpa))) {
 		if (vm->mem.oom)
 			vm_stop(vm, VM_STOP_HOST_ERROR, 0);
 		*far = gpa;
@@ -333,7 +337,7 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	if (vm->trace && vm->trace->tlb_miss)
 		vm->trace->tlb_miss(vm->trace->opaque, va, acc, cause,
 				    cause ? *far : (gpa & MMU_PTE_FRAME) |
-						   (va & MEM_PAGE_MASK));
+						   (va & MEM_PAGE_MASK), walked);
 	if (cause)
 		return cause;
 	*cache = !paging_on(vm) || note_use(m, va >> MEM_PAGE_SHIFT);
@@ -440,7 +444,6 @@ unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
 	unsigned i = mmu_slot(pc);
 	if (t->x_tag[i] == mmu_tag(pc, 4)) {
 		*code = t->x_code[i];
-		*host = t->x_code[i]->host;
 		return 0;
 	}
 	uint32_t gpa;

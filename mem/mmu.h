@@ -145,10 +145,10 @@ unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 		  uint32_t *far);
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		   uint32_t *far);
-/* The code page for pc (a multiple of 4), through the fetch TLB, and the
- * host bytes of the guest page.  *code is NULL when the interpreter must
- * come back for the next instruction (a stale translation, counted at
- * every use): it then decodes the word at *host + (pc % 4096) alone. */
+/* The code page for pc (a multiple of 4), through the fetch TLB.  *code
+ * is NULL when the interpreter must come back for the next instruction (a
+ * stale translation, counted at every use): it then decodes the word at
+ * *host + (pc % 4096) alone, *host being the guest page's bytes. */
 unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
 			uint8_t **host, uint32_t *far);
 

@@ -56,6 +56,17 @@ void shadow_drop_all(struct mmu *m)
 	m->cur = NULL;
 }
 
+void shadow_forget_host(struct mmu *m, const uint8_t *host)
+{
+	for (int i = 0; i < MMU_MAX_AS; i++) {
+		struct shadow_as *as = m->as[i];
+		for (int d = 0; as && d < 1024; d++)
+			for (int t = 0; as->table[d] && t < 1024; t++)
+				if (as->table[d][t].host == host)
+					as->table[d][t].flags = 0;
+	}
+}
+
 /* Find or build the shadow of the address space at ptbr. */
 static struct shadow_as *as_get(struct mmu *m, uint32_t ptbr)
 {
@@ -127,7 +138,10 @@ unsigned shadow_translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	m->stats.walk_refs += w.refs;
 	if (cause)
 		return cause;
-	uint8_t *page = mem_page(&vm->mem, w.pa);
+	/* A page shared by the host's memory manager may be read here,
+	 * but never written through the shadow: a write comes back. */
+	uint8_t *page = acc == MMU_WRITE ? mem_page(&vm->mem, w.pa)
+					 : mem_page_read(&vm->mem, w.pa);
 	if (!page) {
 		*far = w.pa;
 		return CPU_VEC_BUS_ERROR;
@@ -147,7 +161,8 @@ unsigned shadow_translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	e->host = page;
 	e->gpa = w.pa & MMU_PTE_FRAME;
 	e->flags = SH_VALID | (w.user ? SH_U : 0) |
-		   (w.writable && (w.pte & MMU_PTE_D) ? SH_W : 0);
+		   (w.writable && (w.pte & MMU_PTE_D) &&
+		    !mem_shared(&vm->mem, w.pa) ? SH_W : 0);
 	m->stats.shadow_fills++;
 	*host_page = page;
 	*gpa = e->gpa;

@@ -20,6 +20,10 @@ unsigned shadow_translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 /* A guest store changed the word at guest-physical gpa, a tracked page:
  * drop every shadow entry derived from it. */
 void shadow_invalidate(struct vm *vm, uint32_t gpa);
+/* The host page at host is no longer the guest's (the host's memory
+ * manager moved it, mem/pool.c): drop every entry that points at it.  Safe
+ * in the middle of a translation: no table is freed. */
+void shadow_forget_host(struct mmu *m, const uint8_t *host);
 /* Forget every address space. */
 void shadow_drop_all(struct mmu *m);
 /* The shadow of an address space, for mmu_explain: the entry of va in the

@@ -40,6 +40,17 @@ static size_t token_len(const char *p)
 int mon_error(struct mon *m, const char *at, const char *fmt, ...)
 {
 	va_list ap;
+	if (m->cfg.check_only) {
+		if (!m->check_err[0]) {
+			va_start(ap, fmt);
+			vsnprintf(m->check_err, sizeof m->check_err, fmt, ap);
+			va_end(ap);
+			m->check_col = at && m->line && at >= m->line &&
+				       at <= m->line + strlen(m->line)
+				       ? (int)(at - m->line) : 0;
+		}
+		return -1;
+	}
 	mon_end_console_line(m);
 	if (m->src)
 		fprintf(m->out, "%s:%d: ", m->src, m->lineno);

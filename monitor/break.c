@@ -108,7 +108,7 @@ static bool stops(struct mon *m, struct mon_bp *b)
 				   ? "junk at the end" : r.err);
 			return true;
 		}
-		if (!r.value)
+		if (!(r.wide ? r.value64 : r.value))
 			return false;
 	}
 	b->hits++;
@@ -185,6 +185,27 @@ static int check_watch(struct mon *m, struct mon_bp *b,
 	return 0;
 }
 
+/* A register watch stops when the register's value changed: by the
+ * instruction, or by an exception entry (sp, flags). */
+static int check_reg_watch(struct mon *m, struct mon_bp *b,
+			   const struct mon_pre *pre)
+{
+	char sym[160];
+	uint32_t now = 0, was = b->reg_value;
+	mon_reg_get(m->vm, b->reg, &now);
+	if (now == was)
+		return 0;
+	b->reg_value = now;
+	if (!stops(m, b))
+		return 0;
+	report(m, "stopped: watchpoint %d: %s changed from 0x%08x to 0x%08x, "
+		   "by 0x%08x%s\n", b->id, b->reg, was, now, pre->pc,
+		   mon_sym(m, pre->pc, sym, sizeof sym));
+	return b->id;
+}
+
+static void do_delete(struct mon *m, int i);
+
 int mon_step_after(struct mon *m, const struct mon_pre *pre)
 {
 	const struct cpu *c = &m->vm->cpu;
@@ -197,7 +218,9 @@ int mon_step_after(struct mon *m, const struct mon_pre *pre)
 			continue;
 		switch (b->kind) {
 		case MON_BP_WATCH:
-			if (retired)
+			if (b->reg[0])
+				stop = check_reg_watch(m, b, pre);
+			else if (retired)
 				stop = check_watch(m, b, pre);
 			break;
 		case MON_BP_VECTOR:
@@ -242,6 +265,12 @@ int mon_step_after(struct mon *m, const struct mon_pre *pre)
 			break;
 		}
 	}
+	for (int i = 0; stop && i < m->nbp; i++)
+		if (m->bp[i].id == stop && m->bp[i].temporary) {
+			report(m, "(temporary breakpoint %d deleted)\n", stop);
+			do_delete(m, i);
+			break;
+		}
 	return stop;
 }
 
@@ -258,6 +287,7 @@ static struct mon_bp *new_bp(struct mon *m, enum mon_bp_kind kind)
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	b->enabled = true;
+	b->temporary = m->next_bp_temporary;
 	return b;
 }
 
@@ -266,8 +296,9 @@ static void add_bp(struct mon *m, struct mon_bp *b, const char *what)
 {
 	b->id = ++m->next_bp;
 	m->nbp++;
-	mon_printf(m, "%s %d: %s\n", b->kind == MON_BP_WATCH ? "watchpoint"
-			: "breakpoint", b->id, what);
+	mon_printf(m, "%s%s %d: %s\n", b->temporary ? "temporary " : "",
+		   b->kind == MON_BP_WATCH ? "watchpoint" : "breakpoint", b->id,
+		   what);
 }
 
 /* Names must exist; memory need not be readable yet. */
@@ -391,6 +422,37 @@ int mon_cmd_break(struct mon *m, struct mon_args *a)
 	return 0;
 }
 
+/* tbreak: a breakpoint that deletes itself when it first stops a run. */
+int mon_cmd_tbreak(struct mon *m, struct mon_args *a)
+{
+	m->next_bp_temporary = true;
+	int rc = mon_cmd_break(m, a);
+	m->next_bp_temporary = false;
+	return rc;
+}
+
+/* watch REG: the register itself, as gdb does ([REG] watches memory). */
+static int watch_register(struct mon *m, struct mon_args *a,
+			  struct mon_bp *b, const char *name, const char *at)
+{
+	if (b->phys || b->access != MON_W_WRITE)
+		return mon_error(m, at, "a register is watched for changes "
+				 "only (no read, access or phys); [%s] "
+				 "watches the memory at %s", name, name);
+	if (!strcmp(name, "pc"))
+		return mon_error(m, at, "pc changes at every step; use break "
+				 "or until");
+	snprintf(b->reg, sizeof b->reg, "%s", name);
+	mon_reg_get(m->vm, name, &b->reg_value);
+	if (parse_cond(m, a, b))
+		return -1;
+	char what[MON_LINE_MAX + 200];
+	snprintf(what, sizeof what, "changes of %s (now 0x%08x)%s%s", name,
+		 b->reg_value, b->cond[0] ? " if " : "", b->cond);
+	add_bp(m, b, what);
+	return 0;
+}
+
 int mon_cmd_watch(struct mon *m, struct mon_args *a)
 {
 	char what[MON_LINE_MAX + 200], sym[160];
@@ -408,6 +470,17 @@ int mon_cmd_watch(struct mon *m, struct mon_args *a)
 	const char *at = (mon_skip_blanks(a), a->p);
 	if (mon_at_end(a))
 		return mon_error(m, at, "watch which address?");
+	/* A register name alone (then the end or "if"). */
+	char name[32];
+	const char *w;
+	struct mon_args peek = *a;
+	uint32_t unused;
+	if (mon_args_word(&peek, name, sizeof name, &w) &&
+	    mon_reg_get(m->vm, name, &unused) == 0 &&
+	    (mon_at_end(&peek) || mon_args_keyword(&peek, "if"))) {
+		mon_args_word(a, name, sizeof name, &w);
+		return watch_register(m, a, b, name, at);
+	}
 	if (mon_args_expr(m, a, &b->addr, NULL))
 		return -1;
 	const char *lat = (mon_skip_blanks(a), a->p);
@@ -541,6 +614,10 @@ int mon_info_break(struct mon *m, struct mon_args *a)
 				   mon_sym(m, b->addr, sym, sizeof sym));
 			break;
 		case MON_BP_WATCH:
+			if (b->reg[0]) {
+				mon_printf(m, "changes of %s", b->reg);
+				break;
+			}
 			mon_printf(m, "%s%s 0x%08x-0x%08x%s",
 				   b->access & MON_W_READ ? "r" : "",
 				   b->access & MON_W_WRITE ? "w" : "",
@@ -565,6 +642,8 @@ int mon_info_break(struct mon *m, struct mon_args *a)
 		if (b->ignore)
 			mon_printf(m, " (the next %llu hits pass)",
 				   (unsigned long long)b->ignore);
+		if (b->temporary)
+			mon_printf(m, " (temporary)");
 		mon_printf(m, "\n");
 	}
 	return 0;

@@ -38,17 +38,23 @@ const struct mon_cmd mon_cmds[] = {
 	    "Runs until the current function returns: the first ret (or the\n"
 	    "rti of an exception handler) not matched by a call made\n"
 	    "meanwhile.  Shows r1, the result by convention.\n",
-	    mon_cmd_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	    mon_cmd_finish, MON_G_RUN, MON_C_NONE, MON_REPEAT_LINE),
 	CMD("continue", "c", "", "run to a breakpoint or stop",
 	    "Runs the guest at full speed when no breakpoint or watchpoint is\n"
 	    "enabled, else one instruction at a time, checking them.  Ctrl-C\n"
-	    "stops it; the guest does not notice.\n",
-	    mon_cmd_continue, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	    "stops it; the guest does not notice.  An empty line at the\n"
+	    "prompt continues again (finish, step and next repeat too).\n",
+	    mon_cmd_continue, MON_G_RUN, MON_C_NONE, MON_REPEAT_LINE),
 	CMD("until", "u", "[ADDR]", "run to ADDR or out of a loop",
 	    "With ADDR (an expression: a label, an address), runs until pc\n"
 	    "is ADDR.  Without, runs until pc passes the current one in this\n"
 	    "function (out of a backward loop), or the function returns.\n",
 	    mon_cmd_until, MON_G_RUN, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("vm", NULL, "[NAME]", "focus on a lab's machine",
+	    "In aula lab --monitor, the commands apply to one machine of the\n"
+	    "lab, and running it runs the whole lab; vm NAME moves the focus\n"
+	    "to machine NAME (info vms lists them).\n",
+	    mon_cmd_vm, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
 	CMD("run", NULL, "", "restart on a fresh machine",
 	    "Powers the machine off and on again: fresh RAM with the program\n"
 	    "loaded, reset state, then continue.  Breakpoints are kept.\n",
@@ -65,13 +71,19 @@ const struct mon_cmd mon_cmds[] = {
 	    "COND is an expression checked at each hit (r3 == 5); see also\n"
 	    "ignore.  A breakpoint stops before the instruction at ADDR runs.\n",
 	    mon_cmd_break, MON_G_BREAK, MON_C_BREAK, MON_REPEAT_NO),
-	CMD("watch", "w", "[read|access] [phys] ADDR [LEN]",
-	    "stop on a memory access",
+	CMD("tbreak", NULL, "WHERE [if COND]", "a breakpoint, used once",
+	    "Like break (the same WHERE), but the breakpoint is deleted when\n"
+	    "it first stops a run.\n",
+	    mon_cmd_tbreak, MON_G_BREAK, MON_C_BREAK, MON_REPEAT_NO),
+	CMD("watch", "w", "[read|write|access] [phys] ADDR [LEN] | REG",
+	    "stop on an access or change",
 	    "Stops after an instruction writes (read: reads; access: either)\n"
 	    "any of the LEN bytes (default 4) at virtual address ADDR, or at\n"
 	    "physical address ADDR with phys.  The access is known by\n"
 	    "decoding each instruction before it runs; the frame an exception\n"
-	    "entry pushes is not watched.\n",
+	    "entry pushes is not watched.  watch REG (a register name alone)\n"
+	    "stops when the register changes; watch [REG] watches the memory\n"
+	    "it points at.\n",
 	    mon_cmd_watch, MON_G_BREAK, MON_C_EXPR, MON_REPEAT_NO),
 	CMD("delete", "d", "[N...]", "delete breakpoints (all)",
 	    "Deletes breakpoints and watchpoints N..., or all of them.\n",
@@ -100,9 +112,18 @@ const struct mon_cmd mon_cmds[] = {
 	    "VALUE is an expression.  Stores bypass page protection and do\n"
 	    "not set A/D bits; Aula's translation caches are flushed.\n",
 	    mon_cmd_set, MON_G_STATE, MON_C_EXPR, MON_REPEAT_NO),
-	CMD("print", "p", "EXPR", "evaluate an expression",
-	    "Prints the value of EXPR in hexadecimal and decimal (help expr).\n",
+	CMD("print", "p", "[/F] EXPR", "evaluate an expression",
+	    "Prints the value of EXPR in hexadecimal and decimal (help expr),\n"
+	    "or in format F, as in gdb: x hex, z zero-padded hex, d signed,\n"
+	    "u unsigned, o octal, t binary, c character, a address and label.\n",
 	    mon_cmd_print, MON_G_STATE, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("display", NULL, "[/F] [EXPR]", "show EXPR at every stop",
+	    "Shows EXPR (in format F, as print) now and after every command\n"
+	    "that runs the guest; display alone shows them all.\n",
+	    mon_cmd_display, MON_G_STATE, MON_C_EXPR, MON_REPEAT_NO),
+	CMD("undisplay", NULL, "[N...]", "delete displays (all)",
+	    "Deletes displays N..., or all of them.\n",
+	    mon_cmd_undisplay, MON_G_STATE, MON_C_NONE, MON_REPEAT_NO),
 	CMD("x", NULL, "/NFU ADDR", "examine virtual memory",
 	    "x/NFU ADDR shows N units from virtual address ADDR, translated\n"
 	    "as kernel mode without side effects.  F: x (hex, default), d, u,\n"
@@ -130,7 +151,7 @@ const struct mon_cmd mon_cmds[] = {
 	CMD("info", "i", "TOPIC", "state of break, mmu, devices",
 	    NULL,
 	    mon_cmd_info, MON_G_INFO, MON_C_INFO, MON_REPEAT_NO),
-	CMD("translate", NULL, "VADDR [read|write|fetch] [user]",
+	CMD("translate", NULL, "VADDR [read|write|fetch] [user|kernel]",
 	    "how the MMU translates VADDR",
 	    "Tells the translation of VADDR step by step, without side\n"
 	    "effects (default: a read in kernel mode).\n",
@@ -211,11 +232,13 @@ static const char expr_help[] =
 	"              far, cause, usp, ksp, kscratch, icount\n"
 	"  labels      main, main.loop; .loop is the local label of the\n"
 	"              function at pc\n"
-	"  variables   $insns (retired), $exceptions, $stop_code\n"
+	"  variables   $insns (retired), $exceptions, $time (64 bits),\n"
+	"              $stop_code\n"
 	"  memory      [EXPR] or *EXPR: the word at virtual address EXPR\n"
 	"  operators   as in C: ( ) unary - ~ ! *, then * / %, + -, << >>,\n"
 	"              < <= > >=, == !=, &, ^, |, &&, ||\n"
-	"Arithmetic is 32-bit unsigned, comparisons too.  A name that is a\n"
+	"Arithmetic is 32-bit unsigned, comparisons too, or 64-bit where a\n"
+	"64-bit variable or number takes part.  A name that is a\n"
 	"register is the register, even if a label has the same name.\n";
 
 static void help_all(FILE *f)
@@ -258,7 +281,8 @@ int mon_help(FILE *f, const char *topic)
 	const struct mon_cmd *c;
 	if (mon_cmd_lookup(topic, strlen(topic), &c) != 1)
 		return -1;
-	fprintf(f, "%s%s%s", c->name, c->args[0] == '/' ? "" : " ", c->args);
+	fprintf(f, "%s%s%s", c->name,
+		c->args[0] == '/' || !c->args[0] ? "" : " ", c->args);
 	if (c->alias)
 		fprintf(f, "    (or %s)", c->alias);
 	fputc('\n', f);
@@ -294,7 +318,7 @@ static void offer(struct completer *c, const char *word)
 static void offer_values(struct mon *m, struct completer *c)
 {
 	static const char *const vars[] = { "$insns", "$exceptions",
-					    "$stop_code" };
+					    "$time", "$stop_code" };
 	for (size_t i = 0; mon_reg_names[i]; i++)
 		offer(c, mon_reg_names[i]);
 	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
@@ -366,8 +390,11 @@ void mon_complete(struct mon *m, const char *line, size_t start,
 		for (size_t i = 0; i < mon_ninfo_topics; i++)
 			offer(&c, mon_info_topics[i].name);
 		if (m && m->vm)
-			for (int i = 0; i < m->vm->ndev; i++)
-				offer(&c, m->vm->dev[i].ops->name);
+			for (int i = 0; i < m->vm->ndev; i++) {
+				char name[64];
+				offer(&c, mon_dev_name(m->vm, &m->vm->dev[i],
+						       name, sizeof name));
+			}
 		return;
 	case MON_C_TRACE:
 		if (nwords == 1)

@@ -19,6 +19,19 @@ struct parser {
 
 #define MAX_DEPTH 64	/* parentheses and unary operators */
 
+/* A value: 32 bits, like the registers, unless it is wide -- a 64-bit
+ * variable ($insns), a number above 32 bits, or computed from one -- as
+ * C's usual conversions between uint32_t and uint64_t would have it. */
+struct val {
+	uint64_t v;
+	bool wide;
+};
+
+static struct val narrow(uint64_t v)
+{
+	return (struct val){ (uint32_t)v, false };
+}
+
 enum binop {
 	OP_LOR, OP_LAND, OP_OR, OP_XOR, OP_AND, OP_EQ, OP_NE, OP_LE, OP_GE,
 	OP_SHL, OP_SHR, OP_LT, OP_GT, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
@@ -68,7 +81,7 @@ static void blanks(struct parser *ps)
 }
 
 static void note_term(struct parser *ps, const char *text, int len,
-		      uint32_t v)
+		      struct val v)
 {
 	struct mon_expr *r = ps->r;
 	if (ps->skip || r->nterm == MON_EXPR_TERMS)
@@ -76,12 +89,13 @@ static void note_term(struct parser *ps, const char *text, int len,
 	for (int i = 0; i < r->nterm; i++)
 		if (r->term[i].len == len && !memcmp(r->term[i].text, text, len))
 			return;
-	r->term[r->nterm++] = (struct mon_expr_term){ text, len, v };
+	r->term[r->nterm++] = (struct mon_expr_term){ text, len, v.v,
+						      v.wide };
 }
 
-static int expr(struct parser *ps, int min_prec, uint32_t *v);
+static int expr(struct parser *ps, int min_prec, struct val *v);
 
-static int number(struct parser *ps, uint32_t *v)
+static int number(struct parser *ps, struct val *v)
 {
 	const char *start = ps->p, *p = ps->p;
 	unsigned base = 10;
@@ -102,9 +116,9 @@ static int number(struct parser *ps, uint32_t *v)
 		if (d >= base)
 			return fail(ps, p, "'%c' is not a base-%u digit", *p,
 				    base);
+		if (n > (UINT64_MAX - d) / base)
+			return fail(ps, start, "number too big for 64 bits");
 		n = n * base + d;
-		if (n > UINT32_MAX)
-			return fail(ps, start, "number too big for 32 bits");
 	}
 	if (p == digits)
 		return fail(ps, start, "%s needs digits", base == 16 ? "0x"
@@ -114,11 +128,11 @@ static int number(struct parser *ps, uint32_t *v)
 			    "(hexadecimal needs 0x)" : "'%c' cannot follow a "
 			    "number", *p);
 	ps->p = p;
-	*v = (uint32_t)n;
+	*v = (struct val){ n, n > UINT32_MAX };
 	return 0;
 }
 
-static int character(struct parser *ps, uint32_t *v)
+static int character(struct parser *ps, struct val *v)
 {
 	const char *start = ps->p, *p = ps->p + 1;
 	unsigned c = (unsigned char)*p++;
@@ -138,11 +152,11 @@ static int character(struct parser *ps, uint32_t *v)
 	if (*p != '\'')
 		return fail(ps, start, "unterminated character constant");
 	ps->p = p + 1;
-	*v = c;
+	*v = narrow(c);
 	return 0;
 }
 
-static int name(struct parser *ps, uint32_t *v)
+static int name(struct parser *ps, struct val *v)
 {
 	const char *start = ps->p, *p = ps->p;
 	char buf[MON_NAME_MAX];
@@ -153,28 +167,36 @@ static int name(struct parser *ps, uint32_t *v)
 		return fail(ps, start, "name too long");
 	memcpy(buf, start, len);
 	buf[len] = 0;
-	if (!ps->env->name || ps->env->name(ps->env->opaque, buf, v) != 0)
+	int kind = ps->env->name ? ps->env->name(ps->env->opaque, buf, &v->v)
+				 : -1;
+	if (kind < 0)
 		return fail(ps, start, "no register or label '%s'", buf);
+	v->wide = kind == MON_EXPR_WIDE;
+	if (!v->wide)
+		*v = narrow(v->v);
 	ps->p = p;
 	note_term(ps, start, (int)len, *v);
 	return 0;
 }
 
-static int deref(struct parser *ps, const char *start, uint32_t addr,
-		 uint32_t *v)
+/* The word at addr (an address has 32 bits). */
+static int deref(struct parser *ps, const char *start, struct val addr,
+		 struct val *v)
 {
 	char why[120] = "cannot read it";
-	*v = 0;
+	uint32_t a = (uint32_t)addr.v, w = 0;
+	*v = narrow(0);
 	if (ps->skip)
 		return 0;
 	if (!ps->env->deref ||
-	    ps->env->deref(ps->env->opaque, addr, v, why, sizeof why) != 0)
-		return fail(ps, start, "memory at 0x%08x: %s", addr, why);
+	    ps->env->deref(ps->env->opaque, a, &w, why, sizeof why) != 0)
+		return fail(ps, start, "memory at 0x%08x: %s", a, why);
+	*v = narrow(w);
 	note_term(ps, start, (int)(ps->p - start), *v);
 	return 0;
 }
 
-static int unary(struct parser *ps, uint32_t *v)
+static int unary(struct parser *ps, struct val *v)
 {
 	blanks(ps);
 	const char *start = ps->p;
@@ -187,12 +209,14 @@ static int unary(struct parser *ps, uint32_t *v)
 		if ((rc = unary(ps, v)) != 0)
 			goto out;
 		if (c == '-')
-			*v = 0u - *v;
+			v->v = 0u - v->v;
 		else if (c == '~')
-			*v = ~*v;
+			v->v = ~v->v;
 		else if (c == '!')
-			*v = !*v;
-		else if (c == '*')
+			*v = narrow(!v->v);
+		if (!v->wide)
+			*v = narrow(v->v);
+		if (c == '*')
 			rc = deref(ps, start, *v, v);
 	} else if (c == '(' || c == '[') {
 		ps->p++;
@@ -225,8 +249,12 @@ out:
 }
 
 static int apply(struct parser *ps, enum binop op, const char *at,
-		 uint32_t a, uint32_t b, uint32_t *v)
+		 struct val x, struct val y, struct val *out)
 {
+	uint64_t a = x.v, b = y.v, r = 0;
+	bool wide = x.wide || y.wide;
+	unsigned bits = wide ? 64 : 32;
+	uint64_t *v = &r;
 	switch (op) {
 	case OP_LOR: *v = a || b; break;
 	case OP_LAND: *v = a && b; break;
@@ -239,8 +267,8 @@ static int apply(struct parser *ps, enum binop op, const char *at,
 	case OP_GE: *v = a >= b; break;
 	case OP_LT: *v = a < b; break;
 	case OP_GT: *v = a > b; break;
-	case OP_SHL: *v = b > 31 ? 0 : a << b; break;
-	case OP_SHR: *v = b > 31 ? 0 : a >> b; break;
+	case OP_SHL: *v = b >= bits ? 0 : a << b; break;
+	case OP_SHR: *v = b >= bits ? 0 : a >> b; break;
 	case OP_ADD: *v = a + b; break;
 	case OP_SUB: *v = a - b; break;
 	case OP_MUL: *v = a * b; break;
@@ -256,10 +284,14 @@ static int apply(struct parser *ps, enum binop op, const char *at,
 		*v = op == OP_DIV ? a / b : a % b;
 		break;
 	}
+	bool truth = op == OP_LOR || op == OP_LAND || op == OP_EQ ||
+		     op == OP_NE || op == OP_LE || op == OP_GE || op == OP_LT ||
+		     op == OP_GT;
+	*out = wide && !truth ? (struct val){ r, true } : narrow(r);
 	return 0;
 }
 
-static int expr(struct parser *ps, int min_prec, uint32_t *v)
+static int expr(struct parser *ps, int min_prec, struct val *v)
 {
 	if (unary(ps, v))
 		return -1;
@@ -275,10 +307,10 @@ static int expr(struct parser *ps, int min_prec, uint32_t *v)
 		const char *at = ps->p;
 		ps->p += strlen(binops[i].text);
 		bool saved = ps->skip;
-		if ((binops[i].op == OP_LAND && !*v) ||
-		    (binops[i].op == OP_LOR && *v))
+		if ((binops[i].op == OP_LAND && !v->v) ||
+		    (binops[i].op == OP_LOR && v->v))
 			ps->skip = true;
-		uint32_t rhs;
+		struct val rhs;
 		int rc = expr(ps, binops[i].prec + 1, &rhs);
 		ps->skip = saved;
 		if (rc || apply(ps, binops[i].op, at, *v, rhs, v))
@@ -289,9 +321,14 @@ static int expr(struct parser *ps, int min_prec, uint32_t *v)
 int mon_expr_eval(const struct mon_expr_env *env, const char *s,
 		  struct mon_expr *r)
 {
-	struct parser ps = { .env = env, .p = s, .r = r };
+	struct parser ps = { .env = env, .p = s, .r = r,
+			     .skip = env->parse_only };
 	memset(r, 0, sizeof *r);
-	int rc = expr(&ps, 1, &r->value);
+	struct val v = { 0, false };
+	int rc = expr(&ps, 1, &v);
+	r->value = (uint32_t)v.v;
+	r->value64 = v.v;
+	r->wide = v.wide;
 	blanks(&ps);
 	r->end = ps.p;
 	return rc;

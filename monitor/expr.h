@@ -1,7 +1,8 @@
 /*
- * Monitor expressions (aula-debug(1), EXPRESSIONS): 32-bit unsigned
- * arithmetic over numbers, registers, labels and memory, with C's
- * operators and precedence.  Names and memory come from the caller
+ * Monitor expressions (aula-debug(1), EXPRESSIONS): unsigned arithmetic
+ * over numbers, registers, labels and memory, with C's operators and
+ * precedence: 32 bits, or 64 where a 64-bit variable ($insns) or number
+ * takes part, as C converts uint32_t to uint64_t.  Names and memory come from the caller
  * through struct mon_expr_env, so the parser knows nothing of machines
  * and is tested alone (tests/unit/test_mon.c).
  *
@@ -17,18 +18,25 @@
 #ifndef AULA_MON_EXPR_H
 #define AULA_MON_EXPR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct mon_expr_env {
 	void *opaque;
-	/* The value of a name (register, label, $variable): 0, or -1 if
-	 * there is no such name. */
-	int (*name)(void *opaque, const char *name, uint32_t *value);
+	/* The value of a name (register, label, $variable): MON_EXPR_NARROW
+	 * (a 32-bit value), MON_EXPR_WIDE (64 bits), or -1 if there is no
+	 * such name. */
+	int (*name)(void *opaque, const char *name, uint64_t *value);
 	/* The word at virtual address addr: 0, or -1 with a reason in err. */
 	int (*deref)(void *opaque, uint32_t addr, uint32_t *value, char *err,
 		     size_t errlen);
+	/* Only parse: read no memory and divide by nothing, as on the
+	 * skipped side of a && (checking a script before it runs). */
+	bool parse_only;
 };
+
+enum { MON_EXPR_NARROW = 0, MON_EXPR_WIDE = 1 };
 
 #define MON_EXPR_TERMS 8
 #define MON_NAME_MAX 128
@@ -38,11 +46,14 @@ struct mon_expr_env {
 struct mon_expr_term {
 	const char *text;	/* in the source */
 	int len;
-	uint32_t value;
+	uint64_t value;
+	bool wide;
 };
 
 struct mon_expr {
-	uint32_t value;
+	uint32_t value;		/* the low 32 bits */
+	uint64_t value64;	/* all of it, when wide */
+	bool wide;
 	const char *end;	/* first character after the expression */
 	/* On error: where, and why. */
 	const char *err_at;

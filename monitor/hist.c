@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "asm/dis.h"
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
 
@@ -259,6 +260,69 @@ static void explain_delivery(struct mon *m, struct para *p, unsigned vec)
 	add(p, "the reason is no longer visible in the machine's state");
 }
 
+/* A crash is often the echo of an earlier exception whose handler faulted
+ * at once, again and again (no vector table: every handler is address 0),
+ * until the stack ran out: tell the first one, which the CPU kept aside
+ * (struct cpu_cascade).  True if there was a cascade. */
+static bool explain_cascade(struct mon *m, struct para *p)
+{
+	const struct cpu_cascade *k = &m->vm->cpu.cascade;
+	char sym[160], vec[64], text[200];
+	if (k->entries < 2)
+		return false;
+	unsigned v = k->cause & 0xff;
+	const char *mode = k->flags & CPU_P ? "kernel" : "user";
+	mon_vector_text(v, vec, sizeof vec);
+	add(p, "It began %llu exception entries earlier, with no instruction "
+	    "retired since: in %s mode, ", (unsigned long long)k->entries - 1,
+	    mode);
+	if (faulting(v)) {
+		add(p, "the instruction at 0x%08x%s", k->saved_pc,
+		    mon_sym(m, k->saved_pc, sym, sizeof sym));
+		if (k->have_insn)
+			add(p, " (%s)", dis_insn(k->insn, k->saved_pc, m->img,
+						 text, sizeof text));
+		add(p, " raised %s.", vec);
+	} else {
+		add(p, "%s was entered, with the saved pc 0x%08x%s.", vec,
+		    k->saved_pc, mon_sym(m, k->saved_pc, sym, sizeof sym));
+	}
+	uint8_t b[4];
+	char why[64];
+	uint64_t slot = (uint64_t)k->vbr + 4u * v;
+	uint32_t handler = 0;
+	bool readable = slot <= UINT32_MAX &&
+			mon_read_phys(m, (uint32_t)slot, b, 4, why,
+				      sizeof why) == 0;
+	if (readable)
+		handler = mem_ld32(b);
+	if (k->vbr == 0)
+		add(p, " vbr was 0: no vector table was set (mtcr vbr), so the "
+		    "handler's address came from the word at 0x%08llx",
+		    (unsigned long long)slot);
+	else
+		add(p, " Its handler's address is the word at 0x%08llx of "
+		    "the vector table (vbr = 0x%08x)",
+		    (unsigned long long)slot, k->vbr);
+	if (readable)
+		add(p, ", 0x%08x%s, whose first instruction faulted in turn, "
+		    "and so on.", handler, mon_sym(m, handler, sym,
+						   sizeof sym));
+	else
+		add(p, ", which is outside RAM.");
+	say(m, p);
+	if (v > 0 && v < CPU_VEC_IRQ0)
+		add(p, "To stop at the first one: break exception %u, then "
+		    "run.", v);
+	else
+		add(p, "To stop at the first one: break vector %u, then run.",
+		    v);
+	say(m, p);
+	add(p, "It ended so:");
+	say(m, p);
+	return true;
+}
+
 void mon_explain_stop(struct mon *m)
 {
 	const struct vm *vm = m->vm;
@@ -277,6 +341,7 @@ void mon_explain_stop(struct mon *m)
 		mon_pic_why(m);
 		return;
 	}
+	explain_cascade(m, &p);
 	/* The double fault left far = the vector it could not deliver,
 	 * and pc = the pc that vector would have saved. */
 	unsigned v = c->far & 0xff;

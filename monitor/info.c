@@ -7,6 +7,7 @@
 
 #include "cpu/isa.h"
 #include "io/dev.h"
+#include "io/devices.h"
 #include "monitor/mon_int.h"
 #include "state/dump.h"
 
@@ -16,6 +17,33 @@ static int info_regs(struct mon *m, struct mon_args *a)
 }
 
 /* ---- devices ------------------------------------------------------------- */
+
+/* A device's name in info: its type, and its unit when the machine has
+ * several of the type (disk0, disk1). */
+const char *mon_dev_name(const struct vm *vm, const struct vm_device *d,
+			 char *buf, size_t len)
+{
+	bool several = d->unit > 0;
+	for (int i = 0; i < vm->ndev && !several; i++)
+		several = vm->dev[i].ops == d->ops && &vm->dev[i] != d;
+	if (several)
+		snprintf(buf, len, "%s%u", d->ops->name, d->unit);
+	else
+		snprintf(buf, len, "%s", d->ops->name);
+	return buf;
+}
+
+/* By its name in info, or by its type (the first of several). */
+static const struct vm_device *find_device(const struct vm *vm,
+					   const char *name)
+{
+	char buf[64];
+	for (int i = 0; i < vm->ndev; i++)
+		if (!strcmp(mon_dev_name(vm, &vm->dev[i], buf, sizeof buf),
+			    name))
+			return &vm->dev[i];
+	return vm_find_device(vm, name);
+}
 
 static int field(const struct vm_device *d, const char *name, uint32_t *v)
 {
@@ -89,8 +117,17 @@ static void explain_pic(struct mon *m, const struct vm_device *d, bool quiet)
 
 static void show_device(struct mon *m, const struct vm_device *d)
 {
-	mon_printf(m, "%s: ports 0x%04x-0x%04x\n", d->ops->name, d->base,
+	char name[64];
+	mon_printf(m, "%s: ports 0x%04x-0x%04x\n",
+		   mon_dev_name(m->vm, d, name, sizeof name), d->base,
 		   d->base + d->ops->nports - 1);
+	if (d->ops == &disk_ops) {
+		const struct vm_disk_host *h = &m->vm->cfg.disks[d->unit];
+		mon_printf(m, "  file           %s (%s, %llu sectors)\n",
+			   h->name ? h->name : "(none)",
+			   h->read_only ? "read-only" : "read-write",
+			   (unsigned long long)(h->size / 512));
+	}
 	for (const struct dev_field *f = d->ops->fields; f && f->name; f++) {
 		uint64_t v = dev_field_get(d->state, f);
 		char val[32];
@@ -125,9 +162,14 @@ static int info_devices(struct mon *m, struct mon_args *a)
 		for (const struct dev_field *f = d->ops->fields; f && f->name;
 		     f++)
 			n++;
-		mon_printf(m, "%-8s ports 0x%04x-0x%04x  %d fields  (info %s)\n",
-			   d->ops->name, d->base, d->base + d->ops->nports - 1,
-			   n, d->ops->name);
+		char name[64];
+		mon_dev_name(m->vm, d, name, sizeof name);
+		mon_printf(m, "%-8s ports 0x%04x-0x%04x  %d fields  (info %s)",
+			   name, d->base, d->base + d->ops->nports - 1, n,
+			   name);
+		if (d->ops == &disk_ops && m->vm->cfg.disks[d->unit].name)
+			mon_printf(m, "  %s", m->vm->cfg.disks[d->unit].name);
+		mon_printf(m, "\n");
 	}
 	return 0;
 }
@@ -359,6 +401,7 @@ static int info_console(struct mon *m, struct mon_args *a)
 const struct mon_info_topic mon_info_topics[] = {
 	{ "break", "breakpoints and watchpoints", mon_info_break },
 	{ "regs", "the registers (as regs)", info_regs },
+	{ "registers", "the registers (as regs)", info_regs },
 	{ "vectors", "the vector table, with labels", info_vectors },
 	{ "ports", "the port map, unassigned accesses", info_ports },
 	{ "devices", "the devices of this machine", info_devices },
@@ -382,15 +425,24 @@ int mon_cmd_info(struct mon *m, struct mon_args *a)
 	for (size_t i = 0; i < mon_ninfo_topics; i++)
 		if (!strcmp(mon_info_topics[i].name, topic))
 			return mon_info_topics[i].fn(m, a);
-	const struct vm_device *d = vm_find_device(m->vm, topic);
+	if (m->cfg.lab) {
+		mon_skip_blanks(a);
+		int rc = m->cfg.lab->info(m->cfg.lab->opaque, topic, a->p,
+					  m->out);
+		if (rc <= 0)
+			return rc;
+	}
+	const struct vm_device *d = find_device(m->vm, topic);
 	if (d) {
 		if (mon_args_end(m, a))
 			return -1;
 		show_device(m, d);
 		return 0;
 	}
+	/* Two names of one topic (regs, registers) are not ambiguous. */
 	for (size_t i = 0; i < mon_ninfo_topics; i++)
-		if (!strncmp(mon_info_topics[i].name, topic, len)) {
+		if (!strncmp(mon_info_topics[i].name, topic, len) &&
+		    (!found || found->fn != mon_info_topics[i].fn)) {
 			found = &mon_info_topics[i];
 			n++;
 		}

@@ -5,5 +5,6 @@ libaulamon_a_SOURCES = \
 	monitor/mon.h monitor/mon_int.h monitor/expr.h monitor/expr.c \
 	monitor/cmds.c monitor/args.c monitor/mon.c monitor/run.c \
 	monitor/break.c monitor/state.c monitor/info.c monitor/hist.c \
-	monitor/script.c monitor/trace.c monitor/term.c
+	monitor/script.c monitor/trace.c monitor/term.c \
+	monitor/display.c
 libaulamon_a_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)

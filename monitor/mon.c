@@ -40,20 +40,36 @@ static int mon_label(struct mon *m, const char *name, uint32_t *v)
 	return 0;
 }
 
-static int env_name(void *opaque, const char *name, uint32_t *v)
+/* Registers and labels have 32 bits; the counters 64. */
+static int env_name(void *opaque, const char *name, uint64_t *v)
 {
 	struct mon *m = opaque;
 	const struct cpu *c = &m->vm->cpu;
-	if (mon_reg_get(m->vm, name, v) == 0)
-		return 0;
+	uint32_t v32;
 	if (!strcmp(name, "$insns"))
-		*v = (uint32_t)c->insns;
+		*v = c->insns;
 	else if (!strcmp(name, "$exceptions"))
-		*v = (uint32_t)c->exceptions;
-	else if (!strcmp(name, "$stop_code"))
-		*v = m->vm->stop_code;
-	else
-		return mon_label(m, name, v);
+		*v = c->exceptions;
+	else if (!strcmp(name, "$time"))
+		*v = vm_now(m->vm);
+	else if (mon_reg_get(m->vm, name, &v32) == 0 ||
+		 !strcmp(name, "$stop_code") || mon_label(m, name, &v32) == 0) {
+		*v = !strcmp(name, "$stop_code") ? m->vm->stop_code : v32;
+		return MON_EXPR_NARROW;
+	} else
+		return -1;
+	return MON_EXPR_WIDE;
+}
+
+#define CHECK_NAME_VALUE 0x1000	/* where aula as puts code by default */
+
+/* check_only: any name may be a label of the program to come; the
+ * default origin of code keeps "at least 1", "a multiple of 4" and "in RAM"
+ * checks of its value quiet. */
+static int check_name(void *opaque, const char *name, uint64_t *v)
+{
+	(void)opaque, (void)name;
+	*v = CHECK_NAME_VALUE;
 	return 0;
 }
 
@@ -233,7 +249,8 @@ int mon_run_line(struct mon *m, const char *text)
 							 mon_cmds[i].name);
 		rc = mon_error(m, word, "'%.*s' is ambiguous:%s", (int)len,
 			       word, names);
-	} else if (a.fmt && cmd->fn != mon_cmd_x && cmd->fn != mon_cmd_xp) {
+	} else if (a.fmt && cmd->fn != mon_cmd_x && cmd->fn != mon_cmd_xp &&
+		   cmd->fn != mon_cmd_print && cmd->fn != mon_cmd_display) {
 		rc = mon_error(m, a.fmt - 1, "%s takes no /format", cmd->name);
 	} else {
 		rc = cmd->fn(m, &a);
@@ -247,6 +264,20 @@ out:
 int mon_exec(struct mon *m, const char *line)
 {
 	return mon_run_line(m, line);
+}
+
+int mon_check(struct mon *m, const char *line, char *err, size_t errlen,
+	      int *col)
+{
+	m->check_err[0] = 0;
+	m->check_col = 0;
+	m->quit = false;
+	if (mon_run_line(m, line) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", m->check_err[0] ? m->check_err
+		 : "the command fails");
+	*col = m->check_col;
+	return -1;
 }
 
 static int run_stream(struct mon *m, FILE *f, const char *name)
@@ -332,6 +363,9 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 	m->x_size = 4;
 	m->env = (struct mon_expr_env){ .opaque = m, .name = env_name,
 					.deref = env_deref };
+	if (cfg->check_only)
+		m->env = (struct mon_expr_env){ .name = check_name,
+						.parse_only = true };
 	m->trace.img = m->img;
 	if (cfg->console_is_out) {
 		m->trace.console = m->out;
@@ -340,6 +374,10 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 	for (int i = 0; i < MON_TRACE_NCAT; i++)
 		if (cfg->trace & (1u << i))
 			m->trace.f[i] = cfg->trace_file;
+	if (cfg->lab) {
+		mon_focus(m, cfg->lab_vm);
+		return m;
+	}
 	mon_console_attach(m);
 	if (mon_new_machine(m, err, errlen) != 0) {
 		mon_destroy(m);
@@ -353,7 +391,8 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	mon_trace_close(&m->trace);
-	vm_destroy(m->vm);
+	if (!m->cfg.lab)
+		vm_destroy(m->vm);
 	free(m->con.in);
 	free(m);
 }

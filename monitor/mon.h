@@ -62,7 +62,31 @@ void mon_trace_close(struct mon_trace *t);
 
 /* ---- the monitor -------------------------------------------------------- */
 
+/*
+ * A lab (aula lab --monitor): the monitor's commands apply to the focused
+ * machine, one of the lab's, and running it runs the whole lab on its
+ * clock.  cli/cmd_lab.c fills these from the lab's API; the monitor
+ * knows nothing else of labs.
+ */
+struct mon_lab {
+	void *opaque;
+	/* The lab's machine called name, or NULL. */
+	struct vm *(*find)(void *opaque, const char *name);
+	const char *(*name_of)(void *opaque, const struct vm *vm);
+	/* Run the lab until vm has spent n more units (instructions and
+	 * exception entries), stopped, or the lab's time is up: then false. */
+	bool (*run)(void *opaque, struct vm *vm, uint64_t n);
+	/* info TOPIC [ARG] for the lab's topics: 0, -1 after an error message
+	 * on out, or 1 if topic is none of the lab's. */
+	int (*info)(void *opaque, const char *topic, const char *arg,
+		    FILE *out);
+};
+
 struct mon_config {
+	/* A lab, and the machine focused first; NULL: a machine of the
+	 * monitor's own, built from vm and img. */
+	const struct mon_lab *lab;
+	struct vm *lab_vm;
 	/* The machine.  Its console callbacks are the host back end (file,
 	 * terminal or none); the monitor puts itself in between, for send
 	 * and expect. */
@@ -81,6 +105,15 @@ struct mon_config {
 	uint64_t runlimit;		/* see `runlimit`; 0: none */
 	unsigned trace;			/* --trace categories (a mask) */
 	FILE *trace_file;		/* where they go (the caller's) */
+	/* Check lines only (mon_check): nothing runs, no file is opened,
+	 * every name is taken for a label of a program not yet known. */
+	bool check_only;
+	/* Told of each new machine (state NULL) and of each stop of a
+	 * command that ran the guest, with what the monitor calls it
+	 * ("at a breakpoint"), or NULL when the machine's own stop says
+	 * it: a window's title follows.  May be NULL. */
+	void (*stopped)(void *opaque, const struct vm *vm, const char *state);
+	void *stopped_opaque;
 };
 
 struct mon;
@@ -94,6 +127,12 @@ void mon_destroy(struct mon *m);
 int mon_main(struct mon *m);
 /* Execute one command line; 0, or -1 if it failed.  For tests. */
 int mon_exec(struct mon *m, const char *line);
+/* Whether line would parse, on a monitor made with check_only: the
+ * command exists and its arguments and expressions are well formed.  0,
+ * or -1 with the first error in err and the 0-based column it is at in
+ * *col (0 when it is about the whole line). */
+int mon_check(struct mon *m, const char *line, char *err, size_t errlen,
+	      int *col);
 /* The machine now (`run` builds a new one). */
 struct vm *mon_vm(struct mon *m);
 

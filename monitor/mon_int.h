@@ -29,6 +29,7 @@
 #define MON_SEEN_MAX 65536	/* console output kept for expect */
 #define MON_SLICE (1u << 20)	/* instructions between looks at Ctrl-C */
 #define MON_SOURCE_DEPTH 8
+#define MON_MAX_DISPLAY 16
 
 /* Set by SIGINT while the guest runs (the only global: a signal handler
  * has nowhere else to write). */
@@ -158,6 +159,9 @@ struct mon_bp {
 	bool any;		/* VECTOR: any vector of the class */
 	char cond[MON_LINE_MAX];	/* an expression, or "" */
 	uint64_t ignore;	/* hits still to pass over */
+	bool temporary;		/* tbreak: deleted when it stops a run */
+	char reg[32];		/* WATCH of a register: its name, else "" */
+	uint32_t reg_value;	/* ... and its value after the last step */
 	uint64_t hits;
 };
 
@@ -194,12 +198,16 @@ struct mon_console {
 	/* No input can come during this run (script.c). */
 	bool starved;
 	uint64_t idle_insns;		/* insns at the last empty poll */
+	/* Halted ticks spent waiting for someone to type at the terminal
+	 * (script.c), which runlimit does not count. */
+	uint64_t user_wait, wait_mark;
+	bool waiting;
 };
 
 /* How a run ended. */
 enum mon_end {
 	MON_END_GOAL, MON_END_BREAK, MON_END_MACHINE, MON_END_INTERRUPT,
-	MON_END_LIMIT, MON_END_INPUT,
+	MON_END_LIMIT, MON_END_INPUT, MON_END_LAB,
 };
 
 /* What a run is for. */
@@ -221,6 +229,13 @@ struct mon_go {
 	enum mon_end end;	/* out: how it ended */
 };
 
+/* An expression display shows at every stop. */
+struct mon_display {
+	int id;
+	char fmt;		/* print's /FMT, or 0 */
+	char expr[MON_LINE_MAX];
+};
+
 struct mon {
 	struct mon_config cfg;
 	struct vm *vm;
@@ -230,6 +245,9 @@ struct mon {
 	struct mon_snap prev, now;	/* registers at the last two stops */
 	struct mon_bp bp[MON_MAX_BP];
 	int nbp, next_bp;
+	bool next_bp_temporary;		/* tbreak: the breakpoint being made */
+	struct mon_display disp[MON_MAX_DISPLAY];
+	int ndisp, next_disp;
 	struct mon_trace trace;
 	uint64_t runlimit;		/* per command; 0: none */
 	/* Where the line being run came from, for messages. */
@@ -246,6 +264,9 @@ struct mon {
 	char x_fmt;			/* x's format, size and count */
 	unsigned x_size, x_count;
 	struct mon_expr_env env;
+	/* check_only: the first error of the line being checked. */
+	char check_err[256];
+	int check_col;
 };
 
 /* mon.c */
@@ -276,6 +297,9 @@ void mon_show_pc(struct mon *m);
 /* run.c */
 int mon_go(struct mon *m, struct mon_go *g);
 int mon_new_machine(struct mon *m, char *err, size_t errlen);
+/* Look at vm from now on (a new machine, or vm NAME in a lab). */
+void mon_focus(struct mon *m, struct vm *vm);
+int mon_cmd_vm(struct mon *m, struct mon_args *a);
 
 /* break.c */
 bool mon_bp_active(const struct mon *m);
@@ -287,6 +311,10 @@ void mon_step_before(struct mon *m, struct mon_pre *pre);
 int mon_step_after(struct mon *m, const struct mon_pre *pre);
 bool mon_bp_at(const struct mon *m, uint32_t pc);
 
+/* info.c: a device's name for info (disk0, disk1 when there are
+ * several; else the type). */
+const char *mon_dev_name(const struct vm *vm, const struct vm_device *d,
+			 char *buf, size_t len);
 /* info.c: the PIC's pending requests and why they wait, if any. */
 void mon_pic_why(struct mon *m);
 
@@ -297,6 +325,9 @@ void mon_vector_text(unsigned vec, char *buf, size_t len);
  * the history ring that no rti has ended since), or -1. */
 int mon_handler_vector(struct mon *m);
 void mon_explain_stop(struct mon *m);
+
+/* display.c: the displays, after a stop. */
+void mon_show_displays(struct mon *m);
 
 /* script.c */
 void mon_console_attach(struct mon *m);
@@ -321,6 +352,9 @@ int mon_info_break(struct mon *m, struct mon_args *a);
 int mon_cmd_regs(struct mon *m, struct mon_args *a);
 int mon_cmd_set(struct mon *m, struct mon_args *a);
 int mon_cmd_print(struct mon *m, struct mon_args *a);
+int mon_cmd_display(struct mon *m, struct mon_args *a);
+int mon_cmd_undisplay(struct mon *m, struct mon_args *a);
+int mon_cmd_tbreak(struct mon *m, struct mon_args *a);
 int mon_cmd_x(struct mon *m, struct mon_args *a);
 int mon_cmd_xp(struct mon *m, struct mon_args *a);
 int mon_cmd_disas(struct mon *m, struct mon_args *a);

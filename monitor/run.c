@@ -17,6 +17,7 @@
 
 #include "cpu/isa.h"
 #include "monitor/mon_int.h"
+#include "state/stuck.h"
 
 volatile sig_atomic_t mon_interrupted;
 
@@ -36,14 +37,35 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 		return -1;
 	}
 	vm_destroy(m->vm);
+	mon_focus(m, vm);
+	return 0;
+}
+
+void mon_focus(struct mon *m, struct vm *vm)
+{
 	m->vm = vm;
+	if (m->cfg.stopped)
+		m->cfg.stopped(m->cfg.stopped_opaque, vm, NULL);
 	mon_trace_attach(&m->trace, vm);
 	m->con.matched = false;
 	m->con.seen_len = 0;	/* expect starts afresh, too */
 	mon_snap_take(vm, &m->now);
 	m->prev = m->now;
 	m->dis_next = m->x_next = vm->cpu.pc;
-	return 0;
+	/* Register watches compare with the new machine's registers. */
+	for (int i = 0; i < m->nbp; i++)
+		if (m->bp[i].reg[0])
+			mon_reg_get(vm, m->bp[i].reg, &m->bp[i].reg_value);
+}
+
+/* Run the machine n units: alone, or with its lab.  false when the lab's
+ * time is up. */
+static bool run_units(struct mon *m, uint64_t n)
+{
+	if (m->cfg.lab)
+		return m->cfg.lab->run(m->cfg.lab->opaque, m->vm, n);
+	vm_run(m->vm, n);
+	return true;
 }
 
 /* A stop the machine cannot be continued from (vm_run resumes only a
@@ -52,11 +74,6 @@ static bool final_stop(enum vm_stop s)
 {
 	return s != VM_RUNNING && s != VM_STOP_BUDGET &&
 	       s != VM_STOP_BREAKPOINT;
-}
-
-static uint64_t units(const struct cpu *c)
-{
-	return c->insns + c->exceptions;
 }
 
 static bool user_mode(const struct cpu *c)
@@ -134,6 +151,8 @@ static void report_machine(struct mon *m)
 			   "after it)\n", c->pc - 4,
 			   mon_sym(m, c->pc - 4, sym, sizeof sym));
 		break;
+	case VM_STOP_INTERRUPTED:	/* the monitor's own Ctrl-C stops */
+		break;
 	case VM_STOP_HOST_ERROR:
 		mon_printf(m, "stopped: host-error: %s\n", vm->stop_detail[0]
 			   ? vm->stop_detail : "out of host memory");
@@ -148,10 +167,12 @@ int mon_go(struct mon *m, struct mon_go *g)
 {
 	struct vm *vm = m->vm;
 	struct cpu *c = &vm->cpu;
+	if (m->cfg.check_only)
+		return 0;
 	if (final_stop(vm->stop))
 		return mon_error(m, NULL, "the machine has stopped (%s); run "
 				 "starts it again", vm_stop_name(vm->stop));
-	uint64_t start = units(c);
+	uint64_t start = vm_units(vm), halt0 = vm->halted_time;
 	uint64_t limit = g->within ? g->within : m->runlimit;
 	enum mon_end end = MON_END_GOAL;
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
@@ -162,6 +183,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 		mon_interrupted = 0;
 	m->con.starved = false;
 	m->con.idle_insns = UINT64_MAX;
+	m->con.waiting = false;
+	uint64_t wait0 = m->con.user_wait;
 	sigaction(SIGINT, &sa, &old);
 	fflush(m->out);
 
@@ -176,7 +199,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 			end = MON_END_INPUT;
 			break;
 		}
-		uint64_t spent = units(c) - start;
+		uint64_t spent = vm_units(vm) - start -
+				 (m->con.user_wait - wait0);
 		if (limit && spent >= limit) {
 			end = MON_END_LIMIT;
 			break;
@@ -185,7 +209,11 @@ int mon_go(struct mon *m, struct mon_go *g)
 			uint64_t n = MON_SLICE;
 			if (limit && limit - spent < n)
 				n = limit - spent;
-			if (final_stop(vm_run(vm, n)) ||
+			if (!run_units(m, n)) {
+				end = MON_END_LAB;
+				break;
+			}
+			if (final_stop(vm->stop) ||
 			    vm->stop == VM_STOP_BREAKPOINT) {
 				end = MON_END_MACHINE;
 				break;
@@ -195,7 +223,11 @@ int mon_go(struct mon *m, struct mon_go *g)
 		struct mon_pre pre;
 		mon_step_before(m, &pre);
 		mon_trace_insn(&m->trace);
-		enum vm_stop st = vm_run(vm, 1);
+		if (!run_units(m, 1)) {
+			end = MON_END_LAB;
+			break;
+		}
+		enum vm_stop st = vm->stop;
 		if (final_stop(st) || st == VM_STOP_BREAKPOINT) {
 			end = MON_END_MACHINE;
 			break;
@@ -211,6 +243,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 	mon_end_console_line(m);
 
 	int rc = 0;
+	char why[160];
 	switch (end) {
 	case MON_END_GOAL:
 		if (g->goal == MON_GO_FINISH) {
@@ -236,8 +269,18 @@ int mon_go(struct mon *m, struct mon_go *g)
 		mon_printf(m, "stopped: input: the guest waits for console "
 			   "input (send types some)\n");
 		break;
+	case MON_END_LAB:
+		mon_printf(m, "stopped: lab: the lab's time is up\n");
+		break;
 	case MON_END_LIMIT:
-		if (g->goal != MON_GO_EXPECT)
+		if (g->goal == MON_GO_EXPECT)
+			break;
+		if (stuck_explain(vm, vm->halted_time - halt0, why,
+				  sizeof why))
+			mon_printf(m, "stopped: runlimit: %llu instructions; "
+				   "the guest %s\n", (unsigned long long)limit,
+				   why);
+		else
 			mon_printf(m, "stopped: runlimit: %llu instructions "
 				   "(runlimit changes it)\n",
 				   (unsigned long long)limit);
@@ -250,10 +293,23 @@ int mon_go(struct mon *m, struct mon_go *g)
 		rc = -1;
 	}
 	g->end = end;
+	if (m->cfg.stopped) {
+		static const char *const said[] = {
+			[MON_END_GOAL] = "stopped in the monitor",
+			[MON_END_BREAK] = "at a breakpoint (monitor)",
+			[MON_END_MACHINE] = NULL,
+			[MON_END_INTERRUPT] = "interrupted (monitor)",
+			[MON_END_LIMIT] = "stopped at the runlimit (monitor)",
+			[MON_END_INPUT] = "waiting for console input (monitor)",
+		};
+		m->cfg.stopped(m->cfg.stopped_opaque, vm, said[end]);
+	}
 	if (g->quiet_poweroff && vm->stop == VM_STOP_POWEROFF)
 		return rc;
-	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT))
+	if (end != MON_END_GOAL || (!g->quiet && g->goal != MON_GO_EXPECT)) {
 		mon_show_pc(m);
+		mon_show_displays(m);
+	}
 	m->prev = m->now;
 	mon_snap_take(vm, &m->now);
 	m->dis_next = m->x_next = c->pc;
@@ -264,13 +320,17 @@ int mon_go(struct mon *m, struct mon_go *g)
 
 static int step_count(struct mon *m, struct mon_args *a, uint64_t *n)
 {
-	uint32_t v;
 	const char *at = (mon_skip_blanks(a), a->p);
-	if (mon_args_opt_expr(m, a, 1, &v) || mon_args_end(m, a))
+	struct mon_expr r = { .value = 1 };
+	uint32_t v;
+	if ((!mon_at_end(a) && mon_args_expr(m, a, &v, &r)) ||
+	    mon_args_end(m, a))
 		return -1;
-	if (v == 0)
-		return mon_error(m, at, "step at least 1");
-	*n = v;
+	/* -1 is 0xffffffff in 32 bits: four billion steps is a typo. */
+	if (r.value == 0 || r.wide || r.value > INT32_MAX)
+		return mon_error(m, at, "the count is from 1 to %d",
+				 INT32_MAX);
+	*n = r.value;
 	return 0;
 }
 
@@ -342,8 +402,35 @@ int mon_cmd_run(struct mon *m, struct mon_args *a)
 	char err[256];
 	if (mon_args_end(m, a))
 		return -1;
+	if (m->cfg.lab)
+		return mon_error(m, NULL, "a lab's machine is not restarted "
+				 "alone (quit, and run the lab again)");
 	if (mon_new_machine(m, err, sizeof err) != 0)
 		return mon_error(m, NULL, "%s", err);
 	struct mon_go g = { .goal = MON_GO_CONTINUE };
 	return mon_go(m, &g);
+}
+
+int mon_cmd_vm(struct mon *m, struct mon_args *a)
+{
+	char name[64];
+	const char *at;
+	if (!m->cfg.lab)
+		return mon_error(m, NULL, "vm: there is one machine (vm is for "
+				 "aula lab --monitor)");
+	if (mon_at_end(a)) {
+		mon_printf(m, "the focus is on %s\n",
+			   m->cfg.lab->name_of(m->cfg.lab->opaque, m->vm));
+		return 0;
+	}
+	if (!mon_args_word(a, name, sizeof name, &at) || mon_args_end(m, a))
+		return -1;
+	struct vm *vm = m->cfg.lab->find(m->cfg.lab->opaque, name);
+	if (!vm)
+		return mon_error(m, at, "no machine '%s' in the lab (info vms)",
+				 name);
+	mon_focus(m, vm);
+	mon_printf(m, "the focus is on %s\n", name);
+	mon_show_pc(m);
+	return 0;
 }

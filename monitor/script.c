@@ -18,6 +18,21 @@
 
 #include "monitor/mon_int.h"
 
+/* A guest halted until someone types at the terminal waits for the user,
+ * not for itself: those ticks are not its runlimit's (Ctrl-C ends the
+ * wait), while a guest halted for anything else -- a masked line, a
+ * forgotten EOI under a ticking timer -- still uses up its budget.  Only
+ * a terminal answers "nothing yet"; files and pipes block or end. */
+static void note_user_wait(struct mon *m, bool waiting)
+{
+	struct mon_console *k = &m->con;
+	uint64_t now = m->vm->halted_time;
+	if (waiting && k->waiting)
+		k->user_wait += now - k->wait_mark;
+	k->waiting = waiting;
+	k->wait_mark = now;
+}
+
 static int con_getc(void *opaque)
 {
 	struct mon *m = opaque;
@@ -31,8 +46,11 @@ static int con_getc(void *opaque)
 	}
 	if (k->in_pos < k->in_len)
 		return (unsigned char)k->in[k->in_pos++];
-	if (k->back.getc)
-		return k->back.getc(k->back.opaque);
+	if (k->back.getc) {
+		int ch = k->back.getc(k->back.opaque);
+		note_user_wait(m, ch == VM_CONSOLE_NONE && c->halted);
+		return ch;
+	}
 	if (c->halted) {
 		if (c->insns == k->idle_insns) {
 			k->starved = true;
@@ -157,13 +175,16 @@ int mon_cmd_assert(struct mon *m, struct mon_args *a)
 		return -1;
 	if (mon_args_end(m, a))
 		return -1;
-	if (v)
+	if ((r.wide ? r.value64 != 0 : v != 0) || m->cfg.check_only)
 		return 0;
 	mon_error(m, NULL, "assert failed: %.*s%s%s", n, start,
 		  msg[0] ? ": " : "", msg);
 	for (int i = 0; i < r.nterm; i++)
-		mon_printf(m, "  %.*s = 0x%08x (%u)\n", r.term[i].len,
-			   r.term[i].text, r.term[i].value, r.term[i].value);
+		mon_printf(m, r.term[i].wide ? "  %.*s = 0x%016llx (%llu)\n"
+					     : "  %.*s = 0x%08llx (%llu)\n",
+			   r.term[i].len, r.term[i].text,
+			   (unsigned long long)r.term[i].value,
+			   (unsigned long long)r.term[i].value);
 	return -1;
 }
 
@@ -182,9 +203,15 @@ int mon_cmd_runlimit(struct mon *m, struct mon_args *a)
 		m->runlimit = 0;
 		return mon_args_end(m, a);
 	}
-	if (mon_args_expr(m, a, &n, NULL) || mon_args_end(m, a))
+	/* What --max-insns takes: any 64-bit count. */
+	struct mon_expr r;
+	const char *at = (mon_skip_blanks(a), a->p);
+	if (*at == '-')
+		return mon_error(m, at, "runlimit takes a count of "
+				 "instructions, or off");
+	if (mon_args_expr(m, a, &n, &r) || mon_args_end(m, a))
 		return -1;
-	m->runlimit = n;
+	m->runlimit = r.wide ? r.value64 : n;
 	return 0;
 }
 

@@ -213,7 +213,7 @@ int mon_cmd_regs(struct mon *m, struct mon_args *a)
 	return 0;
 }
 
-/* ---- set, print ---------------------------------------------------------- */
+/* ---- set ---------------------------------------------------------- */
 
 /* "/b", "/h", "/w" after mem or phys. */
 static int unit_size(struct mon *m, const char *word, const char *at,
@@ -273,28 +273,15 @@ int mon_cmd_set(struct mon *m, struct mon_args *a)
 	return reg_set(m, word, at, v);
 }
 
-int mon_cmd_print(struct mon *m, struct mon_args *a)
-{
-	uint32_t v;
-	if (mon_at_end(a))
-		return mon_error(m, a->p, "print what? (help expr)");
-	if (mon_args_expr(m, a, &v, NULL) || mon_args_end(m, a))
-		return -1;
-	if (v >> 31)
-		mon_printf(m, "0x%08x (%u, %d)\n", v, v, (int32_t)v);
-	else
-		mon_printf(m, "0x%08x (%u)\n", v, v);
-	return 0;
-}
-
 /* ---- x, xp --------------------------------------------------------------- */
 
 static int parse_fmt(struct mon *m, struct mon_args *a, unsigned *count)
 {
-	const char *p = a->fmt, *end = a->fmt + a->fmtlen;
+	const char *p = a->fmt, *end;
 	*count = 1;
 	if (!p)
-		return 0;
+		return 0;	/* (NULL + 0 is undefined: end only after) */
+	end = p + a->fmtlen;
 	if (p < end && isdigit((unsigned char)*p)) {
 		unsigned long n = 0;
 		while (p < end && isdigit((unsigned char)*p) && n <= 4096)

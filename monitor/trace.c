@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "asm/dis.h"
+#include "mem/walk.h"
 #include "monitor/mon_int.h"
 
 const char *const mon_trace_names[MON_TRACE_NCAT] = {
@@ -81,8 +82,22 @@ static void t_exception(void *opaque, unsigned cause, uint32_t saved_pc,
 		handler);
 }
 
+/* A nested walk's second dimension: each guest-physical reference, which
+ * the host map translates again (docs/mmu.md). */
+static void walk_refs(FILE *f, const struct walk *w)
+{
+	fprintf(f, " nested refs=%u:", w->refs);
+	if (w->refs >= 2)
+		fprintf(f, " PDE@0x%08x", w->pde_addr);
+	if (w->refs >= 4)
+		fprintf(f, " PTE@0x%08x", w->pte_addr);
+	if (w->refs >= 6)
+		fprintf(f, " data@0x%08x", w->pa);
+	fprintf(f, " (each a host-map lookup and the access)");
+}
+
 static void t_tlb_miss(void *opaque, uint32_t va, enum mmu_access acc,
-		       unsigned cause, uint32_t gpa)
+		       unsigned cause, uint32_t gpa, const struct walk *w)
 {
 	static const char *const names[] = { "read", "write", "fetch" };
 	struct mon_trace *t = opaque;
@@ -90,11 +105,14 @@ static void t_tlb_miss(void *opaque, uint32_t va, enum mmu_access acc,
 	if (!f)
 		return;
 	if (cause)
-		fprintf(f, "mmu %llu %s 0x%08x fault cause=0x%08x\n", now(t),
+		fprintf(f, "mmu %llu %s 0x%08x fault cause=0x%08x", now(t),
 			names[acc], va, cause);
 	else
-		fprintf(f, "mmu %llu %s 0x%08x -> 0x%08x\n", now(t),
+		fprintf(f, "mmu %llu %s 0x%08x -> 0x%08x", now(t),
 			names[acc], va, gpa);
+	if (w)
+		walk_refs(f, w);
+	fputc('\n', f);
 }
 
 static void t_port(void *opaque, uint16_t port, uint32_t value, int write)
@@ -169,12 +187,11 @@ void mon_trace_insn(struct mon_trace *t)
 enum vm_stop mon_trace_run(struct mon_trace *t, uint64_t budget)
 {
 	struct vm *vm = t->vm;
-	const struct cpu *c = &vm->cpu;
 	if (!t->f[MON_TRACE_INSN])
 		return vm_run(vm, budget);
-	uint64_t start = c->insns + c->exceptions;
+	uint64_t start = vm_units(vm);
 	for (;;) {
-		if (c->insns + c->exceptions - start >= budget) {
+		if (vm_units(vm) - start >= budget) {
 			vm_stop(vm, VM_STOP_BUDGET, 0);
 			break;
 		}
@@ -229,6 +246,8 @@ int mon_cmd_trace(struct mon *m, struct mon_args *a)
 		return mon_error(m, a->p, "file name too long");
 	snprintf(path, sizeof path, "%s", a->p);
 	FILE *f = NULL;
+	if (m->cfg.check_only)
+		return 0;
 	/* One file for several categories is opened once. */
 	for (int i = 0; i < MON_TRACE_NCAT && !f; i++)
 		if (m->trace.own[i] && !strcmp(m->trace.path[i], path))

@@ -24,10 +24,11 @@
 #define HUB_BURST 64
 
 struct hub_port {
-	struct sockaddr_un addr;
+	struct sockaddr_un addr;	/* sun_path NUL-terminated here */
 	socklen_t addrlen;
 	unsigned id;		/* numbered from 1 in order of joining */
 	int dead;		/* its socket is gone: drop it */
+	unsigned full;		/* frames dropped in a row: its queue full */
 };
 
 struct hub_mac {
@@ -40,7 +41,7 @@ struct hub {
 	int fd, verbose;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct hub_port port[HUB_MAX_CLIENTS];
-	int nports;
+	int nports, max_ports;
 	unsigned next_id;
 	struct hub_mac mac[HUB_MAX_MACS];
 	int nmacs;
@@ -77,6 +78,18 @@ static struct hub_port *find_port(struct hub *h, const struct sockaddr_un *a)
 	return NULL;
 }
 
+static void send_to(struct hub *h, struct hub_port *p, const uint8_t *buf,
+		    size_t len);
+static void drop_dead(struct hub *h);
+
+/* An answer to a peer that is not (or no longer) a client. */
+static void answer(struct hub *h, const struct sockaddr_un *a,
+		   socklen_t len, const char *text)
+{
+	sendto(h->fd, text, strlen(text), MSG_DONTWAIT,
+	       (const struct sockaddr *)a, len);
+}
+
 static struct hub_port *port_by_id(struct hub *h, unsigned id)
 {
 	for (int i = 0; i < h->nports; i++)
@@ -88,9 +101,19 @@ static struct hub_port *port_by_id(struct hub *h, unsigned id)
 static struct hub_port *add_port(struct hub *h, const struct sockaddr_un *a,
 				 socklen_t len)
 {
-	if (h->nports == HUB_MAX_CLIENTS) {
-		say(h, "full (%d clients): ignoring %s", HUB_MAX_CLIENTS,
+	if (h->nports == h->max_ports) {
+		/* Clients that died without a word may hold the slots: an
+		 * empty datagram finds them. */
+		for (int i = 0; i < h->nports; i++)
+			send_to(h, &h->port[i], (const uint8_t *)"", 0);
+		drop_dead(h);
+	}
+	if (h->nports == h->max_ports) {
+		char text[HUB_ANSWER_MAX + 1];
+		say(h, "full (%d clients): refusing %s", h->max_ports,
 		    a->sun_path);
+		snprintf(text, sizeof text, "full %d", h->max_ports);
+		answer(h, a, len, text);
 		return NULL;
 	}
 	struct hub_port *p = &h->port[h->nports++];
@@ -98,7 +121,9 @@ static struct hub_port *add_port(struct hub *h, const struct sockaddr_un *a,
 	p->addrlen = len;
 	p->id = ++h->next_id;
 	p->dead = 0;
+	p->full = 0;
 	say(h, "client %u joined: %s", p->id, a->sun_path);
+	answer(h, a, len, "ok");
 	return p;
 }
 
@@ -118,7 +143,11 @@ static void drop_dead(struct hub *h)
 			if (h->mac[m].port_id != id)
 				h->mac[k++] = h->mac[m];
 		h->nmacs = k;
-		say(h, "client %u left", id);
+		if (h->port[i].dead > 1)
+			say(h, "client %u dropped: it left its last %d frames "
+			    "unread", id, HUB_STUCK_DROPS);
+		else
+			say(h, "client %u left", id);
 	}
 	h->nports = j;
 }
@@ -162,12 +191,18 @@ static void send_to(struct hub *h, struct hub_port *p, const uint8_t *buf,
 		    size_t len)
 {
 	if (sendto(h->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&p->addr,
-		   p->addrlen) == (ssize_t)len)
+		   p->addrlen) == (ssize_t)len) {
+		p->full = 0;
 		return;
-	if (errno == ECONNREFUSED || errno == ENOENT)
+	}
+	if (errno == ECONNREFUSED || errno == ENOENT) {
 		p->dead = 1;
-	else
+	} else if (len) {
 		h->dropped++;	/* its queue is full: as on a real wire */
+		/* A client that never reads would hold its slot for ever. */
+		if (++p->full >= HUB_STUCK_DROPS)
+			p->dead = 2;
+	}
 }
 
 static void forward(struct hub *h, struct hub_port *from, const uint8_t *buf,
@@ -199,27 +234,43 @@ static void forward(struct hub *h, struct hub_port *from, const uint8_t *buf,
 	drop_dead(h);
 }
 
-static void take(struct hub *h, const uint8_t *buf, ssize_t len,
-		 const struct sockaddr_un *a, socklen_t alen)
+void hub_take(struct hub *h, const uint8_t *buf, size_t len,
+	      const struct sockaddr_un *from, socklen_t alen)
 {
 	/* An unbound or abstract sender has no name to answer to. */
-	if (alen <= offsetof(struct sockaddr_un, sun_path) || !a->sun_path[0]) {
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (alen <= off || alen > sizeof *from || from->sun_family != AF_UNIX ||
+	    !from->sun_path[0]) {
 		say(h, "ignoring a datagram from an unnamed socket");
 		return;
 	}
-	struct hub_port *p = find_port(h, a);
-	if (!p && !(p = add_port(h, a, alen)))
+	/* The kernel need not terminate a name that fills sun_path. */
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	size_t n = strnlen(from->sun_path, alen - off);
+	if (n >= sizeof a.sun_path) {
+		say(h, "ignoring a datagram from a socket whose name fills "
+		    "sun_path");
 		return;
+	}
+	memcpy(a.sun_path, from->sun_path, n);
+	alen = (socklen_t)(off + n + 1);
+	struct hub_port *p = find_port(h, &a);
+	if (!p) {
+		if (!(p = add_port(h, &a, alen)))
+			return;
+	} else if (len == 0) {
+		answer(h, &a, alen, "ok");	/* a client joining again */
+	}
 	if (len == 0)
 		return;		/* a join */
 	if (len < HUB_MIN_FRAME || len > HUB_MAX_FRAME) {
-		say(h, "client %u: dropped a datagram of %zd bytes (a frame "
+		say(h, "client %u: dropped a datagram of %zu bytes (a frame "
 		    "has %d to %d)", p->id, len, HUB_MIN_FRAME,
 		    HUB_MAX_FRAME);
 		h->dropped++;
 		return;
 	}
-	forward(h, p, buf, (size_t)len);
+	forward(h, p, buf, len);
 }
 
 /* Refuse to take over a live hub's socket or any other file; remove a
@@ -277,22 +328,39 @@ int hub_serve(struct hub *h, const sigset_t *waitmask,
 					 strerror(errno));
 				return -1;
 			}
-			take(h, buf, n, &a, alen);
+			hub_take(h, buf, (size_t)n, &a, alen);
 		}
 	}
 	return 0;
 }
 
-struct hub *hub_open(const char *path, int verbose, char *err, size_t errlen)
+struct hub *hub_create(int verbose, unsigned max_clients)
+{
+	struct hub *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->fd = -1;
+	h->verbose = verbose;
+	h->max_ports = max_clients && max_clients <= HUB_MAX_CLIENTS
+		       ? (int)max_clients : HUB_DEFAULT_CLIENTS;
+	return h;
+}
+
+int hub_clients(const struct hub *h)
+{
+	return h->nports;
+}
+
+struct hub *hub_open(const char *path, int verbose, unsigned max_clients,
+		     char *err, size_t errlen)
 {
 	if (claim(path, err, errlen))
 		return NULL;
-	struct hub *h = calloc(1, sizeof *h);
+	struct hub *h = hub_create(verbose, max_clients);
 	if (!h) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	h->verbose = verbose;
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	strcpy(a.sun_path, path);
 	h->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -311,8 +379,10 @@ struct hub *hub_open(const char *path, int verbose, char *err, size_t errlen)
 
 void hub_close(struct hub *h)
 {
-	close(h->fd);
-	unlink(h->path);
+	if (h->fd >= 0)
+		close(h->fd);
+	if (h->path[0])
+		unlink(h->path);
 	say(h, "stopped: %llu frames forwarded, %llu dropped",
 	    (unsigned long long)h->frames, (unsigned long long)h->dropped);
 	free(h);

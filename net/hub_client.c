@@ -14,6 +14,8 @@
 
 /* While the hub is gone, look for a new one every this many polls. */
 #define HUB_RECONNECT_POLLS 64
+/* How long hub_client_open waits for the hub's answer to its join. */
+#define HUB_ANSWER_MS 5000
 
 static int set_addr(struct sockaddr_un *a, const char *path)
 {
@@ -71,9 +73,35 @@ int hub_client_open(struct hub_client *c, const char *hub_path,
 		return -1;
 	}
 	if (join(c) != 0) {
-		snprintf(err, errlen, "hub=%s: no hub answers there (%s); "
-			 "start one with 'aula hub %s'", hub_path,
-			 strerror(errno), hub_path);
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+			snprintf(err, errlen, "hub=%s: the hub is there but its "
+				 "queue is full (it is busy or stuck); try again",
+				 hub_path);
+		else
+			snprintf(err, errlen, "hub=%s: no hub answers there "
+				 "(%s); start one with 'aula hub %s'", hub_path,
+				 strerror(errno), hub_path);
+		hub_client_close(c);
+		return -1;
+	}
+	/* The hub answers a join: "ok", or "full N". */
+	char ans[HUB_ANSWER_MAX + 1];
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	ssize_t n = -1;
+	if (poll(&p, 1, HUB_ANSWER_MS) > 0)
+		n = recv(c->fd, ans, sizeof ans - 1, MSG_DONTWAIT);
+	if (n >= 0)
+		ans[n] = 0;
+	if (n >= 0 && !strncmp(ans, "full", 4)) {
+		snprintf(err, errlen, "hub=%s: the hub is full (%s clients); "
+			 "'aula hub --max-clients N' takes more", hub_path,
+			 ans[4] ? ans + 5 : "all its");
+		hub_client_close(c);
+		return -1;
+	}
+	if (n < 0 || strcmp(ans, "ok")) {
+		snprintf(err, errlen, "hub=%s: the hub did not answer within "
+			 "%d s (is it stuck?)", hub_path, HUB_ANSWER_MS / 1000);
 		hub_client_close(c);
 		return -1;
 	}
@@ -131,7 +159,17 @@ uint32_t hub_client_recv(struct hub_client *c, uint8_t *buf, uint32_t cap,
 	}
 	/* MSG_TRUNC: the real length, even of a datagram longer than cap. */
 	ssize_t n = recv(c->fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC);
-	return n > 0 ? (uint32_t)n : 0;
+	if (n >= HUB_MIN_FRAME)
+		return (uint32_t)n;
+	/* Shorter than a frame: the hub's answer to a join, or a probe. */
+	if (n >= 4 && cap >= 4 && !memcmp(buf, "full", 4)) {
+		c->link = 0;
+		c->refused = 1;
+	} else if (n == 2 && cap >= 2 && !memcmp(buf, "ok", 2)) {
+		c->link = 1;
+		c->refused = 0;
+	}
+	return 0;
 }
 
 /* ---- as the NIC's back end -------------------------------------------- */

@@ -1,28 +1,42 @@
 /* The capture tap: a vm_nic_host that records and passes frames on. */
 #include "net/pcap.h"
 
+#include <string.h>
+#include <unistd.h>
+
 #include "io/ports.h"
 #include "mem/mem.h"
 
 #define TICKS_PER_USEC (TIMER_HZ / 1000000u)
 
+/* One whole piece of the file, or none: cut back on a failure. */
 static void put(struct pcap_tap *t, const uint8_t *b, size_t n)
 {
-	if (fwrite(b, 1, n, t->f) != n)
+	if (t->error)
+		return;
+	if (fwrite(b, 1, n, t->f) != n || fflush(t->f) != 0) {
 		t->error = 1;
+		if (ftruncate(fileno(t->f), t->good) == 0)
+			fseek(t->f, t->good, SEEK_SET);
+		return;
+	}
+	t->good += (long)n;
 }
 
 static void record(struct pcap_tap *t, const uint8_t *frame, uint32_t kept,
 		   uint32_t len, uint64_t now)
 {
-	uint8_t h[PCAP_RECORD_SIZE];
-	mem_st32(h, (uint32_t)(now / TIMER_HZ));
-	mem_st32(h + 4, (uint32_t)(now % TIMER_HZ / TICKS_PER_USEC));
-	mem_st32(h + 8, kept);
-	mem_st32(h + 12, len);
-	put(t, h, sizeof h);
-	put(t, frame, kept);
-	t->frames++;
+	uint8_t r[PCAP_RECORD_SIZE + 2048];
+	if (kept > sizeof r - PCAP_RECORD_SIZE)
+		kept = sizeof r - PCAP_RECORD_SIZE;
+	mem_st32(r, (uint32_t)(now / TIMER_HZ));
+	mem_st32(r + 4, (uint32_t)(now % TIMER_HZ / TICKS_PER_USEC));
+	mem_st32(r + 8, kept);
+	mem_st32(r + 12, len);
+	memcpy(r + PCAP_RECORD_SIZE, frame, kept);
+	put(t, r, PCAP_RECORD_SIZE + kept);
+	if (!t->error)
+		t->frames++;
 }
 
 static void tap_send(void *opaque, const uint8_t *frame, uint32_t len,
@@ -61,6 +75,7 @@ int pcap_tap_init(struct pcap_tap *t, FILE *f, const struct vm_nic_host *inner,
 	t->inner = *inner;
 	t->frames = 0;
 	t->error = 0;
+	t->good = 0;
 	mem_st32(h, PCAP_MAGIC);
 	mem_st16(h + 4, 2);
 	mem_st16(h + 6, 4);

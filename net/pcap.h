@@ -34,12 +34,17 @@ struct pcap_tap {
 	struct vm_nic_host inner;	/* the wire behind the tap, if any */
 	uint64_t frames;		/* records written */
 	int error;			/* a write to f failed */
+	long good;			/* bytes of whole records in f */
 };
 
 /* Write the file header to f, and fill out with a back end that records
  * each frame and passes it on to inner (which may have no callbacks: a
  * capture of a cable that leads nowhere, with the link up).  0, or -1 if
- * the header could not be written. */
+ * the header could not be written.  Each record is written whole or not
+ * at all: after a failed write (a full disk, ulimit -f) the file is cut
+ * back to its last whole record and the tap records nothing more, so the
+ * capture stays valid.  f should be unbuffered (setvbuf _IONBF), so that
+ * a write fails at the record that does not fit. */
 int pcap_tap_init(struct pcap_tap *t, FILE *f, const struct vm_nic_host *inner,
 		  struct vm_nic_host *out);
 

@@ -54,6 +54,7 @@ int dump_exit_status(const struct vm *vm)
 	case VM_STOP_DOUBLE_FAULT: return DUMP_EXIT_CRASH;
 	case VM_STOP_BREAKPOINT: return DUMP_EXIT_BREAKPOINT;
 	case VM_STOP_HOST_ERROR: case VM_RUNNING: return DUMP_EXIT_HOST;
+	case VM_STOP_INTERRUPTED: return DUMP_EXIT_INTERRUPTED;
 	}
 	return DUMP_EXIT_HOST;
 }
@@ -136,7 +137,8 @@ void dump_write(FILE *f, const struct vm *vm, enum dump_format fmt,
 /* One row per counter; the fetch row's hits are the instructions fetched
  * less the misses (the interpreter keeps the current code page aside, so
  * a fetch from it never needs the TLB). */
-void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+static void stats(FILE *f, const struct vm *vm, enum dump_format fmt,
+		  bool vectors)
 {
 	const struct mmu_stats *s = &vm->mmu.stats;
 	static const char *const kind[] = { "read", "write", "fetch" };
@@ -169,7 +171,21 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 		for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 			fprintf(f, ",\n  \"%s\": %llu", rows[i].name,
 				(unsigned long long)rows[i].v);
-		fprintf(f, "\n}\n");
+		if (!vectors) {
+			fprintf(f, "\n}\n");
+			return;
+		}
+		fprintf(f, ",\n  \"exceptions\": %llu,\n  \"vectors\": {",
+			(unsigned long long)vm->cpu.exceptions);
+		const char *sep = "";
+		for (unsigned v = 0; v < CPU_VEC_COUNT; v++) {
+			if (!vm->cpu.vectors[v])
+				continue;
+			fprintf(f, "%s\"%u\": %llu", sep, v,
+				(unsigned long long)vm->cpu.vectors[v]);
+			sep = ", ";
+		}
+		fprintf(f, "}\n}\n");
 		return;
 	}
 	fprintf(f, "stats_version=%d\nmmu=%s\n", DUMP_VERSION,
@@ -184,4 +200,23 @@ void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		fprintf(f, "%s=%llu\n", rows[i].name,
 			(unsigned long long)rows[i].v);
+	if (!vectors)
+		return;
+	/* The exception entries, and a histogram of the vectors entered:
+	 * under a hypervisor, its exits by reason. */
+	fprintf(f, "exceptions=%llu\n", (unsigned long long)vm->cpu.exceptions);
+	for (unsigned v = 0; v < CPU_VEC_COUNT; v++)
+		if (vm->cpu.vectors[v])
+			fprintf(f, "vector.%u=%llu\n", v,
+				(unsigned long long)vm->cpu.vectors[v]);
+}
+
+void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+{
+	stats(f, vm, fmt, false);
+}
+
+void dump_run_stats(FILE *f, const struct vm *vm, enum dump_format fmt)
+{
+	stats(f, vm, fmt, true);
 }

@@ -28,6 +28,9 @@ void dump_write(FILE *f, const struct vm *vm, enum dump_format fmt,
 
 /* The MMU counters (aula(1), STATISTICS), in the same two formats. */
 void dump_stats(FILE *f, const struct vm *vm, enum dump_format fmt);
+/* aula run --stats: the MMU counters, then the exception entries and their
+ * histogram by vector. */
+void dump_run_stats(FILE *f, const struct vm *vm, enum dump_format fmt);
 
 /* The process exit status for a stop (aula(1), EXIT STATUS). */
 int dump_exit_status(const struct vm *vm);
@@ -42,6 +45,7 @@ enum dump_exit {
 	DUMP_EXIT_BREAKPOINT = 6,
 	DUMP_EXIT_IDLE = 7,
 	DUMP_EXIT_HOST = 8,
+	DUMP_EXIT_INTERRUPTED = 130,	/* 128 + SIGINT, as a shell reports */
 };
 
 #endif

@@ -49,6 +49,12 @@ stderr_has "--display: 'vga' is not none or sdl"
 status 0 "--display=none" run --display=none "$tmp/a.s"
 status 0 "headless screenshot" run --screenshot "$tmp/none.bmp" "$tmp/a.s"
 check "the screenshot is a BMP of 80 x 25 cells" bmp "$tmp/none.bmp"
+status 0 "a screenshot named .png" run --screenshot "$tmp/shot.png" "$tmp/a.s"
+check "... is a PNG" sh -c "od -An -c -N4 '$tmp/shot.png' | grep -q 'P   N   G'"
+if command -v pngcheck >/dev/null 2>&1; then
+	check "pngcheck reads it: 640 x 400, RGB" sh -c \
+		"pngcheck -v '$tmp/shot.png' | grep -q '640 x 400 image, 24-bit RGB'"
+fi
 status 2 "a font that is not there" run --font "$tmp/none.psf" \
 	--screenshot "$tmp/x.bmp" "$tmp/a.s"
 stderr_has "--font: $tmp/none.psf"

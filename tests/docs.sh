@@ -72,12 +72,12 @@ bold()
 
 # ---- aula(1): options -------------------------------------------------
 
-for cmd in run debug as dis disk hub grade; do
+for cmd in run debug as dis disk hub grade lab; do
 	"$AULA" "$cmd" --help >"$tmp/help.$cmd" 2>&1 ||
 		fail "'aula $cmd --help' failed"
 done
 {
-	for cmd in run debug as dis disk hub grade; do
+	for cmd in run debug as dis disk hub grade lab; do
 		tr -c 'a-z-' '\n' <"$tmp/help.$cmd" | grep -E '^--[a-z]'
 	done
 	# The option tables, for options the help text leaves out.
@@ -104,7 +104,7 @@ while read -r opt; do
 done <"$tmp/long.man"
 
 {
-	for cmd in run debug as dis disk hub grade; do
+	for cmd in run debug as dis disk hub grade lab; do
 		tr ' [],|' '\n\n\n\n\n' <"$tmp/help.$cmd" |
 			grep -E '^-[a-zA-Z]$'
 	done
@@ -157,6 +157,30 @@ while read -r cr; do
 	bold "$isa7" "$cr" ||
 		fail "man/aula-isa.7 does not describe the control register $cr"
 done <"$tmp/crs"
+
+# The page-fault details in cause: the bits of MMU_FAULT_* (mem/mmu.h).
+grep -o 'MMU_FAULT_[A-Z]* = 1u << [0-9]*' "$src/mem/mmu.h" |
+	sed 's/.*<< //' | sort -n >"$tmp/pfbits"
+pflo=$(head -n 1 "$tmp/pfbits") pfhi=$(tail -n 1 "$tmp/pfbits")
+if [ -z "$pflo" ]; then
+	fail "no MMU_FAULT_* bits found in mem/mmu.h"
+fi
+for doc in "$isamd" "$isa7"; do
+	name=${doc#"$src"/}
+	[ "$doc" = "$isa7" ] && name=man/aula-isa.7
+	grep -o 'bits [0-9]*\.\.[0-9]* *page-fault' "$doc" | grep -v -q \
+		-e "bits $pfhi\\.\\.$pflo page-fault" &&
+		fail "$name: the page-fault details are bits $pfhi..$pflo of cause"
+	has "$doc" "bits $pfhi..$pflo page-fault" ||
+		fail "$name does not give the page-fault details as bits $pfhi..$pflo"
+done
+# aula-isa(7) describes the interrupt controller and its EOI.
+eoi=$(sed -n 's/^[[:space:]]*PORT_PIC *= *0x\([0-9a-fA-F]*\).*/\1/p' "$src/io/ports.h")
+eoi=$(printf '0x%x' $((0x$eoi + $(sed -n 's/^[[:space:]]*PIC_EOI *= *\([0-9]*\),.*/\1/p' "$src/io/ports.h"))))
+has "$isa7" "port ($eoi)" ||
+	fail "man/aula-isa.7 does not give the PIC's EOI port $eoi"
+has "$isa7" "no interrupt controller" &&
+	fail "man/aula-isa.7 says there is no interrupt controller"
 
 # ---- aula(1): stop reasons, exit statuses, messages -------------------
 
@@ -234,6 +258,17 @@ EOF
 run budget 4 --max-insns 100 <<'EOF'
 _start: br      _start
 EOF
+run budget-halted 4 --max-insns 5000 <<'EOF'
+_start: li      r1, 100             ; a periodic timer on a masked line
+        out     r1, 0x31(r0)
+        li      r1, 3
+        out     r1, 0x30(r0)
+        li      r1, 1
+        out     r1, 0x22(r0)        ; PIC MASK: IRQ 0
+        ei
+idle:   halt
+        br      idle
+EOF
 run double-fault 5 --mem 64K <<'EOF'
 _start: la      r1, 0x7ffffff0      ; a vector table outside RAM
         mtcr    vbr, r1
@@ -270,6 +305,21 @@ if "$AULA" run "$src/examples/hello/hello.s" -q --console-out /dev/null \
 else
 	fail "aula run --stats-file failed on hello.s"
 fi
+
+# docs/mmu.md's demo: the figures it quotes for examples/paging/pages.s.
+for mode in shadow nested; do
+	"$AULA" run "$src/examples/paging/pages.s" --mmu=$mode -q \
+		-I "$src/examples/lib" \
+		--stats-file "$tmp/pages.$mode" </dev/null >/dev/null 2>&1 ||
+		fail "examples/paging/pages.s --mmu=$mode failed"
+done
+for fig in "nested walks" "nested walk_refs" "shadow walks" \
+	   "shadow shadow_fills" "shadow shadow_hits" "nested tlb.write.misses"; do
+	mode=${fig% *} key=${fig#* }
+	v=$(sed -n "s/^$key=//p" "$tmp/pages.$mode")
+	has "$src/docs/mmu.md" "\`$key\` = $v" ||
+		fail "docs/mmu.md does not give $key = $v (--mmu=$mode)"
+done
 
 # ---- aula(1): the register dump ---------------------------------------
 
@@ -333,7 +383,7 @@ while read -r d; do
 		fail "man/aula-as.1 does not describe the directive $d"
 done <"$tmp/directives"
 
-awk '/^static bool pseudo\(/, /^}/ {
+awk '/^bool as_pseudo\(/, /^}/ {
 	line = $0
 	while (match(line, /strcmp\(name, "[a-z]+"\)/)) {
 		s = substr(line, RSTART, RLENGTH)
@@ -342,8 +392,8 @@ awk '/^static bool pseudo\(/, /^}/ {
 		print s
 		line = substr(line, RSTART + RLENGTH)
 	}
-}' "$src/asm/as.c" | sort -u >"$tmp/pseudos"
-[ -s "$tmp/pseudos" ] || fail "no pseudo-instructions found in asm/as.c"
+}' "$src/asm/insn.c" | sort -u >"$tmp/pseudos"
+[ -s "$tmp/pseudos" ] || fail "no pseudo-instructions found in asm/insn.c"
 while read -r p; do
 	bold "$as1" "$p" ||
 		fail "man/aula-as.1 does not describe the pseudo-instruction $p"
@@ -378,6 +428,15 @@ for bad in bad.s bad.bin; do
 		sed -e "s|^aula: $tmp/$bad: [0-9]* errors* ||" >"$tmp/$bad.msg"
 	has "$as1" "$(sed 's/ (.*//' "$tmp/$bad.msg")" ||
 		fail "man/aula-as.1 lacks the message '$(cat "$tmp/$bad.msg")'"
+	# The summary line as aula(1)'s example shows it, word for word.
+	if [ "$bad" = bad.s ]; then
+		tail -n 1 "$tmp/$bad.err" |
+			sed "s|^aula: $tmp/$bad: [0-9]* errors*|aula: file: n errors|" \
+			>"$tmp/$bad.line"
+		sed -e 's/\\f[BIRP]//g' "$as1" | grep -F -x -q -f "$tmp/$bad.line" ||
+			fail "man/aula-as.1 does not quote the summary line as" \
+			     "aula prints it: '$(cat "$tmp/$bad.line")'"
+	fi
 	case $(cat "$tmp/$bad.msg") in
 	*"("*)
 		has "$as1" "($(sed 's/.*(//' "$tmp/$bad.msg")" ||
@@ -508,6 +567,19 @@ while read -r c; do
 	bold "$debug1" "$c" ||
 		fail "man/aula-debug.1 does not describe the command $c"
 done <"$tmp/mcmds"
+# The command summary of aula-debug(1) is help's first line of each
+# command, in the table's order.
+sed 's/^/help /' "$tmp/mcmds" >"$tmp/mhelp.cmd"
+"$AULA" debug -q --batch -x "$tmp/mhelp.cmd" "$src/examples/hello/hello.s" \
+	</dev/null 2>&1 | awk '/^\(aula\) help / { getline; print }' \
+	>"$tmp/msummary"
+sed -n '/^\.\\" BEGIN command-summary/,/^\.\\" END command-summary/p' \
+	"$debug1" | sed -e '/^\./d' -e 's/\\f[BIRP]//g' >"$tmp/msummary.man"
+if [ ! -s "$tmp/msummary" ] || ! cmp -s "$tmp/msummary" "$tmp/msummary.man"; then
+	fail "the command summary of man/aula-debug.1 is not the monitor's" \
+	     "command table (< help, > aula-debug.1):"
+	diff "$tmp/msummary" "$tmp/msummary.man" | grep '^[<>]' >&2
+fi
 sed -n '/^const struct mon_info_topic mon_info_topics/,/^};/s/.*{ "\([a-z]*\)".*/\1/p' \
 	"$src/monitor/info.c" >"$tmp/mtopics"
 [ -s "$tmp/mtopics" ] || fail "no info topics found in monitor/info.c"
@@ -530,6 +602,146 @@ while read -r r; do
 	bold "$debug1" "$r" || has "$debug1" "\\fBstopped: $r" ||
 		fail "man/aula-debug.1, OUTPUT, lacks the stop reason $r"
 done <"$tmp/mstops"
+
+# ---- the examples: every program in the documents is assembled and run --
+#
+# docs/*.md: a fenced block with the info string asm is a program.  The
+# man pages: an .EX block after a comment line .\" example: TAG.  TAG (in
+# the Markdown, <!-- example: TAG --> on the line before the fence) says
+# what the run must do, as KEY=VALUE words (VALUE "quoted" with \n
+# escapes where it has blanks): input= the console input, output= the
+# console output exactly, exit= the exit status (0), code= the stop code,
+# args= more options for aula run (@disk: a fresh 64K disk).  Instead,
+# syntax marks a form with placeholders (not a program), and listing a
+# part of the listing of the page's next program, which must be in it.
+# A block with assembly in it that is not marked fails, so that every
+# example is tested.
+
+mkdir "$tmp/ex"
+# Lines that look like assembly: [label:] mnemonic operands.
+{ cat "$tmp/insns" "$tmp/pseudos"; } | sort -u | tr '\n' '|' |
+	sed 's/|$//' >"$tmp/mnemonics"
+asmline="^[[:space:]]*([._a-zA-Z][._a-zA-Z0-9]*:)?[[:space:]]+($(cat "$tmp/mnemonics"))([[:space:]]|\$)"
+for f in "$src"/docs/*.md; do
+	awk -v dir="$tmp/ex" -v file="docs/$(basename "$f")" -v base="md.$(basename "$f" .md)" '
+	/^<!-- example:.*-->$/ {
+		tag = $0; sub(/^<!-- example: */, "", tag)
+		sub(/ *-->$/, "", tag); tagline = FNR; next
+	}
+	/^```/ {
+		if (!inb) {
+			inb = 1; n++; out = dir "/" base "." n
+			info = substr($0, 4)
+			print file ":" FNR > (out ".where")
+			print info > (out ".info")
+			print (tagline == FNR - 1 ? tag : "") > (out ".tag")
+			close(out ".where"); close(out ".info"); close(out ".tag")
+			printf "" > (out ".s")
+		} else {
+			inb = 0; close(out ".s")
+		}
+		next
+	}
+	inb { print > (out ".s") }' "$f"
+done
+for page in aula.1 aula-as.1 aula-isa.7 aula-debug.1 aula-grade.1; do
+	plain "$src/man/$page" | awk -v dir="$tmp/ex" -v file="man/$page" -v base="man.$page" '
+	/^\.\\" example: / { tag = $0; sub(/^\.\\" example: */, "", tag); tagline = FNR; next }
+	/^\.EX/ {
+		inb = 1; n++; out = dir "/" base "." n
+		print file ":" FNR > (out ".where")
+		print "roff" > (out ".info")
+		print (FNR - tagline <= 4 ? tag : "") > (out ".tag")
+		close(out ".where"); close(out ".info"); close(out ".tag")
+		printf "" > (out ".s"); tag = ""; next
+	}
+	/^\.EE/ { inb = 0; close(out ".s"); next }
+	inb { gsub(/\\f[BIRP]/, ""); print > (out ".s") }'
+done
+
+# tagval KEY TAG: the value of KEY=VALUE or KEY="VALUE" in TAG.
+tagval()
+{
+	printf '%s\n' "$2" | sed -n -e "s/^\(.* \)*$1=\"\([^\"]*\)\".*/\2/p" \
+		-e t -e "s/^\(.* \)*$1=\([^ \"]*\).*/\2/p"
+}
+nexamples=0
+pending=
+for meta in $(ls "$tmp"/ex/*.where | sort -V); do
+	ex=${meta%.where}
+	where=$(cat "$meta")
+	info=$(cat "$ex.info")
+	tag=$(cat "$ex.tag")
+	page=${ex%.*}
+	if [ -z "$tag" ]; then
+		if [ "$info" = asm ]; then
+			fail "$where: an asm example without an <!-- example: -->" \
+			     "comment on the line before it"
+		elif grep -E -q -e "$asmline" "$ex.s"; then
+			fail "$where: an example in assembly that is not run" \
+			     "(mark it: tests/docs.sh, 'the examples')"
+		fi
+		continue
+	fi
+	if [ "$info" != asm ] && [ "$info" != roff ]; then
+		fail "$where: an example must be a \`\`\`asm block"
+		continue
+	fi
+	case " $tag " in
+	*" syntax "*) continue ;;
+	*" listing "*) pending="$pending $ex"; continue ;;
+	esac
+	nexamples=$((nexamples + 1))
+	printf '%b' "$(tagval input "$tag")" >"$ex.in"
+	set --
+	for a in $(tagval args "$tag"); do
+		if [ "$a" = @disk ]; then
+			"$AULA" disk create "$ex.disk" 64K >/dev/null ||
+				fail "$where: aula disk create failed"
+			a=$ex.disk
+		fi
+		set -- "$@" "$a"
+	done
+	"$AULA" run "$ex.s" --max-insns 10000000 --console-in "$ex.in" \
+		--console-out "$ex.out" --dump-regs --dump-file "$ex.dump" "$@" \
+		</dev/null >/dev/null 2>"$ex.err"
+	status=$?
+	want=$(tagval exit "$tag")
+	if [ "$status" != "${want:-0}" ]; then
+		fail "$where: the example exited with status $status, not" \
+		     "${want:-0}: $(head -n 3 "$ex.err")"
+		continue
+	fi
+	code=$(tagval code "$tag")
+	if [ -n "$code" ] && ! grep -q -x "stop_code=$code" "$ex.dump"; then
+		fail "$where: the example stopped with" \
+		     "$(grep '^stop' "$ex.dump" | tr '\n' ' '), not code $code"
+	fi
+	if printf '%s\n' "$tag" | grep -q 'output='; then
+		printf '%b' "$(tagval output "$tag")" >"$ex.want"
+		cmp -s "$ex.want" "$ex.out" ||
+			fail "$where: the example printed '$(cat "$ex.out")'," \
+			     "not '$(cat "$ex.want")'"
+	fi
+	for l in $pending; do
+		if [ "${l%.*}" = "$page" ]; then
+			"$AULA" as "$ex.s" -o "$ex.img" -l "$ex.lst" 2>/dev/null
+			sed '/^[[:space:]]*$/d' "$l.s" | while IFS= read -r line; do
+				grep -F -x -q -e "$line" "$ex.lst" ||
+					echo "$line"
+			done >"$l.missing"
+			[ -s "$l.missing" ] &&
+				fail "$(cat "$l.where"): not in the listing of the" \
+				     "example at $where: $(head -n 1 "$l.missing")"
+		fi
+	done
+	pending=$(for l in $pending; do [ "${l%.*}" = "$page" ] || echo "$l"; done)
+done
+for l in $pending; do
+	fail "$(cat "$l.where"): a listing with no example after it"
+done
+[ "$nexamples" -ge 6 ] ||
+	fail "only $nexamples examples were found in the documents"
 
 # ---- the man pages themselves -----------------------------------------
 

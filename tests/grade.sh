@@ -165,6 +165,205 @@ grep -q 'hello: guest crash (0/4)$' "$tmp/crash.out" ||
 grep -q 'the last instructions run:' "$tmp/crash.out" ||
 	fail "a guest crash comes without the last instructions"
 
+# ---- hostile names and outputs: every report stays well-formed --------
+
+# Submissions whose names and messages carry what each format must not
+# let through: a TAP directive, CSV separators and formulas, a carriage
+# return, a line feed, terminal escapes, a control byte and a byte that
+# is not UTF-8.  The fail ones print control bytes and fail a check; the
+# bad one's assembler error quotes its escape sequence back.
+hostile="$tmp/hostile"
+mkdir "$hostile" || exit 99
+esc=$(printf '\033')
+cr=$(printf '\r')
+ctl=$(printf '\001')
+nl='
+'
+for name in "y # TODO" 'a,b"c' "=HYPERLINK(1)" "-2+3" "@SUM" \
+	"cr${cr}x" "nl${nl}x" "${esc}[31mred" "ctl${ctl}x" "$(printf 'bad\377')" \
+	"été"; do
+	printf '_start: la r1, msg\n.l: ldb r2, 0(r1)\n cmpi r2, 0\n beq .d\n out r2, 0x10(r0)\n addi r1, r1, 1\n br .l\n.d: out r0, 0(r0)\nmsg: .byte 27, 91, 50, 74, 1, 255, 13, 10, 0\n' \
+		>"$hostile/$name.s"
+done
+printf '_start: \033]0;pwned\007 r1\n' >"$hostile/${esc}]0;title.s"
+printf 'continue\n+1 stop poweroff 0\noutput is "fine"\n' >"$tmp/hostile.t"
+# Relative names, so that a cell starts with = + - @ as a name does.
+cd "$hostile" || exit 99
+set -- *
+nh=$#
+"$AULA" grade -j 2 --csv "$tmp/h.csv" --junit "$tmp/h.xml" \
+	--json "$tmp/h.json" "$tmp/hostile.t" -- "$@" >"$tmp/h.txt" \
+	2>"$tmp/h.err" || fail "grading hostile names exited $?"
+"$AULA" grade -j 2 --tap "$tmp/hostile.t" -- "$@" >"$tmp/h.tap" 2>/dev/null
+"$AULA" grade -j 2 --csv "$tmp/hs.csv" --csv-safe "$tmp/hostile.t" -- "$@" \
+	>/dev/null 2>&1 || fail "--csv-safe exited $?"
+cd "$top_srcdir/examples/grading" || exit 99
+for f in h.txt h.tap; do
+	if LC_ALL=C grep -q "[$esc$cr$ctl]" "$tmp/$f"; then
+		fail "$f: a raw control byte reached the terminal"
+	fi
+done
+LC_ALL=C grep -q -F -e "\\x1b[31mred.s" "$tmp/h.txt" ||
+	fail "the table does not show an escape sequence as \\x1b"
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$tmp" "$nh" "$@" <<'EOP' || fail "python: the reports are not well-formed"
+import csv, json, sys, xml.etree.ElementTree as ET
+tmp, n, subs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+subs = [s.encode("utf-8", "surrogateescape") for s in subs]
+def check(what, ok):
+    if not ok:
+        print("python:", what, file=sys.stderr)
+        sys.exit(1)
+with open(tmp + "/h.csv", newline="", encoding="utf-8", errors="surrogateescape") as f:
+    rows = list(csv.reader(f))
+check("csv: %d rows, not %d" % (len(rows), n + 1), len(rows) == n + 1)
+names = [r[0].encode("utf-8", "surrogateescape") for r in rows[1:]]
+check("csv: the names did not survive: %r" % names, names == subs)
+check("csv: points %r" % rows, all(r[1:] in (["1", "1", "1"], ["0", "0", "1"]) for r in rows[1:]))
+with open(tmp + "/hs.csv", newline="", encoding="utf-8", errors="surrogateescape") as f:
+    safe = list(csv.reader(f))
+for r in safe[1:]:
+    check("--csv-safe: %r is a formula" % r[0], r[0][0] not in "=+-@\t\r")
+check("--csv-safe: no ' before =HYPERLINK", any(r[0].startswith("'=HYPERLINK") for r in safe))
+root = ET.parse(tmp + "/h.xml").getroot()
+check("junit: %d suites" % len(root), len(root) == n)
+for suite in root:
+    check("junit: a suite of no test case", len(suite.findall("testcase")) == 1)
+json.load(open(tmp + "/h.json", encoding="utf-8"))
+EOP
+else
+	echo "SKIP: python3 is not installed (scripts/setup installs it)"
+fi
+if perl -MTAP::Parser -e 1 2>/dev/null; then
+	perl -MTAP::Parser -e '
+		my $p = TAP::Parser->new({ source => $ARGV[0] });
+		while (my $r = $p->next) {}
+		my ($pass, $fail, $todo) = (scalar($p->passed),
+			scalar($p->failed), scalar($p->todo));
+		exit($todo == 0 && $fail == $ARGV[1] && !$p->parse_errors ? 0 : 1)
+			or 1;' "$tmp/h.tap" "$nh" ||
+		fail "TAP::Parser: a name made a directive, or the counts are off:" \
+		     "$(cat "$tmp/h.tap")"
+else
+	echo "SKIP: no TAP::Parser (perl)"
+fi
+
+ref=submissions/reference.s
+# ---- a worker that dies costs exactly its own pair ---------------------
+
+# spin.s loops for a budget that would take minutes of host time; with
+# --cpu-limit 1 its worker is killed, and only its pair says so, in every
+# report format, while the submission after it (same worker slot, -j 1)
+# is graded as usual.
+printf '_start: br _start\n' >"$tmp/spin.s"
+printf '# budget: 4294967295\ncontinue\n+1 stop poweroff 0\n' >"$tmp/long.t"
+"$AULA" grade -j 1 --cpu-limit 1 --json "$tmp/die.json" --csv "$tmp/die.csv" \
+	--junit "$tmp/die.xml" "$tmp/long.t" -- "$tmp/spin.s" "$ref" \
+	>"$tmp/die.txt" 2>&1 || fail "aula grade with a killed worker exited $?"
+grep -q -F -e "spin.s, long: internal error (0/1)" "$tmp/die.txt" &&
+	grep -q -F -e "it used more than its 1 s of host CPU time" \
+		"$tmp/die.txt" ||
+	fail "the killed pair is not an internal error naming the limit:" \
+	     "$(cat "$tmp/die.txt")"
+grep -q "reference.s  *1/1  *1/1$" "$tmp/die.txt" ||
+	fail "the submission after a killed worker lost its points:" \
+	     "$(cat "$tmp/die.txt")"
+grep -q '"status": "internal error", "points": 0' "$tmp/die.json" &&
+	grep -q '"status": "pass", "points": 1' "$tmp/die.json" ||
+	fail "JSON: the killed pair and the next are not as they were run"
+grep -q -x -F -e "$tmp/spin.s,0,0,1" "$tmp/die.csv" &&
+	grep -q -x -F -e "$ref,1,1,1" "$tmp/die.csv" ||
+	fail "CSV: the killed pair and the next: $(cat "$tmp/die.csv")"
+grep -q 'failure message="internal error: 0/1 points"' "$tmp/die.xml" ||
+	fail "JUnit: the killed pair is not a failure"
+"$AULA" grade -j 1 --cpu-limit 1 --tap "$tmp/long.t" -- "$tmp/spin.s" \
+	"$ref" >"$tmp/die.tap" 2>/dev/null
+grep -q -x -F -e "not ok 1 - $tmp/spin.s long (0/1)" "$tmp/die.tap" &&
+	grep -q -x -F -e "ok 2 - $ref long (1/1)" "$tmp/die.tap" ||
+	fail "TAP: the killed pair and the next: $(cat "$tmp/die.tap")"
+
+# wait_worker PID: the pid of PID's first child, once it has one (a
+# bounded wait: it ends as soon as the child is there).
+wait_worker()
+{
+	i=0
+	while [ $i -lt 200 ]; do
+		w=$(pgrep -P "$1" | head -n 1)
+		[ -n "$w" ] && { echo "$w"; return 0; }
+		i=$((i + 1))
+		sleep 0.05
+	done
+	return 1
+}
+# gone PID: true once PID has exited (bounded, like wait_worker).
+gone()
+{
+	i=0
+	while [ $i -lt 200 ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		i=$((i + 1))
+		sleep 0.05
+	done
+	return 1
+}
+if command -v pgrep >/dev/null 2>&1; then
+	# A stuck worker killed by hand: its pair, and only its pair, is an
+	# internal error (it was the pair after it that took the blame).
+	"$AULA" grade -j 1 --cpu-limit 0 --csv "$tmp/kill.csv" "$tmp/long.t" \
+		-- "$tmp/spin.s" "$ref" >"$tmp/kill.txt" 2>&1 &
+	parent=$!
+	if w=$(wait_worker $parent); then
+		kill -KILL "$w"
+		wait $parent || fail "aula grade exited $? after a worker was killed"
+		grep -q -F -e "spin.s, long: internal error (0/1)" \
+			"$tmp/kill.txt" && grep -q -F -e "signal 9 (Killed)" \
+			"$tmp/kill.txt" && grep -q -x -F -e "$ref,1,1,1" \
+			"$tmp/kill.csv" ||
+			fail "a killed worker is not its own pair's internal error:" \
+			     "$(cat "$tmp/kill.txt")"
+	else
+		kill -KILL $parent
+		fail "aula grade started no worker"
+	fi
+
+	# The parent dies: its worker follows it.
+	"$AULA" grade -j 1 --cpu-limit 0 "$tmp/long.t" -- "$tmp/spin.s" \
+		>/dev/null 2>&1 &
+	parent=$!
+	if w=$(wait_worker $parent); then
+		kill -KILL $parent
+		wait $parent 2>/dev/null
+		gone "$w" || { fail "a worker outlived its parent"; kill -KILL "$w"; }
+	else
+		kill -KILL $parent
+		fail "aula grade started no worker"
+	fi
+
+	# SIGTERM (as Ctrl-C's SIGINT): the workers are killed, no report is
+	# written, and aula grade dies of the signal.
+	printf 'submission,old\n' >"$tmp/term.csv"
+	"$AULA" grade -j 2 --cpu-limit 0 --csv "$tmp/term.csv" "$tmp/long.t" -- \
+		"$tmp/spin.s" "$tmp/spin.s" >"$tmp/term.out" 2>"$tmp/term.err" &
+	parent=$!
+	if w=$(wait_worker $parent); then
+		kill -TERM $parent
+		wait $parent
+		status=$?
+		[ $status = 143 ] || fail "SIGTERM: aula grade exited $status, not 143"
+		gone "$w" || { fail "SIGTERM left a worker running"; kill -KILL "$w"; }
+		[ "$(cat "$tmp/term.csv")" = submission,old ] ||
+			fail "SIGTERM: the old report was replaced"
+		[ -s "$tmp/term.out" ] && fail "SIGTERM: a table was printed"
+		grep -q "stopped by signal 15 (Terminated); no report was written" \
+			"$tmp/term.err" || fail "SIGTERM: $(cat "$tmp/term.err")"
+	else
+		kill -KILL $parent
+		fail "aula grade started no worker"
+	fi
+else
+	echo "SKIP: no pgrep (procps): killing workers and parents"
+fi
+
 # ---- bad input ----------------------------------------------------------
 
 # bad NAME 'MESSAGE' ARGS...: aula grade exits 2 and says MESSAGE.
@@ -179,24 +378,83 @@ bad()
 		fail "$name: no '$want' in: $(cat "$tmp/$name.err")"
 	[ -s "$tmp/$name.out" ] && fail "$name: a report was printed"
 }
-ref=submissions/reference.s
 bad missing "$tmp/nothere.t: cannot open" "$tmp/nothere.t" -- "$ref"
 printf '# name: x\n# points: many\ncontinue\n' >"$tmp/points.t"
-bad points "$tmp/points.t:2: # points: a number, not 'many'" \
+bad points "$tmp/points.t:2:11: # points: a number, not 'many'" \
 	"$tmp/points.t" -- "$ref"
 printf '# naem: x\ncontinue\n' >"$tmp/key.t"
-bad key "$tmp/key.t:1: unknown header '# naem:'" "$tmp/key.t" -- "$ref"
+bad key "$tmp/key.t:1:1: unknown header '# naem:'" "$tmp/key.t" -- "$ref"
 printf '# points: 2\n+2 continue\n+1 stop poweroff\n' >"$tmp/sum.t"
 bad sum "$tmp/sum.t:3: the +N points add up to 3, more than" \
 	"$tmp/sum.t" -- "$ref"
 printf 'continue\noutput has "x"\n' >"$tmp/check.t"
-bad check "$tmp/check.t:2: output is|contains|matches" "$tmp/check.t" -- \
+bad check "$tmp/check.t:2:1: output is|contains|matches" "$tmp/check.t" -- \
 	"$ref"
 printf 'continue\nrun\n' >"$tmp/run.t"
-bad run "$tmp/run.t:2: run: every test starts on a fresh machine" \
+bad run "$tmp/run.t:2:1: run: every test starts on a fresh machine" \
 	"$tmp/run.t" -- "$ref"
 printf '# name: nothing\n' >"$tmp/empty.t"
 bad empty "$tmp/empty.t:1: no commands" "$tmp/empty.t" -- "$ref"
+# ---- outputs never destroy inputs -------------------------------------
+
+cp tests/hello.t "$tmp/a.t"
+# The report's file name forgotten: --csv takes the test a.t.
+bad forgot "--csv $tmp/a.t: the file exists and is not a report" \
+	--csv "$tmp/a.t" tests/hello.t -- "$ref"
+cmp -s tests/hello.t "$tmp/a.t" || fail "--csv a.t overwrote the test a.t"
+bad sametest "--json tests/hello.t: that is the test tests/hello.t" \
+	--json tests/hello.t tests/hello.t -- "$ref"
+ln -s "$PWD/$ref" "$tmp/link.s"
+bad samesub "--junit $tmp/link.s: that is the submission $ref" \
+	--junit "$tmp/link.s" tests/hello.t -- "$ref"
+cmp -s "$ref" "$tmp/link.s" || fail "--junit overwrote a submission"
+bad sameshard "--json $tmp/shard1.json: that is the shard report" \
+	--merge --json "$tmp/shard1.json" "$tmp/shard1.json" "$tmp/shard2.json"
+# A report is replaced whole, through a temporary file renamed into place
+# (no X.tmp, no half-written file, nothing left beside it).
+mkdir "$tmp/rep" || exit 99
+"$AULA" grade -j 1 --csv "$tmp/rep/g.csv" --json "$tmp/rep/g.json" \
+	tests/hello.t -- "$ref" >/dev/null 2>&1 || fail "writing reports failed"
+ino=$(ls -i "$tmp/rep/g.csv" | cut -d' ' -f1)
+"$AULA" grade -j 1 --csv "$tmp/rep/g.csv" --json "$tmp/rep/g.json" \
+	tests/hello.t -- "$ref" >/dev/null 2>&1 || fail "replacing reports failed"
+[ "$(ls -A "$tmp/rep" | tr '\n' ' ')" = "g.csv g.json " ] ||
+	fail "reports left other files behind: $(ls -A "$tmp/rep")"
+[ "$(ls -i "$tmp/rep/g.csv" | cut -d' ' -f1)" != "$ino" ] ||
+	fail "the report was rewritten in place, not renamed into place"
+"$AULA" grade -j 1 --csv /dev/null tests/hello.t -- "$ref" >/dev/null 2>&1 ||
+	fail "--csv /dev/null (not a regular file) failed"
+
+# ---- test files: a typo is refused at load, not failed for everyone --
+printf '# points: 2\ncontinue\n+1 contineu\n' >"$tmp/typo.t"
+bad typo "$tmp/typo.t:3:4: no command 'contineu'" "$tmp/typo.t" -- "$ref"
+printf 'continue\n  assert r1 ==\n' >"$tmp/expr.t"
+bad expr "$tmp/expr.t:2:15: expected a value at the end" "$tmp/expr.t" \
+	-- "$ref"
+printf 'continue\n# budget: 5\n' >"$tmp/late.t"
+bad late "$tmp/late.t:2:1: '# budget:' after the first command" \
+	"$tmp/late.t" -- "$ref"
+printf 'source other.cmd\n' >"$tmp/source.t"
+bad source "$tmp/source.t:1:1: source: a test is one file" \
+	"$tmp/source.t" -- "$ref"
+printf 'continue\nstep 0\n' >"$tmp/step0.t"
+bad step0 "$tmp/step0.t:2:6: the count is from 1 to 2147483647" "$tmp/step0.t" -- "$ref"
+printf 'expect "x" within 0\n' >"$tmp/within.t"
+bad within "$tmp/within.t:1:19: within at least 1" "$tmp/within.t" -- "$ref"
+printf 'runlimit lots\ncontinue\n' >"$tmp/rl.t"
+bad runlimit "$tmp/rl.t:1:1: runlimit N|off" "$tmp/rl.t" -- "$ref"
+# ... while comments that look like headers, labels not known until a
+# submission loads, and division by a register all pass the check.
+cat >"$tmp/fine.t" <<'EOT'
+# name: fine
+continue
+# note: a comment in the body
+assert r2 / r3 == 0 || [buf] == 0
+print _start
+EOT
+"$AULA" grade -j 1 "$tmp/fine.t" -- "$ref" >/dev/null 2>"$tmp/fine.err" ||
+	fail "a good test was refused: $(cat "$tmp/fine.err")"
+
 bad nodashes "give tests, then --, then submissions" tests/hello.t "$ref"
 bad nosubs "give tests, then --, then submissions" tests/hello.t --
 bad jobs "-j 0: from 1 to 256 jobs" -j 0 tests/hello.t -- "$ref"

@@ -12,10 +12,12 @@ allowed() {
 	host | net) echo "cpu mem io" ;;
 	monitor) echo "asm state cpu mem io" ;;
 	grade) echo "monitor asm state cpu mem io" ;;
-	cli) echo "grade monitor host net state asm cpu mem io" ;;
+	lab) echo "host net state asm cpu mem io" ;;
+	cli) echo "grade lab monitor host net state asm cpu mem io" ;;
+	fuzz) echo "grade lab monitor host net state asm cpu mem io" ;;
 	esac
 }
-for dir in cpu mem io asm state host net monitor grade cli; do
+for dir in cpu mem io asm state host net monitor grade lab cli fuzz; do
 	ok=$(allowed "$dir")
 	for f in "$src/$dir"/*.[ch]; do
 		[ -f "$f" ] || continue

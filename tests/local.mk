@@ -16,9 +16,10 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
+	tests/unit/test_as_files tests/unit/test_as_layout \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
-	tests/unit/test_disk tests/unit/test_diskfile \
+	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
 	tests/unit/test_nic tests/unit/test_net \
 	tests/unit/test_mon
@@ -49,6 +50,12 @@ tests_unit_test_as_LDADD = $(UNIT_LDADD)
 tests_unit_test_as_errors_SOURCES = tests/unit/test_as_errors.c
 tests_unit_test_as_errors_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_as_errors_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_files_SOURCES = tests/unit/test_as_files.c
+tests_unit_test_as_files_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_files_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_layout_SOURCES = tests/unit/test_as_layout.c
+tests_unit_test_as_layout_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_layout_LDADD = $(UNIT_LDADD)
 tests_unit_test_image_SOURCES = tests/unit/test_image.c
 tests_unit_test_image_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_image_LDADD = $(UNIT_LDADD)
@@ -72,6 +79,10 @@ tests_unit_test_disk_LDADD = $(UNIT_LDADD)
 tests_unit_test_diskfile_SOURCES = tests/unit/test_diskfile.c
 tests_unit_test_diskfile_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_diskfile_LDADD = $(UNIT_LDADD)
+# test_qcow2 runs the fuzz harness of the qcow2 parser on mutated images.
+tests_unit_test_qcow2_SOURCES = tests/unit/test_qcow2.c fuzz/fuzz_qcow2.c
+tests_unit_test_qcow2_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_qcow2_LDADD = $(UNIT_LDADD)
 tests_unit_test_kbd_SOURCES = tests/unit/test_kbd.c
 tests_unit_test_kbd_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kbd_LDADD = $(UNIT_LDADD)
@@ -114,7 +125,12 @@ EXTRA_DIST += $(PAGING_GUEST_TESTS) tests/guest/paging.inc
 TEST_EXTENSIONS = .s .sh
 SH_LOG_COMPILER = $(SHELL)
 S_LOG_COMPILER = $(srcdir)/tests/run-guest
+# Check's per-test timeouts guard against hangs, not speed: on a busy
+# machine under the sanitizers a test can take several times its usual
+# time, so they are stretched (CK_TIMEOUT_MULTIPLIER is Check's own).
 AM_TESTS_ENVIRONMENT = AULA=$(abs_top_builddir)/aula; export AULA; \
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10}; \
+	export CK_TIMEOUT_MULTIPLIER; \
 	top_srcdir=$(abs_top_srcdir); export top_srcdir;
 
 SH_TESTS = tests/golden.sh tests/cli.sh
@@ -123,8 +139,27 @@ TESTS += $(SH_TESTS)
 EXTRA_DIST += $(SH_TESTS) tests/run-guest
 SH_TESTS += tests/docs.sh tests/paging-diff.sh
 SH_TESTS += tests/disk.sh tests/display.sh tests/nic.sh
+SH_TESTS += tests/qcow2.sh
 SH_TESTS += tests/monitor.sh tests/monitor-tty.sh
 SH_TESTS += tests/grade.sh tests/layout.sh
+SH_TESTS += tests/grade-class.sh
+# make install into a DESTDIR, and the bash completion.
+SH_TESTS += tests/install.sh tests/completion.sh tests/readme.sh
+AM_TESTS_ENVIRONMENT += abs_top_builddir=$(abs_top_builddir); \
+	export abs_top_builddir; MAKE='$(MAKE)'; export MAKE; \
+	bindir='$(bindir)' docdir='$(docdir)' pkgdatadir='$(pkgdatadir)'; \
+	mandir='$(mandir)' bashcompletiondir='$(bashcompletiondir)'; \
+	export bindir docdir pkgdatadir mandir bashcompletiondir;
+# aula lab: the demos of examples/lab/ and their expected output.
+SH_TESTS += tests/lab.sh
+LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
+	examples/lab/memhog.s examples/lab/cache.s \
+	examples/lab/overcommit.lab examples/lab/overcommit.expected \
+	examples/lab/clones.lab examples/lab/clones.expected \
+	examples/lab/steal.lab examples/lab/steal.expected \
+	examples/lab/lan.lab examples/lab/lan.expected \
+	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected
+EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
 	examples/grading/submissions/reference.s \
@@ -147,6 +182,9 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \
 	tests/monitor/crashfirst.cmd tests/monitor/crashfirst.out \
 	tests/monitor/echo.s tests/monitor/errors.cmd tests/monitor/errors.out \
+	tests/monitor/gdb.cmd tests/monitor/gdb.out \
+	tests/monitor/novec.cmd tests/monitor/novec.out tests/monitor/novec.s \
+	tests/monitor/nested.cmd tests/monitor/nested.out \
 	tests/monitor/input.cmd tests/monitor/input.out \
 	tests/monitor/interrupts.cmd tests/monitor/interrupts.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
@@ -156,3 +194,12 @@ EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
 tests_ptydrive_SOURCES = tests/ptydrive.c
+# qcow2.sh's driver of the disk back end; --wrap counts the back end's
+# writes and syncs, so its crash test kills at exact points.
+check_PROGRAMS += tests/vdisk-io
+tests_vdisk_io_SOURCES = tests/vdisk-io.c
+tests_vdisk_io_LDADD = libaulahost.a $(ZLIB_LIBS)
+tests_vdisk_io_LDFLAGS = -Wl,--wrap=pwrite -Wl,--wrap=pwritev \
+	-Wl,--wrap=fsync
+# The hypervisor: the examples bare, under examples/vmm, and nested.
+SH_TESTS += tests/vmm.sh

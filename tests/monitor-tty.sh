@@ -2,8 +2,8 @@
 # The monitor at a real terminal: tests/ptydrive runs `aula debug` on a
 # pseudo-terminal and types at it -- help, Tab completion, Ctrl-C at the
 # prompt and while the guest runs (busy, or asleep waiting for typed
-# input), typed input reaching the guest, an empty line repeating step,
-# the history file.  Skipped (77) where no pseudo-terminal can be had.
+# input), typed input reaching the guest, an empty line repeating step
+# and continue, the history file.  Skipped (77) where no pseudo-terminal can be had.
 set -u
 : "${AULA:?}" "${top_srcdir:?}"
 drive=$(dirname "$AULA")/tests/ptydrive
@@ -77,6 +77,10 @@ expect stopped: interrupted
 send break spin\r
 expect breakpoint 1
 send continue\r
+expect => 0x00001020 <spin>
+# An empty line repeats continue, as in gdb: the breakpoint's second hit.
+send \r
+expect stopped: breakpoint 1
 expect => 0x00001020 <spin>
 send delete\r
 expect (aula) 

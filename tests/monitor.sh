@@ -28,17 +28,23 @@ compare()
 	fi
 }
 
+# Two disks for the scripts that name @TMP@/disk0.img and disk1.img (the
+# transcripts show @TMP@ for the temporary directory).
+"$AULA" disk create "$tmp/disk0.img" 64K >/dev/null &&
+	"$AULA" disk create "$tmp/disk1.img" 4K >/dev/null || exit 99
 for cmd in tests/monitor/*.cmd; do
 	name=$(basename "$cmd" .cmd)
-	args=$(sed -n '1s/^# aula debug //p' "$cmd")
+	args=$(sed -n '1s/^# aula debug //p' "$cmd" | sed "s|@TMP@|$tmp|g")
 	if [ -z "$args" ]; then
 		echo "FAIL: $cmd: the first line must be # aula debug PROGRAM"
 		status=1
 		continue
 	fi
 	# shellcheck disable=SC2086 # the options are words
-	"$AULA" debug $args -x "$cmd" --batch </dev/null >"$tmp/$name" 2>&1
-	echo "exit=$?" >>"$tmp/$name"
+	"$AULA" debug $args -x "$cmd" --batch </dev/null >"$tmp/$name.raw" 2>&1
+	st=$?
+	sed "s|$tmp|@TMP@|g" "$tmp/$name.raw" >"$tmp/$name"
+	echo "exit=$st" >>"$tmp/$name"
 	compare "$name" "$tmp/$name"
 done
 

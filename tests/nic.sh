@@ -108,6 +108,62 @@ if command -v tcpdump >/dev/null 2>&1; then
 	else not_ok "tcpdump does not read the capture as expected"
 		tcpdump -r "$tmp/a.pcap" -n -e; fi
 fi
+# A file size limit (ulimit -f, in blocks of 512 bytes here) or a closed
+# pipe: a message and a host error, never a silent death, and a capture
+# cut back to its last whole frame, which tcpdump still reads.
+cat >"$tmp/many.s" <<'EOF'
+_start: li      r5, 50
+.send:  la      r1, frame
+        out     r1, 0x84(r0)        ; NIC_TX_ADDR
+        li      r1, 60
+        out     r1, 0x85(r0)        ; NIC_TX_LEN
+        li      r1, 1
+        out     r1, 0x88(r0)        ; NIC_CMD: transmit
+.wait:  in      r1, 0x81(r0)        ; NIC_STATUS
+        tsti    r1, 4               ; TXDONE
+        beq     .wait
+        addi    r5, r5, -1
+        cmpi    r5, 0
+        bne     .send
+        out     r0, 0(r0)
+        .align  4
+frame:  .byte   2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x88, 0xb5
+        .space  46
+EOF
+(ulimit -f 2 && exec "$AULA" run "$tmp/many.s" --pcap "$tmp/lim.pcap") \
+	>"$tmp/out" 2>"$tmp/err" </dev/null
+got=$?
+if [ "$got" -eq 8 ]; then ok "ulimit -f: a host error (exit 8)"
+else not_ok "ulimit -f: exit $got, not 8"; cat "$tmp/err"; fi
+stderr_has "host error: writing the capture file failed"
+size=$(wc -c <"$tmp/lim.pcap" | tr -d ' ')
+if [ "$size" -gt 24 ] && [ $(((size - 24) % 76)) = 0 ]; then
+	ok "the capture is cut back to whole frames ($size bytes)"
+else not_ok "the capture has $size bytes: not 24 + 76 n"; fi
+if command -v tcpdump >/dev/null 2>&1; then
+	if tcpdump -r "$tmp/lim.pcap" -n >/dev/null 2>"$tmp/tcpdump.err" &&
+		! grep -q -i "truncated" "$tmp/tcpdump.err"
+	then ok "tcpdump reads the cut capture"
+	else not_ok "tcpdump: $(cat "$tmp/tcpdump.err")"; fi
+fi
+# A pipe whose reader is gone before aula writes (made by python, so that
+# no race decides it): the sender's line fails, after its frame.
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.run(sys.argv[1:], stdout=w, stdin=subprocess.DEVNULL).returncode)
+' "$AULA" run "$sender" --pcap "$tmp/pipe.pcap" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq 8 ]; then ok "a closed pipe: a host error (exit 8)"
+	else not_ok "a closed pipe: exit $got, not 8"; cat "$tmp/err"; fi
+	stderr_has "host error: writing the console output failed"
+	size=$(wc -c <"$tmp/pipe.pcap" | tr -d ' ')
+	if [ "$size" = $((24 + 16 + 60)) ]; then
+		ok "... and the capture holds its frame"
+	else not_ok "after a closed pipe the capture has $size bytes"; fi
+fi
 if [ -w /dev/full ]; then
 	status 8 "a capture that cannot be written" run "$sender" \
 		--pcap /dev/full

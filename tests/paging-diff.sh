@@ -19,7 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 status=0
 
 for src in "$top_srcdir"/tests/guest/paging_*.s \
-	   "$top_srcdir"/examples/paging/paging.s; do
+	   "$top_srcdir"/examples/paging/paging.s \
+	   "$top_srcdir"/examples/paging/pages.s; do
 	if [ ! -f "$src" ]; then
 		echo "FAIL: $src: no such program"
 		status=1
@@ -34,7 +35,8 @@ for src in "$top_srcdir"/tests/guest/paging_*.s \
 	done
 	for mode in shadow nested; do
 		out=$tmp/$name.$mode
-		"$AULA" run "$src" --mmu="$mode" --max-insns 50000000 \
+		"$AULA" run "$src" -I "$top_srcdir/examples/lib" \
+			--mmu="$mode" --max-insns 50000000 \
 			--dump-regs "$@" --stats --stats-file "$out.stats" \
 			</dev/null >"$out" 2>&1
 		echo "exit=$?" >>"$out"

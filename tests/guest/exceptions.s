@@ -3,7 +3,7 @@
 ;
 ; Illegal instruction (vector 1, far = saved pc = the instruction): opcode
 ; 0x00, unassigned opcodes, non-zero unused fields (R, N, T, compare, push,
-; pop, ret and mfcr forms), shli by 32, control register 10, mtcr of the
+; pop, ret and mfcr forms), shli by 32, control register 12, mtcr of the
 ; read-only icount and icounth.  Misaligned access (vector 5, far
 ; = the address): ldw at +1 / +2 / +3, ldh / ldhu at odd addresses, stw and
 ; sth, leaving the destination register (also when it is the base) and memory
@@ -129,11 +129,11 @@ _start: la      r1, exc_table
         mov     r10, r12
         call    expect
 
-        li      r13, 9                  ; mfcr r1, 10: no such register
+        li      r13, 9                  ; mfcr r1, 12: no such register
         call    exc_clear
         la      r1, .n9
         stw     r1, exc_resume(r0)
-.i9:    .word   0x000a0175
+.i9:    .word   0x000c0175
         br      fail
 .n9:    li      r11, VEC_ILLEGAL
         la      r12, .i9

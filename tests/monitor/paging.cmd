@@ -1,4 +1,4 @@
-# aula debug examples/paging/paging.s
+# aula debug -I examples/lib examples/paging/paging.s
 # Paging: translate, info pagetable, info mmu, memory through the MMU,
 # a physical watchpoint, page-fault breakpoints, trace mmu.
 runlimit 200000

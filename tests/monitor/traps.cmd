@@ -1,4 +1,4 @@
-# aula debug examples/syscall/syscall.s
+# aula debug -I examples/lib examples/syscall/syscall.s
 # Traps and modes: next over a trap, breakpoints on traps and any
 # exception, mode changes, the kernel's frame, trace int.
 runlimit 100000

@@ -23,8 +23,10 @@ void imt_small_image(struct image *img)
 	img->entry = 0x1004;
 	img->nseg = 2;
 	img->seg = calloc(2, sizeof *img->seg);
-	img->seg[0] = (struct image_segment){ 0x1000, 12, malloc(12) };
-	img->seg[1] = (struct image_segment){ 0x3000, 5, malloc(5) };
+	img->seg[0] = (struct image_segment){ .addr = 0x1000, .size = 12,
+		.data = malloc(12), .load = 0x1000 };
+	img->seg[1] = (struct image_segment){ .addr = 0x3000, .size = 5,
+		.data = malloc(5), .load = 0x3000 };
 	for (int i = 0; i < 12; i++)
 		img->seg[0].data[i] = (uint8_t)(0x10 + i);
 	memcpy(img->seg[1].data, "hello", 5);
@@ -33,6 +35,35 @@ void imt_small_image(struct image *img)
 	img->sym[0] = (struct image_symbol){ 0x3000, imt_xstrdup("msg") };
 	img->sym[1] = (struct image_symbol){ 0x1004, imt_xstrdup("_start") };
 	img->sym[2] = (struct image_symbol){ 0x1000, imt_xstrdup("") };
+}
+
+/* The small image and what version 2 added: a segment run at another
+ * address than it is loaded at, a zero-filled one, a constant, lines. */
+void imt_full_image(struct image *img)
+{
+	imt_small_image(img);
+	img->seg = realloc(img->seg, 4 * sizeof *img->seg);
+	img->seg[2] = (struct image_segment){ .addr = 0x400000, .size = 8,
+		.data = malloc(8), .load = 0x8000 };
+	memcpy(img->seg[2].data, "user one", 8);
+	img->seg[3] = (struct image_segment){ .addr = 0x10000, .size = 4096,
+		.load = 0x10000, .flags = IMAGE_SEG_ZERO };
+	img->nseg = 4;
+	img->ncon = 1;
+	img->con = calloc(1, sizeof *img->con);
+	img->con[0] = (struct image_symbol){ 0x7ff0, imt_xstrdup("STACK") };
+	static const char strings[] = "a.s\0_start: nop\0\tli r1, 0x12345\0"
+				      "u.s\0.ascii \"user one\"";
+	img->strings = malloc(sizeof strings);
+	memcpy(img->strings, strings, sizeof strings);
+	img->nline = 3;
+	img->line = calloc(3, sizeof *img->line);
+	img->line[0] = (struct image_line){ 0x1000, 4, 1, img->strings,
+					    img->strings + 4 };
+	img->line[1] = (struct image_line){ 0x1004, 8, 2, img->strings,
+					    img->strings + 16 };
+	img->line[2] = (struct image_line){ 0x8000, 8, 7, img->strings + 32,
+					    img->strings + 36 };
 }
 
 /* A larger image that compresses well. */
@@ -44,7 +75,7 @@ void imt_big_image(struct image *img, uint32_t nseg, uint32_t segsize)
 	img->seg = calloc(nseg, sizeof *img->seg);
 	for (uint32_t i = 0; i < nseg; i++) {
 		struct image_segment *s = &img->seg[i];
-		s->addr = 0x100000 + i * (segsize + 16);
+		s->addr = s->load = 0x100000 + i * (segsize + 16);
 		s->size = segsize;
 		s->data = malloc(segsize);
 		for (uint32_t k = 0; k < segsize; k++)
@@ -64,32 +95,38 @@ void imt_assert_same(const struct image *a, const struct image *b)
 {
 	ck_assert_uint_eq(a->entry, b->entry);
 	ck_assert_uint_eq(a->nseg, b->nseg);
-	for (uint32_t i = 0; i < a->nseg; i++) {
-		ck_assert_uint_eq(a->seg[i].addr, b->seg[i].addr);
-		ck_assert_uint_eq(a->seg[i].size, b->seg[i].size);
-		ck_assert_int_eq(memcmp(a->seg[i].data, b->seg[i].data,
-					a->seg[i].size), 0);
-	}
-	ck_assert_uint_eq(a->nsym, b->nsym);
-	for (uint32_t i = 0; i < a->nsym; i++) {
-		ck_assert_uint_eq(a->sym[i].value, b->sym[i].value);
-		ck_assert_str_eq(a->sym[i].name, b->sym[i].name);
-	}
+	ck_assert_msg(imt_same(a, b), "the images differ");
 }
 
 bool imt_same(const struct image *a, const struct image *b)
 {
 	if (a->entry != b->entry || a->nseg != b->nseg || a->nsym != b->nsym)
 		return false;
-	for (uint32_t i = 0; i < a->nseg; i++)
-		if (a->seg[i].addr != b->seg[i].addr ||
-		    a->seg[i].size != b->seg[i].size ||
-		    memcmp(a->seg[i].data, b->seg[i].data, a->seg[i].size))
+	for (uint32_t i = 0; i < a->nseg; i++) {
+		const struct image_segment *x = &a->seg[i], *y = &b->seg[i];
+		if (x->addr != y->addr || x->size != y->size ||
+		    x->load != y->load || x->flags != y->flags ||
+		    !x->data != !y->data ||
+		    (x->data && memcmp(x->data, y->data, x->size)))
 			return false;
+	}
 	for (uint32_t i = 0; i < a->nsym; i++)
 		if (a->sym[i].value != b->sym[i].value ||
 		    strcmp(a->sym[i].name, b->sym[i].name))
 			return false;
+	if (a->ncon != b->ncon || a->nline != b->nline)
+		return false;
+	for (uint32_t i = 0; i < a->ncon; i++)
+		if (a->con[i].value != b->con[i].value ||
+		    strcmp(a->con[i].name, b->con[i].name))
+			return false;
+	for (uint32_t i = 0; i < a->nline; i++) {
+		const struct image_line *x = &a->line[i], *y = &b->line[i];
+		if (x->load != y->load || x->size != y->size ||
+		    x->line != y->line || strcmp(x->file, y->file) ||
+		    strcmp(x->text, y->text))
+			return false;
+	}
 	return true;
 }
 

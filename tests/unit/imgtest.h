@@ -12,6 +12,7 @@
 
 char *imt_xstrdup(const char *s);
 void imt_small_image(struct image *img);
+void imt_full_image(struct image *img);
 void imt_big_image(struct image *img, uint32_t nseg, uint32_t segsize);
 void imt_assert_same(const struct image *a, const struct image *b);
 bool imt_same(const struct image *a, const struct image *b);

@@ -441,6 +441,84 @@ START_TEST(bmp_file)
 }
 END_TEST
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A PNG as the specification defines it: the signature, IHDR, IDAT (a
+ * zlib stream of filtered rows), IEND, each chunk's CRC right; decoded
+ * with zlib, every pixel is the screen's.  (display.sh also has pngcheck
+ * read one.) */
+START_TEST(png_file)
+{
+	struct screen s;
+	struct display_view v = { .ctrl = DISPLAY_CTRL_ENABLE, .in_ram = 1 };
+	char path[128];
+	ck_assert_int_eq(screen_init(&s, NULL), 0);
+	cell(&v, 0, 'A', 0x1e);
+	cell(&v, 80 * 24 + 79, 'Z', 0x4f);
+	screen_draw(&s, &v);
+	th_mkdtemp(dir, sizeof dir, "png");
+	snprintf(path, sizeof path, "%s/screen.PNG", dir);
+	ck_assert_int_eq(screen_write(&s, path), 0);
+
+	static uint8_t b[1 << 20];
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	ck_assert_mem_eq(b, "\x89PNG\r\n\x1a\n", 8);
+	size_t off = 8;
+	const char *types[] = { "IHDR", "IDAT", "IEND" };
+	const uint8_t *idat = NULL;
+	uint32_t idat_len = 0;
+	for (int i = 0; i < 3; i++) {
+		ck_assert_uint_le(off + 12, n);
+		uint32_t len = be32(b + off);
+		ck_assert_mem_eq(b + off + 4, types[i], 4);
+		ck_assert_uint_le(off + 12 + len, n);
+		uLong crc = crc32(0L, b + off + 4, 4 + len);
+		ck_assert_uint_eq(be32(b + off + 8 + len), (uint32_t)crc);
+		if (i == 0) {
+			ck_assert_uint_eq(len, 13);
+			ck_assert_uint_eq(be32(b + off + 8), 640);
+			ck_assert_uint_eq(be32(b + off + 12), 400);
+			ck_assert_mem_eq(b + off + 16, "\x08\x02\0\0\0", 5);
+		} else if (i == 1) {
+			idat = b + off + 8;
+			idat_len = len;
+		} else {
+			ck_assert_uint_eq(len, 0);
+		}
+		off += 12 + len;
+	}
+	ck_assert_uint_eq(off, n);
+
+	static uint8_t raw[(1 + 640 * 3) * 400 + 1];
+	uLongf raw_len = sizeof raw;
+	ck_assert_int_eq(uncompress(raw, &raw_len, idat, idat_len), Z_OK);
+	ck_assert_uint_eq(raw_len, (1 + 640 * 3) * 400);
+	for (int y = 0; y < 400; y++) {
+		const uint8_t *r = raw + (size_t)y * (1 + 640 * 3);
+		ck_assert_uint_eq(r[0], 0);		/* filter: none */
+		for (int x = 0; x < 640; x++) {
+			uint32_t p = s.pixels[y * 640 + x];
+			ck_assert_msg(r[1 + 3 * x] == (uint8_t)(p >> 16) &&
+				      r[2 + 3 * x] == (uint8_t)(p >> 8) &&
+				      r[3 + 3 * x] == (uint8_t)p,
+				      "pixel %d,%d differs", x, y);
+		}
+	}
+	/* The top left is yellow on blue, as in the BMP. */
+	ck_assert(raw[1] == 0xff && raw[2] == 0xff && raw[3] == 0x55);
+	ck_assert_int_eq(screen_write(&s, "/nonexistent/x.png"), -1);
+	th_rmtree(dir);
+	screen_free(&s);
+}
+END_TEST
+
 static Suite *display_suite(void)
 {
 	Suite *s = suite_create("display");
@@ -459,6 +537,7 @@ static Suite *display_suite(void)
 	tcase_add_test(tc, draw_cells);
 	tcase_add_test(tc, draw_blocks_without_a_font);
 	tcase_add_test(tc, bmp_file);
+	tcase_add_test(tc, png_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -249,6 +249,54 @@ START_TEST(pending_interrupt_taken_after_ei)
 }
 END_TEST
 
+/* The timer's IRQ 0 made pending (it latches) while I = 0. */
+#define PENDING_TIMER							\
+	" li r1, 1\n out r1, 0x31(r0)\n out r1, 0x30(r0)\n nop\n nop\n"
+
+/* Run test (after KERNEL and a pending IRQ 0): the generic handler must
+ * have been entered with the saved pc at label at, or, with at NULL, no
+ * interrupt taken (the test ends with r10 = 99). */
+static void interrupt_taken_at(const char *test, const char *at)
+{
+	char src[2048];
+	snprintf(src, sizeof src, "%stest:%s%s li r10, 99\n out r0, 0(r0)\n",
+		 KERNEL, PENDING_TIMER, test);
+	struct th *t = run(src, VM_STOP_POWEROFF);
+	ck_assert_uint_eq(R(10), at ? CPU_VEC_IRQ0 : 99);
+	if (at)
+		ck_assert_uint_eq(R(11), th_sym(t, at));
+	th_free(t);
+}
+
+/* Only ei has the shadow (docs/isa.md, "Interrupts"): mtcr flags and rti
+ * setting I take a pending interrupt before the next instruction, and
+ * "ei; di" takes none. */
+START_TEST(only_ei_has_the_interrupt_shadow)
+{
+	interrupt_taken_at(" li r4, 0x30\n mtcr flags, r4\nafter: nop\n",
+			   "after");
+	interrupt_taken_at(" la r1, target\n li r2, 0x30\n addi sp, sp, -8\n"
+			   " stw r2, 4(sp)\n stw r1, 0(sp)\n rti\n"
+			   "target: nop\n", "target");
+	interrupt_taken_at(" ei\n di\n nop\n", NULL);
+}
+END_TEST
+
+/* A kernel trap to an IRQ's vector is a trap: the PIC knows nothing of
+ * it, so no in-service bit is set and no EOI is owed. */
+START_TEST(kernel_trap_to_irq_vector_sets_no_inservice)
+{
+	struct th *t = run("_start: la r1, table\n mtcr vbr, r1\n"
+			   " la r2, h\n stw r2, 80(r1)\n trap 20\n"
+			   "h: in r5, 0x21(r0)\n mfcr r10, cause\n"
+			   " out r0, 0(r0)\n .align 4\ntable: .space 1024\n",
+			   VM_STOP_POWEROFF);
+	ck_assert_uint_eq(R(10), 20);
+	ck_assert_uint_eq(R(5), 0);
+	th_free(t);
+}
+END_TEST
+
 /* Input arrives UART_RX_DELAY ticks after reset, while the CPU waits in
  * halt: virtual time skips ahead and the interrupt wakes it. */
 START_TEST(console_interrupt_wakes_halt)
@@ -332,6 +380,59 @@ START_TEST(icount_counts_retired_instructions)
 	ck_assert_uint_eq(R(1), 0);
 	ck_assert_uint_eq(R(3), 0);
 	ck_assert_uint_eq(t->vm->cpu.insns, 7);
+	th_free(t);
+}
+END_TEST
+
+/* time counts virtual time: the ticks spent halted too, which icount
+ * does not (docs/isa.md, "Time").  A one-shot timer of 100000 ticks
+ * wakes a halted CPU; the handler reads the expiry tick from time. */
+START_TEST(time_counts_halted_ticks)
+{
+	struct th *t = run("_start: li r1, 0x2000\n mtcr vbr, r1\n"
+			   " la r2, isr\n stw r2, 64(r1)\n"
+			   " li r1, 100000\n out r1, 0x31(r0)\n"
+			   " li r1, 1\n mfcr r5, time\n mfcr r6, icount\n"
+			   " out r1, 0x30(r0)\n ei\n halt\n"
+			   "isr: mfcr r7, time\n mfcr r8, icount\n"
+			   " mfcr r9, timeh\n out r0, 0(r0)\n",
+			   VM_STOP_POWEROFF);
+	/* The out to CTRL runs at r5 + 2 and the timer expires 100000
+	 * ticks later; the interrupt is taken before the next instruction
+	 * would retire, so the handler's first mfcr reads the expiry. */
+	ck_assert_uint_eq(R(7) - R(5), 2 + 100000);
+	ck_assert_uint_eq(R(8) - R(6), 5);
+	ck_assert_uint_eq(R(9), 0);
+	th_free(t);
+	/* Read-only, like icount. */
+	ck_assert(!isa_valid(isa_enc_i(ISA_OP_mtcr, 1, 0, ISA_CR_TIME)));
+	ck_assert(!isa_valid(isa_enc_i(ISA_OP_mtcr, 1, 0, ISA_CR_TIMEH)));
+}
+END_TEST
+
+/* The first exception of a cascade is kept aside (struct cpu_cascade):
+ * user mode with no vector table, where every handler is address 0. */
+START_TEST(cascade_keeps_its_first_exception)
+{
+	struct th *t = th_boot_cfg("_start: li r2, 0x7ff0\n mtcr usp, r2\n"
+				   " push r0\n la r1, user\n push r1\n rti\n"
+				   "user: li r1, 1\nbad: in r4, 0x11(r0)\n", 0,
+				   VM_BRK_STOP);
+	ck_assert_int_eq(th_run(t, 1000), VM_STOP_BUDGET);
+	const struct cpu_cascade *k = &t->vm->cpu.cascade;
+	ck_assert_uint_eq(k->cause, CPU_VEC_PRIVILEGED);
+	ck_assert_uint_eq(k->saved_pc, th_sym(t, "bad"));
+	ck_assert_uint_eq(k->flags & CPU_P, 0);		/* user mode */
+	ck_assert_uint_eq(k->vbr, 0);
+	ck_assert(k->have_insn);
+	ck_assert_uint_eq(isa_op(k->insn), ISA_OP_in);
+	ck_assert_uint_gt(k->entries, 900);
+	th_free(t);
+
+	/* A handler that runs, and the next exception starts afresh. */
+	t = run(KERNEL "test: trap 40\n", VM_STOP_POWEROFF);
+	ck_assert_uint_eq(t->vm->cpu.cascade.entries, 1);
+	ck_assert_uint_eq(t->vm->cpu.cascade.cause, 40);
 	th_free(t);
 }
 END_TEST
@@ -468,6 +569,10 @@ static Suite *exc_suite(void)
 	tcase_add_test(tc, breakpoint_stops_or_traps);
 	tcase_add_test(tc, sysctl_reset_keeps_ram);
 	tcase_add_test(tc, icount_counts_retired_instructions);
+	tcase_add_test(tc, time_counts_halted_ticks);
+	tcase_add_test(tc, cascade_keeps_its_first_exception);
+	tcase_add_test(tc, only_ei_has_the_interrupt_shadow);
+	tcase_add_test(tc, kernel_trap_to_irq_vector_sets_no_inservice);
 	tcase_add_test(tc, budget_slices_are_deterministic);
 	tcase_add_test(tc, ram_is_allocated_on_first_touch);
 	tcase_add_test(tc, unassigned_ports);

@@ -132,7 +132,8 @@ static uint8_t *wrap(const struct body *body, struct hdr h, int compress,
 		memcpy(buf + 40, body->b, body->len);
 	}
 	memcpy(buf, "AULAIMG", 8);
-	mem_st16(buf + 8, h.version ? h.version : IMAGE_VERSION);
+	/* Version 1 by default: the old format must still load. */
+	mem_st16(buf + 8, h.version ? h.version : 1);
 	mem_st16(buf + 10, h.flags | (compress ? IMAGE_FLAG_ZLIB : 0));
 	mem_st32(buf + 12, h.entry);
 	mem_st32(buf + 16, h.nseg);
@@ -231,9 +232,10 @@ START_TEST(bad_header)
 	free(buf);
 
 	h = good_hdr;
-	h.version = 2;
+	h.version = 3;
 	buf = wrap(&b, h, 0, &len);
-	imt_decode_fails(buf, len, "image version 2; this aula reads version 1");
+	imt_decode_fails(buf, len, "image version 3; this aula reads versions "
+			 "1 to 2");
 	mem_st16(buf + 8, 0);
 	fix_header_crc(buf);
 	imt_decode_fails(buf, len, "image version 0");

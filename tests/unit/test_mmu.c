@@ -560,7 +560,7 @@ END_TEST
 static const char *explain(struct th *t, uint32_t va, enum mmu_access acc,
 			   bool user)
 {
-	static char buf[1024];
+	static char buf[4096];
 	mmu_explain(t->vm, va, acc, user, buf, sizeof buf);
 	return buf;
 }
@@ -605,6 +605,21 @@ START_TEST(explain_narrates_without_side_effects)
 		HAS(s, "physical address: 0x00400678");
 		HAS(s, "this first write will set D");
 		HAS(s, m == 0 ? "shadow: no entry yet" : "mmu=nested");
+		/* Nested: the second dimension, each guest-physical
+		 * reference through the host map, 6 in all. */
+		if (m == 1) {
+			HAS(s, "(G+1)(N+1) = 6");
+			HAS(s, "1,2   PDE   0x00100120  -> pages[0x00100]");
+			HAS(s, "3,4   PTE   0x00300d14  -> pages[0x00300]");
+			HAS(s, "5,6   data  0x00400678  -> pages[0x00400]");
+			HAS(s, "this translation: 6 of the 6 references");
+			HAS(explain(x, 0x80000000, MMU_READ, false),
+			    "2 of the 6 references (the walk stopped");
+			HAS(explain(x, 0x12348000, MMU_WRITE, false),
+			    "4 of the 6 references (the walk stopped");
+		} else {
+			ck_assert_ptr_null(strstr(s, "nested:"));
+		}
 		HAS(explain(x, 0x80000000, MMU_READ, false),
 		    "page fault: the directory entry is not present "
 		    "(cause=0x3)");

@@ -17,17 +17,17 @@
 
 static int reads;	/* deref calls, to see the short circuit */
 
-static int fake_name(void *opaque, const char *name, uint32_t *v)
+static int fake_name(void *opaque, const char *name, uint64_t *v)
 {
 	(void)opaque;
-	static const struct { const char *n; uint32_t v; } names[] = {
+	static const struct { const char *n; uint64_t v; } names[] = {
 		{ "r1", 1 }, { "r3", 5 }, { "sp", 0x1000 }, { "main", 0x2000 },
-		{ "main.loop", 0x2010 }, { "$insns", 42 },
+		{ "main.loop", 0x2010 }, { "$insns", 0x100000002ull },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(name, names[i].n)) {
 			*v = names[i].v;
-			return 0;
+			return name[0] == '$' ? MON_EXPR_WIDE : MON_EXPR_NARROW;
 		}
 	return -1;
 }
@@ -45,7 +45,8 @@ static int fake_deref(void *opaque, uint32_t addr, uint32_t *v, char *why,
 	return 0;
 }
 
-static const struct mon_expr_env env = { NULL, fake_name, fake_deref };
+static const struct mon_expr_env env = { .name = fake_name,
+					 .deref = fake_deref };
 
 static uint32_t ev(const char *s)
 {
@@ -102,11 +103,35 @@ START_TEST(expr_precedence)
 }
 END_TEST
 
+/* 64 bits where a 64-bit counter or number takes part, as in C. */
+static uint64_t ev64(const char *s, bool wide)
+{
+	struct mon_expr r;
+	ck_assert_msg(mon_expr_eval(&env, s, &r) == 0, "'%s': %s", s, r.err);
+	ck_assert_msg(r.wide == wide, "'%s' is %s", s,
+		      r.wide ? "wide" : "32-bit");
+	return r.value64;
+}
+
+START_TEST(expr_64_bit_counters)
+{
+	ck_assert_uint_eq(ev64("$insns", true), 0x100000002ull);
+	ck_assert_uint_eq(ev64("$insns + 1", true), 0x100000003ull);
+	ck_assert_uint_eq(ev64("$insns >> 32", true), 1);
+	ck_assert_uint_eq(ev64("$insns > 0xffffffff", false), 1);
+	ck_assert_uint_eq(ev64("0x100000000 - 1", true), 0xffffffffull);
+	ck_assert_uint_eq(ev64("r1 - 2", false), 0xffffffffull);
+	ck_assert_uint_eq(ev64("-r1", false), 0xffffffffull);
+	ck_assert_uint_eq(ev64("r1 << 32", false), 0);
+	ck_assert_uint_eq(ev64("[$insns]", false), 3);	/* address: 32 bits */
+}
+END_TEST
+
 START_TEST(expr_names_and_memory)
 {
 	ck_assert_uint_eq(ev("r3 == 5"), 1);
 	ck_assert_uint_eq(ev("main.loop - main"), 0x10);
-	ck_assert_uint_eq(ev("$insns"), 42);
+	ck_assert_uint_eq(ev("$insns"), 2);	/* the low 32 bits */
 	ck_assert_uint_eq(ev("[sp]"), 0x1001);
 	ck_assert_uint_eq(ev("[sp + 4]"), 0x1005);
 	ck_assert_uint_eq(ev("*sp + 4"), 0x1005);	/* unary binds first */
@@ -170,8 +195,8 @@ START_TEST(expr_errors)
 	bad("12g", 2, "'g' cannot follow a number");
 	bad("0x1g", 3, "'g' cannot follow");
 	bad("0b102", 4, "not a base-2 digit");
-	bad("0x100000000", 0, "too big");
-	bad("99999999999", 0, "too big");
+	bad("0x10000000000000000", 0, "too big for 64 bits");
+	bad("99999999999999999999", 0, "too big for 64 bits");
 	bad("7 / 0", 2, "division by zero");
 	bad("7 % (1 - 1)", 2, "division by zero");
 	bad("[0x20000]", 0, "memory at 0x00020000: not mapped");
@@ -301,7 +326,7 @@ static const char *complete(const char *line, const char *text)
 START_TEST(completion)
 {
 	ck_assert_str_eq(complete("st", "st"), "step ");
-	ck_assert_str_eq(complete("  di", "di"), "disable disas ");
+	ck_assert_str_eq(complete("  di", "di"), "disable display disas ");
 	ck_assert_str_eq(complete("info p", "p"), "ports pagetable ");
 	ck_assert_str_eq(complete("trace ", ""), "insn int mmu io ");
 	ck_assert_str_eq(complete("trace mmu o", "o"), "on off ");
@@ -413,6 +438,51 @@ static void close_session(struct session *s)
 	image_free(&s->img);
 }
 
+/* What the monitor told its front end (cfg.stopped), newest last. */
+static char told[8][64];
+static int ntold;
+static const struct vm *told_vm;
+
+static void record_stop(void *opaque, const struct vm *vm, const char *state)
+{
+	(void)opaque;
+	told_vm = vm;
+	if (ntold < 8)
+		snprintf(told[ntold++], sizeof *told, "%s",
+			 state ? state : "(the machine's)");
+}
+
+/* A window's title follows the monitor's stops and its new machines. */
+START_TEST(front_end_told_of_stops)
+{
+	struct session s;
+	char errs[1024], err[256];
+	memset(&s, 0, sizeof s);
+	ntold = 0;
+	ck_assert_int_eq(th_assemble(prog, errs, sizeof errs, &s.img), 0);
+	s.f = open_memstream(&s.out, &s.len);
+	struct mon_config cfg = { .img = &s.img, .out = s.f, .quiet = true,
+				  .runlimit = 1000, .stopped = record_stop };
+	s.m = mon_create(&cfg, err, sizeof err);
+	ck_assert_ptr_nonnull(s.m);
+	ck_assert_int_eq(ntold, 1);		/* the first machine */
+	ck_assert_str_eq(told[0], "(the machine's)");
+	ck_assert_ptr_eq(told_vm, mon_vm(s.m));
+	run(&s, "break f", 0, "");
+	run(&s, "continue", 0, "stopped: breakpoint 1");
+	ck_assert_str_eq(told[1], "at a breakpoint (monitor)");
+	run(&s, "step", 0, "");
+	ck_assert_str_eq(told[2], "stopped in the monitor");
+	run(&s, "delete", 0, "");
+	run(&s, "continue", 0, "stopped: poweroff");
+	ck_assert_str_eq(told[3], "(the machine's)");
+	run(&s, "run", 0, "");	/* a new machine, then its stop */
+	ck_assert_int_eq(ntold, 6);
+	ck_assert_ptr_eq(told_vm, mon_vm(s.m));
+	close_session(&s);
+}
+END_TEST
+
 START_TEST(commands)
 {
 	struct session s;
@@ -481,6 +551,58 @@ START_TEST(bad_commands)
 }
 END_TEST
 
+/* mon_check (aula grade's load-time check of a test): good lines pass
+ * without running anything, and each bad one fails with its message
+ * and the column of its fault. */
+START_TEST(check_lines)
+{
+	char *out = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	struct mon_config cfg = { .out = f, .quiet = true, .batch = true,
+				  .check_only = true };
+	struct mon *m = mon_create(&cfg, err, sizeof err);
+	ck_assert_msg(m != NULL, "mon_create: %s", err);
+	static const char *const good[] = {
+		"continue", "step 3", "expect \"hi\" within 100",
+		"assert r1 == 7 \"the sum\"", "assert [buf + 4] / r2 == 0",
+		"print nolabel_yet", "break main if r3 == 5", "delete 1",
+		"x/4xw buf", "send \"3 4\\n\"", "trace insn on /nonexistent/x",
+		"info pic", "finish", "until loop", "   # a comment",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		int col = -1;
+		ck_assert_msg(mon_check(m, good[i], err, sizeof err, &col) == 0,
+			      "'%s' refused: %s", good[i], err);
+	}
+	static const struct { const char *line; int col; const char *msg; }
+	bad[] = {
+		{ "contineu", 0, "no command 'contineu'" },
+		{ "assert r1 ==", 12, "expected a value at the end" },
+		{ "step 0", 5, "the count is from 1 to" },
+		{ "expect \"x", 7, "unterminated string" },
+		{ "regs now", 5, "unexpected 'now'" },
+		{ "print (1 + 2", 6, "expected ')'" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int col = -1;
+		ck_assert_msg(mon_check(m, bad[i].line, err, sizeof err,
+					&col) != 0, "'%s' accepted",
+			      bad[i].line);
+		ck_assert_msg(strstr(err, bad[i].msg), "'%s': '%s' lacks '%s'",
+			      bad[i].line, err, bad[i].msg);
+		ck_assert_msg(col == bad[i].col, "'%s': column %d, not %d",
+			      bad[i].line, col, bad[i].col);
+	}
+	/* Nothing ran: the machine is still at its reset state. */
+	ck_assert_uint_eq(mon_vm(m)->cpu.insns, 0);
+	mon_destroy(m);
+	fclose(f);
+	free(out);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mon");
@@ -488,6 +610,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, expr_numbers);
 	tcase_add_test(tc, expr_precedence);
 	tcase_add_test(tc, expr_names_and_memory);
+	tcase_add_test(tc, expr_64_bit_counters);
 	tcase_add_test(tc, expr_short_circuit);
 	tcase_add_test(tc, expr_ends);
 	tcase_add_test(tc, expr_errors);
@@ -501,7 +624,9 @@ static Suite *suite(void)
 	tc = tcase_create("machine");
 	tcase_add_test(tc, peek_has_no_side_effects);
 	tcase_add_test(tc, commands);
+	tcase_add_test(tc, front_end_told_of_stops);
 	tcase_add_test(tc, bad_commands);
+	tcase_add_test(tc, check_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }

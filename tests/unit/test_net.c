@@ -268,7 +268,8 @@ static int hub_wait(struct hubproc *h, int ms)
 	return -1;
 }
 
-static pid_t spawn_hub(const char *path, const char *log)
+static pid_t spawn_hub_max(const char *path, const char *log,
+			   const char *max)
 {
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -280,19 +281,28 @@ static pid_t spawn_hub(const char *path, const char *log)
 		}
 		/* A hub orphaned by a crashed test still ends. */
 		alarm(60);
-		execl(aula(), aula(), "hub", path, "-v", (char *)NULL);
+		if (max)
+			execl(aula(), aula(), "hub", path, "-v",
+			      "--max-clients", max, (char *)NULL);
+		else
+			execl(aula(), aula(), "hub", path, "-v", (char *)NULL);
 		_exit(127);
 	}
 	return pid;
 }
 
-static void hub_start(struct hubproc *h)
+static pid_t spawn_hub(const char *path, const char *log)
+{
+	return spawn_hub_max(path, log, NULL);
+}
+
+static void hub_start_max(struct hubproc *h, const char *max)
 {
 	struct stat st;
 	th_mkdtemp(h->dir, sizeof h->dir, "hub");
 	snprintf(h->path, sizeof h->path, "%s/lan", h->dir);
 	snprintf(h->log, sizeof h->log, "%s/hub.log", h->dir);
-	h->pid = spawn_hub(h->path, h->log);
+	h->pid = spawn_hub_max(h->path, h->log, max);
 	/* Its socket appears when it is ready. */
 	for (int i = 0; i < 500; i++) {
 		if (stat(h->path, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -305,6 +315,11 @@ static void hub_start(struct hubproc *h)
 	}
 	kill(h->pid, SIGKILL);
 	ck_abort_msg("aula hub did not bind %s within 5 s", h->path);
+}
+
+static void hub_start(struct hubproc *h)
+{
+	hub_start_max(h, NULL);
 }
 
 static int log_has(const struct hubproc *h, const char *text)
@@ -460,6 +475,86 @@ START_TEST(hub_refusals)
 }
 END_TEST
 
+/* A hostile peer (docs/security.md, section 7): the client limit is
+ * explicit and the refusal reaches the client; a client that died frees
+ * its slot; one that never reads is dropped. */
+START_TEST(hub_hostile_peers)
+{
+	struct hubproc h;
+	struct hub_client a, b, c, d;
+	char err[256], own[160];
+	hub_start_max(&h, "2");
+	join(&a, &h, 'a');
+	join(&b, &h, 'b');
+	snprintf(own, sizeof own, "%s/client-c", h.dir);
+	ck_assert_int_eq(hub_client_open(&c, h.path, own, err, sizeof err),
+			 -1);
+	ck_assert_msg(strstr(err, "the hub is full (2 clients)"), "%s", err);
+	ck_assert_int_eq(access(own, F_OK), -1);
+	/* b dies without a word: its slot is found free. */
+	close(b.fd);
+	unlink(b.path);
+	join(&c, &h, 'c');
+	for (int i = 0; i < 500 && !log_has(&h, "client 2 left"); i++)
+		nap_ms(10);
+	ck_assert(log_has(&h, "client 2 left"));
+	/* d never reads: once its queue is full and HUB_STUCK_DROPS more
+	 * frames found it so, the hub drops it.  c reads as it goes. */
+	hub_client_close(&c);
+	join(&d, &h, 'd');
+	uint8_t f[HUB_MAX_FRAME + 1];
+	for (int i = 0; i < 20000 && !log_has(&h, "left its last"); i++) {
+		mkframe(f, 0xff, 1, (uint8_t)i);
+		hub_client_send(&a, f, 60);
+		if (i % 64 == 63)
+			nap_ms(1);
+	}
+	ck_assert_msg(log_has(&h, "dropped: it left its last 64 frames "
+			      "unread"), "a stuck client was not dropped");
+	kill(h.pid, SIGTERM);
+	ck_assert_int_ne(hub_wait(&h, 5000), -1);
+	hub_client_close(&a);
+	hub_client_close(&d);
+	th_rmtree(h.dir);
+}
+END_TEST
+
+/* hub_take, the hub's datagram handler, on hostile datagrams alone (the
+ * fuzzer's harness calls it too): a name that fills sun_path unterminated,
+ * an unnamed or abstract sender, sizes that are not frames, a full hub. */
+START_TEST(hub_take_hostile)
+{
+	struct hub *h = hub_create(0, 2);
+	ck_assert_ptr_nonnull(h);
+	struct sockaddr_un a;
+	memset(&a, 'x', sizeof a);
+	a.sun_family = AF_UNIX;
+	uint8_t f[60] = { 0 };
+	hub_take(h, f, 0, &a, sizeof a);	/* no NUL in sun_path */
+	ck_assert_int_eq(hub_clients(h), 0);
+	hub_take(h, f, 0, &a, 1);		/* shorter than a family */
+	a.sun_path[0] = 0;			/* abstract */
+	hub_take(h, f, 0, &a, sizeof a);
+	ck_assert_int_eq(hub_clients(h), 0);
+	const char *names[] = { "/p1", "/p2", "/p3" };
+	for (int i = 0; i < 3; i++) {
+		memset(&a, 0, sizeof a);
+		a.sun_family = AF_UNIX;
+		strcpy(a.sun_path, names[i]);
+		hub_take(h, f, 0, &a, (socklen_t)(offsetof(struct sockaddr_un,
+							   sun_path) + 4));
+	}
+	ck_assert_int_eq(hub_clients(h), 2);	/* the third is refused */
+	memset(&a, 0, sizeof a);
+	a.sun_family = AF_UNIX;
+	strcpy(a.sun_path, "/p1");
+	for (size_t len = 1; len < sizeof f; len++)
+		hub_take(h, f, len, &a, sizeof a);
+	hub_take(h, f, 100000, &a, sizeof a);	/* MSG_TRUNC's length */
+	hub_close(h);
+}
+END_TEST
+
 static Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
@@ -471,6 +566,8 @@ static Suite *net_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, hub_is_a_learning_switch);
 	tcase_add_test(tc, hub_refusals);
+	tcase_add_test(tc, hub_hostile_peers);
+	tcase_add_test(tc, hub_take_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -132,6 +132,31 @@ START_TEST(window_shows_the_text_buffer)
 }
 END_TEST
 
+/* The title says the machine's state: running, halted waiting for the
+ * timer (as each frame finds it), powered off (told at the end), and what
+ * the monitor says at its stops. */
+START_TEST(title_says_the_machine_state)
+{
+	struct win w;
+	open_win(&w, "_start: li r2, 3\n out r2, 0x98\n"
+		 TIMEOUT(7000000, 0) "isr: rti\n" TABLE, 0);
+	sdl_display_watch(w.d, w.t->vm, "prog.s");
+	ck_assert_str_eq(sdl_display_title(w.d), "Aula: prog.s -- running");
+	/* Halted until the timer: the frames while it waits say so. */
+	ck_assert_int_eq(th_run(w.t, 3 * DISPLAY_REFRESH), VM_STOP_BUDGET);
+	ck_assert(w.t->vm->cpu.halted);
+	ck_assert_str_eq(sdl_display_title(w.d),
+			 "Aula: prog.s -- halted, waiting for an interrupt");
+	ck_assert_int_eq(th_run(w.t, WINDOW_BUDGET), VM_STOP_POWEROFF);
+	sdl_display_set_state(w.d, sdl_display_state(w.t->vm));
+	ck_assert_str_eq(sdl_display_title(w.d), "Aula: prog.s -- powered off");
+	sdl_display_set_state(w.d, "at a breakpoint (monitor)");
+	ck_assert_str_eq(sdl_display_title(w.d),
+			 "Aula: prog.s -- at a breakpoint (monitor)");
+	close_win(&w);
+}
+END_TEST
+
 static void push_text(const char *utf8)
 {
 	SDL_Event e = { .type = SDL_TEXTINPUT };
@@ -227,6 +252,7 @@ static Suite *sdl_suite(void)
 	Suite *s = suite_create("sdl");
 	TCase *tc = tcase_create("window");
 	tcase_add_test(tc, window_shows_the_text_buffer);
+	tcase_add_test(tc, title_says_the_machine_state);
 	tcase_add_test(tc, keys_from_the_window);
 	tcase_add_test(tc, closing_the_window_powers_off);
 	tcase_add_test(tc, pacing_follows_the_host_clock);

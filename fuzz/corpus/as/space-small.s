@@ -1,0 +1,2 @@
+.byte 1
+.space 0x7fffff

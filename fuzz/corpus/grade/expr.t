@@ -1,0 +1,2 @@
+continue
+  assert r1 ==

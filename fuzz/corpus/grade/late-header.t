@@ -1,0 +1,2 @@
+continue
+# budget: 5

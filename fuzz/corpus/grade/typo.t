@@ -1,0 +1,3 @@
+# points: 2
+continue
++1 contineu

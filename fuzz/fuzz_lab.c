@@ -1,0 +1,36 @@
+/*
+ * libFuzzer harness for the lab-file parser (lab/labfile.c, aula-lab(5)):
+ * any bytes are read and checked as a lab file, and must give a verdict --
+ * a structure or error messages -- without crashing, hanging or reading
+ * out of bounds.  Build it with clang -fsanitize=fuzzer,address against
+ * libaulalab.a, libaulacore.a and -linih (make fuzz, once fuzz/ has its
+ * rules).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lab/lab.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct lab_cfg cfg;
+	static FILE *sink;
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	int errors = lab_parse((const char *)data, size, "fuzz.lab", ".", &cfg,
+			       sink);
+	if (errors == 0) {
+		/* A file without errors is fully resolved. */
+		for (int i = 0; i < cfg.nmachines; i++)
+			if (cfg.machines[i].host < 0 ||
+			    cfg.machines[i].host >= cfg.nhosts ||
+			    cfg.machines[i].sw >= cfg.nswitches ||
+			    !cfg.machines[i].image[0])
+				abort();
+	}
+	return 0;
+}

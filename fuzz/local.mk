@@ -1,0 +1,28 @@
+# fuzz/: a libFuzzer harness per hostile format (fuzz/README.md).
+# make check replays the committed corpus through each harness linked with
+# fuzz/driver.c and the normal compiler, so CI needs no clang; make fuzz
+# builds them with clang -fsanitize=fuzzer and runs each for a while.
+FUZZ_NAMES = image as monitor grade hub
+FUZZ_REPLAY = fuzz/replay_image fuzz/replay_as fuzz/replay_monitor \
+	fuzz/replay_grade fuzz/replay_hub
+check_PROGRAMS += $(FUZZ_REPLAY)
+FUZZ_LIBS = libaulagrade.a libaulamon.a libaulanet.a libaulastate.a \
+	libaulaasm.a libaulacore.a $(READLINE_LIBS) $(ZLIB_LIBS)
+fuzz_replay_image_SOURCES = fuzz/fuzz_image.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_image_LDADD = $(FUZZ_LIBS)
+fuzz_replay_as_SOURCES = fuzz/fuzz_as.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_as_LDADD = $(FUZZ_LIBS)
+fuzz_replay_monitor_SOURCES = fuzz/fuzz_monitor.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_monitor_LDADD = $(FUZZ_LIBS)
+fuzz_replay_grade_SOURCES = fuzz/fuzz_grade.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_grade_LDADD = $(FUZZ_LIBS)
+fuzz_replay_hub_SOURCES = fuzz/fuzz_hub.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_hub_LDADD = $(FUZZ_LIBS)
+SH_TESTS += fuzz/replay.sh
+EXTRA_DIST += fuzz/replay.sh fuzz/run.sh fuzz/README.md fuzz/corpus
+
+# FUZZ_TIME seconds per harness (default 60); FUZZ=NAME for one of them.
+fuzz:
+	top_srcdir=$(abs_top_srcdir) FUZZ_TIME="$(FUZZ_TIME)" FUZZ="$(FUZZ)" \
+		$(SHELL) $(srcdir)/fuzz/run.sh
+.PHONY: fuzz

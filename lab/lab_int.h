@@ -1,0 +1,123 @@
+/*
+ * The lab's insides, shared by lab.c (building it), sched.c (running it)
+ * and report.c (telling what happened).
+ */
+#ifndef AULA_LAB_INT_H
+#define AULA_LAB_INT_H
+
+#include "host/diskfile.h"
+#include "host/swapfile.h"
+#include "lab/lab.h"
+#include "net/hub.h"
+
+#define LAB_LINE_MAX 256	/* a prefixed console line, at most */
+
+/*
+ * A machine's life under the scheduler:
+ *
+ *            dispatch                 halt (HALT detection)
+ *   READY ------------> RUNNING -----------------------------> HALTED
+ *     ^  <------------   |  at the end of its quantum             |
+ *     |    preempt       | powers off, crashes, budget            |
+ *     |                  v                                        |
+ *     |               STOPPED                                     |
+ *     +-----------------------------------------------------------+
+ *          its next event raises an interrupt it takes (wake-up)
+ *
+ * Its clock (vm_now) advances in every state but STOPPED: RUNNING by the
+ * instructions it executes, READY as steal time (vm->waited_time), HALTED
+ * as halted time.  It is kept exact lazily: a machine that is not running
+ * is brought up to an instant when something looks at it then.
+ */
+enum lab_state { LAB_READY, LAB_RUNNING, LAB_HALTED, LAB_STOPPED };
+
+struct lab_vm;
+
+struct lab_console {
+	struct lab_vm *lv;
+	FILE *out;		/* NULL: none */
+	bool prefix;		/* lines go to out as "NAME| ..." */
+	bool own_out;
+	FILE *in;		/* NULL: end of input at once */
+	char line[LAB_LINE_MAX];
+	size_t n;
+	bool error;
+};
+
+struct lab_vm {
+	const struct lab_machine_cfg *cfg;
+	int index;
+	struct lab_host *host;
+	struct vm *vm;
+	struct image img;
+	struct disk_file disks[VM_MAX_DISKS];
+	struct lab_console con;
+	struct swap_file swap;
+	enum lab_state state;
+	uint64_t since;		/* READY: since when; HALTED: since when */
+	uint64_t wake_at;	/* HALTED: its next event */
+	uint64_t seq;		/* READY: order of arrival, for ties */
+	uint64_t run, steal, halted, switches;
+	uint64_t stopped_at;
+	int64_t credit;		/* a cap's credit, in ticks x 100 */
+	uint64_t credit_at;
+};
+
+struct lab_cpu {
+	struct lab_vm *cur;	/* NULL: idle */
+	uint64_t qleft;		/* ticks left of its quantum */
+	uint64_t now;		/* this CPU's instant, within a window */
+	uint64_t busy;
+};
+
+struct lab_host {
+	struct lab *lab;
+	const struct lab_host_cfg *cfg;
+	int index;
+	struct lab_cpu cpu[LAB_MAX_CPUS];
+	struct lab_vm **vms;	/* its machines, in file order */
+	int nvms;
+	uint64_t seq;
+	struct mem_pool *pool;	/* NULL: no budget and no sharing */
+	uint64_t next_sample;
+	bool squeeze;		/* asking balloons for memory */
+};
+
+struct lab {
+	struct lab_cfg cfg;
+	struct lab_services svc;
+	struct lab_host hosts[LAB_MAX_HOSTS];
+	struct lab_vm *vms;
+	int nvms;
+	struct lan_switch *sw[LAB_MAX_SWITCHES];
+	FILE *pcap[LAB_MAX_SWITCHES];
+	struct hub_client uplink[LAB_MAX_SWITCHES];
+	bool have_uplink[LAB_MAX_SWITCHES];
+	uint64_t now;		/* the lab's clock */
+	uint64_t window;	/* machines run in windows this long */
+	bool done;
+	/* The window under way: it ends at win_end, and its hosts before
+	 * win_host are through it. */
+	bool in_window;
+	uint64_t win_end;
+	int win_host;
+	/* The monitor's focus: the lab pauses when it has spent its units,
+	 * in the middle of a window if need be. */
+	struct lab_vm *focus;
+	uint64_t focus_until;
+	bool paused;
+};
+
+/* sched.c: the instructions, halted ticks and exception entries a machine
+ * has spent of its max-insns (as aula run counts them). */
+uint64_t lab_spent(const struct lab_vm *lv);
+/* memory.c: the host's memory policy, at each sample. */
+void lab_memory_sample(struct lab_host *h);
+/* report.c: the report's tables, which the monitor's info shows too. */
+void lab_report_machines(const struct lab_host *h, FILE *f);
+void lab_report_memory(const struct lab_host *h, FILE *f);
+void lab_report_switch(const struct lab *l, int si, FILE *f);
+/* Bring every machine that is not running up to the lab's clock. */
+void lab_sync(struct lab *l);
+
+#endif
