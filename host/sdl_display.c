@@ -40,7 +40,7 @@
 	X(RenderClear) X(RenderCopy) X(RenderPresent)			\
 	X(RenderReadPixels) X(RenderSetLogicalSize) X(SetHint)		\
 	X(StartTextInput) X(UpdateTexture) X(calloc) X(free) X(getenv)	\
-	X(malloc)
+	X(malloc) X(GetWindowTitle) X(SetWindowTitle)
 
 static struct {
 	void *lib;
@@ -102,6 +102,8 @@ static int sdl_load(char *err, size_t errlen)
 #define SDL_free sdl.free
 #define SDL_getenv sdl.getenv
 #define SDL_malloc sdl.malloc
+#define SDL_GetWindowTitle sdl.GetWindowTitle
+#define SDL_SetWindowTitle sdl.SetWindowTitle
 
 /* Behind the host clock by more than this, pacing gives up catching up
  * and starts counting again from now. */

@@ -22,20 +22,22 @@ int mem_init(struct mem *m, uint64_t size)
 void mem_clear(struct mem *m)
 {
 	mem_code_free(m);
-	if (m->pool) {
+	if (m->pool)
 		pool_clear(m->pool);
+	if (m->nlisted == m->touched) {
+		/* Only the pages touched: a 16 MiB machine has 4096 slots. */
+		for (uint32_t i = 0; i < m->nlisted; i++) {
+			free(m->pages[m->touched_list[i]]);
+			m->pages[m->touched_list[i]] = NULL;
+		}
+	} else {
+		/* A memory manager gave some: look at every slot. */
 		for (uint32_t i = 0; i < m->npages; i++) {
 			free(m->pages[i]);
 			m->pages[i] = NULL;
 		}
-	} else {
-		/* Only the pages touched: a 16 MiB machine has 4096 slots. */
-		for (uint32_t i = 0; i < m->touched; i++) {
-			free(m->pages[m->touched_list[i]]);
-			m->pages[m->touched_list[i]] = NULL;
-		}
 	}
-	m->touched = 0;
+	m->touched = m->nlisted = 0;
 }
 
 void mem_free(struct mem *m)
@@ -59,7 +61,7 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, true);
 	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
 	if (!*slot) {
-		if (m->touched == m->touched_cap) {
+		if (m->nlisted == m->touched_cap) {
 			uint32_t cap = m->touched_cap ? 2 * m->touched_cap : 64;
 			uint32_t *l = realloc(m->touched_list, cap * sizeof *l);
 			if (!l) {
@@ -74,7 +76,8 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 			m->oom = 1;
 			return NULL;
 		}
-		m->touched_list[m->touched++] = gpa >> MEM_PAGE_SHIFT;
+		m->touched_list[m->nlisted++] = gpa >> MEM_PAGE_SHIFT;
+		m->touched++;
 	}
 	return *slot;
 }

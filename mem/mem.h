@@ -32,8 +32,10 @@ struct mem {
 	uint32_t npages;
 	uint8_t **pages;	/* host page of each guest page, or NULL */
 	uint32_t touched;	/* pages allocated so far */
-	uint32_t *touched_list;	/* their page numbers, to free just those */
-	uint32_t touched_cap;
+	/* The page numbers mem_page allocated itself (not a memory
+	 * manager), nlisted of them, to free just those. */
+	uint32_t *touched_list;
+	uint32_t nlisted, touched_cap;
 	int oom;		/* a host allocation failed */
 	/* Decoded code of each guest page, or NULL (mem/code.h); the map
 	 * itself is made when the first page is run. */
