@@ -18,6 +18,7 @@
 #include "host/diskfile.h"
 
 #define BENCH_DISK_SIZE (4u << 20)
+#define MAX_INCLUDE_DIRS 8
 
 static double now(void)
 {
@@ -108,7 +109,7 @@ static int vm_create_cost(unsigned long n)
 }
 
 /* usage: aula-bench [--max-insns N] [--mmu=shadow|nested] [--disk]
- *                   WORKLOAD.s ...
+ *                   [-I DIR] WORKLOAD.s ...
  *        aula-bench --vm-create N
  *        aula-bench --cpu COMMAND [ARG...] */
 int main(int argc, char **argv)
@@ -119,7 +120,8 @@ int main(int argc, char **argv)
 		return vm_create_cost(strtoul(argv[2], NULL, 0));
 	uint64_t budget = UINT64_MAX;
 	enum mmu_mode mmu = MMU_SHADOW;
-	int first = 1, paging = 0, disk = 0;
+	int first = 1, paging = 0, disk = 0, ninc = 0;
+	const char *inc[MAX_INCLUDE_DIRS];
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		if (!strcmp(argv[first], "--max-insns") && first + 1 < argc)
 			budget = strtoull(argv[++first], NULL, 0);
@@ -129,6 +131,9 @@ int main(int argc, char **argv)
 			mmu = MMU_SHADOW, paging = 1;
 		else if (!strcmp(argv[first], "--disk"))
 			disk = 1;
+		else if (!strcmp(argv[first], "-I") && first + 1 < argc &&
+			 ninc < MAX_INCLUDE_DIRS)
+			inc[ninc++] = argv[++first];
 	}
 	if (disk)
 		printf("%-16s %12s %7s %9s %10s %12s %9s\n", "workload",
@@ -144,7 +149,9 @@ int main(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		struct image img;
 		char err[256];
-		if (as_assemble(argv[i], NULL, NULL, stderr, &img))
+		const struct as_options ao = { .include_dirs = inc,
+					       .ninclude_dirs = ninc };
+		if (as_assemble_opts(argv[i], NULL, &ao, stderr, &img))
 			return 1;
 		struct vm_config cfg = { .ram_size = 16u << 20, .mmu = mmu };
 		struct disk_file df = { .fd = -1 };

@@ -131,6 +131,7 @@ enum {
 #undef INSN
 _Static_assert(CODE_OP_PAGE_END == 0xff, "the sentinel's handler");
 _Static_assert(offsetof(struct cpu, r) == 0, "registers at offset 0");
+_Static_assert(offsetof(struct code_page, e) == 0, "a code page from d");
 
 /* Register operands are byte offsets in struct cpu. */
 static inline uint8_t src_reg(unsigned n)
@@ -207,7 +208,6 @@ void cpu_run(struct vm *vm)
 	struct code_entry *d;
 	uintptr_t dbias = 0;		/* (uintptr_t)d - 2 * pc, in this page */
 	struct code_entry lone[2];	/* one decoded word, for a stale page */
-	struct code_page *code = NULL;	/* d's page, unless a lone copy */
 	uint32_t vpage = 1;		/* d's virtual page; 1: never equal */
 	uint32_t pc, cca = 0, ccb = 0, ccf;
 	uint64_t end, left;		/* see COUNT() */
@@ -406,7 +406,6 @@ lookup: {
 		goto reload;
 	}
 	if (likely(cp != NULL)) {
-		code = cp;
 		vpage = pc & ~MEM_PAGE_MASK;
 		dbias = (uintptr_t)cp->e - 2 * (uintptr_t)vpage;
 		d = ENTRY_OF(pc);
@@ -423,6 +422,9 @@ lookup: {
 }
 
 op_undecoded: {
+	/* Never a lone copy: d is in a code page, entry idx of it. */
+	unsigned idx = (PC() & MEM_PAGE_MASK) >> 2;
+	const struct code_page *code = (const struct code_page *)(d - idx);
 	/* The page's bytes as they are now: a memory manager (mem/pool.h)
 	 * may have swapped them out or moved them since. */
 	const uint8_t *page = vm->mem.pages[code->gpa >> MEM_PAGE_SHIFT];
@@ -430,7 +432,6 @@ op_undecoded: {
 		vm_stop(vm, VM_STOP_HOST_ERROR, 0);	/* out of host memory */
 		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
 	}
-	unsigned idx = (PC() & MEM_PAGE_MASK) >> 2;
 	*d = decode(mem_ld32(page + 4 * idx), idx, true);
 	DISPATCH();
 }
