@@ -89,7 +89,7 @@ void as_emit_word(struct as *a, uint32_t w)
 
 /* The labels at the start of a line ("name: [name: ...]").  False after an
  * error. */
-static bool labels(struct as *a)
+bool as_labels(struct as *a)
 {
 	for (;;) {
 		as_skip_ws(a);
@@ -126,8 +126,10 @@ static bool labels(struct as *a)
 static void statement(struct as *a)
 {
 	struct as_line *l = &a->lines[a->cur];
+	if (l->inactive)
+		return;
 	a->p = l->text;
-	if (!labels(a) || as_at_end(a))
+	if (!as_labels(a) || as_at_end(a) || l->expanded)
 		return;
 
 	const char *at = a->p;
@@ -163,7 +165,7 @@ static void statement(struct as *a)
 			 ".align 4)", (uint32_t)a->pc);
 		return;
 	}
-	const struct isa_insn *d = isa_lookup_name(name);
+	const struct isa_insn *d = as_insn_named(a, name);
 	if (d)
 		as_insn(a, d);
 	else if (!as_pseudo(a, name))
@@ -207,7 +209,7 @@ static void run_pass(struct as *a, int pass)
 			 * for the scope of the local labels after it. */
 			a->p = l->text;
 			a->quiet = true;
-			labels(a);
+			as_labels(a);
 			a->quiet = false;
 			a->pc = (uint64_t)((int64_t)start + l->size);
 			continue;
@@ -251,6 +253,7 @@ int as_assemble_opts(const char *path, const char *text,
 	a.errs = errs;
 	a.pass = 1;
 	as_set_roots(&a, path, opt->include_dirs, opt->ninclude_dirs);
+	as_insn_index(&a);
 	if (as_read_source(&a, path, text, 0) != 0) {
 		fprintf(errs, "%s: error: cannot read: %s\n", path,
 			errno == EINVAL ? "not a regular file" :
@@ -261,7 +264,10 @@ int as_assemble_opts(const char *path, const char *text,
 	/* A source that could not be read is reported alone.  Otherwise
 	 * pass 2 runs even after syntax errors (it skips those lines), so
 	 * one run also reports undefined symbols and ranges. */
-	if (!a.errors && a.nlines) {
+	bool read = !a.errors;
+	if (read && a.nlines)
+		as_expand(&a);
+	if (read && a.errors < AS_MAX_ERRORS && a.nlines && !a.lines_full) {
 		run_pass(&a, 1);
 		if (a.errors < AS_MAX_ERRORS) {
 			a.listing = a.errors ? NULL : listing;
@@ -274,9 +280,13 @@ int as_assemble_opts(const char *path, const char *text,
 		image_free(out);
 
 	for (int i = 0; i < a.nlines; i++) {
-		free(a.lines[i].text);
+		if (!a.lines[i].shared)
+			free(a.lines[i].text);
 		free(a.lines[i].blob);
 	}
+	for (int i = 0; i < a.nraw_texts; i++)
+		free(a.raw_texts[i]);
+	free(a.raw_texts);
 	for (int i = 0; i < a.nroots; i++)
 		free(a.roots[i]);
 	free(a.roots);
@@ -290,6 +300,7 @@ int as_assemble_opts(const char *path, const char *text,
 	free(a.files);
 	free(a.syms);
 	free(a.sym_slots);
+	as_macros_free(&a);
 	free(a.segs);
 	free(a.rec);
 	return a.errors;

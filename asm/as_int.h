@@ -12,6 +12,10 @@ struct isa_insn;
 #define AS_MAX_ERRORS 50
 #define AS_MAX_INCLUDE_DEPTH 16
 #define AS_MAX_EXPR_DEPTH 64	/* parentheses and unary operators */
+#define AS_MAX_MACRO_DEPTH 64	/* macro calls within macro calls */
+#define AS_MAX_REPT 1000000	/* repetitions of one .rept */
+#define AS_MAX_LINES 2000000	/* lines after expansion */
+#define AS_INSN_SLOTS 512	/* a power of two, > 2 x the opcodes */
 /* Bounds on what a source may make the assembler read. */
 #define AS_MAX_FILE_SIZE (64u << 20)	/* one source or .incbin file */
 #define AS_MAX_SOURCE_TOTAL (256u << 20) /* all sources together */
@@ -23,11 +27,25 @@ struct as_line {
 	char *text;
 	int origin;		/* the line as written that this one comes
 				   from (itself, or a macro call, .rept) */
+	int call;		/* the macro call it comes from, or -1 */
+	const char *macro;	/* that macro's name, or NULL */
+	bool expanded;		/* after its labels, taken by the macro pass */
+	bool inactive;		/* in a false .if or a .macro body */
+	bool shared;		/* text is a raw line's (freed with those) */
 	uint8_t *blob;		/* .incbin: the file's bytes, read in pass 1 */
 	uint32_t blob_len;
 	int64_t size;		/* how far it moves pc (.org: maybe back) */
 	bool bad;		/* a syntax error was reported in pass 1 */
 };
+
+/* A line as read (the macro pass's input, and a macro's body). */
+struct as_src {
+	const char *file;
+	int lineno;
+	char *text;
+};
+
+struct as_macro;
 
 struct as_sym {
 	char *name;
@@ -90,6 +108,14 @@ struct as {
 	const char *const *include_dirs;
 	int ninclude_dirs;
 	uint64_t source_bytes;
+	struct as_macro *macros;
+	int nmacros;
+	int nexpansions;	/* \@ of the last macro call */
+	bool lines_full;	/* AS_MAX_LINES was reported */
+	bool expanding;		/* in the macro pass: labels have no value */
+	char **raw_texts;	/* the lines as read, after the macro pass */
+	int nraw_texts;
+	int16_t insn_slots[AS_INSN_SLOTS];	/* opcode by name hash, -1 */
 };
 
 void *as_xrealloc(void *p, size_t n);	/* aborts when out of memory */
@@ -98,6 +124,22 @@ char *as_xstrdup(const char *s);
  * of the files it includes.  0, or -1 if path cannot be read. */
 int as_read_source(struct as *a, const char *path, const char *text,
 		   int depth);
+/* Append a line (a copy of len bytes of text, or no text if text is
+ * NULL); its index. */
+int as_add_line(struct as *a, const char *file, int lineno,
+		const char *text, size_t len);
+/* The macro pass: expand macros, .rept and .if in a->lines. */
+void as_expand(struct as *a);
+void as_macros_free(struct as *a);
+/* Define the labels at a->p (the start of a line); false on an error. */
+bool as_labels(struct as *a);
+void as_insn_index(struct as *a);
+/* An instruction by (lower-case) name, or NULL. */
+const struct isa_insn *as_insn_named(const struct as *a, const char *name);
+/* Forget every symbol (after the macro pass). */
+void as_sym_reset(struct as *a);
+/* Is name (lower case) a pseudo-instruction? */
+bool as_is_pseudo(const char *name);
 /* A regular file of at most max bytes, NUL-terminated; NULL with errno
  * (EINVAL: not a regular file, EFBIG: too large). */
 char *as_read_file(const char *path, size_t max, size_t *len);

@@ -18,7 +18,7 @@ struct vm;
 #define IMAGE_MAX_LINES (1u << 24)
 /* Bytes of a body that are not segment data (tables, names, source
  * text): bounds what a small compressed image may inflate to. */
-#define IMAGE_MAX_META (256u << 20)
+#define IMAGE_MAX_META (64u << 20)
 #define IMAGE_MAX_RAW (256u << 20)
 
 #define IMAGE_SEG_ZERO 1u	/* zero-filled: no bytes stored (.bss) */

@@ -207,6 +207,16 @@ void as_insn(struct as *a, const struct isa_insn *d)
 	as_emit_word(a, word);
 }
 
+bool as_is_pseudo(const char *name)
+{
+	static const char *const names[] = { "mov", "not", "neg", "clr",
+		"inc", "dec", "li", "la", "lapc", "jmp", NULL };
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(name, *n))
+			return true;
+	return false;
+}
+
 /* Pseudo-instructions (aula-as(1)): each expands to real ones. */
 bool as_pseudo(struct as *a, const char *name)
 {
@@ -267,6 +277,31 @@ bool as_pseudo(struct as *a, const char *name)
 			as_emit_word(a, isa_enc_u(ISA_OP_lui, rd, u >> 12));
 			as_emit_word(a, isa_enc_i(ISA_OP_ori, rd, rd, u & 0xfff));
 		}
+		return true;
+	}
+	if (!strcmp(name, "lapc")) {
+		/* Position-independent: call pushes the address after it,
+		 * which is the pop's own; the offset from there is fixed
+		 * wherever the code is loaded.  Three words always. */
+		if ((rd = reg(a)) < 0 || !comma(a))
+			return true;
+		as_skip_ws(a);
+		const char *at = a->p;
+		if (!as_expr(a, &v, &known))
+			return true;
+		if (!as_at_end(a)) {
+			as_error(a, NULL, "unexpected text after the operands");
+			return true;
+		}
+		int64_t off = (int64_t)(uint32_t)v - (int64_t)(a->pc + 4);
+		if (a->pass == 2 && known && (off < -32768 || off > 32767))
+			as_error(a, at, "lapc target 0x%08x is %lld bytes away, "
+				 "more than 32 KiB (use la for a fixed address)",
+				 (uint32_t)v, (long long)off);
+		as_emit_word(a, isa_enc_b(ISA_OP_call, 1));
+		as_emit_word(a, isa_enc_r(ISA_OP_pop, rd, 0, 0));
+		as_emit_word(a, isa_enc_i(ISA_OP_addi, rd, rd,
+					  (uint32_t)off & 0xffff));
 		return true;
 	}
 	if (!strcmp(name, "jmp")) {

@@ -14,8 +14,12 @@ void as_record_line(struct as *a, uint32_t addr, uint32_t size)
 	int origin = a->lines[a->cur].origin;
 	uint32_t load = (uint32_t)(addr + a->load_delta);
 	struct as_rec *r = a->nrec ? &a->rec[a->nrec - 1] : NULL;
-	/* The lines of one macro call or .rept are one line as written. */
-	if (r && r->line == origin && r->load + r->size == load) {
+	/* The lines of one macro call are one line as written, and so are
+	 * the copies of a .rept body line that follow each other. */
+	const struct as_line *o = &a->lines[origin];
+	if (r && r->load + r->size == load &&
+	    (r->line == origin || (a->lines[r->line].file == o->file &&
+				   a->lines[r->line].lineno == o->lineno))) {
 		r->size += size;
 		return;
 	}

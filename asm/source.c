@@ -176,8 +176,8 @@ char *as_resolve(struct as *a, const char *from, const char *name,
 	return NULL;
 }
 
-static int add_line(struct as *a, const char *file, int lineno,
-		    const char *text, size_t len)
+int as_add_line(struct as *a, const char *file, int lineno,
+		const char *text, size_t len)
 {
 	if (a->nlines == a->lines_cap) {
 		a->lines_cap = a->lines_cap ? 2 * a->lines_cap : 256;
@@ -188,9 +188,12 @@ static int add_line(struct as *a, const char *file, int lineno,
 	l->file = file;
 	l->lineno = lineno;
 	l->origin = a->nlines;
-	l->text = as_xrealloc(NULL, len + 1);
-	memcpy(l->text, text, len);
-	l->text[len] = 0;
+	l->call = -1;
+	if (text) {
+		l->text = as_xrealloc(NULL, len + 1);
+		memcpy(l->text, text, len);
+		l->text[len] = 0;
+	}
 	return a->nlines++;
 }
 
@@ -249,7 +252,7 @@ int as_read_source(struct as *a, const char *path, const char *text,
 	for (int lineno = 1; *p; lineno++) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		int idx = add_line(a, file, lineno, p, len);
+		int idx = as_add_line(a, file, lineno, p, len);
 		p += len + (nl ? 1 : 0);
 
 		bool inc;

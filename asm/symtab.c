@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "asm/as_int.h"
+#include "cpu/isa.h"
 
 /* FNV-1a: short names, no adversary gains much from collisions here
  * beyond a slower assembly of their own source. */
@@ -90,4 +91,38 @@ void as_define(struct as *a, char *name, uint32_t value, bool label,
 	s->pass = a->pass;
 	s->label = label;
 	s->line = a->cur;
+}
+
+void as_sym_reset(struct as *a)
+{
+	for (int i = 0; i < a->nsyms; i++)
+		free(a->syms[i].name);
+	a->nsyms = 0;
+	for (uint32_t i = 0; i < a->nslots; i++)
+		a->sym_slots[i] = -1;
+}
+
+/* The instruction names, hashed once per assembly: isa_lookup_name scans
+ * the 256 opcodes with strcmp, a fifth of the time of a large source. */
+void as_insn_index(struct as *a)
+{
+	for (uint32_t i = 0; i < AS_INSN_SLOTS; i++)
+		a->insn_slots[i] = -1;
+	for (int op = 0; op < 256; op++) {
+		if (!isa_table[op].name)
+			continue;
+		uint32_t k = hash_name(isa_table[op].name) & (AS_INSN_SLOTS - 1);
+		while (a->insn_slots[k] >= 0)
+			k = (k + 1) & (AS_INSN_SLOTS - 1);
+		a->insn_slots[k] = (int16_t)op;
+	}
+}
+
+const struct isa_insn *as_insn_named(const struct as *a, const char *name)
+{
+	uint32_t k = hash_name(name) & (AS_INSN_SLOTS - 1);
+	for (; a->insn_slots[k] >= 0; k = (k + 1) & (AS_INSN_SLOTS - 1))
+		if (strcmp(isa_table[a->insn_slots[k]].name, name) == 0)
+			return &isa_table[a->insn_slots[k]];
+	return NULL;
 }

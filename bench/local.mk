@@ -1,5 +1,6 @@
 # make bench: speed of the interpreter on guest workloads, of aula grade
-# on a class, and of aula lab's scheduler (not part of make check).  With valgrind installed it
+# on a class, of aula lab's scheduler, and of aula as on a 10 MB source
+# (not part of make check).  With valgrind installed it
 # also reports host instructions per guest instruction, a figure that does
 # not move with machine noise.
 EXTRA_PROGRAMS = bench/aula-bench
@@ -28,6 +29,7 @@ EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/callgrind \
 	bench/alu_paged.s bench/switch.s \
 	bench/disk.s bench/grade-bench bench/lab-bench bench/idle.s \
+	bench/as-bench \
 	bench/live.inc bench/alu_live.s bench/array_live.s bench/fib_live.s \
 	bench/startup bench/vs-qemu bench/fib27.s bench/fib27-rv.s
 
@@ -43,5 +45,6 @@ bench: bench/aula-bench bench/aula-diskbench aula$(EXEEXT)
 	@$(srcdir)/bench/startup ./aula$(EXEEXT) bench/aula-bench
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
 	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench
+	@$(srcdir)/bench/as-bench ./aula$(EXEEXT)
 	@$(srcdir)/bench/vs-qemu ./aula$(EXEEXT) bench/aula-bench $(srcdir)
 .PHONY: bench

@@ -41,7 +41,8 @@ _aula()
 	--on-brk) COMPREPLY=($(compgen -W "stop guest" -- "$cur")); return ;;
 	--display) COMPREPLY=($(compgen -W "none sdl" -- "$cur")); return ;;
 	--monitor) COMPREPLY=($(compgen -W "crash" -- "$cur")); return ;;
-	--format) if [ "$cmd" = disk ]; then
+	--format)
+		if [ "$cmd" = disk ]; then
 			COMPREPLY=($(compgen -W "raw qcow2" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "image raw" -- "$cur"))
@@ -63,13 +64,15 @@ _aula()
 		-s --strip --raw --format= --help"
 		kinds="s S asm" ;;
 	dis) opts="--raw --base --no-source --help" kinds="img bin" ;;
-	disk) opts="-f --force --format --backing --cluster-size --linked
-		--full --repair -h --help" kinds="img qcow2"
+	disk) opts="-f --force --format --backing --cluster-size --repair
+		--linked --full -h --help" kinds="img qcow2"
 		if [ "$COMP_CWORD" -eq 2 ] && [ "${cur#-}" = "$cur" ]; then
 			COMPREPLY=($(compgen -W "create info check map commit
 				rollback clone convert" -- "$cur"))
 			return
 		fi ;;
+	lab) opts="--time --report --dump-dir --check -I --include-dir -q
+		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	grade) opts="-j --jobs --json --csv --junit --tap --shard --merge
 		--csv-safe --cpu-limit --mem-limit -h --help" kinds="t"
 		for ((i = 2; i < COMP_CWORD; i++)); do
@@ -93,7 +96,10 @@ _aula()
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
 	--disk)
-		COMPREPLY=($(_aula_files img))
+		COMPREPLY=($(_aula_files img qcow2))
+		return ;;
+	--format)
+		COMPREPLY=($(compgen -W "raw qcow2 image" -- "$cur"))
 		return ;;
 	--trace)
 		# A comma-separated list: complete its last item with the
@@ -109,7 +115,7 @@ _aula()
 		compopt -o nospace 2>/dev/null
 		return ;;
 	--mem|--max-insns|--dump-mem|--mac|--jobs|-j|--shard|--base|\
-	--cpu-limit|--mem-limit|--max-clients)
+	--cpu-limit|--mem-limit|--max-clients|--time|--cluster-size)
 		return ;;
 	esac
 	if [ "${cur#-}" != "$cur" ]; then

@@ -169,13 +169,18 @@ const char *cmd_man(const char *page)
 		if (slash)
 			*slash = 0;
 	}
-	/* aula.1 and aula-debug.1 are in section 1, aula-isa in 7. */
-	snprintf(src, sizeof src, "%s/man/%s.%c", AULA_SRCDIR, page,
-		 strcmp(page, "aula-isa") ? '1' : '7');
-	if (n > 0 && strcmp(exe, AULA_BINDIR) && access(src, R_OK) == 0)
-		snprintf(buf, sizeof buf, "man -l %s", src);
-	else
-		snprintf(buf, sizeof buf, "man %s", page);
+	snprintf(buf, sizeof buf, "man %s", page);
+	if (n <= 0 || !strcmp(exe, AULA_BINDIR))
+		return buf;
+	/* The page's section: commands 1, file formats 5, the ISA 7. */
+	for (const char *sec = "157"; *sec; sec++) {
+		snprintf(src, sizeof src, "%s/man/%s.%c", AULA_SRCDIR, page,
+			 *sec);
+		if (access(src, R_OK) == 0) {
+			snprintf(buf, sizeof buf, "man -l %s", src);
+			break;
+		}
+	}
 	return buf;
 }
 

@@ -175,14 +175,19 @@ int cmd_dis(int argc, char **argv)
 		{ "raw", no_argument, 0, 'r' },
 		{ "base", required_argument, 0, 'b' },
 		{ "no-source", no_argument, 0, O_NO_SOURCE },
+		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 }
 	};
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "rb:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "rb:I:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': raw = 1; break;
 		case O_NO_SOURCE: source = 0; break;
+		case 'I':
+			if (cmd_add_include_dir(optarg))
+				return DUMP_EXIT_USAGE;
+			break;
 		case 'b':
 			if (!cmd_parse_u64(optarg, &base) || base > UINT32_MAX ||
 			    base % 4) {
@@ -192,7 +197,8 @@ int cmd_dis(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: aula dis [--no-source] IMAGE\n"
+			printf("usage: aula dis [--no-source] [-I DIR]... "
+			       "IMAGE|SOURCE\n"
 			       "       aula dis --raw [--base ADDR] FILE\n"
 			       "  --no-source  leave out the source lines of "
 			       "the line table\n");

@@ -80,7 +80,7 @@ static void lab_usage(FILE *f)
 "  -x, --script FILE      run the monitor commands in FILE (repeatable)\n"
 "  --batch                exit when the scripts end, without a prompt\n"
 "  -h, --help             this summary\n"
-"The lab file: man aula-lab.\n");
+"The lab file: %s.\n", cmd_man("aula-lab"));
 }
 
 int cmd_lab(int argc, char **argv)

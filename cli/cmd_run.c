@@ -713,11 +713,11 @@ static int outputs_spare_inputs(const struct run_opts *o, const char *path)
 	in[n++] = (struct out_input){ "the --console-in file", o->console_in };
 	in[n++] = (struct out_input){ "the --font file", o->font };
 	for (unsigned i = 0; i < o->ndisks; i++) {
-		/* FILE[,ro] */
+		/* FILE[,ro][,format=...]: a name with a comma is taken
+		 * whole when it exists, as host/diskfile.c does. */
 		snprintf(disks[i], sizeof disks[i], "%s", o->disks[i]);
-		size_t len = strlen(disks[i]);
-		if (len > 3 && !strcmp(disks[i] + len - 3, ",ro"))
-			disks[i][len - 3] = 0;
+		if (access(disks[i], F_OK) != 0)
+			disks[i][strcspn(disks[i], ",")] = 0;
 		in[n++] = (struct out_input){ "the --disk image", disks[i] };
 	}
 	for (int i = 0; i < o->nscripts; i++)

@@ -88,7 +88,7 @@ int disk_make(const char *what, const char *path, uint64_t size,
 		}
 	if (backing && !(bname = vdisk_relative_name(path, backing, err,
 						     sizeof err))) {
-		cmd_error("disk %s: %s: %s", what, backing, err);
+		cmd_error("disk %s: %s", what, err);
 		return DUMP_EXIT_USAGE;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |

@@ -81,3 +81,12 @@ images/paging-vm.img: examples/vmm/paging-vm.s images/paging.img $(VM_DEPS)
 images/paging-vm-vm.img: examples/vmm/paging-vm-vm.s images/paging-vm.img \
 		$(VM_DEPS)
 	$(AULA_VM) $(srcdir)/examples/vmm/paging-vm-vm.s
+# The kernel of examples/kernel (README.md there): two user programs
+# linked at one address, loaded at two.
+KERNEL_FILES = examples/kernel/kernel.s examples/kernel/kernel.inc \
+	examples/kernel/ping.s examples/kernel/pong.s \
+	examples/kernel/README.md
+EXAMPLE_FILES += $(KERNEL_FILES)
+IMAGES += images/kernel.img
+images/kernel.img: $(KERNEL_FILES) examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/kernel/kernel.s

@@ -2,18 +2,15 @@
  * libFuzzer harness for the lab-file parser (lab/labfile.c, aula-lab(5)):
  * any bytes are read and checked as a lab file, and must give a verdict --
  * a structure or error messages -- without crashing, hanging or reading
- * out of bounds.  Build it with clang -fsanitize=fuzzer,address against
- * libaulalab.a, libaulacore.a and -linih (make fuzz, once fuzz/ has its
- * rules).
+ * out of bounds (fuzz/README.md).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz/fuzz.h"
 #include "lab/lab.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,10 +6,9 @@
  * again.  The backing file it may name is never opened (what falls
  * through reads as zeros), so a run touches no other file.
  *
- *   clang -fsanitize=fuzzer,address -I. fuzz/fuzz_qcow2.c host/vdisk.c \
- *       host/qcow2*.c -o fuzz_qcow2 && ./fuzz_qcow2
- *
- * tests/unit/test_qcow2.c runs it on mutated images in make check.
+ * make fuzz FUZZ=qcow2 runs it (fuzz/README.md); make check replays
+ * fuzz/corpus/qcow2, and tests/unit/test_qcow2.c runs it on mutations of
+ * an image.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -19,13 +18,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz.h"
 #include "host/qcow2.h"
 #include "host/vdisk.h"
 
 /* Reads and writes stop here, so a huge virtual size costs nothing. */
 #define FUZZ_SPAN (4u << 20)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The input as a file: its path in /proc/self/fd, or NULL. */
 static int as_file(const uint8_t *data, size_t size, char *path, size_t len)

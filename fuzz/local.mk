@@ -2,9 +2,9 @@
 # make check replays the committed corpus through each harness linked with
 # fuzz/driver.c and the normal compiler, so CI needs no clang; make fuzz
 # builds them with clang -fsanitize=fuzzer and runs each for a while.
-FUZZ_NAMES = image as monitor grade hub
+FUZZ_NAMES = image as monitor grade hub qcow2 lab
 FUZZ_REPLAY = fuzz/replay_image fuzz/replay_as fuzz/replay_monitor \
-	fuzz/replay_grade fuzz/replay_hub
+	fuzz/replay_grade fuzz/replay_hub fuzz/replay_qcow2 fuzz/replay_lab
 check_PROGRAMS += $(FUZZ_REPLAY)
 FUZZ_LIBS = libaulagrade.a libaulamon.a libaulanet.a libaulastate.a \
 	libaulaasm.a libaulacore.a $(READLINE_LIBS) $(ZLIB_LIBS)
@@ -18,6 +18,10 @@ fuzz_replay_grade_SOURCES = fuzz/fuzz_grade.c fuzz/driver.c fuzz/util.c fuzz/fuz
 fuzz_replay_grade_LDADD = $(FUZZ_LIBS)
 fuzz_replay_hub_SOURCES = fuzz/fuzz_hub.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
 fuzz_replay_hub_LDADD = $(FUZZ_LIBS)
+fuzz_replay_qcow2_SOURCES = fuzz/fuzz_qcow2.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_qcow2_LDADD = libaulahost.a $(FUZZ_LIBS)
+fuzz_replay_lab_SOURCES = fuzz/fuzz_lab.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
+fuzz_replay_lab_LDADD = libaulalab.a $(FUZZ_LIBS) $(INIH_LIBS)
 SH_TESTS += fuzz/replay.sh
 EXTRA_DIST += fuzz/replay.sh fuzz/run.sh fuzz/README.md fuzz/corpus
 

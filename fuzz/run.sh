@@ -9,7 +9,7 @@
 set -eu
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 time=${FUZZ_TIME:-60}
-names=${FUZZ:-image as monitor grade hub}
+names=${FUZZ:-image as monitor grade hub qcow2 lab}
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang is not installed (scripts/setup --fuzz installs it)" >&2
 	exit 1
@@ -19,14 +19,14 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 	CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $san" \
 	LDFLAGS="$san"
 b=$top/build/fuzz
-libs="$b/libaulagrade.a $b/libaulamon.a $b/libaulanet.a $b/libaulastate.a \
-$b/libaulaasm.a $b/libaulacore.a"
+libs="$b/libaulalab.a $b/libaulagrade.a $b/libaulamon.a $b/libaulahost.a \
+$b/libaulanet.a $b/libaulastate.a $b/libaulaasm.a $b/libaulacore.a"
 status=0
 for name in $names; do
 	echo "fuzz: $name, $time s"
 	clang -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer $san \
 		-I"$top" -I"$b" "$top/fuzz/fuzz_$name.c" "$top/fuzz/util.c" \
-		$libs -lreadline -lz -o "$b/fuzz_$name"
+		$libs -lreadline -lz -linih -o "$b/fuzz_$name"
 	mkdir -p "$b/corpus/$name" "$b/artifacts/$name"
 	if ! (cd "$b" && "./fuzz_$name" -max_total_time="$time" -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix="artifacts/$name/" \

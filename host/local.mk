@@ -6,9 +6,9 @@ libaulahost_a_SOURCES = host/console.h host/console.c \
 	host/diskfile.h host/diskfile.c host/swapfile.h host/swapfile.c \
 	host/vdisk.h host/vdisk.c \
 	host/qcow2.h host/qcow2_int.h host/qcow2.c host/qcow2_open.c \
-	host/qcow2_create.c host/qcow2_check.c \
+	host/qcow2_create.c host/qcow2_check.c host/qcow2_compress.c \
 	host/font.h host/font.c host/screen.h host/screen.c host/png.c
-# qcow2.c inflates compressed clusters: whatever links libaulahost.a links
+# qcow2_compress.c inflates compressed clusters: whatever links libaulahost.a links
 # $(ZLIB_LIBS) too.
 libaulahost_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 

@@ -29,7 +29,6 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include <zlib.h>
 
 /* Host clusters a guest write may plan at once. */
 #define QCOW2_PLAN 64
@@ -326,7 +325,7 @@ int qcow2_meta_flush(struct qcow2 *s)
 	if (fsync(vd->fd))
 		return vdisk_fail(vd, "fsync: %s", strerror(errno));
 	if (!dirty)
-		return 0;
+		return qcow2_free_pending(s);
 	for (int i = 0; i < QCOW2_CACHE_SIZE; i++) {
 		struct qcow2_cached *e = &s->l2c[i];
 		if (!e->dirty)
@@ -354,7 +353,7 @@ int qcow2_meta_flush(struct qcow2 *s)
 	}
 	if (fsync(vd->fd))
 		return vdisk_fail(vd, "fsync: %s", strerror(errno));
-	return 0;
+	return qcow2_free_pending(s);
 }
 
 int qcow2_write_header64(struct qcow2 *s, unsigned off, uint64_t v)
@@ -503,50 +502,6 @@ static int read_data(struct vdisk *vd, uint64_t host, uint8_t *buf,
 	return 0;
 }
 
-/* Inflate the compressed cluster of descriptor e into s->zout (kept
- * there for the next read of the same cluster).  The descriptor, with
- * x = 62 - (cluster_bits - 8):
- *   bits 0..x-1   byte offset of the compressed data in the file
- *   bits x..61    512-byte sectors it spans past the first
- * The data is raw deflate (zlib without its header), as QEMU writes it. */
-static int read_compressed(struct qcow2 *s, uint64_t e, uint64_t off)
-{
-	struct vdisk *vd = s->vd;
-	unsigned x = 62 - (s->cluster_bits - 8);
-	uint64_t host = e & ((1ull << x) - 1);
-	uint64_t secs = ((e >> x) & ((1ull << (s->cluster_bits - 8)) - 1)) + 1;
-	uint64_t len = secs * 512 - (host & 511);
-	if (s->zout_entry == e && s->zout)
-		return 0;
-	if (!s->zout && !(s->zout = malloc(s->cs)))
-		return vdisk_fail(vd, "out of memory");
-	if (!s->zin && !(s->zin = malloc(2 * s->cs)))
-		return vdisk_fail(vd, "out of memory");
-	if (len > 2 * s->cs)
-		len = 2 * s->cs;
-	ssize_t got = pread(vd->fd, s->zin, len, (off_t)host);
-	if (got <= 0)
-		return vdisk_fail(vd, "reading the compressed cluster of guest "
-				  "byte %llu at byte %llu: %s",
-				  (unsigned long long)off,
-				  (unsigned long long)host, got < 0 ?
-				  strerror(errno) : "past the end of the file");
-	z_stream z = { .next_in = s->zin, .avail_in = (uInt)got,
-		       .next_out = s->zout, .avail_out = (uInt)s->cs };
-	s->zout_entry = 0;
-	if (inflateInit2(&z, -12) != Z_OK)
-		return vdisk_fail(vd, "zlib: %s", z.msg ? z.msg : "no memory");
-	int zst = inflate(&z, Z_FINISH);
-	inflateEnd(&z);
-	if ((zst != Z_STREAM_END && zst != Z_BUF_ERROR) || z.avail_out)
-		return vdisk_fail(vd, "the compressed cluster of guest byte "
-				  "%llu (at byte %llu) is corrupt",
-				  (unsigned long long)off,
-				  (unsigned long long)host);
-	s->zout_entry = e;
-	return 0;
-}
-
 static int q_read(struct vdisk *vd, uint64_t off, void *buf, size_t len)
 {
 	struct qcow2 *s = vd->priv;
@@ -569,7 +524,7 @@ static int q_read(struct vdisk *vd, uint64_t off, void *buf, size_t len)
 				return -1;
 			break;
 		case Q_COMPRESSED:
-			if (read_compressed(s, host, off))
+			if (qcow2_read_compressed(s, host, off))
 				return -1;
 			memcpy(out, s->zout + (off & (s->cs - 1)), n);
 			break;
@@ -579,13 +534,15 @@ static int q_read(struct vdisk *vd, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
-/* How a cluster about to be written gets the bytes the guest leaves. */
-enum fill { FILL_NONE, FILL_BELOW, FILL_ZERO };
+/* How a cluster about to be written gets the bytes the guest leaves:
+ * from below, zeros, or the compressed cluster it replaces. */
+enum fill { FILL_NONE, FILL_BELOW, FILL_ZERO, FILL_COMPRESSED };
 
 /* The host cluster guest cluster vc is written to, allocated if need be;
- * *fill says where the rest of a newly allocated cluster comes from. */
+ * *fill says where the rest of a newly allocated cluster comes from (for
+ * a compressed one, *comp is its descriptor). */
 static int cluster_for_write(struct qcow2 *s, uint64_t vc, uint64_t *host,
-			     enum fill *fill)
+			     enum fill *fill, uint64_t *comp)
 {
 	uint8_t *t;
 	uint64_t i, rc;
@@ -597,12 +554,11 @@ static int cluster_for_write(struct qcow2 *s, uint64_t vc, uint64_t *host,
 	*fill = FILL_NONE;
 	switch (k) {
 	case Q_COMPRESSED:
-		return vdisk_fail(s->vd, "guest cluster %llu is compressed, "
-				  "and Aula does not write compressed clusters "
-				  "(write to an overlay on the image instead, "
-				  "or to 'qemu-img convert -O qcow2 IN OUT', "
-				  "which uncompresses it)",
-				  (unsigned long long)vc);
+		/* Uncompressed into a new cluster; the compressed bytes are
+		 * freed once no durable table points at them. */
+		*fill = FILL_COMPRESSED;
+		*comp = e;
+		return alloc_cluster(s, host);
 	case Q_DATA:
 	case Q_ZERO:
 		if (*host && !(e & QCOW2_COPIED)) {
@@ -628,11 +584,19 @@ static int cluster_for_write(struct qcow2 *s, uint64_t vc, uint64_t *host,
 }
 
 /* Fill buf with guest bytes [off, off + n) as they read before a write:
- * from below (the backing chain) or zeros; zeros past the virtual size. */
-static int fill_bytes(struct vdisk *vd, enum fill f, uint64_t off,
-		      uint8_t *buf, uint64_t n)
+ * from below (the backing chain), zeros, or the compressed cluster comp;
+ * zeros past the virtual size. */
+static int fill_bytes(struct vdisk *vd, enum fill f, uint64_t comp,
+		      uint64_t off, uint8_t *buf, uint64_t n)
 {
+	struct qcow2 *s = vd->priv;
 	memset(buf, 0, n);
+	if (f == FILL_COMPRESSED) {
+		if (qcow2_read_compressed(s, comp, off))
+			return -1;
+		memcpy(buf, s->zout + (off & (s->cs - 1)), n);
+		return 0;
+	}
 	if (f != FILL_BELOW || off >= vd->size)
 		return 0;
 	if (off + n > vd->size)
@@ -673,7 +637,8 @@ static int write_some(struct vdisk *vd, uint64_t off, const uint8_t *in,
 		      uint64_t len, uint64_t *done)
 {
 	struct qcow2 *s = vd->priv;
-	uint64_t host[QCOW2_PLAN], vc0 = off >> s->cluster_bits;
+	uint64_t host[QCOW2_PLAN], comp[QCOW2_PLAN];
+	uint64_t vc0 = off >> s->cluster_bits;
 	enum fill fill[QCOW2_PLAN];
 	uint64_t o = off & (s->cs - 1), end = o + len;
 	unsigned nc = (unsigned)((end + s->cs - 1) >> s->cluster_bits);
@@ -682,7 +647,8 @@ static int write_some(struct vdisk *vd, uint64_t off, const uint8_t *in,
 		end = (uint64_t)nc << s->cluster_bits;
 	}
 	for (unsigned i = 0; i < nc; i++)
-		if (cluster_for_write(s, vc0 + i, &host[i], &fill[i]))
+		if (cluster_for_write(s, vc0 + i, &host[i], &fill[i],
+				      &comp[i]))
 			return -1;
 	uint64_t tail = end & (s->cs - 1);	/* guest bytes in the last */
 	for (unsigned a = 0, b; a < nc; a = b) {
@@ -695,7 +661,8 @@ static int write_some(struct vdisk *vd, uint64_t off, const uint8_t *in,
 			if (fill[0] == FILL_NONE) {
 				at += o;
 			} else {
-				if (fill_bytes(vd, fill[0], vc0 << s->cluster_bits,
+				if (fill_bytes(vd, fill[0], comp[0],
+					       vc0 << s->cluster_bits,
 					       s->fill[0], o))
 					return -1;
 				iov[cnt++] = (struct iovec){ s->fill[0], o };
@@ -707,8 +674,8 @@ static int write_some(struct vdisk *vd, uint64_t off, const uint8_t *in,
 					     to - from };
 		if (b == nc && tail && fill[nc - 1] != FILL_NONE) {
 			uint64_t g = ((vc0 + nc - 1) << s->cluster_bits) + tail;
-			if (fill_bytes(vd, fill[nc - 1], g, s->fill[1],
-				       s->cs - tail))
+			if (fill_bytes(vd, fill[nc - 1], comp[nc - 1], g,
+				       s->fill[1], s->cs - tail))
 				return -1;
 			iov[cnt++] = (struct iovec){ s->fill[1], s->cs - tail };
 		}
@@ -726,6 +693,8 @@ static int write_some(struct vdisk *vd, uint64_t off, const uint8_t *in,
 		if (!qcow2_l2_table(s, l1e & QCOW2_OFFSET_MASK, true))
 			return -1;
 		qcow2_put64(t + 8 * j, host[i] | QCOW2_COPIED);
+		if (fill[i] == FILL_COMPRESSED && qcow2_free_later(s, comp[i]))
+			return -1;
 	}
 	*done = end - o;
 	return 0;
@@ -762,6 +731,7 @@ void qcow2_free(struct vdisk *vd)
 	free(s->fill[1]);
 	free(s->zin);
 	free(s->zout);
+	free(s->pending);
 	free(s->l1);
 	free(s->rt);
 	free(s);

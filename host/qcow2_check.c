@@ -3,9 +3,9 @@
  * count every reference the header and the tables make to each host
  * cluster, and compare the counts with the refcounts stored.
  *
- *   stored > 0, referenced 0   a leak (harmless: space not reused)
- *   stored != referenced       an error: a cluster shared that should
- *                              not be, or freed while in use
+ *   stored > referenced        a leak (harmless: space not reused)
+ *   stored < referenced        an error: the cluster could be handed out
+ *                              again while in use
  *   COPIED set iff refcount 1  an error when not
  *
  * Repair sets every stored refcount to the count of references and the
@@ -83,12 +83,10 @@ static int walk_l2(struct walk *w, uint64_t off, bool active)
 		if (active)
 			w->r->allocated += (e & ~QCOW2_COPIED) != 0;
 		if (e & QCOW2_COMPRESSED) {
-			unsigned x = 62 - (s->cluster_bits - 8);
-			uint64_t host = e & ((1ull << x) - 1);
-			uint64_t secs = ((e >> x) &
-					 ((1ull << (s->cluster_bits - 8)) - 1))
-					+ 1;
-			ref_range(w, host & ~511ull, secs * 512,
+			uint64_t first, last;
+			qcow2_compressed_span(s, e, &first, &last);
+			ref_range(w, first << s->cluster_bits,
+				  (last - first + 1) << s->cluster_bits,
 				  "a compressed cluster");
 			continue;
 		}
@@ -191,7 +189,9 @@ static int compare(struct walk *w, bool repair)
 		uint64_t ref = c < w->nc ? w->refs[c] : 0;
 		if (stored == ref)
 			continue;
-		bool leak = ref == 0;
+		/* More counted than referenced wastes space (as qemu-img
+		 * check sees it); fewer lets a cluster in use be reused. */
+		bool leak = stored > ref;
 		say(w, "%s cluster %llu refcount=%llu reference=%llu\n",
 		    repair ? "Repairing" : leak ? "Leaked" : "ERROR",
 		    (unsigned long long)c, (unsigned long long)stored,

@@ -12,7 +12,8 @@
  *   anywhere      L2 tables: cs / 8 entries, one per guest cluster
  *                   bits 9..55 offset of the data, 0 = none
  *                   bit 0     ZERO (v3): reads as zeros
- *                   bit 62    COMPRESSED (read, not written, by Aula)
+ *                   bit 62    COMPRESSED (read by Aula; rewritten
+ *                             uncompressed when the guest writes it)
  *                   bit 63    COPIED
  *   anywhere      refcount table: offsets of refcount blocks
  *   anywhere      refcount blocks: one 2^refcount_order-bit count
@@ -101,6 +102,10 @@ struct qcow2 {
 	uint8_t *fill[2];		/* clusters for copy-on-write fills */
 	uint8_t *zin, *zout;		/* a compressed cluster, inflated */
 	uint64_t zout_entry;		/* the descriptor zout holds */
+	/* Compressed clusters rewritten uncompressed: their references are
+	 * dropped after the next flush has made the tables durable. */
+	uint64_t *pending;
+	size_t npending, cap_pending;
 };
 
 static inline uint64_t qcow2_be64(const uint8_t *p)
@@ -136,6 +141,15 @@ int qcow2_set_refcount(struct qcow2 *s, uint64_t cluster, uint64_t rc);
 uint8_t *qcow2_l2_table(struct qcow2 *s, uint64_t off, bool mark_dirty);
 /* Make every metadata update durable, in the crash-safe order. */
 int qcow2_meta_flush(struct qcow2 *s);
+/* qcow2_compress.c: inflate the compressed cluster of descriptor e (read
+ * for guest byte off) into s->zout; queue e's references to be dropped
+ * after the next flush; drop the queued ones (the tables are durable). */
+int qcow2_read_compressed(struct qcow2 *s, uint64_t e, uint64_t off);
+int qcow2_free_later(struct qcow2 *s, uint64_t e);
+int qcow2_free_pending(struct qcow2 *s);
+/* The host clusters compressed descriptor e spans: [*first, *last]. */
+void qcow2_compressed_span(const struct qcow2 *s, uint64_t e,
+			   uint64_t *first, uint64_t *last);
 /* Rewrite the 8-byte header field at off. */
 int qcow2_write_header64(struct qcow2 *s, unsigned off, uint64_t v);
 

@@ -249,9 +249,11 @@ char *vdisk_relative_name(const char *path, const char *base, char *err,
 	}
 	const char *bname = basename(bc);
 	char *bc2 = strdup(base);
-	if (!bc2 || !realpath(dirname(pc), pdir) ||
-	    !realpath(dirname(bc2), bdir)) {
-		snprintf(err, errlen, "%s", strerror(errno));
+	const char *bad = !bc2 ? NULL : !realpath(dirname(pc), pdir) ? path
+			  : !realpath(dirname(bc2), bdir) ? base : NULL;
+	if (!bc2 || bad) {
+		snprintf(err, errlen, "the directory of %s: %s",
+			 bad ? bad : "?", strerror(bc2 ? errno : ENOMEM));
 		free(bc2);
 		goto done;
 	}

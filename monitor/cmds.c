@@ -137,6 +137,13 @@ const struct mon_cmd mon_cmds[] = {
 	    "Disassembles N instructions (10) from ADDR (pc), with labels;\n"
 	    "=> marks pc and * a breakpoint.\n",
 	    mon_cmd_disas, MON_G_STATE, MON_C_EXPR, MON_REPEAT_GO_ON),
+	CMD("list", "l", "[WHERE]", "show the source (around pc)",
+	    "Shows ten lines of the program's source around WHERE: a line\n"
+	    "LINE of the current file, FILE:LINE, or an address (an\n"
+	    "expression: a label, pc).  Without WHERE, around the line of pc,\n"
+	    "or on from the last list if the guest has not run since; =>\n"
+	    "marks the line of pc.  Needs the image's line table.\n",
+	    mon_cmd_list, MON_G_STATE, MON_C_EXPR, MON_REPEAT_GO_ON),
 	CMD("bt", NULL, "", "the calls, from the stack",
 	    "Follows the stack up from sp: each word that is the return\n"
 	    "address of a call to the function of the frame below is a frame.\n"

@@ -42,10 +42,21 @@ void mon_vector_text(unsigned vec, char *buf, size_t len)
 		snprintf(buf, len, "vector %u (%s)", vec, cpu_vector_name(vec));
 }
 
+/* An instruction's line ends with the source line it came from, as
+ * "; file:line" (the text is the disassembly's own). */
 static void show_line(struct mon *m, const struct line *l)
 {
 	char sym[160], text[200], vec[64];
 	if (!l->exception) {
+		const struct image_line *src = mon_line_at(m, l->pc);
+		if (src) {
+			mon_insn_text(m, l->pc, text, sizeof text);
+			mon_printf(m, "  #%-8llu 0x%08x%s:  %s  ; %s:%u\n",
+				   (unsigned long long)l->no, l->pc,
+				   mon_sym(m, l->pc, sym, sizeof sym), text,
+				   src->file, src->line);
+			return;
+		}
 		mon_insn_text(m, l->pc, text, sizeof text);
 		mon_printf(m, "  #%-8llu 0x%08x%s:  %s\n",
 			   (unsigned long long)l->no, l->pc,
@@ -204,6 +215,9 @@ static void explain_insn(struct mon *m, struct para *p, unsigned vec,
 	}
 	mon_insn_text(m, c->pc, text, sizeof text);
 	add(p, "The instruction is %s.", strchr(text, ' ') + 2);
+	char where[MON_LINE_MAX];
+	if (mon_where(m, c->pc, where, sizeof where)[0])
+		add(p, " It comes from %s.", where);
 	if (vec == CPU_VEC_ILLEGAL)
 		add(p, " It is not a defined encoding (docs/isa.md, "
 		    "section 2).");
@@ -283,6 +297,9 @@ static bool explain_cascade(struct mon *m, struct para *p)
 			add(p, " (%s)", dis_insn(k->insn, k->saved_pc, m->img,
 						 text, sizeof text));
 		add(p, " raised %s.", vec);
+		char where[MON_LINE_MAX];
+		if (mon_where(m, k->saved_pc, where, sizeof where)[0])
+			add(p, " It comes from %s.", where);
 	} else {
 		add(p, "%s was entered, with the saved pc 0x%08x%s.", vec,
 		    k->saved_pc, mon_sym(m, k->saved_pc, sym, sizeof sym));

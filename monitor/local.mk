@@ -6,5 +6,5 @@ libaulamon_a_SOURCES = \
 	monitor/cmds.c monitor/args.c monitor/mon.c monitor/run.c \
 	monitor/break.c monitor/state.c monitor/info.c monitor/hist.c \
 	monitor/script.c monitor/trace.c monitor/term.c \
-	monitor/display.c
+	monitor/display.c monitor/source.c
 libaulamon_a_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)

@@ -33,6 +33,9 @@ static int mon_label(struct mon *m, const char *name, uint32_t *v)
 		s = image_symbol_named(m->img, full);
 	} else {
 		s = image_symbol_named(m->img, name);
+		/* A constant (.equ): print USER_STACK. */
+		if (!s)
+			s = image_constant_named(m->img, name);
 	}
 	if (!s)
 		return -1;
@@ -83,15 +86,26 @@ static int env_deref(void *opaque, uint32_t addr, uint32_t *v, char *why,
 	return 0;
 }
 
+static const char *sym_text(const struct image_symbol *s, uint32_t addr,
+			    char *buf, size_t len);
+
 const char *mon_sym(struct mon *m, uint32_t addr, char *buf, size_t len)
 {
-	return mon_symbolize(m->img, addr, buf, len);
+	const struct image_symbol *s = m->img ? image_symbol_at(m->img, addr)
+					      : NULL;
+	return sym_text(mon_pick_label(m, addr, s), addr, buf, len);
 }
 
 const char *mon_symbolize(const struct image *img, uint32_t addr, char *buf,
 			  size_t len)
 {
-	const struct image_symbol *s = img ? image_symbol_at(img, addr) : NULL;
+	return sym_text(img ? image_symbol_at(img, addr) : NULL, addr, buf,
+			len);
+}
+
+static const char *sym_text(const struct image_symbol *s, uint32_t addr,
+			    char *buf, size_t len)
+{
 	/* Far from any label (the stack, say) a label+offset misleads. */
 	if (!s || addr - s->value >= 0x10000)
 		buf[0] = 0;
@@ -391,6 +405,7 @@ void mon_destroy(struct mon *m)
 	if (!m)
 		return;
 	mon_trace_close(&m->trace);
+	mon_sources_free(m);
 	if (!m->cfg.lab)
 		vm_destroy(m->vm);
 	free(m->con.in);

@@ -267,6 +267,7 @@ struct mon {
 	/* check_only: the first error of the line being checked. */
 	char check_err[256];
 	int check_col;
+	struct mon_sources *sources;	/* source.c: files read for list */
 };
 
 /* mon.c */
@@ -332,6 +333,23 @@ void mon_show_displays(struct mon *m);
 /* script.c */
 void mon_console_attach(struct mon *m);
 
+/* source.c: the line table */
+struct image_line;
+struct image_symbol;
+/* The line that the instruction at virtual address va came from. */
+const struct image_line *mon_line_at(struct mon *m, uint32_t va);
+/* "kernel.s:212: in r1, 0x10(r0)", or "" if there is no line. */
+const char *mon_where(struct mon *m, uint32_t va, char *buf, size_t len);
+/* Print that line, indented, if there is one (at every stop). */
+void mon_show_source(struct mon *m, uint32_t va);
+/* Of the labels at s's address, the one defined in the program that is
+ * mapped at va now (s if there is one label, or no way to tell). */
+const struct image_symbol *mon_pick_label(struct mon *m, uint32_t va,
+					  const struct image_symbol *s);
+/* The guest ran: list starts again around pc. */
+void mon_list_reset(struct mon *m);
+void mon_sources_free(struct mon *m);
+
 /* term.c */
 int mon_prompt_loop(struct mon *m);
 
@@ -362,6 +380,7 @@ int mon_cmd_bt(struct mon *m, struct mon_args *a);
 int mon_cmd_info(struct mon *m, struct mon_args *a);
 int mon_cmd_translate(struct mon *m, struct mon_args *a);
 int mon_cmd_history(struct mon *m, struct mon_args *a);
+int mon_cmd_list(struct mon *m, struct mon_args *a);
 int mon_cmd_trace(struct mon *m, struct mon_args *a);
 int mon_cmd_source(struct mon *m, struct mon_args *a);
 int mon_cmd_expect(struct mon *m, struct mon_args *a);

@@ -136,6 +136,8 @@ void mon_show_pc(struct mon *m)
 	mon_insn_text(m, pc, text, sizeof text);
 	mon_printf(m, "=> 0x%08x%s:  %s\n", pc, mon_sym(m, pc, sym, sizeof sym),
 		   text);
+	mon_show_source(m, pc);
+	mon_list_reset(m);
 }
 
 /* regs builds each line in a buffer: cells, with no trailing blanks. */

@@ -111,6 +111,8 @@ ln -s "$tmp/o.img" "$tmp/o.link"
 status 2 "--dump-file naming the read-only disk by another name" run \
 	--disk "$tmp/o.img,ro" --dump-regs --dump-file "$tmp/o.link" "$tmp/off0.s"
 status 2 "--pcap naming the program" run --pcap "$tmp/off0.s" "$tmp/off0.s"
+status 2 "--console-out naming a disk given with flags" run \
+	--disk "$tmp/o.img,format=raw,ro" --console-out "$tmp/o.img" "$tmp/off0.s"
 check "the disk image is intact" cmp -s "$tmp/o.img" "$tmp/o.orig"
 check "the program is intact" grep -q "out r0" "$tmp/off0.s"
 cp "$tmp/off0.s" "$tmp/keep.s"
@@ -285,6 +287,34 @@ prog rawfar '.org 0x1000
  nop'
 status 2 "--raw of segments 1 GiB apart" as --raw "$tmp/rawfar.s"
 stderr_has "more than the 256 MiB a raw file may hold"
+# --- an image too big for --mem is refused before its body is inflated --
+prog farseg '.org 0x100000
+_start: out r0, 0(r0)'
+"$AULA" as -z "$tmp/farseg.s" -o "$tmp/farseg.img"
+status 2 "a compressed image beyond --mem" run --mem 64K "$tmp/farseg.img"
+stderr_has "segment 0 (0x00100000, 4 bytes) does not fit in 64 KiB of RAM (try --mem)"
+status 0 "the same image with RAM enough" run --mem 2M "$tmp/farseg.img"
+
+# --- the line table: aula dis interleaves it, --strip leaves it out -------
+prog lines '_start: li r1, 0x12345   ; a pseudo-instruction
+ out r0, 0(r0)'
+status 0 "dis of a source" dis "$tmp/lines.s"
+check "dis: the source line before its first word" \
+	grep -q "^; $tmp/lines.s:1: _start: li r1, 0x12345   ; a pseudo-instruction\$" "$tmp/out"
+check "dis: the line once for its two words" \
+	test "$(grep -c '^; ' "$tmp/out")" = 4
+status 0 "dis --no-source" dis --no-source "$tmp/lines.s"
+check "--no-source: no source lines" \
+	test "$(grep -c "^; $tmp" "$tmp/out")" = 0
+status 0 "as --strip" as --strip "$tmp/lines.s"
+status 0 "dis of a stripped image" dis "$tmp/lines.img"
+check "a stripped image has no source lines" \
+	test "$(grep -c "^; $tmp" "$tmp/out")" = 0
+status 0 "as without --strip" as "$tmp/lines.s"
+status 0 "dis of the image" dis "$tmp/lines.img"
+check "the image keeps the source lines" \
+	grep -q "^; $tmp/lines.s:2: out r0, 0(r0)\$" "$tmp/out"
+
 # Regression: the image was written to PATH.tmp and renamed over PATH,
 # which turned /dev/null into a regular file for everyone.
 mkfifo "$tmp/fifo"

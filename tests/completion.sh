@@ -19,7 +19,7 @@ for c in $(cat "$tmp/cmds"); do
 done
 
 mkdir "$tmp/work" && cd "$tmp/work" || exit 99
-touch prog.s prog.img tests.t notes.txt
+touch prog.s prog.img tests.t notes.txt steal.lab
 mkdir sub
 cat >"$tmp/check.bash" <<'EOF'
 set -u
@@ -75,7 +75,8 @@ expect "grade takes tests" "sub tests.t" aula grade ""
 expect "grade, after --, submissions" "prog.img prog.s sub" \
 	aula grade tests.t -- ""
 expect "--disk takes images" "prog.img sub" aula run prog.s --disk ""
-expect "--console-in takes any file" "notes.txt prog.img prog.s sub tests.t" \
+expect "lab takes lab files" "steal.lab sub" aula lab ""
+expect "--console-in takes any file" "notes.txt prog.img prog.s steal.lab sub tests.t" \
 	aula run prog.s --console-in ""
 exit $((fails != 0))
 EOF

@@ -6,7 +6,7 @@ set -u
 : "${AULA:?}" "${top_srcdir:?}"
 images=$(dirname "$AULA")/images
 status=0
-for name in hello syscall exception paging timer clock; do
+for name in hello syscall exception paging timer clock kernel; do
 	want="$top_srcdir/tests/golden/$name.out"
 	got=$("$AULA" run "$images/$name.img" --dump-regs </dev/null 2>&1;
 	      echo "exit=$?")

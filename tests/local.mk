@@ -17,11 +17,12 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_as_files tests/unit/test_as_layout \
+	tests/unit/test_as_macro \
 	tests/unit/test_image tests/unit/test_image_bad \
 	tests/unit/test_dump tests/unit/test_mmu tests/unit/test_shadow \
 	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
-	tests/unit/test_nic tests/unit/test_net \
+	tests/unit/test_nic tests/unit/test_net tests/unit/test_switch \
 	tests/unit/test_mon
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -56,6 +57,9 @@ tests_unit_test_as_files_LDADD = $(UNIT_LDADD)
 tests_unit_test_as_layout_SOURCES = tests/unit/test_as_layout.c
 tests_unit_test_as_layout_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_as_layout_LDADD = $(UNIT_LDADD)
+tests_unit_test_as_macro_SOURCES = tests/unit/test_as_macro.c
+tests_unit_test_as_macro_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_as_macro_LDADD = $(UNIT_LDADD)
 tests_unit_test_image_SOURCES = tests/unit/test_image.c
 tests_unit_test_image_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_image_LDADD = $(UNIT_LDADD)
@@ -97,6 +101,9 @@ tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_nic_LDADD = $(UNIT_LDADD)
+tests_unit_test_switch_SOURCES = tests/unit/test_switch.c
+tests_unit_test_switch_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_switch_LDADD = $(UNIT_LDADD)
 tests_unit_test_net_SOURCES = tests/unit/test_net.c
 tests_unit_test_net_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_net_LDADD = $(UNIT_LDADD)
@@ -158,7 +165,9 @@ LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
 	examples/lab/clones.lab examples/lab/clones.expected \
 	examples/lab/steal.lab examples/lab/steal.expected \
 	examples/lab/lan.lab examples/lab/lan.expected \
-	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected
+	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected \
+	examples/lab/web.lab examples/lab/web.expected examples/lab/web.s \
+	examples/lab/client.s
 EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \
@@ -190,6 +199,8 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/irq.s tests/monitor/paging.cmd tests/monitor/paging.out \
 	tests/monitor/run-trace.out tests/monitor/sleepy.s \
 	tests/monitor/traps.cmd tests/monitor/traps.out
+MONITOR_TEST_FILES += tests/monitor/source.cmd tests/monitor/source.out \
+	tests/monitor/source.s tests/monitor/kernel.cmd tests/monitor/kernel.out
 EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive

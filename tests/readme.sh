@@ -47,8 +47,9 @@ while IFS= read -r line; do
 		ok "not run, its files are there: $line"
 		continue ;;
 	esac
-	cmd=$(printf '%s\n' "$line" | sed -e "s|build/release/aula|\"\$AULA\"|g" \
-		-e "s|build/release/images/|$build/images/|g" \
+	cmd=$(printf '%s\n' "$line" |
+		sed -e "s|[./]*build/release/aula|\"\$AULA\"|g" \
+		-e "s|[./]*build/release/images/|$build/images/|g" \
 		-e 's/ --realtime//')
 	if AULA=$AULA sh -c "$cmd" </dev/null >"$tmp/out" 2>&1; then
 		ok "$line"

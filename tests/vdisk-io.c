@@ -14,13 +14,16 @@
  *                               a power loss, which also loses a random
  *                               subset of the writes since the last
  *                               fsync
- *   vdisk-io crashtest FILE BASE [EVERY]
+ *   vdisk-io crashtest FILE BASE [EVERY [TEMPLATE]]
  *                               the crash workload on a fresh overlay
  *                               FILE on BASE (a raw image named relative
  *                               to FILE's directory), killed and power
  *                               lost at every call in turn, each result
  *                               checked and verified; every EVERY-th
- *                               image is kept as FILE.K
+ *                               image is kept as FILE.K.  With TEMPLATE
+ *                               (an image that reads as BASE does), each
+ *                               run starts from a copy of it instead,
+ *                               and every other call is tried
  *   vdisk-io FILE fillbase      sector s := base_byte(s), for a base
  *   vdisk-io FILE verify K      check FILE against the crash workload:
  *                               everything of phases 1..K is there, every
@@ -274,14 +277,34 @@ static int fresh_overlay(const char *path, const char *base, uint64_t size)
 	return 0;
 }
 
+/* path := a copy of the image template. */
+static int copy_of(const char *path, const char *template)
+{
+	static uint8_t buf[1 << 16];
+	int in = open(template, O_RDONLY), out = open(path, O_WRONLY |
+						       O_CREAT | O_TRUNC, 0644);
+	ssize_t n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return in < 0 || out < 0 || n < 0 ? -1 : 0;
+}
+
 /* One crash at call k (a power loss when drop), then its checks: 0 if
- * the image is sound, and *done when the workload ran to its end. */
+ * the image is sound, and *done when the workload ran to its end.  The
+ * image is a fresh overlay on base, or a copy of template. */
 static int crash_once(const char *path, const char *base, uint64_t size,
-		      long k, bool power, bool *done, bool *leaked)
+		      const char *template, long k, bool power, bool *done,
+		      bool *leaked)
 {
 	int pipefd[2], wst;
 	char acks[256] = "";
-	if (fresh_overlay(path, base, size) || pipe(pipefd))
+	if ((template ? copy_of(path, template)
+	     : fresh_overlay(path, base, size)) || pipe(pipefd))
 		return -1;
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -334,7 +357,8 @@ static int crash_once(const char *path, const char *base, uint64_t size,
 
 /* Crash the workload at every call, killed and by power loss; keep a
  * copy of every every-th image as PATH.N for qemu-img check. */
-static int crash_test(const char *path, const char *base, long every)
+static int crash_test(const char *path, const char *base, long every,
+		      const char *template)
 {
 	char err[512], copy[4096];
 	struct vdisk *b;
@@ -347,10 +371,12 @@ static int crash_test(const char *path, const char *base, long every)
 	long points = 0, bad = 0, leaky = 0;
 	bool done = false;
 	simulated = true;
-	for (long k = 1; !done; k++) {
+	/* From a template, every other call: each run inflates it. */
+	for (long k = 1; !done; k += template ? 2 : 1) {
 		for (int power = 0; power < 2; power++) {
 			bool leaked = false, d = false;
-			if (crash_once(path, base, size, k, power, &d, &leaked))
+			if (crash_once(path, base, size, template, k, power,
+				       &d, &leaked))
 				bad++;
 			done |= d;
 			leaky += leaked;
@@ -427,7 +453,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[a], "crashtest") && argc - a >= 3)
 		return crash_test(argv[a + 1], argv[a + 2],
-				  argc - a > 3 ? atol(argv[a + 3]) : 0);
+				  argc - a > 3 ? atol(argv[a + 3]) : 0,
+				  argc - a > 4 ? argv[a + 4] : NULL);
 	bool ro = !strcmp(argv[a + 1], "verify");
 	struct vdisk *vd;
 	char err[1024];

@@ -109,6 +109,7 @@ START_TEST(bss_regions)
 		ast_bad(src, 3, 1, "a .bss region stores no bytes");
 	}
 	ast_bad(".bss 4\n.space 4\n", 1, 6, "unexpected text");
+	ast_bad(".bss\n.space 4\n.text 4\n", 3, 7, "unexpected text");
 }
 END_TEST
 
@@ -270,6 +271,48 @@ START_TEST(many_labels)
 }
 END_TEST
 
+/* lapc: the same bytes wherever the code is assembled, and the address
+ * where it actually runs. */
+START_TEST(lapc_position_independent)
+{
+	struct image a, b;
+	ast_good(".org 0x2000\nf: lapc r1, msg\nlapc r2, f\nmsg: .word 1\n",
+		 &a);
+	ast_good(".org 0x9000\nf: lapc r1, msg\nlapc r2, f\nmsg: .word 1\n",
+		 &b);
+	ck_assert_uint_eq(a.seg[0].size, 28);
+	ck_assert_int_eq(memcmp(a.seg[0].data, b.seg[0].data, 28), 0);
+	ck_assert_uint_eq(mem_ld32(a.seg[0].data), 0x0000015f); /* call .+4 */
+	ck_assert_uint_eq(mem_ld32(a.seg[0].data + 4), 0x00000149); /* pop r1 */
+	ck_assert_uint_eq(mem_ld32(a.seg[0].data + 8), 0x00141130); /* +20 */
+	ck_assert_uint_eq(mem_ld32(a.seg[0].data + 20), 0xfff02230); /* -16 */
+	image_free(&a);
+	image_free(&b);
+
+	/* Assembled to run at 0x6000 but loaded and run at 0x2000: la
+	 * gives the address it was assembled for, lapc the real one. */
+	struct th *t = th_boot(".org 0x6000, 0x2000\n"
+			       ".entry 0x2000\n"
+			       "f:      la   r1, msg\n"
+			       "        lapc r2, msg\n"
+			       "        ldw  r3, 0(r2)\n"
+			       "        out  r0, 0(r0)\n"
+			       "msg:    .word 0x5a5a\n");
+	ck_assert_int_eq(th_run(t, 100), VM_STOP_POWEROFF);
+	ck_assert_uint_eq(t->vm->cpu.r[1], 0x601c);
+	ck_assert_uint_eq(t->vm->cpu.r[2], 0x201c);
+	ck_assert_uint_eq(t->vm->cpu.r[3], 0x5a5a);
+	ck_assert_uint_eq(t->vm->cpu.r[15], t->vm->mem.size);	/* sp back */
+	th_free(t);
+
+	ast_bad("lapc r1, 0x20000\n", 1, 10, "lapc target 0x00020000 is "
+		"126972 bytes away, more than 32 KiB");
+	ast_bad("lapc r1\n", 1, 8, "expected ','");
+	ast_bad("lapc 5, x\nx: nop\n", 1, 6, "expected a register");
+	ast_bad("lapc r1, x y\nx: nop\n", 1, 12, "unexpected text");
+}
+END_TEST
+
 static Suite *as_layout_suite(void)
 {
 	Suite *s = suite_create("as_layout");
@@ -278,6 +321,7 @@ static Suite *as_layout_suite(void)
 	tcase_add_test(tc, bss_regions);
 	tcase_add_test(tc, constants_in_image);
 	tcase_add_test(tc, line_table);
+	tcase_add_test(tc, lapc_position_independent);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_set_timeout(tc, 30);
