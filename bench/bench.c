@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "asm/as.h"
@@ -16,6 +18,7 @@
 #include "host/diskfile.h"
 
 #define BENCH_DISK_SIZE (4u << 20)
+#define MAX_INCLUDE_DIRS 8
 
 static double now(void)
 {
@@ -50,13 +53,75 @@ static uint64_t disk_counter(const struct vm *vm, const char *name)
 	return d && f ? dev_field_get(d->state, f) : 0;
 }
 
+/* --cpu COMMAND...: run it (output discarded), print its CPU time (user
+ * + system) in seconds, to the microsecond: shell scripts have no clock
+ * that fine. */
+static int child_cpu(char **argv)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout) ||
+		    !freopen("/dev/null", "r", stdin))
+			_exit(127);
+		execvp(argv[0], argv);
+		perror(argv[0]);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0) {
+		perror("wait4");
+		return 1;
+	}
+	printf("%.6f\n", (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+			 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 127;
+}
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* --vm-create N: CPU time of vm_create + vm_destroy (16 MiB of RAM). */
+static int vm_create_cost(unsigned long n)
+{
+	struct vm_config cfg = { .ram_size = 16u << 20 };
+	char err[256];
+	double t0 = cpu_now();
+	for (unsigned long i = 0; i < n; i++) {
+		struct vm *vm = vm_create(&cfg, err, sizeof err);
+		if (!vm) {
+			fprintf(stderr, "vm_create: %s\n", err);
+			return 1;
+		}
+		vm_destroy(vm);
+	}
+	printf("vm_create + vm_destroy (16 MiB of RAM): %.2f us of CPU time "
+	       "(target: < 5 us)\n", (cpu_now() - t0) * 1e6 / (double)n);
+	return 0;
+}
+
 /* usage: aula-bench [--max-insns N] [--mmu=shadow|nested] [--disk]
- *                   WORKLOAD.s ... */
+ *                   [-I DIR] WORKLOAD.s ...
+ *        aula-bench --vm-create N
+ *        aula-bench --cpu COMMAND [ARG...] */
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "--cpu"))
+		return child_cpu(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "--vm-create"))
+		return vm_create_cost(strtoul(argv[2], NULL, 0));
 	uint64_t budget = UINT64_MAX;
 	enum mmu_mode mmu = MMU_SHADOW;
-	int first = 1, paging = 0, disk = 0;
+	int first = 1, paging = 0, disk = 0, ninc = 0;
+	const char *inc[MAX_INCLUDE_DIRS];
 	for (; first < argc && argv[first][0] == '-'; first++) {
 		if (!strcmp(argv[first], "--max-insns") && first + 1 < argc)
 			budget = strtoull(argv[++first], NULL, 0);
@@ -66,6 +131,9 @@ int main(int argc, char **argv)
 			mmu = MMU_SHADOW, paging = 1;
 		else if (!strcmp(argv[first], "--disk"))
 			disk = 1;
+		else if (!strcmp(argv[first], "-I") && first + 1 < argc &&
+			 ninc < MAX_INCLUDE_DIRS)
+			inc[ninc++] = argv[++first];
 	}
 	if (disk)
 		printf("%-16s %12s %7s %9s %10s %12s %9s\n", "workload",
@@ -81,7 +149,9 @@ int main(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		struct image img;
 		char err[256];
-		if (as_assemble(argv[i], NULL, NULL, stderr, &img))
+		const struct as_options ao = { .include_dirs = inc,
+					       .ninclude_dirs = ninc };
+		if (as_assemble_opts(argv[i], NULL, &ao, stderr, &img))
 			return 1;
 		struct vm_config cfg = { .ram_size = 16u << 20, .mmu = mmu };
 		struct disk_file df = { .fd = -1 };

@@ -37,8 +37,10 @@ enum cpu_vector {
  * The history ring: where each straight-line run of instructions began
  * (a taken jump or an exception entry) and the instruction count there.
  * Run i spans from its entry to the next one's count, so the last
- * CPU_HISTORY runs can be replayed for the monitor's `history` at the cost
- * of two stores per taken jump.
+ * CPU_HISTORY runs can be replayed for the monitor's `history`.  It is
+ * kept only when something can read it (hist_on, from struct vm_config's
+ * history: the monitor asks for it); each taken jump then costs about 17
+ * host instructions more (docs/performance.md).
  */
 #define CPU_HISTORY 256		/* runs kept; a power of two */
 
@@ -72,6 +74,7 @@ struct cpu_cascade {
 
 struct cpu {
 	uint32_t r[16];		/* r[15] is the current mode's sp */
+	uint32_t r0_sink;	/* the interpreter's writes to r0 land here */
 	uint32_t pc;
 	uint32_t flags;
 	uint32_t other_sp;	/* the sp of the mode we are not in */
@@ -89,6 +92,7 @@ struct cpu {
 	 * per-instruction check is this one compare. */
 	uint64_t limit;
 	bool halted;		/* waiting for an interrupt */
+	bool hist_on;		/* keep the history ring */
 	struct cpu_hist hist[CPU_HISTORY];
 	uint32_t hist_next;	/* total entries written; index % CPU_HISTORY */
 	struct cpu_cascade cascade;
@@ -121,6 +125,8 @@ static inline void cpu_hist_record(struct cpu *c, uint32_t pc, uint32_t from,
 				   uint64_t insns, uint32_t cause,
 				   enum cpu_hist_kind kind)
 {
+	if (!c->hist_on)
+		return;
 	struct cpu_hist *h = &c->hist[c->hist_next++ % CPU_HISTORY];
 	h->pc = pc;
 	h->from = from;

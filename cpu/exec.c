@@ -1,21 +1,35 @@
 /*
- * The interpreter: fetch, take the opcode, dispatch.
+ * The interpreter: run decoded instructions from the decode cache.
  *
- * One handler per line of cpu/isa.def.  pc, the retired-instruction count,
- * the run limit and the current code page live in locals so they stay in
- * host registers; they are written back to struct cpu before anything
- * outside this file can look (exceptions, ports, control registers).
+ * Each instruction word is taken apart once, the first time it runs, into
+ * a struct code_entry (mem/code.h) of its page's code page: the handler to
+ * run, operands as byte offsets of registers in struct cpu (a write to r0
+ * goes to r0_sink, so no handler tests for r0), the immediate extended,
+ * and every illegal encoding already turned into ILLEGAL.  The current
+ * entry d stands for pc (entries are 8 bytes, words 4, so the address of
+ * d is dbias + 2 * pc, and pc = (d - dbias) / 2), computed only where
+ * it is needed (jumps, exceptions, leaving).  A branch whose target lies
+ * in its own page moves d by a constant; running off a page hits the
+ * page's sentinel entry.  So per instruction the loop does the handler's
+ * work, one decrement-and-test for "stop, an event or an interrupt is
+ * due" (the count reached the limit; see struct cpu) and an indexed jump
+ * to the next handler.
  *
- * Per instruction the loop does one compare for "stop, an event or an
- * interrupt is due" (now >= limit; see struct cpu) and one for "pc left
- * the cached code page".  Dispatch is a computed goto at the end of every
- * handler, so the host branch predictor learns each opcode's successors.
+ * The condition codes are lazy: a compare (cmp, cmpi, subs) keeps its two
+ * operands, and a branch after it compares them directly; any other
+ * reader gets the flags computed from them (CC()).  pc, the count, the
+ * run limit and the condition codes live in locals and are written back
+ * to struct cpu (SYNC) before anything outside this file can look:
+ * exceptions, ports, control registers, leaving.  So getcc, setcc,
+ * exception frames, the monitor and checkpoints see the same flags.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "cpu/cpu.h"
 #include "cpu/isa.h"
 #include "cpu/vm.h"
+#include "mem/code.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -103,138 +117,330 @@ bool cpu_branch_taken(unsigned opcode, uint32_t flags)
 	return branch_taken[opcode & 0xff] >> (flags & CPU_CC_MASK) & 1;
 }
 
+/*
+ * Handler numbers (struct code_entry's op): an instruction's own opcode,
+ * or one of these, outside the opcode space the ISA uses (below 0x80).
+ */
+enum {
+	XOP_FAR = 0x80,		/* | branch opcode: a target in another page */
+	XOP_ILLEGAL = 0xfe,	/* any undefined encoding */
+};
+#define INSN(name, op, fmt, priv) \
+	_Static_assert(op < XOP_FAR && op != CODE_OP_UNDECODED, #name);
+#include "cpu/isa.def"
+#undef INSN
+_Static_assert(CODE_OP_PAGE_END == 0xff, "the sentinel's handler");
+_Static_assert(offsetof(struct cpu, r) == 0, "registers at offset 0");
+_Static_assert(offsetof(struct code_page, e) == 0, "a code page from d");
+
+/* Register operands are byte offsets in struct cpu. */
+static inline uint8_t src_reg(unsigned n)
+{
+	return (uint8_t)(4 * n);
+}
+static inline uint8_t dst_reg(unsigned n)
+{
+	return n ? (uint8_t)(4 * n) : (uint8_t)offsetof(struct cpu, r0_sink);
+}
+_Static_assert(offsetof(struct cpu, r0_sink) < 256, "r0_sink in reach");
+
+/* Take the word at entry idx of its page apart.  local: a branch into the
+ * same page may become a move of the entry pointer (not when the entry is
+ * a lone copy, for a stale translation). */
+static struct code_entry decode(uint32_t w, unsigned idx, bool local)
+{
+	unsigned op = isa_op(w);
+	struct code_entry e = { .op = (uint8_t)op };
+	if (!isa_valid(w)) {
+		e.op = XOP_ILLEGAL;
+		return e;
+	}
+	bool rd_is_source = op == ISA_OP_stw || op == ISA_OP_sth ||
+			    op == ISA_OP_stb || op == ISA_OP_out ||
+			    op == ISA_OP_mtcr;
+	e.rd = rd_is_source ? src_reg(isa_rd(w)) : dst_reg(isa_rd(w));
+	e.rs1 = src_reg(isa_rs1(w));
+	e.rs2 = src_reg(isa_rs2(w));
+	switch (isa_table[op].format) {
+	case ISA_F_I: case ISA_F_CI: case ISA_F_M:
+		e.imm = (uint32_t)isa_simm16(w);
+		break;
+	case ISA_F_IU: case ISA_F_SH: case ISA_F_CIU: case ISA_F_CRR:
+	case ISA_F_CRW:
+		e.imm = isa_uimm16(w);
+		break;
+	case ISA_F_U:
+		e.imm = isa_imm20(w) << 12;
+		break;
+	case ISA_F_T:
+		e.imm = isa_trapno(w);
+		break;
+	case ISA_F_B: {
+		int32_t k = isa_simm24(w), t = (int32_t)idx + k;
+		if (local && t >= 0 && t < CODE_ENTRIES) {
+			e.imm = (uint32_t)k;	/* entries */
+		} else {
+			e.op |= XOP_FAR;
+			e.imm = (uint32_t)k << 2;	/* bytes */
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	return e;
+}
+
+/* The flags of a - b (cmp), for the lazy condition codes. */
+static inline uint32_t cc_of_sub(uint32_t a, uint32_t b)
+{
+	uint32_t r;
+	return cc_sub(a, b, 0, &r);
+}
+
+/* ccf's value while the condition codes are those of cca - ccb. */
+#define CC_LAZY 0x80000000u
+
 void cpu_run(struct vm *vm)
 {
 	struct cpu *const c = &vm->cpu;
-	uint32_t *const R = c->r;
-	uint32_t pc = c->pc, insn = 0;
-	uint64_t now = c->insns, limit = c->limit;
-	uint32_t code_page = 1;		/* never a page address: forces a fill */
-	uint8_t *code = NULL;
+	char *const R = (char *)c;
+	struct code_entry *d;
+	uintptr_t dbias = 0;		/* (uintptr_t)d - 2 * pc, in this page */
+	struct code_entry lone[2];	/* one decoded word, for a stale page */
+	uint32_t vpage = 1;		/* d's virtual page; 1: never equal */
+	uint32_t pc, cca = 0, ccb = 0, ccf;
+	uint64_t end, left;		/* see COUNT() */
 	unsigned vec;
 	uint32_t far;
-	bool cacheable;
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 	static const void *const dispatch[256] = {
-		[0 ... 255] = &&op_undefined,
+		[0 ... 255] = &&op_illegal,
+		[CODE_OP_UNDECODED] = &&op_undecoded,
+		[CODE_OP_PAGE_END] = &&op_page_end,
 #define INSN(name, op, fmt, priv) [op] = &&op_##name,
 #include "cpu/isa.def"
 #undef INSN
+#define FAR(name) [XOP_FAR | ISA_OP_##name] = &&far_##name
+		FAR(br), FAR(beq), FAR(bne), FAR(blt), FAR(bge), FAR(bgt),
+		FAR(ble), FAR(bltu), FAR(bgeu), FAR(bgtu), FAR(bleu),
+		FAR(bmi), FAR(bpl), FAR(bvs), FAR(bvc), FAR(call),
+#undef FAR
 	};
 #pragma GCC diagnostic pop
 
-#define RD isa_rd(insn)
-#define RS1 R[isa_rs1(insn)]
-#define RS2 R[isa_rs2(insn)]
-#define SIMM ((uint32_t)isa_simm16(insn))
-#define UIMM isa_uimm16(insn)
-/* r0 reads as zero: write, then clear it, cheaper than a test. */
-#define WR(v) do { R[RD] = (v); R[0] = 0; } while (0)
-#define SYNC() do { c->pc = pc; c->insns = now; } while (0)
-#define FETCH()								\
+#define REG(off) (*(uint32_t *)(R + (off)))
+#define RD REG(d->rd)
+#define RS1 REG(d->rs1)
+#define RS2 REG(d->rs2)
+#define IMM (d->imm)
+#define SP c->r[ISA_REG_SP]
+#define WR(v) (REG(d->rd) = (v))
+#define PC() ((uint32_t)(((uintptr_t)d - dbias) >> 1))
+#define ENTRY_OF(pc) ((struct code_entry *)(dbias + 2 * (uintptr_t)(pc)))
+#define CC() (ccf == CC_LAZY ? cc_of_sub(cca, ccb) : ccf)
+#define SET_CC(f) (ccf = (f))
+#define SET_CC_SUB(a, b) (cca = (a), ccb = (b), ccf = CC_LAZY)
+/* Before anything outside can look: pc is the current instruction's. */
+#define SYNC()								\
 	do {								\
-		if (unlikely((pc & ~MEM_PAGE_MASK) != code_page)) {	\
-			vec = mmu_fetch_page(vm, pc, &code, &cacheable,	\
-					     &far);			\
-			if (vec)					\
-				RAISE(vec, far);			\
-			/* A stale page is fetched through the slow	\
-			 * path each time, so each use is counted. */	\
-			code_page = cacheable ? pc & ~MEM_PAGE_MASK : 1; \
-		}							\
-		insn = mem_ld32(code + (pc & MEM_PAGE_MASK));		\
+		c->pc = PC();						\
+		c->insns = NOW();					\
+		c->flags = (c->flags & ~CPU_CC_MASK) | CC();		\
 	} while (0)
-#define DISPATCH() goto *dispatch[isa_op(insn)]
-#define JUMP(target)							\
+#define DISPATCH() goto *dispatch[d->op]
+/* The count: the run stops when it reaches end (c->limit, at the latest
+ * one instruction on), left instructions from now, so retiring one is a
+ * decrement and a test for zero. */
+#define NOW() (end - left)
+#define SET_LIMIT(l)							\
 	do {								\
-		pc = (target);						\
-		if (unlikely(++now >= limit))				\
+		uint64_t n_ = NOW(), l_ = (l);				\
+		end = l_ > n_ ? l_ : n_ + 1;				\
+		left = end - n_;					\
+	} while (0)
+/* Retire the instruction; go on at d. */
+#define COUNT_DISPATCH()						\
+	do {								\
+		if (unlikely(--left == 0))				\
 			goto leave;					\
-		FETCH();						\
 		DISPATCH();						\
 	} while (0)
-#define NEXT() JUMP(pc + 4)
+#define NEXT() do { d++; COUNT_DISPATCH(); } while (0)
+/* Retire, and go on at pc = target, wherever it is. */
+#define GOTO_PC(target)							\
+	do {								\
+		pc = (target);						\
+		if (unlikely(--left == 0))				\
+			goto leave_at_pc;				\
+		if (likely((pc & ~MEM_PAGE_MASK) == vpage)) {		\
+			d = ENTRY_OF(pc);				\
+			DISPATCH();					\
+		}							\
+		goto lookup;						\
+	} while (0)
+/* Retire, and find the next instruction through the fetch TLB again. */
+#define NEXT_LOOKUP()							\
+	do {								\
+		pc = PC() + 4;						\
+		if (unlikely(--left == 0))				\
+			goto leave_at_pc;				\
+		goto lookup;						\
+	} while (0)
 /* A taken jump starts a new run: note it in the history ring. */
+#define HIST(target)							\
+	do {								\
+		if (unlikely(c->hist_on))				\
+			cpu_hist_record(c, (target), PC(), NOW() + 1, 0, \
+					CPU_HIST_JUMP);			\
+	} while (0)
 #define TAKEN(target)							\
 	do {								\
 		uint32_t t_ = (target);					\
-		cpu_hist_record(c, t_, pc, now + 1, 0, CPU_HIST_JUMP);	\
-		JUMP(t_);						\
+		HIST(t_);						\
+		GOTO_PC(t_);						\
+	} while (0)
+/* A branch to an entry of this page: k entries on. */
+#define TAKEN_LOCAL(k)							\
+	do {								\
+		int32_t k_ = (int32_t)(k);				\
+		HIST(PC() + (uint32_t)k_ * 4);				\
+		d += k_;						\
+		COUNT_DISPATCH();					\
 	} while (0)
 /* Fault: the instruction has no effect and does not retire. */
 #define RAISE(v, f)							\
 	do {								\
+		uint32_t f_ = (f);					\
 		SYNC();							\
-		cpu_exception(vm, (v), pc, (f));			\
+		cpu_exception(vm, (v), c->pc, f_);			\
 		goto reload;						\
 	} while (0)
-#define ILLEGAL() RAISE(CPU_VEC_ILLEGAL, pc)
-#define UNUSED_ZERO(mask) do { if (unlikely(insn & (mask))) ILLEGAL(); } while (0)
+#define ILLEGAL() RAISE(CPU_VEC_ILLEGAL, PC())
 #define PRIVILEGED()							\
 	do {								\
 		if (unlikely(!(c->flags & CPU_P)))			\
-			RAISE(CPU_VEC_PRIVILEGED, pc);			\
+			RAISE(CPU_VEC_PRIVILEGED, PC());		\
 	} while (0)
 #define LOAD_AT(addr, size, expr_of_host, out)			\
 	do {								\
 		uint32_t a_ = (addr);					\
-		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->r, a_);	\
+		struct mmu_tlb *t_ = c->tlb_cur;			\
+		unsigned i_ = mmu_slot(a_);				\
 		vm->mmu.stats.accesses[MMU_READ]++;			\
-		if (likely(e_->tag == mmu_tag(a_, size))) {		\
-			const uint8_t *h_ = (const uint8_t *)(e_->addend + a_); \
+		if (likely(t_->r_tag[i_] == mmu_tag(a_, size))) {	\
+			const uint8_t *h_ =				\
+				(const uint8_t *)(t_->r_addend[i_] + a_); \
 			out = expr_of_host;				\
 		} else if ((vec = mmu_load(vm, a_, size, &out, &far))) { \
 			RAISE(vec, far);				\
 		}							\
 	} while (0)
 #define LOAD(size, expr_of_host, out)					\
-	LOAD_AT(RS1 + SIMM, size, expr_of_host, out)
+	LOAD_AT(RS1 + IMM, size, expr_of_host, out)
+/* A store that misses the write TLB goes to its one slow path, mmu_store
+ * (mem/mmu.h).  If that changed a page table, the fetch TLB was flushed:
+ * finish this instruction, then come back through struct cpu, so the
+ * next fetch is translated anew as it would be on a real TLB. */
 #define STORE(size, addr, val, store_host)				\
 	do {								\
 		uint32_t a_ = (addr), v_ = (val);			\
-		struct mmu_tlb_entry *e_ = mmu_slot(c->tlb_cur->w, a_);	\
-		vm->mmu.stats.accesses[MMU_WRITE]++;				\
-		if (likely(e_->tag == mmu_tag(a_, size))) {		\
-			uint8_t *h_ = (uint8_t *)(e_->addend + a_);	\
+		struct mmu_tlb *t_ = c->tlb_cur;			\
+		unsigned i_ = mmu_slot(a_);				\
+		vm->mmu.stats.accesses[MMU_WRITE]++;			\
+		if (likely(t_->w_tag[i_] == mmu_tag(a_, size))) {	\
+			uint8_t *h_ = (uint8_t *)(t_->w_addend[i_] + a_); \
 			store_host;					\
 		} else {						\
 			if ((vec = mmu_store(vm, a_, size, v_, &far)))	\
 				RAISE(vec, far);			\
-			/* it may have changed a page table */		\
-			code_page = 1;					\
+			if (vpage != 1 &&				\
+			    c->tlb_cur->x_tag[mmu_slot(vpage)] != vpage) \
+				SET_LIMIT(0);				\
 		}							\
 	} while (0)
-#define ALU3(expr) do { UNUSED_ZERO(0xfff00000); uint32_t a = RS1, b = RS2; \
-			WR(expr); NEXT(); } while (0)
-#define ALUI(expr) do { uint32_t a = RS1; WR(expr); NEXT(); } while (0)
-#define SHIFTI(expr) do { if (unlikely(UIMM > 31)) ILLEGAL();		\
-			  uint32_t a = RS1, n = UIMM; WR(expr); NEXT(); } while (0)
-#define DIVIDE(expr) do { UNUSED_ZERO(0xfff00000); uint32_t a = RS1, b = RS2; \
+#define ALU3(expr) do { uint32_t a = RS1, b = RS2; WR(expr); NEXT(); } while (0)
+#define ALUI(expr) do { uint32_t a = RS1, b = IMM; WR(expr); NEXT(); } while (0)
+#define DIVIDE(expr) do { uint32_t a = RS1, b = RS2;			\
 			  if (unlikely(b == 0)) RAISE(CPU_VEC_DIVIDE, 0);	\
 			  WR(expr); NEXT(); } while (0)
-#define SETCC(f) (c->flags = (c->flags & ~CPU_CC_MASK) | (f))
-#define BRANCH()							\
-	do {								\
-		if (branch_taken[isa_op(insn)] >> (c->flags & CPU_CC_MASK) & 1) \
-			TAKEN(pc + ((uint32_t)isa_simm24(insn) << 2)); \
+/* A branch: taken if the lazy compare says so (a op b), or else if the
+ * flags say so (the table). */
+#define BRANCH(name, lazy_cond)						\
+	op_##name:							\
+		if (ccf == CC_LAZY ? (lazy_cond)			\
+		    : branch_taken[ISA_OP_##name] >> ccf & 1)		\
+			TAKEN_LOCAL(IMM);				\
 		NEXT();							\
-	} while (0)
+	far_##name:							\
+		if (ccf == CC_LAZY ? (lazy_cond)			\
+		    : branch_taken[ISA_OP_##name] >> ccf & 1)		\
+			TAKEN(PC() + IMM);				\
+		NEXT()
+#define A cca
+#define B ccb
+#define S(x) ((int32_t)(x))
+#define V_SUB ((((A ^ B) & (A ^ (A - B))) >> 31) != 0)
 
 reload:
 	pc = c->pc;
-	limit = c->limit;
-	code_page = 1;
-	if (unlikely(now >= limit))
-		goto leave;
-	FETCH();
+	ccf = c->flags & CPU_CC_MASK;
+	if (unlikely(c->insns >= c->limit))
+		return;	/* nothing to run; struct cpu is as it was */
+	end = c->limit;
+	left = end - c->insns;
+	/* pc (a multiple of 4) through the fetch TLB to its code page. */
+lookup: {
+	struct mmu_tlb *t = c->tlb_cur;
+	struct code_page *cp;
+	uint8_t *host;
+	if (likely(t->x_tag[mmu_slot(pc)] == mmu_tag(pc, 4))) {
+		cp = t->x_code[mmu_slot(pc)];
+	} else if ((vec = mmu_fetch_code(vm, pc, &cp, &host, &far))) {
+		c->pc = pc;
+		c->insns = NOW();
+		c->flags = (c->flags & ~CPU_CC_MASK) | CC();
+		cpu_exception(vm, vec, pc, far);
+		goto reload;
+	}
+	if (likely(cp != NULL)) {
+		vpage = pc & ~MEM_PAGE_MASK;
+		dbias = (uintptr_t)cp->e - 2 * (uintptr_t)vpage;
+		d = ENTRY_OF(pc);
+	} else {
+		/* A stale translation: this one word, then back here. */
+		lone[0] = decode(mem_ld32(host + (pc & MEM_PAGE_MASK)), 0,
+				 false);
+		lone[1] = (struct code_entry){ .op = CODE_OP_PAGE_END };
+		d = lone;
+		dbias = (uintptr_t)lone - 2 * (uintptr_t)pc;
+		vpage = 1;
+	}
 	DISPATCH();
+}
 
-op_undefined:
+op_undecoded: {
+	/* Never a lone copy: d is in a code page, entry idx of it. */
+	unsigned idx = (PC() & MEM_PAGE_MASK) >> 2;
+	const struct code_page *code = (const struct code_page *)(d - idx);
+	/* The page's bytes as they are now: a memory manager (mem/pool.h)
+	 * may have swapped them out or moved them since. */
+	const uint8_t *page = vm->mem.pages[code->gpa >> MEM_PAGE_SHIFT];
+	if (unlikely(!page) && !(page = mem_page(&vm->mem, code->gpa))) {
+		vm_stop(vm, VM_STOP_HOST_ERROR, 0);	/* out of host memory */
+		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
+	}
+	*d = decode(mem_ld32(page + 4 * idx), idx, true);
+	DISPATCH();
+}
+op_page_end:
+	pc = PC();
+	goto lookup;
+op_illegal:
 	ILLEGAL();
 op_nop:
-	UNUSED_ZERO(0xffffff00);
 	NEXT();
 
 op_add:  ALU3(a + b);
@@ -260,220 +466,231 @@ op_rem:
 op_remu: DIVIDE(a % b);
 op_slt:  ALU3((int32_t)a < (int32_t)b);
 op_sltu: ALU3(a < b);
-op_adds: { uint32_t r; ALU3((SETCC(cc_add(a, b, 0, &r)), r)); }
-op_subs: { uint32_t r; ALU3((SETCC(cc_sub(a, b, 0, &r)), r)); }
-op_adc:  { uint32_t r; ALU3((SETCC(cc_add(a, b, !!(c->flags & CPU_C), &r)), r)); }
-op_sbc:  { uint32_t r; ALU3((SETCC(cc_sub(a, b, !!(c->flags & CPU_C), &r)), r)); }
-op_cmp: {
-	uint32_t r;
-	UNUSED_ZERO(0xfff00f00);
-	SETCC(cc_sub(RS1, RS2, 0, &r));
+op_adds: { uint32_t r; ALU3((SET_CC(cc_add(a, b, 0, &r)), r)); }
+op_subs: ALU3((SET_CC_SUB(a, b), a - b));
+op_adc:  { uint32_t r; ALU3((SET_CC(cc_add(a, b, !!(CC() & CPU_C), &r)), r)); }
+op_sbc:  { uint32_t r; ALU3((SET_CC(cc_sub(a, b, !!(CC() & CPU_C), &r)), r)); }
+op_cmp:
+	SET_CC_SUB(RS1, RS2);
 	NEXT();
-}
 op_tst:
-	UNUSED_ZERO(0xfff00f00);
-	SETCC(cc_logic(RS1 & RS2));
+	SET_CC(cc_logic(RS1 & RS2));
 	NEXT();
 
-op_addi:  ALUI(a + SIMM);
-op_andi:  ALUI(a & UIMM);
-op_ori:   ALUI(a | UIMM);
-op_xori:  ALUI(a ^ UIMM);
-op_shli:  SHIFTI(a << n);
-op_shri:  SHIFTI(a >> n);
-op_sari:  SHIFTI((uint32_t)((int32_t)a >> n));
-op_muli:  ALUI(a * SIMM);
-op_slti:  ALUI((int32_t)a < (int32_t)SIMM);
-op_sltiu: ALUI(a < SIMM);
-op_cmpi: {
-	uint32_t r;
-	UNUSED_ZERO(0x00000f00);
-	SETCC(cc_sub(RS1, SIMM, 0, &r));
+op_addi:  ALUI(a + b);
+op_andi:  ALUI(a & b);
+op_ori:   ALUI(a | b);
+op_xori:  ALUI(a ^ b);
+op_shli:  ALUI(a << b);
+op_shri:  ALUI(a >> b);
+op_sari:  ALUI((uint32_t)((int32_t)a >> b));
+op_muli:  ALUI(a * b);
+op_slti:  ALUI((int32_t)a < (int32_t)b);
+op_sltiu: ALUI(a < b);
+op_cmpi:
+	SET_CC_SUB(RS1, IMM);
 	NEXT();
-}
 op_tsti:
-	UNUSED_ZERO(0x00000f00);
-	SETCC(cc_logic(RS1 & UIMM));
+	SET_CC(cc_logic(RS1 & IMM));
 	NEXT();
 op_lui:
-	WR(isa_imm20(insn) << 12);
+	WR(IMM);
 	NEXT();
 
-op_ldw:  { uint32_t v; LOAD(4, mem_ld32(h_), v); WR(v); NEXT(); }
-op_ldh:  { uint32_t v; LOAD(2, mem_ld16(h_), v); WR((uint32_t)(int16_t)v); NEXT(); }
-op_ldhu: { uint32_t v; LOAD(2, mem_ld16(h_), v); WR(v); NEXT(); }
-op_ldb:  { uint32_t v; LOAD(1, *h_, v); WR((uint32_t)(int8_t)v); NEXT(); }
-op_ldbu: { uint32_t v; LOAD(1, *h_, v); WR(v); NEXT(); }
-op_stw: STORE(4, RS1 + SIMM, R[RD], mem_st32(h_, v_)); NEXT();
-op_sth: STORE(2, RS1 + SIMM, R[RD], mem_st16(h_, (uint16_t)v_)); NEXT();
-op_stb: STORE(1, RS1 + SIMM, R[RD], *h_ = (uint8_t)v_); NEXT();
+/* Handlers that call out (a slow path, a device) read rd first: what they
+ * call may overwrite this very word and so forget its entry. */
+#define LOADER(size, expr_of_host, ext)					\
+	do {								\
+		unsigned rd = d->rd;					\
+		uint32_t v;						\
+		LOAD(size, expr_of_host, v);				\
+		REG(rd) = (ext);					\
+		NEXT();							\
+	} while (0)
+op_ldw:  LOADER(4, mem_ld32(h_), v);
+op_ldh:  LOADER(2, mem_ld16(h_), (uint32_t)(int16_t)v);
+op_ldhu: LOADER(2, mem_ld16(h_), v);
+op_ldb:  LOADER(1, *h_, (uint32_t)(int8_t)v);
+op_ldbu: LOADER(1, *h_, v);
+op_stw: STORE(4, RS1 + IMM, RD, mem_st32(h_, v_)); NEXT();
+op_sth: STORE(2, RS1 + IMM, RD, mem_st16(h_, (uint16_t)v_)); NEXT();
+op_stb: STORE(1, RS1 + IMM, RD, *h_ = (uint8_t)v_); NEXT();
 op_push:
-	UNUSED_ZERO(0xffff0f00);
-	STORE(4, R[ISA_REG_SP] - 4, RS1, mem_st32(h_, v_));
-	R[ISA_REG_SP] -= 4;
+	STORE(4, SP - 4, RS1, mem_st32(h_, v_));
+	SP -= 4;
 	NEXT();
 op_pop: {
-	uint32_t v, sp = R[ISA_REG_SP];
-	UNUSED_ZERO(0xfffff000);
+	unsigned rd = d->rd;
+	uint32_t v, sp = SP;
 	LOAD_AT(sp, 4, mem_ld32(h_), v);
-	R[ISA_REG_SP] = sp + 4;
-	WR(v);
+	SP = sp + 4;
+	REG(rd) = v;
 	NEXT();
 }
 
-op_br: op_beq: op_bne: op_blt: op_bge: op_bgt: op_ble: op_bltu: op_bgeu:
-op_bgtu: op_bleu: op_bmi: op_bpl: op_bvs: op_bvc:
-	BRANCH();
-op_call:
-	STORE(4, R[ISA_REG_SP] - 4, pc + 4, mem_st32(h_, v_));
-	R[ISA_REG_SP] -= 4;
-	TAKEN(pc + ((uint32_t)isa_simm24(insn) << 2));
-op_jmpr:
-	UNUSED_ZERO(0xffff0f00);
-	if (unlikely(RS1 & 3))
-		RAISE(CPU_VEC_MISALIGNED, RS1);
-	TAKEN(RS1);
-op_callr: {
-	UNUSED_ZERO(0xffff0f00);
+	BRANCH(br, 1);
+	BRANCH(beq, A == B);
+	BRANCH(bne, A != B);
+	BRANCH(blt, S(A) < S(B));
+	BRANCH(bge, S(A) >= S(B));
+	BRANCH(bgt, S(A) > S(B));
+	BRANCH(ble, S(A) <= S(B));
+	BRANCH(bltu, A < B);
+	BRANCH(bgeu, A >= B);
+	BRANCH(bgtu, A > B);
+	BRANCH(bleu, A <= B);
+	BRANCH(bmi, S(A - B) < 0);
+	BRANCH(bpl, S(A - B) >= 0);
+	BRANCH(bvs, V_SUB);
+	BRANCH(bvc, !V_SUB);
+op_call: {
+	int32_t k = (int32_t)IMM;	/* read before the store: it may
+					 * overwrite this very word */
+	STORE(4, SP - 4, PC() + 4, mem_st32(h_, v_));
+	SP -= 4;
+	TAKEN_LOCAL(k);
+}
+far_call: {
+	uint32_t target = PC() + IMM;
+	STORE(4, SP - 4, PC() + 4, mem_st32(h_, v_));
+	SP -= 4;
+	TAKEN(target);
+}
+op_jmpr: {
 	uint32_t target = RS1;
 	if (unlikely(target & 3))
 		RAISE(CPU_VEC_MISALIGNED, target);
-	STORE(4, R[ISA_REG_SP] - 4, pc + 4, mem_st32(h_, v_));
-	R[ISA_REG_SP] -= 4;
+	TAKEN(target);
+}
+op_callr: {
+	uint32_t target = RS1;
+	if (unlikely(target & 3))
+		RAISE(CPU_VEC_MISALIGNED, target);
+	STORE(4, SP - 4, PC() + 4, mem_st32(h_, v_));
+	SP -= 4;
 	TAKEN(target);
 }
 op_ret: {
-	uint32_t v, sp = R[ISA_REG_SP];
-	UNUSED_ZERO(0xffffff00);
+	uint32_t v, sp = SP;
 	LOAD_AT(sp, 4, mem_ld32(h_), v);
 	if (unlikely(v & 3))
 		RAISE(CPU_VEC_MISALIGNED, v);
-	R[ISA_REG_SP] = sp + 4;
+	SP = sp + 4;
 	TAKEN(v);
 }
 
 op_trap: {
-	unsigned n = isa_trapno(insn);
-	UNUSED_ZERO(0xffff0000);
+	unsigned n = IMM;
 	if (!(c->flags & CPU_P) && n < CPU_VEC_TRAP_FIRST)
-		RAISE(CPU_VEC_PRIVILEGED, pc);
-	now++;
+		RAISE(CPU_VEC_PRIVILEGED, PC());
+	left--;
 	SYNC();
 	/* A software trap reports no fault address: far keeps its value
 	 * even when n names an exception vector (kernel mode only). */
-	cpu_exception(vm, n, pc + 4, c->far);
+	cpu_exception(vm, n, c->pc + 4, c->far);
 	goto reload;
 }
 op_brk:
-	UNUSED_ZERO(0xffffff00);
-	now++;
-	pc += 4;
+	left--;
 	SYNC();
+	c->pc += 4;
 	if (vm->cfg.on_brk == VM_BRK_STOP) {
 		vm_stop(vm, VM_STOP_BREAKPOINT, 0);
-		goto leave;
+		return;
 	}
-	cpu_exception(vm, CPU_VEC_BREAKPOINT, pc, 0);
+	cpu_exception(vm, CPU_VEC_BREAKPOINT, c->pc, 0);
 	goto reload;
 op_getcc:
-	UNUSED_ZERO(0xfffff000);
-	WR(c->flags & CPU_CC_MASK);
+	WR(CC());
 	NEXT();
 op_setcc:
-	UNUSED_ZERO(0xffff0f00);
-	SETCC(RS1 & CPU_CC_MASK);
+	SET_CC(RS1 & CPU_CC_MASK);
 	NEXT();
 
 op_rti:
-	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
 	SYNC();
 	if ((vec = cpu_rti(vm, &far)))
 		RAISE(vec, far);
-	now++;
-	c->insns = now;
+	c->insns = NOW() + 1;
 	goto reload;
 op_in: {
 	PRIVILEGED();
-	uint16_t port = (uint16_t)(RS1 + SIMM);
+	unsigned rd = d->rd;
+	uint16_t port = (uint16_t)(RS1 + IMM);
 	SYNC();
 	uint32_t v = bus_in(&vm->bus, port);
-	WR(v);
-	limit = c->limit;
+	REG(rd) = v;
+	SET_LIMIT(c->limit);
 	NEXT();
 }
 op_out:
 	PRIVILEGED();
 	SYNC();
-	bus_out(&vm->bus, (uint16_t)(RS1 + SIMM), R[RD]);
-	limit = c->limit;
+	bus_out(&vm->bus, (uint16_t)(RS1 + IMM), RD);
+	SET_LIMIT(c->limit);
 	NEXT();
 op_ei:
-	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
 	c->flags |= CPU_I;
 	/* The interrupt shadow: a pending interrupt waits until the next
 	 * instruction has run, so "ei; halt" cannot sleep through a wake-up
 	 * that was already due (docs/isa.md). */
-	if (vm->irq_ready && limit > now + 2)
-		limit = c->limit = now + 2;
+	if (vm->irq_ready && end > NOW() + 2) {
+		c->limit = NOW() + 2;
+		SET_LIMIT(c->limit);
+	}
 	NEXT();
 op_di:
-	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
 	c->flags &= ~CPU_I;
 	NEXT();
 op_mfcr: {
 	uint32_t v;
-	/* An undefined encoding (a control register that does not exist)
-	 * is illegal in either mode, before any privilege check: the one
-	 * definition is isa_valid() (docs/isa.md, section 2). */
-	if (unlikely(!isa_valid(insn)))
-		ILLEGAL();
+	/* An undefined control register was made ILLEGAL by decode(), in
+	 * either mode, before any privilege check: the one definition is
+	 * isa_valid() (docs/isa.md, section 2). */
 	PRIVILEGED();
 	SYNC();
-	if ((vec = cpu_read_cr(vm, UIMM, &v)))
+	if ((vec = cpu_read_cr(vm, IMM, &v)))
 		ILLEGAL();
 	WR(v);
 	NEXT();
 }
 op_mtcr:
-	if (unlikely(!isa_valid(insn)))	/* as mfcr: also read-only CRs */
-		ILLEGAL();
 	PRIVILEGED();
 	SYNC();
-	if ((vec = cpu_write_cr(vm, UIMM, R[RD])))
+	if ((vec = cpu_write_cr(vm, IMM, RD)))
 		ILLEGAL();
 	/* The mode, the interrupt flag or the translation may have
 	 * changed: retire, then start over from struct cpu. */
-	now++;
-	c->pc = pc + 4;
-	c->insns = now;
+	c->pc += 4;
+	c->insns = NOW() + 1;
 	goto reload;
 op_tlbi:
-	UNUSED_ZERO(0xffff0f00);
 	PRIVILEGED();
 	mmu_invalidate_page(vm, RS1);
-	code_page = 1;
-	NEXT();
+	NEXT_LOOKUP();
 op_tlbia:
-	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
 	mmu_invalidate_all(vm);
-	code_page = 1;
-	NEXT();
+	NEXT_LOOKUP();
 op_halt:
-	UNUSED_ZERO(0xffffff00);
 	PRIVILEGED();
-	now++;
-	pc += 4;
+	left--;
 	SYNC();
+	c->pc += 4;
 	if (c->flags & CPU_I)
 		c->halted = true;
 	else
 		vm_stop(vm, VM_STOP_HALT, 0);
-	goto leave;
+	return;
 
 leave:
 	SYNC();
+	return;
+leave_at_pc:
+	c->pc = pc;
+	c->insns = NOW();
+	c->flags = (c->flags & ~CPU_CC_MASK) | CC();
 }

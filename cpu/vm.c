@@ -91,6 +91,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	vm->cfg = *cfg;
+	vm->cpu.hist_on = cfg->history;
 	uint64_t size = cfg->ram_size ? cfg->ram_size : MEM_DEFAULT_SIZE;
 	if (mem_init(&vm->mem, size) != 0) {
 		snprintf(err, errlen,

@@ -116,6 +116,9 @@ struct vm_config {
 	struct vm_nic_host nic;		/* NULL callbacks: unplugged */
 	/* The NIC's address at reset; all zero: 02:00:00:00:00:01. */
 	uint8_t mac[6];
+	/* Keep the CPU's history ring (cpu/cpu.h) for a debugger to read:
+	 * the monitor turns it on; off, taken jumps cost nothing for it. */
+	bool history;
 	/* A lab's scheduler (lab/) takes the CPU back at once when the
 	 * guest halts: vm_run returns VM_RUNNING with cpu.halted set,
 	 * instead of skipping virtual time to the next event. */

@@ -707,9 +707,13 @@ void grade_run(const struct grade_test *t, const struct image *img,
 		snprintf(r->detail, sizeof r->detail, "out of memory");
 		goto done;
 	}
-	memset(k, 0, sizeof *k);
+	/* Not memset: out is large, and only out[0 .. out_len] is read. */
 	k->in = t->input;
 	k->in_len = t->input_len;
+	k->in_pos = 0;
+	k->out[0] = 0;
+	k->out_len = 0;
+	k->truncated = false;
 	const struct mon_config mc = {
 		.vm = { .console = { .opaque = k, .getc = con_getc,
 				     .putc = con_putc } },

@@ -18,9 +18,9 @@ static void new_epoch(struct vm *vm)
 	memset(vm->mem.dirty, 0, mmu_dirty_words(vm) * sizeof *vm->mem.dirty);
 	for (int s = 0; s < 2; s++)
 		for (int i = 0; i < MMU_TLB_SIZE; i++)
-			if (vm->cpu.tlb[s].w[i].tag != MMU_TAG_INVALID)
-				mem_dirty_mark(&vm->mem, vm->mmu.wpage[s][i]
-							 << MEM_PAGE_SHIFT);
+			if (vm->cpu.tlb[s].w_tag[i] != MMU_TAG_INVALID)
+				mem_dirty_mark(&vm->mem,
+					       vm->cpu.tlb[s].w_gpa[i]);
 }
 
 int mmu_dirty_start(struct vm *vm)

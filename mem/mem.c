@@ -21,13 +21,23 @@ int mem_init(struct mem *m, uint64_t size)
 
 void mem_clear(struct mem *m)
 {
+	mem_code_free(m);
 	if (m->pool)
 		pool_clear(m->pool);
-	for (uint32_t i = 0; i < m->npages; i++) {
-		free(m->pages[i]);
-		m->pages[i] = NULL;
+	if (m->nlisted == m->touched) {
+		/* Only the pages touched: a 16 MiB machine has 4096 slots. */
+		for (uint32_t i = 0; i < m->nlisted; i++) {
+			free(m->pages[m->touched_list[i]]);
+			m->pages[m->touched_list[i]] = NULL;
+		}
+	} else {
+		/* A memory manager gave some: look at every slot. */
+		for (uint32_t i = 0; i < m->npages; i++) {
+			free(m->pages[i]);
+			m->pages[i] = NULL;
+		}
 	}
-	m->touched = 0;
+	m->touched = m->nlisted = 0;
 }
 
 void mem_free(struct mem *m)
@@ -40,7 +50,9 @@ void mem_free(struct mem *m)
 	free(m->dirty);
 	m->dirty = NULL;
 	free(m->pages);
+	free(m->touched_list);
 	m->pages = NULL;
+	m->touched_list = NULL;
 }
 
 uint8_t *mem_page(struct mem *m, uint32_t gpa)
@@ -51,11 +63,22 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, true);
 	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
 	if (!*slot) {
+		if (m->nlisted == m->touched_cap) {
+			uint32_t cap = m->touched_cap ? 2 * m->touched_cap : 64;
+			uint32_t *l = realloc(m->touched_list, cap * sizeof *l);
+			if (!l) {
+				m->oom = 1;
+				return NULL;
+			}
+			m->touched_list = l;
+			m->touched_cap = cap;
+		}
 		*slot = calloc(1, MEM_PAGE_SIZE);
 		if (!*slot) {
 			m->oom = 1;
 			return NULL;
 		}
+		m->touched_list[m->nlisted++] = gpa >> MEM_PAGE_SHIFT;
 		m->touched++;
 	}
 	return *slot;
@@ -80,6 +103,7 @@ void mem_discard(struct mem *m, uint32_t gpa)
 		return;
 	if (m->pool) {
 		pool_discard(m->pool, gpa >> MEM_PAGE_SHIFT);
+		mem_code_written(m, gpa & ~MEM_PAGE_MASK, MEM_PAGE_SIZE);
 		return;
 	}
 	/* Without a memory manager there is no budget to give it back to:
@@ -90,6 +114,7 @@ void mem_discard(struct mem *m, uint32_t gpa)
 		memset(p, 0, MEM_PAGE_SIZE);
 		mem_dirty_mark(m, gpa);
 	}
+	mem_code_written(m, gpa & ~MEM_PAGE_MASK, MEM_PAGE_SIZE);
 }
 
 static int in_ram(const struct mem *m, uint32_t gpa, uint32_t len)
@@ -131,6 +156,7 @@ int mem_write(struct mem *m, uint32_t gpa, const void *buf, uint32_t len)
 			return -1;
 		memcpy(p + off, in, n);
 		mem_dirty_mark(m, gpa);
+		mem_code_written(m, gpa, n);
 		in += n, gpa += n, len -= n;
 	}
 	return 0;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem/code.h"
+
 #define MEM_PAGE_SHIFT 12
 #define MEM_PAGE_SIZE (1u << MEM_PAGE_SHIFT)
 #define MEM_PAGE_MASK (MEM_PAGE_SIZE - 1)
@@ -30,15 +32,29 @@ struct mem {
 	uint32_t npages;
 	uint8_t **pages;	/* host page of each guest page, or NULL */
 	uint32_t touched;	/* pages allocated so far */
+	/* The page numbers mem_page allocated itself (not a memory
+	 * manager), nlisted of them, to free just those. */
+	uint32_t *touched_list;
+	uint32_t nlisted, touched_cap;
 	int oom;		/* a host allocation failed */
 	/* Dirty tracking (mem/dirty.h): bit p set when page p was written
 	 * since the epoch began; NULL when nobody tracks. */
 	uint64_t *dirty;
+	/* Decoded code of each guest page, or NULL (mem/code.h); the map
+	 * itself is made when the first page is run. */
+	struct code_page **code;
+	struct code_page *code_list;	/* every code page, to free them */
 	/* The host's memory manager (mem/pool.h), in a lab whose host has a
 	 * RAM budget; NULL otherwise.  With it a NULL page may be swapped
 	 * out, and a page may be shared with other machines. */
 	struct pool_vm *pool;
 };
+
+/* Does the guest page holding gpa (in RAM) have decoded code? */
+static inline bool mem_has_code(const struct mem *m, uint32_t gpa)
+{
+	return m->code && m->code[gpa >> MEM_PAGE_SHIFT];
+}
 
 /* 0, or -1 if size is out of range or the map cannot be allocated. */
 int mem_init(struct mem *m, uint64_t size);

@@ -4,8 +4,10 @@
  */
 #include "mem/mmu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cpu/vm.h"
 #include "mem/shadow.h"
@@ -20,19 +22,35 @@ int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode)
 	m->mode = mode;
 	m->track = calloc(npages, sizeof *m->track);
 	m->track_pages = npages;
-	/* One entry per virtual page; the host maps it lazily, so only the
-	 * parts a guest uses cost memory. */
-	m->used = calloc(1u << 20, sizeof *m->used);
 	m->track_gen = 1;
 	m->used_gen = 1;
-	return m->track && m->used ? 0 : -1;
+	return m->track ? 0 : -1;
+}
+
+#define USED_BYTES ((size_t)(1u << 20) * sizeof(uint16_t))
+
+/* The stale-use table, one entry per virtual page, made when paging is
+ * first turned on (nothing can be stale before).  The host maps it on
+ * demand, so it costs nothing to make and only the parts a guest uses
+ * cost memory -- and a machine that never pages never has it. */
+static int used_alloc(struct mmu *m)
+{
+	if (m->used)
+		return 0;
+	void *p = mmap(NULL, USED_BYTES, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	m->used = p;
+	return 0;
 }
 
 void mmu_free(struct mmu *m)
 {
 	shadow_drop_all(m);
 	free(m->track);
-	free(m->used);
+	if (m->used)
+		munmap(m->used, USED_BYTES);
 	m->track = NULL;
 	m->used = NULL;
 }
@@ -46,9 +64,9 @@ void mmu_flush_tlb(struct vm *vm)
 {
 	for (int s = 0; s < 2; s++) {
 		struct mmu_tlb *t = &vm->cpu.tlb[s];
-		for (int i = 0; i < MMU_TLB_SIZE; i++)
-			t->r[i].tag = t->w[i].tag = t->x[i].tag =
-				MMU_TAG_INVALID;
+		memset(t->r_tag, 0xff, sizeof t->r_tag);
+		memset(t->w_tag, 0xff, sizeof t->w_tag);
+		memset(t->x_tag, 0xff, sizeof t->x_tag);
 	}
 }
 
@@ -64,22 +82,34 @@ static bool tracked(const struct mmu *m, uint32_t gpa)
 	return m->track[gpa >> MEM_PAGE_SHIFT] == m->track_gen;
 }
 
-/* Start tracking a page-table page: no cached write translation may reach
- * it any more, so every store to it comes to mmu_store. */
+/* The host page a valid write-TLB entry maps. */
+static const uint8_t *w_page(const struct mmu_tlb *t, unsigned i)
+{
+	return (const uint8_t *)(t->w_addend[i] + (t->w_tag[i] & ~MMU_TAG_CODE));
+}
+
+/* Every store to this host page must come to mmu_store: drop its write
+ * translations (a page table), or flag them (code: still hits). */
+static void unmap_writes(struct vm *vm, const uint8_t *page, uint32_t flag)
+{
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < MMU_TLB_SIZE; i++) {
+			struct mmu_tlb *t = &vm->cpu.tlb[s];
+			if (t->w_tag[i] != MMU_TAG_INVALID &&
+			    w_page(t, i) == page)
+				t->w_tag[i] = flag ? t->w_tag[i] | flag
+						   : MMU_TAG_INVALID;
+		}
+}
+
+/* Start tracking a page-table page. */
 static void track(struct vm *vm, uint32_t gpa)
 {
 	struct mmu *m = &vm->mmu;
 	if (gpa >= vm->mem.size || tracked(m, gpa))
 		return;
 	m->track[gpa >> MEM_PAGE_SHIFT] = m->track_gen;
-	uint8_t *page = vm->mem.pages[gpa >> MEM_PAGE_SHIFT];
-	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < MMU_TLB_SIZE; i++) {
-			struct mmu_tlb_entry *e = &vm->cpu.tlb[s].w[i];
-			if (e->tag != MMU_TAG_INVALID &&
-			    (uint8_t *)(e->addend + e->tag) == page)
-				e->tag = MMU_TAG_INVALID;
-		}
+	unmap_writes(vm, vm->mem.pages[gpa >> MEM_PAGE_SHIFT], 0);
 }
 
 static void untrack_all(struct mmu *m)
@@ -97,7 +127,8 @@ static void untrack_all(struct mmu *m)
 static void new_used_generation(struct mmu *m)
 {
 	if (++m->used_gen > USED_GEN_MAX) {
-		memset(m->used, 0, (1u << 20) * sizeof *m->used);
+		if (m->used)
+			memset(m->used, 0, USED_BYTES);
 		m->used_gen = 1;
 	}
 }
@@ -105,6 +136,9 @@ static void new_used_generation(struct mmu *m)
 /* A use of virtual page vp; false if it is stale (counted). */
 static bool note_use(struct mmu *m, uint32_t vp)
 {
+	if (!m->used && used_alloc(m) != 0)
+		return true;	/* no table: count nothing (mmu_set_paging
+				 * stops the machine first) */
 	uint16_t u = m->used[vp];
 	if (u == (m->used_gen | USED_STALE)) {
 		m->stats.stale_uses++;
@@ -116,7 +150,7 @@ static bool note_use(struct mmu *m, uint32_t vp)
 
 static void mark_stale(struct mmu *m, uint32_t vp)
 {
-	if (m->used[vp] == m->used_gen)
+	if (m->used && m->used[vp] == m->used_gen)
 		m->used[vp] |= USED_STALE;
 }
 
@@ -177,6 +211,7 @@ int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 		mem_dirty_mark(&vm->mem, gpa);
 		if (!tracked(&vm->mmu, gpa)) {
 			memcpy(page + off, in, n);
+			mem_code_written(&vm->mem, gpa, n);
 		} else {
 			/* Rare: a device overwrote a page table in use.  Each
 			 * word it changes is a tracked store. */
@@ -184,6 +219,7 @@ int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 				uint8_t *word = page + ((off + i) & ~3u);
 				uint32_t old = mem_ld32(word);
 				page[off + i] = in[i];
+				mem_code_written(&vm->mem, gpa + i, 1);
 				if (mem_ld32(word) != old)
 					page_table_written(vm, gpa + i, old,
 							   mem_ld32(word));
@@ -200,11 +236,12 @@ void mmu_invalidate_page(struct vm *vm, uint32_t va)
 {
 	for (int s = 0; s < 2; s++) {
 		struct mmu_tlb *t = &vm->cpu.tlb[s];
-		mmu_slot(t->r, va)->tag = MMU_TAG_INVALID;
-		mmu_slot(t->w, va)->tag = MMU_TAG_INVALID;
-		mmu_slot(t->x, va)->tag = MMU_TAG_INVALID;
+		t->r_tag[mmu_slot(va)] = MMU_TAG_INVALID;
+		t->w_tag[mmu_slot(va)] = MMU_TAG_INVALID;
+		t->x_tag[mmu_slot(va)] = MMU_TAG_INVALID;
 	}
-	vm->mmu.used[va >> MEM_PAGE_SHIFT] = 0;
+	if (vm->mmu.used)
+		vm->mmu.used[va >> MEM_PAGE_SHIFT] = 0;
 }
 
 void mmu_invalidate_all(struct vm *vm)
@@ -234,6 +271,12 @@ void mmu_set_ptbr(struct vm *vm, uint32_t ptbr)
 void mmu_set_paging(struct vm *vm, uint32_t paging)
 {
 	paging &= 1;
+	if (paging && used_alloc(&vm->mmu) != 0) {
+		snprintf(vm->stop_detail, sizeof vm->stop_detail,
+			 "out of host memory for the MMU's tables");
+		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+		paging = 0;
+	}
 	if (paging != vm->cpu.paging) {
 		/* Shadows were kept coherent only while paging was on. */
 		shadow_drop_all(&vm->mmu);
@@ -306,11 +349,12 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	return 0;
 }
 
-static void fill(struct mmu_tlb_entry *set, uint32_t va, uint8_t *page)
+static void fill(uint32_t *tag, uintptr_t *addend, uint32_t va,
+		 uint8_t *page)
 {
-	struct mmu_tlb_entry *e = mmu_slot(set, va);
-	e->tag = va & ~MEM_PAGE_MASK;
-	e->addend = (uintptr_t)page - e->tag;
+	unsigned i = mmu_slot(va);
+	tag[i] = va & ~MEM_PAGE_MASK;
+	addend[i] = (uintptr_t)page - tag[i];
 }
 
 static struct mmu_tlb *cur_tlb(struct vm *vm)
@@ -332,10 +376,28 @@ unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 	if (cause)
 		return cause;
 	if (cache)
-		fill(cur_tlb(vm)->r, va, page);
+		fill(cur_tlb(vm)->r_tag, cur_tlb(vm)->r_addend, va, page);
 	const uint8_t *p = page + (va & MEM_PAGE_MASK);
 	*out = size == 4 ? mem_ld32(p) : size == 2 ? mem_ld16(p) : *p;
 	return 0;
+}
+
+/* Forget the decoded instruction at gpa, if any. */
+static void code_written(struct vm *vm, uint32_t gpa)
+{
+	if (mem_has_code(&vm->mem, gpa))
+		vm->mem.code[gpa >> MEM_PAGE_SHIFT]->e[(gpa & MEM_PAGE_MASK) >>
+						      2].op = CODE_OP_UNDECODED;
+}
+
+static void store_host(uint8_t *p, unsigned size, uint32_t val)
+{
+	if (size == 4)
+		mem_st32(p, val);
+	else if (size == 2)
+		mem_st16(p, (uint16_t)val);
+	else
+		*p = (uint8_t)val;
 }
 
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
@@ -344,6 +406,14 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 	uint8_t *page;
 	uint32_t gpa;
 	bool cache;
+	struct mmu_tlb *t = cur_tlb(vm);
+	unsigned i = mmu_slot(va);
+	if (t->w_tag[i] == (mmu_tag(va, size) | MMU_TAG_CODE)) {
+		/* A hit on a page with decoded code. */
+		store_host((uint8_t *)(t->w_addend[i] + va), size, val);
+		code_written(vm, t->w_gpa[i] | (va & MEM_PAGE_MASK));
+		return 0;
+	}
 	if (va & (size - 1)) {
 		*far = va;
 		return CPU_VEC_MISALIGNED;
@@ -355,45 +425,54 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 						       (va & MEM_PAGE_MASK & ~3u);
 	uint32_t old = mem_ld32(word);
 	mem_dirty_mark(&vm->mem, gpa);
-	if (size == 4)
-		mem_st32(p, val);
-	else if (size == 2)
-		mem_st16(p, (uint16_t)val);
-	else
-		*p = (uint8_t)val;
+	store_host(p, size, val);
+	code_written(vm, gpa);
 	if (cache) {
-		fill(cur_tlb(vm)->w, va, page);
-		vm->mmu.wpage[cur_tlb(vm) - vm->cpu.tlb]
-			     [(va >> 12) % MMU_TLB_SIZE] = gpa >> MEM_PAGE_SHIFT;
-	} else if (tracked(&vm->mmu, gpa))
+		fill(t->w_tag, t->w_addend, va, page);
+		t->w_gpa[i] = gpa & ~MEM_PAGE_MASK;
+		if (mem_has_code(&vm->mem, gpa))
+			t->w_tag[i] |= MMU_TAG_CODE;
+		return 0;
+	}
+	if (tracked(&vm->mmu, gpa))
 		page_table_written(vm, gpa, old, mem_ld32(word));
 	return 0;
 }
 
-unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
-			bool *cacheable, uint32_t *far)
+unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
+			uint8_t **host, uint32_t *far)
 {
-	/* The interpreter keeps one code page aside; coming back to an
-	 * earlier one is a fetch-TLB hit. */
-	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->x, pc);
-	if (e->tag == mmu_tag(pc, 4)) {
-		*page = (uint8_t *)(e->addend + (pc & ~MEM_PAGE_MASK));
-		*cacheable = true;
+	struct mmu_tlb *t = cur_tlb(vm);
+	unsigned i = mmu_slot(pc);
+	if (t->x_tag[i] == mmu_tag(pc, 4)) {
+		*code = t->x_code[i];
 		return 0;
 	}
 	uint32_t gpa;
-	unsigned cause = translate(vm, pc, MMU_FETCH, page, &gpa, cacheable,
+	bool cacheable, created;
+	unsigned cause = translate(vm, pc, MMU_FETCH, host, &gpa, &cacheable,
 				   far);
-	if (!cause && *cacheable)
-		fill(cur_tlb(vm)->x, pc, *page);
-	return cause;
+	*code = NULL;
+	if (cause || !cacheable)
+		return cause;
+	if (!(*code = mem_code_page(&vm->mem, gpa, &created))) {
+		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+		*far = gpa;
+		return CPU_VEC_BUS_ERROR;
+	}
+	if (created)
+		unmap_writes(vm, *host, MMU_TAG_CODE);
+	t->x_tag[i] = pc & ~MEM_PAGE_MASK;
+	t->x_code[i] = *code;
+	return 0;
 }
 
 unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out, uint32_t *far)
 {
-	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->r, va);
-	if (e->tag == mmu_tag(va, 4)) {
-		*out = mem_ld32((uint8_t *)(e->addend + va));
+	struct mmu_tlb *t = cur_tlb(vm);
+	unsigned i = mmu_slot(va);
+	if (t->r_tag[i] == mmu_tag(va, 4)) {
+		*out = mem_ld32((uint8_t *)(t->r_addend[i] + va));
 		return 0;
 	}
 	return mmu_load(vm, va, 4, out, far);
@@ -401,9 +480,10 @@ unsigned mmu_read32(struct vm *vm, uint32_t va, uint32_t *out, uint32_t *far)
 
 unsigned mmu_write32(struct vm *vm, uint32_t va, uint32_t val, uint32_t *far)
 {
-	struct mmu_tlb_entry *e = mmu_slot(cur_tlb(vm)->w, va);
-	if (e->tag == mmu_tag(va, 4)) {
-		mem_st32((uint8_t *)(e->addend + va), val);
+	struct mmu_tlb *t = cur_tlb(vm);
+	unsigned i = mmu_slot(va);
+	if (t->w_tag[i] == mmu_tag(va, 4)) {
+		mem_st32((uint8_t *)(t->w_addend[i] + va), val);
 		return 0;
 	}
 	return mmu_store(vm, va, 4, val, far);

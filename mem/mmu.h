@@ -6,8 +6,9 @@
  * set per mode, map a virtual page to a host pointer.  A hit is one compare
  * and one add:
  *
- *     e = &tlb[(va >> 12) % MMU_TLB_SIZE];
- *     if (e->tag == (va & (0xfffff000 | (size - 1))))  host = e->addend + va;
+ *     i = (va >> 12) % MMU_TLB_SIZE;
+ *     if (t->r_tag[i] == (va & (0xfffff000 | (size - 1))))
+ *             host = t->r_addend[i] + va;
  *
  * The low bits of the compare also reject a misaligned access, which then
  * goes to the slow path and becomes an exception.  Port I/O is not memory
@@ -34,6 +35,11 @@
 
 #define MMU_TLB_SIZE 256
 #define MMU_TAG_INVALID 0xffffffffu	/* never equal to a masked address */
+/* In a write-TLB tag: the page holds decoded code.  No masked address has
+ * this bit, so the interpreter's one compare fails and the store goes to
+ * mmu_store, which does it as the hit it is (no miss is counted) and
+ * forgets the decoded word. */
+#define MMU_TAG_CODE 0x800u
 #define MMU_MAX_AS 8			/* shadow address spaces kept */
 
 struct vm;
@@ -55,14 +61,15 @@ enum mmu_fault_bits {
 enum mmu_mode { MMU_SHADOW, MMU_NESTED };
 enum mmu_access { MMU_READ, MMU_WRITE, MMU_FETCH, MMU_NACCESS };
 
-struct mmu_tlb_entry {
-	uint32_t tag;
-	uintptr_t addend;	/* host address - virtual address */
-};
-
+/* The tags first, together, so a flush is one small memset.  The fetch
+ * TLB maps a virtual page to its decoded code (mem/code.h). */
 struct mmu_tlb {
-	struct mmu_tlb_entry r[MMU_TLB_SIZE], w[MMU_TLB_SIZE],
-		x[MMU_TLB_SIZE];
+	uint32_t r_tag[MMU_TLB_SIZE], w_tag[MMU_TLB_SIZE],
+		x_tag[MMU_TLB_SIZE];
+	uintptr_t r_addend[MMU_TLB_SIZE];	/* host - virtual address */
+	uintptr_t w_addend[MMU_TLB_SIZE];
+	struct code_page *x_code[MMU_TLB_SIZE];
+	uint32_t w_gpa[MMU_TLB_SIZE];	/* guest-physical page of each w */
 };
 
 /* What students read with --stats; field names are the output's keys. */
@@ -90,16 +97,13 @@ struct mmu {
 	uint32_t track_gen, track_pages;
 	/* Stale-use accounting: virtual page v was used since its last
 	 * invalidation iff (used[v] & 0x7fff) == used_gen; bit 15 marks it
-	 * stale (its entry changed without an invalidation). */
+	 * stale (its entry changed without an invalidation).  NULL until
+	 * paging is first turned on. */
 	uint16_t *used;
 	uint16_t used_gen;
 	struct shadow_as *as[MMU_MAX_AS];
 	struct shadow_as *cur;		/* shadow of the current ptbr */
 	uint64_t as_clock;
-	/* The guest-physical page each write-TLB entry maps ([mode][slot]),
-	 * noted by the slow path that fills it, for dirty tracking
-	 * (mem/dirty.h).  Valid while the entry's tag is. */
-	uint32_t wpage[2][MMU_TLB_SIZE];
 };
 
 int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode);
@@ -119,28 +123,39 @@ static inline uint32_t mmu_tag(uint32_t va, unsigned size)
 {
 	return va & (0xfffff000u | (size - 1));
 }
-static inline struct mmu_tlb_entry *mmu_slot(struct mmu_tlb_entry *set,
-					     uint32_t va)
+static inline unsigned mmu_slot(uint32_t va)
 {
-	return &set[(va >> 12) % MMU_TLB_SIZE];
+	return (va >> 12) % MMU_TLB_SIZE;
 }
 
 /* Slow paths.  Each returns 0, or the exception vector to raise with the
  * faulting address in *far (and cause details in the CPU's cause, for a
- * page fault); on success the TLB entry is filled when it may be cached. */
+ * page fault); on success the TLB entry is filled when it may be cached.
+ *
+ * mmu_store is the one place every store that fails the write TLB's
+ * compare goes (the interpreter's stores, exception frames): a page that
+ * is tracked (a page table in use) is never put in the write TLB, and one
+ * that holds decoded code is there with MMU_TAG_CODE, so every store to
+ * either comes here, and here keeps the shadows and the decode cache
+ * coherent.  Hooks that must see stores (dirty tracking) belong here and
+ * in mmu_dma_write; flushing the write TLBs (mmu_flush_tlb) makes every
+ * page's next store come here again, as a counted miss; setting a flag
+ * bit like MMU_TAG_CODE in an entry's tag does so without one. */
 unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 		  uint32_t *far);
 unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 		   uint32_t *far);
-/* Host pointer to the start of the page holding pc (a multiple of 4);
- * *cacheable is false when the interpreter must come back for the next
- * instruction (a stale translation, counted at every use). */
-unsigned mmu_fetch_page(struct vm *vm, uint32_t pc, uint8_t **page,
-			bool *cacheable, uint32_t *far);
+/* The code page for pc (a multiple of 4), through the fetch TLB.  *code
+ * is NULL when the interpreter must come back for the next instruction (a
+ * stale translation, counted at every use): it then decodes the word at
+ * *host + (pc % 4096) alone, *host being the guest page's bytes. */
+unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
+			uint8_t **host, uint32_t *far);
 
 /* A device writes guest RAM (DMA) behind the CPU's back, by guest-physical
  * address.  Bytes that land in a write-tracked page table keep every cache
- * coherent as a CPU store there would, so both strategies still agree.
+ * coherent as a CPU store there would, so both strategies still agree;
+ * decoded code they overwrite is forgotten (mem_code_written).
  * 0, or -1 if any byte lies outside RAM (nothing is written then) or the
  * host ran out of memory (which also stops the machine). */
 int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,

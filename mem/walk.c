@@ -93,11 +93,13 @@ unsigned walk_guest(struct vm *vm, uint32_t va, enum mmu_access acc,
 		if (!(w->pde & MMU_PTE_A)) {
 			mem_st32(pde_p, w->pde |= MMU_PTE_A);
 			mem_dirty_mark(&vm->mem, w->pde_addr);
+			mem_code_written(&vm->mem, w->pde_addr, 4);
 		}
 		uint32_t bits = MMU_PTE_A | (acc == MMU_WRITE ? MMU_PTE_D : 0);
 		if ((w->pte & bits) != bits) {
 			mem_st32(pte_p, w->pte |= bits);
 			mem_dirty_mark(&vm->mem, w->pte_addr);
+			mem_code_written(&vm->mem, w->pte_addr, 4);
 		}
 	}
 	return 0;

@@ -368,6 +368,7 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 		return NULL;
 	}
 	m->cfg = *cfg;
+	m->cfg.vm.history = true;	/* history, vector breakpoints */
 	m->img = cfg->img;
 	m->out = cfg->out ? cfg->out : stdout;
 	m->runlimit = cfg->runlimit;

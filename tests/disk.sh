@@ -235,6 +235,11 @@ status 0 "powering off during a write" run "$tmp/hasty.s" --disk "$tmp/copy.img"
 stderr_has "command 2 was still running when the machine stopped"
 check "... which never happened" cmp -s "$img" "$tmp/copy.img"
 
+# --- DMA over code that has run (the decode cache must see it) ------------
+"$AULA" disk create "$tmp/smc.img" 64K
+status 0 "tests/guest/smc_disk.s: a sector read over code that ran" \
+	run "$top_srcdir/tests/guest/smc_disk.s" --disk "$tmp/smc.img"
+
 # --- the example -----------------------------------------------------------
 example=$(dirname "$AULA")/images/disk.img
 want=$top_srcdir/tests/golden/disk.out

@@ -87,6 +87,11 @@ else
 	check "the window's final screen is the headless one" \
 		cmp -s "$tmp/sdl.bmp" "$tmp/none.bmp"
 fi
+# SDL2 is loaded for --display=sdl only: aula itself does not link it.
+if command -v ldd >/dev/null 2>&1; then
+	check "aula does not link SDL2 (it loads it for --display=sdl)" \
+		sh -c '! ldd "$1" | grep -q libSDL2' sh "$AULA"
+fi
 
 echo "$n tests, $fails failed"
 [ $fails -eq 0 ]

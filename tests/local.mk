@@ -96,7 +96,7 @@ tests_unit_test_display_LDADD = $(UNIT_LDADD)
 # Without SDL2 test_sdl is a stub that exits 77 (skipped).
 tests_unit_test_sdl_SOURCES = tests/unit/test_sdl.c
 tests_unit_test_sdl_CFLAGS = $(UNIT_CFLAGS) $(SDL2_CFLAGS)
-tests_unit_test_sdl_LDADD = $(AULA_SDL_LIB) $(UNIT_LDADD) $(SDL2_LIBS)
+tests_unit_test_sdl_LDADD = $(AULA_SDL_LIB) $(UNIT_LDADD) $(SDL2_LIBS) $(DL_LIBS)
 tests_unit_test_nic_SOURCES = tests/unit/test_nic.c tests/unit/paging.c \
 	tests/unit/paging.h
 tests_unit_test_nic_CFLAGS = $(UNIT_CFLAGS)
@@ -126,13 +126,15 @@ tests_unit_test_mon_LDADD = tests/unit/libharness.a libaulamon.a \
 GUEST_TESTS = tests/guest/alu.s tests/guest/alu_imm.s tests/guest/shifts.s \
 	tests/guest/flags.s tests/guest/muldiv.s tests/guest/branch.s \
 	tests/guest/loadstore.s tests/guest/stack.s tests/guest/r0.s \
-	tests/guest/system.s tests/guest/exceptions.s tests/guest/irq.s
+	tests/guest/system.s tests/guest/exceptions.s tests/guest/irq.s \
+	tests/guest/smc.s
 TESTS += $(GUEST_TESTS)
-EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc
+EXTRA_DIST += $(GUEST_TESTS) tests/guest/check.inc tests/guest/smc_disk.s
 PAGING_GUEST_TESTS = tests/guest/paging_notpresent.s \
 	tests/guest/paging_user.s tests/guest/paging_readonly.s \
 	tests/guest/paging_fetch.s tests/guest/paging_ad.s \
-	tests/guest/paging_restart.s tests/guest/paging_tlb.s
+	tests/guest/paging_restart.s tests/guest/paging_tlb.s \
+	tests/guest/paging_smc.s
 TESTS += $(PAGING_GUEST_TESTS)
 EXTRA_DIST += $(PAGING_GUEST_TESTS) tests/guest/paging.inc
 TEST_EXTENSIONS = .s .sh

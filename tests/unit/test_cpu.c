@@ -420,6 +420,69 @@ START_TEST(cmp_then_branch_orders)
 }
 END_TEST
 
+/* The same within one run, where a branch after a compare decides from
+ * the compare's operands, never from flags in struct cpu: every branch
+ * after cmp and subs on every boundary pair agrees with the flags the
+ * model gives, and so do getcc, the flags an exception frame saves and
+ * the flags the machine stops with.  Each case rewrites the two words
+ * under test in memory (mem_write), which the decode cache must see. */
+static const char lazy_src[] =
+	"_start: la      r9, vectors\n"
+	"        mtcr    vbr, r9\n"
+	"cmp_at: cmp     r1, r2\n"
+	"br_at:  beq     taken\n"
+	"        li      r3, 1\n"
+	"        br      out\n"
+	"taken:  li      r3, 2\n"
+	"out:    getcc   r4\n"
+	"        trap    32\n"
+	"handler: ldw    r5, 4(sp)\n"
+	"        brk\n"
+	"        .align  4\n"
+	"vectors: .space 128\n"
+	"        .word   handler\n";
+
+static void lazy_case(struct th *t, uint32_t compare, unsigned op,
+		      uint32_t x, uint32_t y)
+{
+	struct cpu *c = &t->vm->cpu;
+	uint32_t br_at = th_sym(t, "br_at");
+	int32_t to_taken = (int32_t)(th_sym(t, "taken") - br_at) / 4;
+	struct ref r = ref_sub(x, y, 0);
+	uint8_t w[4];
+	vm_reset(t->vm);
+	mem_st32(w, compare);
+	ck_assert_int_eq(mem_write(&t->vm->mem, th_sym(t, "cmp_at"), w, 4), 0);
+	mem_st32(w, isa_enc_b(op, to_taken));
+	ck_assert_int_eq(mem_write(&t->vm->mem, br_at, w, 4), 0);
+	c->r[1] = x;
+	c->r[2] = y;
+	ck_assert_int_eq(th_run(t, 1000), VM_STOP_BREAKPOINT);
+	ck_assert_msg(c->r[3] == (doc_taken(op, r.cc) ? 2u : 1u),
+		      "%s 0x%08x, 0x%08x; %s: taken %u",
+		      fx_op_name(isa_op(compare)), (unsigned)x, (unsigned)y,
+		      fx_op_name(op), (unsigned)c->r[3]);
+	ck_assert_uint_eq(c->r[4], r.cc);		/* getcc */
+	ck_assert_uint_eq(c->r[5] & CPU_CC_MASK, r.cc);	/* the frame */
+	ck_assert_uint_eq(c->flags & CPU_CC_MASK, r.cc);	/* the stop */
+	ck_assert_uint_eq(c->r[6], isa_op(compare) == ISA_OP_subs ? r.res : 0);
+}
+
+START_TEST(compare_then_branch_in_one_run)
+{
+	struct th *t = th_boot(lazy_src);
+	const uint32_t compares[] = { isa_enc_r(ISA_OP_cmp, 0, 1, 2),
+				      isa_enc_r(ISA_OP_subs, 6, 1, 2) };
+	for (size_t k = 0; k < COUNT(compares); k++)
+		for (size_t a = 0; a < NEDGE; a++)
+			for (size_t b = 0; b < NEDGE; b++)
+				for (size_t i = 0; i < COUNT(branch_ops); i++)
+					lazy_case(t, compares[k], branch_ops[i],
+						  edge[a], edge[b]);
+	th_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Branches                                                             */
 
@@ -632,6 +695,7 @@ static Suite *cpu_suite(void)
 	tcase_add_test(tc, flags_tst);
 	tcase_add_test(tc, flags_cmpi_tsti);
 	tcase_add_test(tc, cmp_then_branch_orders);
+	tcase_add_test(tc, compare_then_branch_in_one_run);
 	tcase_add_test(tc, branches_all_conditions);
 	tcase_add_test(tc, alu_immediate_form);
 	tcase_add_test(tc, r0_discards_writes);
