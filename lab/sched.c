@@ -34,8 +34,7 @@ static uint64_t units(const struct vm *vm)
 
 uint64_t lab_spent(const struct lab_vm *lv)
 {
-	const struct vm *vm = lv->vm;
-	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+	return vm_units(lv->vm);
 }
 
 static bool out_of_budget(const struct lab_vm *lv)

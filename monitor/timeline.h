@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/vm.h"
 #include "state/ckpt.h"
 
 #define TL_DEFAULT_CAP (64u << 20)	/* bytes of checkpoints */
@@ -67,12 +68,10 @@ struct timeline {
 	uint64_t thinned;		/* checkpoints merged away */
 };
 
-struct vm;
-
 /* The position of the machine: its budget spent since power-on. */
 static inline uint64_t tl_pos(const struct vm *vm)
 {
-	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+	return vm_units(vm);
 }
 
 /* Start afresh at the machine's present (a new machine, loadvm):

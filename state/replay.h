@@ -35,7 +35,7 @@ enum rec_kind {
 /* The machine's position: its budget spent since power-on. */
 static inline uint64_t rec_pos(const struct vm *vm)
 {
-	return vm->cpu.insns + vm->cpu.exceptions + vm->halted_time;
+	return vm_units(vm);
 }
 
 /* ---- recording ---------------------------------------------------------- */
