@@ -12,6 +12,7 @@
  * breakpoint is then run once more, as a forward step, so the stop reads
  * the same as forward.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/isa.h"
@@ -133,24 +134,32 @@ static int scan(struct mon *m, int i, uint64_t end, struct scan *s)
 static int find_frame_step(struct mon *m, bool shallower, uint64_t *found)
 {
 	uint64_t now = tl_pos(m->vm);
-	static struct scan s;
+	/* 16 KiB: on the heap, not static, so that two monitors in one
+	 * process (a lab) never share it. */
+	struct scan *s = malloc(sizeof *s);
+	int rc = 0;
 	*found = 0;
+	if (!s)
+		return mon_error(m, NULL, "out of host memory");
 	for (int i = tl_point_before(&m->tl, now ? now - 1 : 0); i >= 0; i--) {
-		memset(&s, 0, sizeof s);
-		if (scan(m, i, now, &s))
-			return -1;
-		size_t top = depth_slot(s.end_depth);
+		memset(s, 0, sizeof *s);
+		if (scan(m, i, now, s)) {
+			rc = -1;
+			break;
+		}
+		size_t top = depth_slot(s->end_depth);
 		for (size_t d = 0; d < DEPTHS; d++) {
 			if (shallower ? d >= top : d > top)
 				break;
-			if (s.last_at[d] > *found)
-				*found = s.last_at[d];
+			if (s->last_at[d] > *found)
+				*found = s->last_at[d];
 		}
 		if (*found && *found - 1 < now)
-			return 0;
+			break;
 		*found = 0;
 	}
-	return 0;
+	free(s);
+	return rc;
 }
 
 /* ---- the commands -------------------------------------------------------- */
@@ -231,18 +240,23 @@ int mon_cmd_reverse_continue(struct mon *m, struct mon_args *a)
 	if (mon_args_end(m, a) || need_timeline(m))
 		return -1;
 	uint64_t now = tl_pos(m->vm);
-	static struct scan s;
+	struct scan *s = malloc(sizeof *s);	/* as in find_frame_step */
 	uint64_t hit = 0, end = now ? now - 1 : 0;
+	if (!s)
+		return mon_error(m, NULL, "out of host memory");
 	/* The last hit before the stop we are at, interval by interval,
 	 * going back. */
 	for (int i = tl_point_before(&m->tl, end); i >= 0 && !hit; i--) {
-		memset(&s, 0, sizeof s);
-		s.breakpoints = true;
-		if (scan(m, i, end, &s))
+		memset(s, 0, sizeof *s);
+		s->breakpoints = true;
+		if (scan(m, i, end, s)) {
+			free(s);
 			return -1;
-		hit = s.last_hit;
+		}
+		hit = s->last_hit;
 		end = m->tl.pt[i].pos;
 	}
+	free(s);
 	if (!hit) {
 		if (go_pos(m, start_pos(m)))
 			return -1;
