@@ -13,6 +13,7 @@
 
 #include "io/dev.h"
 #include "mem/mmu.h"
+#include "mem/pool.h"
 
 static const uint8_t zero_page[MEM_PAGE_SIZE];
 
@@ -259,11 +260,52 @@ static int capture_ram(struct ckpt *ck, const struct vm *vm)
 	return 0;
 }
 
-/* What a checkpoint cannot hold yet: a lab's memory manager (pages
- * swapped out or shared) and a balloon's bitmap.  NULL, or why. */
-static const char *not_checkpointable(const struct vm *vm)
+/* RAM under a lab's memory manager (mem/pool.h): a page may be private,
+ * shared with other machines (in m->pages, read-only) or swapped out (NULL
+ * in m->pages, read from the swap file without bringing it in).  Reading
+ * it through mem_read's paths moves no page and changes no counter, so
+ * saving a machine changes nothing the lab's report shows. */
+static int capture_pool_ram(struct ckpt *ck, const struct vm *vm)
 {
-	if (vm->mem.pool)
+	const struct mem *m = &vm->mem;
+	uint8_t page[MEM_PAGE_SIZE];
+	ck->npages = m->npages;
+	for (uint32_t p = 0; p < m->npages; p++) {
+		const uint8_t *src = m->pages[p];
+		if (!src) {
+			if (pool_peek(m->pool, p, 0, page, MEM_PAGE_SIZE))
+				continue;	/* never touched, or ballooned */
+			src = page;
+		}
+		if (!memcmp(src, zero_page, MEM_PAGE_SIZE))
+			continue;
+		if (ck->nstored == ck->cap) {
+			uint32_t cap = ck->cap ? 2 * ck->cap : 64;
+			uint32_t *nos = realloc(ck->pagenos,
+						cap * sizeof *nos);
+			if (nos)
+				ck->pagenos = nos;
+			uint8_t *pages = realloc(ck->pages,
+						 (size_t)cap * MEM_PAGE_SIZE);
+			if (!nos || !pages)
+				return -1;
+			ck->pages = pages;
+			ck->cap = cap;
+		}
+		ck->pagenos[ck->nstored] = p;
+		memcpy(ck->pages + (size_t)ck->nstored * MEM_PAGE_SIZE, src,
+		       MEM_PAGE_SIZE);
+		ck->nstored++;
+	}
+	return 0;
+}
+
+/* What a checkpoint cannot hold yet: a balloon's bitmap, and RAM under a
+ * lab's memory manager when the caller keeps RAM itself (the timeline
+ * reads m->pages, where a swapped page is not).  NULL, or why. */
+static const char *not_checkpointable(const struct vm *vm, unsigned flags)
+{
+	if (vm->mem.pool && (flags & CKPT_NO_RAM))
 		return "its RAM is under a lab's memory manager";
 	if (vm_find_device(vm, "balloon"))
 		return "it has a memory balloon";
@@ -274,7 +316,7 @@ int ckpt_capture(struct ckpt *ck, const struct vm *vm, unsigned flags,
 		 char *err, size_t errlen)
 {
 	memset(ck, 0, sizeof *ck);
-	const char *why = not_checkpointable(vm);
+	const char *why = not_checkpointable(vm, flags);
 	if (why) {
 		snprintf(err, errlen, "the machine cannot be checkpointed: %s",
 			 why);
@@ -287,7 +329,8 @@ int ckpt_capture(struct ckpt *ck, const struct vm *vm, unsigned flags,
 		goto fail;
 	if (flags & CKPT_NO_RAM)
 		ck->npages = vm->mem.npages;
-	else if (capture_ram(ck, vm)) {
+	else if (vm->mem.pool ? capture_pool_ram(ck, vm)
+				: capture_ram(ck, vm)) {
 		snprintf(err, errlen, "out of host memory");
 		goto fail;
 	}
@@ -400,7 +443,8 @@ static int check_conf(const struct ckpt_conf *c, const struct vm *vm,
 int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 	       char *err, size_t errlen)
 {
-	const char *why = not_checkpointable(vm);
+	const char *why = not_checkpointable(vm, flags & CKPT_KEEP_RAM ?
+					     CKPT_NO_RAM : 0);
 	if (why) {
 		snprintf(err, errlen, "this machine cannot be restored: %s",
 			 why);
@@ -570,12 +614,38 @@ static void apply_ram(const struct ckpt *ck, struct vm *vm)
 	}
 }
 
+/* Under a lab's memory manager, pages go back through it: a write to a
+ * shared page gets a private copy, a swapped page is brought in, and
+ * pages allocated here may swap out others, so nothing is written through
+ * m->pages.  A page the checkpoint does not hold must read as zero.  -1:
+ * the host ran out of memory half-way. */
+static int apply_pool_ram(const struct ckpt *ck, struct vm *vm)
+{
+	struct mem *m = &vm->mem;
+	uint8_t page[MEM_PAGE_SIZE];
+	uint32_t k = 0;
+	for (uint32_t p = 0; p < m->npages; p++) {
+		uint32_t gpa = p << MEM_PAGE_SHIFT;
+		const uint8_t *want = zero_page;
+		if (k < ck->nstored && ck->pagenos[k] == p)
+			want = ck->pages + (size_t)k++ * MEM_PAGE_SIZE;
+		else if (mem_read(m, gpa, page, MEM_PAGE_SIZE) ||
+			 !memcmp(page, zero_page, MEM_PAGE_SIZE))
+			continue;
+		if (mem_write(m, gpa, want, MEM_PAGE_SIZE))
+			return -1;
+	}
+	return 0;
+}
+
 int ckpt_apply(const struct ckpt *ck, struct vm *vm, unsigned flags,
 	       char *err, size_t errlen)
 {
 	if (ckpt_check(ck, vm, flags, err, errlen))
 		return -1;
-	if (!(flags & CKPT_KEEP_RAM) && ram_alloc(ck, vm)) {
+	/* (A memory manager allocates as it restores: apply_pool_ram.) */
+	if (!(flags & CKPT_KEEP_RAM) && !vm->mem.pool &&
+	    ram_alloc(ck, vm)) {
 		snprintf(err, errlen, "out of host memory");
 		return -1;
 	}
@@ -589,8 +659,14 @@ int ckpt_apply(const struct ckpt *ck, struct vm *vm, unsigned flags,
 	}
 	apply_cpu(ck, vm);
 	apply_devices(ck, vm);
-	if (!(flags & CKPT_KEEP_RAM))
+	bool ram = !(flags & CKPT_KEEP_RAM);
+	if (ram && !vm->mem.pool)
 		apply_ram(ck, vm);
+	else if (ram && apply_pool_ram(ck, vm)) {
+		snprintf(err, errlen, "out of host memory while restoring RAM "
+			 "under the lab's memory manager");
+		return -1;
+	}
 	cpu_check_irq(vm);
 	return 0;
 }

@@ -166,7 +166,7 @@ AM_TESTS_ENVIRONMENT += abs_top_builddir=$(abs_top_builddir); \
 	mandir='$(mandir)' bashcompletiondir='$(bashcompletiondir)'; \
 	export bindir docdir pkgdatadir mandir bashcompletiondir;
 # aula lab: the demos of examples/lab/ and their expected output.
-SH_TESTS += tests/lab.sh
+SH_TESTS += tests/lab.sh tests/lab-ckpt.sh
 LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
 	examples/lab/memhog.s examples/lab/cache.s \
 	examples/lab/overcommit.lab examples/lab/overcommit.expected \

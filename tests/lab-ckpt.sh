@@ -1,0 +1,47 @@
+#!/bin/sh
+# Checkpoints of a lab machine under the host's memory manager: memhog on
+# a 16-page budget (its pages swap out and in) saved in the lab monitor,
+# run on, loaded back and run to the end ends with the dump of the
+# straight run; the file savevm -o wrote continues in aula run to the
+# same line.
+set -u
+: "${AULA:?}" "${top_srcdir:?}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/aula-labck.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+ex=$top_srcdir/examples
+fails=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+cat >"$tmp/hog.lab" <<LAB
+[lab]
+time = 20M
+[host h]
+ram = 64K
+[machine hog]
+image = $ex/lab/memhog.s
+LAB
+printf '%s\n' "vm hog" "step 300000" "savevm -o hog.ckpt" "savevm s" \
+	"step 200000" "loadvm s" continue quit >"$tmp/c.cmd"
+mkdir "$tmp/d1" "$tmp/d2"
+(cd "$tmp" && "$AULA" lab hog.lab -I "$ex" --dump-dir d1 </dev/null \
+	>straight.out 2>&1)
+(cd "$tmp" && "$AULA" lab hog.lab -I "$ex" -x c.cmd --batch --dump-dir d2 \
+	</dev/null >mon.out 2>&1)
+if grep -q "swapped" "$tmp/straight.out" &&
+   grep -q "saved the machine at #300000 as s" "$tmp/mon.out" &&
+   [ -s "$tmp/d1/hog.dump" ] && cmp -s "$tmp/d1/hog.dump" "$tmp/d2/hog.dump"
+then
+	ok "savevm, run on, loadvm under the memory manager: the same dump"
+else
+	not_ok "savevm/loadvm under the memory manager"; cat "$tmp/mon.out"
+fi
+(cd "$tmp" && "$AULA" run "$ex/lab/memhog.s" -I "$ex" --restore hog.ckpt \
+	</dev/null >restored.out 2>&1)
+if grep -q "checked 294912 words, all as written" "$tmp/restored.out"; then
+	ok "savevm -o of a swapped machine continues in aula run"
+else
+	not_ok "the lab machine's checkpoint"; cat "$tmp/restored.out"
+fi
+echo "1..$n"
+[ "$fails" = 0 ]
