@@ -1,0 +1,112 @@
+/*
+ * Live migration with pre-copy (docs/migration.md): a plain state machine,
+ * driven between instructions, that knows nothing of sockets or files.
+ * Bytes leave through a write callback and arrive through mig_dst_feed.
+ *
+ *   source                                   target
+ *   mig_src_start(vm, policy, write)  ---->  mig_dst_init
+ *   loop: run mig_src_slice() insns          mig_dst_feed(bytes) ...
+ *         mig_src_step(1000 ticks)    ---->  (PAGE records)
+ *   until MIG_SWITCHOVER:
+ *   mig_src_finish (stop-and-copy)    ---->  STAT, END -> MIG_DST_DONE
+ *                                            mig_dst_take(ckpt) -> ckpt_apply
+ */
+#ifndef AULA_MIGRATE_H
+#define AULA_MIGRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/vm.h"
+#include "state/ckpt.h"
+
+#define MIG_VERSION 1
+#define MIG_MAGIC "AULAMIGR"
+#define MIG_HEADER_SIZE 32
+#define MIG_RECORD_HEADER 12
+#define MIG_PAGES_PER_RECORD 64
+#define MIG_SLICE 1000		/* ticks of one slice; bandwidth is per slice */
+#define MIG_MAX_ROUNDS 256	/* rounds the statistics keep */
+#define MIG_STAT_MAX (64u << 20)
+
+enum mig_converge { MIG_THROTTLE, MIG_GIVE_UP };
+
+struct mig_policy {
+	uint32_t bandwidth;	/* pages per MIG_SLICE ticks, >= 1 */
+	uint32_t max_rounds;	/* >= 1 */
+	uint32_t threshold;	/* pages left that allow stop-and-copy */
+	enum mig_converge converge;
+};
+
+enum mig_status { MIG_ACTIVE, MIG_COMPLETED, MIG_FAILED };
+
+/* What `info migrate` and the final report show (docs/migration.md). */
+struct mig_stats {
+	enum mig_status status;
+	uint32_t rounds;
+	uint32_t pages_round[MIG_MAX_ROUNDS];
+	uint64_t total_pages;
+	uint64_t dirty_rate;	/* pages per MIG_SLICE ticks, last round */
+	uint32_t throttle;	/* percent of each slice the guest loses */
+	uint64_t total_time, downtime;	/* virtual ticks */
+	uint64_t transferred;	/* bytes of stream */
+	char detail[160];	/* why it failed */
+};
+
+/* The transport: 0, or -1 (the migration fails, naming the error). */
+typedef int mig_write_fn(void *ctx, const void *buf, size_t len);
+
+enum mig_step { MIG_STEP_GO, MIG_STEP_SWITCHOVER, MIG_STEP_FAILED };
+
+struct mig_src {
+	struct vm *vm;
+	struct mig_policy policy;
+	mig_write_fn *write;
+	void *ctx;
+	uint64_t *todo, *dirty;	/* this round's pages; a harvest */
+	uint32_t cursor, left;	/* scan position, pages left this round */
+	uint64_t round_ticks;
+	struct mig_stats stats;
+};
+
+/* Turn dirty tracking on, send the header, plan round 1.  0, or -1 with
+ * err. */
+int mig_src_start(struct mig_src *s, struct vm *vm,
+		  const struct mig_policy *p, mig_write_fn *w, void *ctx,
+		  char *err, size_t errlen);
+/* Guest instructions to run in the next slice (throttling gives fewer). */
+uint64_t mig_src_slice(const struct mig_src *s);
+/* After a slice: send its link budget of pages, end rounds, decide. */
+enum mig_step mig_src_step(struct mig_src *s);
+/* Stop-and-copy: the pages left, STAT, END; tracking stops.  0, or -1. */
+int mig_src_finish(struct mig_src *s, char *err, size_t errlen);
+/* Give up (or after a failure): tracking stops, nothing more is sent. */
+void mig_src_cancel(struct mig_src *s);
+
+enum mig_feed { MIG_DST_MORE, MIG_DST_DONE, MIG_DST_BAD };
+
+struct mig_dst {
+	uint64_t offset;	/* bytes consumed so far */
+	uint32_t npages, last_round;
+	uint8_t *ram;		/* npages x MEM_PAGE_SIZE */
+	uint8_t *rec;		/* the record being received */
+	size_t have, need;
+	int state;
+	struct ckpt ck;		/* from STAT */
+	struct mig_stats stats;
+};
+
+void mig_dst_init(struct mig_dst *d);
+/* Take len more bytes; on MIG_DST_BAD err names the offset. */
+enum mig_feed mig_dst_feed(struct mig_dst *d, const void *buf, size_t len,
+			   char *err, size_t errlen);
+/* After MIG_DST_DONE: the whole machine as a checkpoint (RAM included),
+ * moved into ck; apply it with ckpt_apply. */
+void mig_dst_take(struct mig_dst *d, struct ckpt *ck);
+void mig_dst_free(struct mig_dst *d);
+
+/* The report, text or one JSON object. */
+void mig_stats_print(const struct mig_stats *st, int json, FILE *f);
+
+#endif
