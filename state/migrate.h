@@ -1,4 +1,9 @@
 /*
+ * NOT IMPLEMENTED YET (issue #16): the interface, written first with
+ * docs/migration.md; no .c file implements it and state/local.mk does
+ * not list it.
+ */
+/*
  * Live migration with pre-copy (docs/migration.md): a plain state machine,
  * driven between instructions, that knows nothing of sockets or files.
  * Bytes leave through a write callback and arrive through mig_dst_feed.
