@@ -62,7 +62,10 @@ send x/s ms\t
 expect msg 
 send \r
 expect "spinning\\n"
-# Ctrl-C at the prompt drops the line being typed.
+# Ctrl-C at the prompt drops the line being typed.  Wait for the prompt
+# first: typed before it, the Ctrl-C would reach the command still
+# finishing (which stops guests), not the line editor (a flaky run).
+expect (aula) 
 send garbage\x03
 expect (aula) 
 send print 6*7\r
