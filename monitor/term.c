@@ -101,21 +101,22 @@ static void on_sigint(int sig)
 	mon_interrupted = 1;
 }
 
-/* One line from the terminal: NULL at end of input (Ctrl-D). */
+/* One line from the terminal: NULL at end of input (Ctrl-D).
+ *
+ * SIGINT stays blocked except inside pselect(), so a Ctrl-C that lands
+ * after the flag test and before the wait still ends the wait; with plain
+ * select() it would be lost (the terminal flushes the typed line on
+ * Ctrl-C, so no input would wake us) and the prompt would hang. */
 static char *read_line(const char *prompt)
 {
+	sigset_t block, orig;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	term_line = NULL;
 	term_eof = false;
 	rl_callback_handler_install(prompt, on_line);
 	while (!term_line && !term_eof) {
-		fd_set fds;
-		FD_ZERO(&fds);
-		FD_SET(fileno(rl_instream), &fds);
-		int r = select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL);
-		if (r < 0 && errno != EINTR) {
-			rl_callback_handler_remove();
-			return NULL;
-		}
 		if (mon_interrupted) {
 			/* Ctrl-C at the prompt drops the line. */
 			mon_interrupted = 0;
@@ -127,9 +128,19 @@ static char *read_line(const char *prompt)
 			rl_redisplay();
 			continue;
 		}
+		fd_set fds;
+		FD_ZERO(&fds);
+		FD_SET(fileno(rl_instream), &fds);
+		int r = pselect(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL,
+				&orig);
+		if (r < 0 && errno != EINTR) {
+			rl_callback_handler_remove();
+			break;
+		}
 		if (r > 0)
 			rl_callback_read_char();
 	}
+	sigprocmask(SIG_SETMASK, &orig, NULL);
 	return term_line;
 }
 
