@@ -3,15 +3,19 @@
  * each on a fresh machine, in worker processes (aula-grade(1)).
  *
  * The results live in one shared anonymous mapping, an array of fixed-size
- * struct grade_result in (submission, test) order; worker w runs the pairs
- * w, w + jobs, w + 2 jobs...  The reports are written by the parent once
- * every worker has ended, from the array alone, so that they do not depend
- * on the number of workers or on which finished first.
+ * struct grade_result in (submission, test) order.  A worker runs a unit:
+ * one submission, loaded once, on a range of its tests in order, marking
+ * each result done as it ends.  A worker that dies was running the first
+ * pair of its unit not yet done: that pair is charged and a new worker
+ * runs the rest.  The reports are written by the parent once every worker
+ * has ended, from the array alone, so that they do not depend on the
+ * number of workers or on which finished first.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,30 +189,72 @@ static unsigned real_limit(const struct grade_limits *lim)
 	return s < UINT_MAX ? (unsigned)s : UINT_MAX;
 }
 
-static void set_limits(const struct grade_limits *lim)
+/* The address-space limit, once per worker: every test's machine is
+ * freed before the next is made. */
+static void set_mem_limit(const struct grade_limits *lim)
 {
-	if (lim->cpu) {
-		/* SIGXCPU at the soft limit, SIGKILL a second later. */
-		struct rlimit r = { .rlim_cur = lim->cpu,
-				    .rlim_max = lim->cpu + 1 };
-		setrlimit(RLIMIT_CPU, &r);
-		/* A pair waiting on something that never comes (a FIFO)
-		 * uses no CPU time: real time bounds it too. */
-		alarm(real_limit(lim));
-	}
 #ifndef GRADE_ASAN
 	if (lim->mem) {
 		struct rlimit r = { .rlim_cur = lim->mem << 20,
 				    .rlim_max = lim->mem << 20 };
 		setrlimit(RLIMIT_AS, &r);
 	}
+#else
+	(void)lim;
 #endif
 }
 
-/* In the worker: pair p, then _exit. */
+/* The CPU time used so far, in whole seconds, rounded up. */
+static uint64_t cpu_used(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec + 1;
+}
+
+/* The hard CPU limit of a worker that runs ntests pairs: no pair can
+ * reach it through the soft limits below, which each allow at most
+ * lim->cpu + 1 s; it is there in case SIGXCPU does not kill. */
+static void set_cpu_ceiling(const struct grade_limits *lim, int ntests)
+{
+	if (!lim->cpu)
+		return;
+	struct rlimit r;
+	getrlimit(RLIMIT_CPU, &r);
+	rlim_t ceiling = (rlim_t)(cpu_used() + (uint64_t)ntests *
+				  (lim->cpu + 1) + 2);
+	if (r.rlim_max == RLIM_INFINITY || ceiling < r.rlim_max)
+		r.rlim_max = ceiling;
+	r.rlim_cur = r.rlim_max;
+	setrlimit(RLIMIT_CPU, &r);
+}
+
+/* Before each pair: SIGXCPU (which kills) lim->cpu seconds after the
+ * worker's time so far, and a fresh real-time alarm. */
+static void arm_pair_limits(const struct grade_limits *lim)
+{
+	if (!lim->cpu)
+		return;
+	struct rlimit r;
+	getrlimit(RLIMIT_CPU, &r);
+	rlim_t soft = (rlim_t)(cpu_used() + lim->cpu);
+	r.rlim_cur = r.rlim_max != RLIM_INFINITY && soft >= r.rlim_max
+		     ? r.rlim_max - 1 : soft;
+	setrlimit(RLIMIT_CPU, &r);
+	/* A pair waiting on something that never comes (a FIFO) uses no
+	 * CPU time: real time bounds it too. */
+	alarm(real_limit(lim));
+}
+
+/* A unit of work for one worker: submission sub on tests t0 .. t1 - 1. */
+struct grade_unit {
+	int sub, t0, t1;
+};
+
+/* In the worker: the unit's pairs not yet done, then _exit. */
 static void __attribute__((noreturn))
-run_pair(const struct grade_run_set *s, struct grade_result *res, int p,
-	 pid_t parent, const struct grade_limits *lim)
+run_unit(const struct grade_run_set *s, struct grade_result *res,
+	 struct grade_unit u, pid_t parent, const struct grade_limits *lim)
 {
 	/* Die with the parent; it may have died before we asked. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -216,22 +262,46 @@ run_pair(const struct grade_run_set *s, struct grade_result *res, int p,
 		_exit(1);
 	for (int i = 0; i < 3; i++)
 		sigaction(stop_sigs[i], &stop_old[i], NULL);
-	set_limits(lim);
-	struct grade_result *r = &res[p];
-	struct grade_sub sub = { .path = s->subs[p / s->ntests].path };
-	if (!grade_sub_load(&sub)) {
-		memset(r, 0, sizeof *r);
-		r->status = GRADE_NO_PROGRAM;
-		snprintf(r->detail, sizeof r->detail, "%s", sub.error);
-	} else {
-		grade_run(&s->tests[p % s->ntests], &sub.img, sub.path, r);
-		image_free(&sub.img);
+	set_mem_limit(lim);
+	set_cpu_ceiling(lim, u.t1 - u.t0);
+#ifdef M_TRIM_THRESHOLD
+	/* Each test frees its machine and the next makes one just like it:
+	 * keep the heap rather than give it back to the host and fault it
+	 * in again (most of a short test's cost, measured). */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
+	struct grade_result *row = &res[(size_t)u.sub * s->ntests];
+	/* Loading is charged to the unit's first pair still to run. */
+	int first = u.t0;
+	while (first < u.t1 && row[first].done)
+		first++;
+	if (first == u.t1)
+		_exit(0);
+	arm_pair_limits(lim);
+	struct grade_sub sub = { .path = s->subs[u.sub].path };
+	bool loaded = grade_sub_load(&sub);
+	for (int t = first; t < u.t1; t++) {
+		struct grade_result *r = &row[t];
+		if (r->done)
+			continue;	/* not applicable: the parent said so */
+		if (t != first)
+			arm_pair_limits(lim);
+		if (!loaded) {
+			memset(r, 0, sizeof *r);
+			r->status = GRADE_NO_PROGRAM;
+			snprintf(r->detail, sizeof r->detail, "%s", sub.error);
+		} else {
+			grade_run(&s->tests[t], &sub.img, sub.path, r);
+		}
+		__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
 	}
-	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	if (loaded)
+		image_free(&sub.img);
 	_exit(0);
 }
 
-/* What killed pair p's worker, for its report. */
+/* What killed the worker running a pair, for the pair's report. */
 static void worker_died(struct grade_result *r, int wstatus,
 			const struct grade_limits *lim)
 {
@@ -242,7 +312,7 @@ static void worker_died(struct grade_result *r, int wstatus,
 	size_t n = sizeof r->detail;
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
-		if (sig == SIGXCPU || (sig == SIGKILL && lim->cpu))
+		if (sig == SIGXCPU)
 			snprintf(d, n, "the run was killed by signal %d (%s): "
 				 "it used more than its %llu s of host CPU time "
 				 "(--cpu-limit)", sig, strsignal(sig),
@@ -288,32 +358,72 @@ static void kill_all(volatile pid_t *pids, int jobs)
 				;
 }
 
-/* Run every pair, jobs at a time: 0; -1 if a worker could not start;
- * or the signal that stopped aula grade, its workers killed. */
+/* How many units each submission's tests are cut into: one, unless
+ * there are too few submissions to keep every worker busy. */
+static int units_per_sub(const struct grade_run_set *s, int jobs)
+{
+	int k = 1;
+	if (s->nsubs < 2 * jobs)
+		k = (2 * jobs + s->nsubs - 1) / s->nsubs;
+	return k < s->ntests ? k : s->ntests;
+}
+
+/* Run every pair, jobs workers at a time: 0; -1 if a worker could not
+ * start; or the signal that stopped aula grade, its workers killed. */
 static int run_all(const struct grade_run_set *s, struct grade_result *res,
 		   int jobs, const struct grade_limits *lim)
 {
 	volatile pid_t *pids = grade_pids;
 	pid_t parent = getpid();
-	int pair_of[GRADE_MAX_JOBS];
-	int npairs = s->nsubs * s->ntests, next = 0, running = 0, done = 0;
+	struct grade_unit unit_of[GRADE_MAX_JOBS];
+	int npairs = s->nsubs * s->ntests, running = 0, done = 0;
+	int per_sub = units_per_sub(s, jobs);
+	int nunits = s->nsubs * per_sub, next = 0;
+	/* Units to run again after a worker died, first. Each retry starts
+	 * past a pair that was charged, so there are fewer than npairs. */
+	struct grade_unit *retry = malloc((size_t)npairs * sizeof *retry);
+	int nretry = 0;
 	bool tty = isatty(STDERR_FILENO);
+	if (!retry) {
+		cmd_error("out of memory");
+		return -1;
+	}
+	/* Not applicable pairs are done before any worker starts. */
+	for (int p = 0; p < npairs; p++) {
+		memset(&res[p], 0, sizeof res[p]);
+		if (!grade_test_applies(&s->tests[p % s->ntests],
+					s->subs[p / s->ntests].path)) {
+			res[p].done = true;
+			res[p].status = GRADE_NOT_APPLICABLE;
+		}
+	}
 	fflush(NULL);
-	while (next < npairs || running > 0) {
+	while (next < nunits || nretry > 0 || running > 0) {
 		if (grade_stop_signal) {
 			kill_all(pids, jobs);
 			if (tty)
 				fputc('\n', stderr);
+			free(retry);
 			return grade_stop_signal;
 		}
-		while (running < jobs && next < npairs) {
-			int p = next++;
-			const struct grade_test *t = &s->tests[p % s->ntests];
-			if (!grade_test_applies(t, s->subs[p / s->ntests].path)) {
-				memset(&res[p], 0, sizeof res[p]);
-				res[p].done = true;
-				res[p].status = GRADE_NOT_APPLICABLE;
-				done++;
+		while (running < jobs && (next < nunits || nretry > 0)) {
+			struct grade_unit u;
+			if (nretry > 0) {
+				u = retry[--nretry];
+			} else {
+				int k = next % per_sub;
+				u.sub = next / per_sub;
+				u.t0 = k * s->ntests / per_sub;
+				u.t1 = (k + 1) * s->ntests / per_sub;
+				next++;
+			}
+			struct grade_result *row =
+				&res[(size_t)u.sub * s->ntests];
+			int t = u.t0;
+			while (t < u.t1 && row[t].done)
+				t++;
+			if (t == u.t1) {
+				done += u.t1 - u.t0;	/* none applies */
 				continue;
 			}
 			int w = 0;
@@ -324,12 +434,13 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 				cmd_error("cannot start a worker: %s",
 					  strerror(errno));
 				kill_all(pids, jobs);
+				free(retry);
 				return -1;
 			}
 			if (pid == 0)
-				run_pair(s, res, p, parent, lim);
+				run_unit(s, res, u, parent, lim);
 			pids[w] = pid;
-			pair_of[w] = p;
+			unit_of[w] = u;
 			running++;
 		}
 		if (tty)
@@ -343,22 +454,36 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 		for (int w = 0; w < jobs; w++) {
 			if (pids[w] != pid)
 				continue;
-			struct grade_result *r = &res[pair_of[w]];
-			if (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE) ||
-			    !WIFEXITED(wstatus) || WEXITSTATUS(wstatus))
-				worker_died(r, wstatus, lim);
+			struct grade_unit u = unit_of[w];
+			struct grade_result *row =
+				&res[(size_t)u.sub * s->ntests];
+			for (int t = u.t0; t < u.t1; t++) {
+				if (__atomic_load_n(&row[t].done,
+						    __ATOMIC_ACQUIRE)) {
+					done++;
+					continue;
+				}
+				/* The pair the worker was running when it
+				 * died (or ended without finishing) pays;
+				 * the rest go to a new worker. */
+				worker_died(&row[t], wstatus, lim);
+				done++;
+				if (t + 1 < u.t1)
+					retry[nretry++] = (struct grade_unit){
+						u.sub, t + 1, u.t1 };
+				break;
+			}
 			pids[w] = 0;
 			running--;
-			done++;
 		}
 	}
+	free(retry);
 	if (tty) {
 		show_progress(done, npairs);
 		fputc('\n', stderr);
 	}
 	return 0;
 }
-
 
 /* The table or TAP, then the report files: 0, or DUMP_EXIT_HOST. */
 static int report(const struct grade_run_set *set,

@@ -320,7 +320,6 @@ static int plan_line(struct grade_test *t, struct mon *dry, const char *p,
 		     int *col)
 {
 	const char *w = p;
-	(void)t;
 	if (word_is(&w, "run")) {
 		/* A new machine would start the budget afresh. */
 		snprintf(msg, msglen, "run: every test starts on a fresh "
@@ -361,6 +360,8 @@ static int plan_line(struct grade_test *t, struct mon *dry, const char *p,
 	free(c);
 	int at = 0;
 	char why[256];
+	if (mon_line_goes_back(p))
+		t->goes_back = true;
 	if (mon_check(dry, p, why, sizeof why, &at)) {
 		snprintf(msg, msglen, "%s", why);
 		*col += at;
@@ -719,6 +720,8 @@ void grade_run(const struct grade_test *t, const struct image *img,
 				     .putc = con_putc } },
 		.img = img, .program = sub, .out = out, .batch = true,
 		.quiet = true, .runlimit = t->budget,
+		.no_timeline = t->goes_back ? NULL : "aula grade keeps one "
+			       "only for a test that goes back",
 	};
 	char err[512];
 	struct mon *m = mon_create(&mc, err, sizeof err);

@@ -67,6 +67,9 @@ struct grade_test {
 	char applies[GRADE_NAME_MAX];	/* a glob, or "" for every one */
 	struct grade_line *lines;
 	int nlines;
+	/* A line goes back in time (reverse-step, goto): only then does the
+	 * run keep a timeline, whose checkpoints cost more than most tests. */
+	bool goes_back;
 };
 
 /* Read and check a test file into its plan: 0, or -1 with

@@ -287,6 +287,10 @@ static struct mon_bp *new_bp(struct mon *m, enum mon_bp_kind kind)
 			  MON_MAX_BP);
 		return NULL;
 	}
+	if (!m->bp && !(m->bp = malloc(MON_MAX_BP * sizeof *m->bp))) {
+		mon_error(m, NULL, "out of host memory");
+		return NULL;
+	}
 	struct mon_bp *b = &m->bp[m->nbp];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;

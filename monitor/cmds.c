@@ -500,3 +500,13 @@ static int mon_cmd_help(struct mon *m, struct mon_args *a)
 				 topic);
 	return 0;
 }
+
+bool mon_line_goes_back(const char *line)
+{
+	const struct mon_cmd *c;
+	line += strspn(line, " \t");
+	size_t n = strcspn(line, " \t/");
+	if (mon_cmd_lookup(line, n, &c) != 1)
+		return false;
+	return !strncmp(c->name, "reverse-", 8) || !strcmp(c->name, "goto");
+}

@@ -9,6 +9,7 @@
  * from them, monitor/expr.h); the formats show all of it.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor/mon_int.h"
@@ -144,6 +145,9 @@ int mon_cmd_display(struct mon *m, struct mon_args *a)
 	if (m->ndisp == MON_MAX_DISPLAY)
 		return mon_error(m, NULL, "too many displays (%d); undisplay "
 				 "some", MON_MAX_DISPLAY);
+	if (!m->disp &&
+	    !(m->disp = malloc(MON_MAX_DISPLAY * sizeof *m->disp)))
+		return mon_error(m, NULL, "out of host memory");
 	struct mon_display *d = &m->disp[m->ndisp++];
 	d->id = ++m->next_disp;
 	d->fmt = fmt;

@@ -363,6 +363,10 @@ struct mon *mon_create(const struct mon_config *cfg, char *err,
 		       size_t errlen)
 {
 	struct mon *m = calloc(1, sizeof *m);
+	if (m && !(m->con.seen = malloc(MON_SEEN_MAX))) {
+		free(m);
+		m = NULL;
+	}
 	if (!m) {
 		snprintf(err, errlen, "out of host memory");
 		return NULL;
@@ -411,6 +415,9 @@ void mon_destroy(struct mon *m)
 	if (!m->cfg.lab)
 		vm_destroy(m->vm);
 	free(m->con.in);
+	free(m->con.seen);
+	free(m->bp);
+	free(m->disp);
 	free(m);
 }
 

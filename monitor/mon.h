@@ -108,6 +108,9 @@ struct mon_config {
 	/* Check lines only (mon_check): nothing runs, no file is opened,
 	 * every name is taken for a label of a program not yet known. */
 	bool check_only;
+	/* Keep no timeline (no reverse execution, and none of its
+	 * checkpoints' cost), saying this why; NULL: keep one. */
+	const char *no_timeline;
 	/* Told of each new machine (state NULL) and of each stop of a
 	 * command that ran the guest, with what the monitor calls it
 	 * ("at a breakpoint"), or NULL when the machine's own stop says
@@ -122,6 +125,9 @@ struct mon;
 struct mon *mon_create(const struct mon_config *cfg, char *err,
 		       size_t errlen);
 void mon_destroy(struct mon *m);
+/* Whether the command of a line goes back in time (reverse-step, goto
+ * and the like), and so needs the timeline. */
+bool mon_line_goes_back(const char *line);
 /* Run the scripts, then (unless batch) the prompt: readline on a
  * terminal, plain lines otherwise.  The exit status (aula-debug(1)). */
 int mon_main(struct mon *m);

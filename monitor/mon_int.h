@@ -197,7 +197,7 @@ struct mon_console {
 	struct vm_console_host back;	/* file, terminal, or none */
 	char *in;			/* send: typed ahead of the back end */
 	size_t in_len, in_pos, in_cap;
-	char seen[MON_SEEN_MAX];	/* output expect has not consumed */
+	char *seen;	/* MON_SEEN_MAX bytes: output expect has not consumed */
 	size_t seen_len;
 	char want[MON_LINE_MAX];	/* what expect waits for */
 	size_t want_len;
@@ -259,10 +259,13 @@ struct mon {
 	FILE *out;
 	struct mon_console con;
 	struct mon_snap prev, now;	/* registers at the last two stops */
-	struct mon_bp bp[MON_MAX_BP];
+	/* MON_MAX_BP and MON_MAX_DISPLAY of them, made at the first one:
+	 * as arrays they were most of the monitor's size, zeroed for each
+	 * test aula grade runs. */
+	struct mon_bp *bp;
 	int nbp, next_bp;
 	bool next_bp_temporary;		/* tbreak: the breakpoint being made */
-	struct mon_display disp[MON_MAX_DISPLAY];
+	struct mon_display *disp;
 	int ndisp, next_disp;
 	struct mon_trace trace;
 	uint64_t runlimit;		/* per command; 0: none */

@@ -33,8 +33,12 @@ static void moved(struct mon *m)
 	m->dis_next = m->x_next = m->vm->cpu.pc;
 }
 
+/* 0 to go on; 1 when only checking lines (nothing runs: the command is
+ * done once its arguments are read); -1 with a message. */
 static int need_timeline(struct mon *m)
 {
+	if (m->cfg.check_only)
+		return 1;
 	if (!m->tl.on)
 		return mon_error(m, NULL, "no timeline to go back on: %s",
 				 m->tl.why_off);
@@ -172,8 +176,9 @@ int mon_cmd_reverse_step(struct mon *m, struct mon_args *a)
 		return -1;
 	if (n == 0)
 		return mon_error(m, at, "step back at least 1");
-	if (need_timeline(m))
-		return -1;
+	int tl = need_timeline(m);
+	if (tl)
+		return tl < 0 ? -1 : 0;
 	uint64_t now = tl_pos(m->vm), first = start_pos(m);
 	bool at_start = now - first <= n;
 	if (go_pos(m, at_start ? first : now - n))
@@ -192,8 +197,9 @@ int mon_cmd_reverse_next(struct mon *m, struct mon_args *a)
 		return -1;
 	if (n == 0)
 		return mon_error(m, at, "step back at least 1");
-	if (need_timeline(m))
-		return -1;
+	int tl = need_timeline(m);
+	if (tl)
+		return tl < 0 ? -1 : 0;
 	for (uint32_t k = 0; k < n; k++) {
 		uint64_t found;
 		if (find_frame_step(m, false, &found))
@@ -213,8 +219,11 @@ int mon_cmd_reverse_next(struct mon *m, struct mon_args *a)
 
 int mon_cmd_reverse_finish(struct mon *m, struct mon_args *a)
 {
-	if (mon_args_end(m, a) || need_timeline(m))
+	if (mon_args_end(m, a))
 		return -1;
+	int tl = need_timeline(m);
+	if (tl)
+		return tl < 0 ? -1 : 0;
 	uint64_t found;
 	if (find_frame_step(m, true, &found))
 		return -1;
@@ -237,8 +246,11 @@ int mon_cmd_reverse_finish(struct mon *m, struct mon_args *a)
 
 int mon_cmd_reverse_continue(struct mon *m, struct mon_args *a)
 {
-	if (mon_args_end(m, a) || need_timeline(m))
+	if (mon_args_end(m, a))
 		return -1;
+	int tl = need_timeline(m);
+	if (tl)
+		return tl < 0 ? -1 : 0;
 	uint64_t now = tl_pos(m->vm);
 	struct scan *s = malloc(sizeof *s);	/* as in find_frame_step */
 	uint64_t hit = 0, end = now ? now - 1 : 0;
@@ -281,8 +293,9 @@ int mon_cmd_goto(struct mon *m, struct mon_args *a)
 	const char *at = a->p;
 	if (mon_args_expr(m, a, &n, NULL) || mon_args_end(m, a))
 		return -1;
-	if (need_timeline(m))
-		return -1;
+	int tl = need_timeline(m);
+	if (tl)
+		return tl < 0 ? -1 : 0;
 	if (n < m->tl.pt[0].insns)
 		return mon_error(m, at, "#%u is before the timeline begins "
 				 "(#%llu)", n,

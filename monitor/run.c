@@ -64,6 +64,11 @@ void mon_focus(struct mon *m, struct vm *vm)
 		tl_free(&m->tl);
 		snprintf(m->tl.why_off, sizeof m->tl.why_off, "a machine of a "
 			 "lab cannot go back alone");
+	} else if (m->cfg.no_timeline || m->cfg.check_only) {
+		tl_free(&m->tl);
+		snprintf(m->tl.why_off, sizeof m->tl.why_off, "%s",
+			 m->cfg.check_only ? "nothing runs: lines are only "
+			 "checked" : m->cfg.no_timeline);
 	} else {
 		tl_start(&m->tl, vm, why, sizeof why);
 	}

@@ -282,6 +282,35 @@ grep -q -x -F -e "not ok 1 - $tmp/spin.s long (0/1)" "$tmp/die.tap" &&
 	grep -q -x -F -e "ok 2 - $ref long (1/1)" "$tmp/die.tap" ||
 	fail "TAP: the killed pair and the next: $(cat "$tmp/die.tap")"
 
+# A worker runs a submission's tests one after another: when it dies on
+# one, that test alone is charged and a new worker runs the ones after it
+# (three tests on one submission: -j 1 splits them 1 + 2, so the killed
+# test is the first of its worker and the third runs in the next worker).
+printf '# budget: 100\ncontinue\n+1 stop budget\n' >"$tmp/a-short.t"
+cp "$tmp/long.t" "$tmp/b-long.t"
+cp "$tmp/a-short.t" "$tmp/c-short.t"
+"$AULA" grade -j 1 --cpu-limit 1 --json "$tmp/unit.json" "$tmp/a-short.t" \
+	"$tmp/b-long.t" "$tmp/c-short.t" -- "$tmp/spin.s" >"$tmp/unit.txt" \
+	2>&1 || fail "aula grade with a killed worker mid-submission exited $?"
+tr -d '\n ' <"$tmp/unit.json" | grep -q -F -e \
+	'"results":[{"test":"a-short","status":"budgetexhausted","points":0' \
+	-e '{"test":"b-long","status":"internalerror","points":0' ||
+	fail "mid-submission worker death: $(cat "$tmp/unit.txt")"
+[ "$(grep -c '"status": "budget exhausted"' "$tmp/unit.json")" = 2 ] &&
+	[ "$(grep -c '"status": "internal error"' "$tmp/unit.json")" = 1 ] ||
+	fail "a killed worker's other tests were not run as usual:" \
+	     "$(cat "$tmp/unit.json")"
+
+# Going back works in a test (the timeline is kept for such a test only).
+printf '_start: addi r1, r1, 1\n addi r1, r1, 1\n addi r1, r1, 1\n out r0, 0(r0)\n' \
+	>"$tmp/three.s"
+printf '# points: 2\nstep 3\nreverse-step 2\n+1 assert r1 == 1\n+1 assert $insns == 1\n' \
+	>"$tmp/back.t"
+"$AULA" grade -j 1 --csv "$tmp/back.csv" "$tmp/back.t" -- "$tmp/three.s" \
+	>"$tmp/back.txt" 2>&1 || fail "grading a test that goes back exited $?"
+grep -q -x -F -e "$tmp/three.s,2,2,2" "$tmp/back.csv" ||
+	fail "reverse-step in a test: $(cat "$tmp/back.txt" "$tmp/back.csv")"
+
 # wait_worker PID: the pid of PID's first child, once it has one (a
 # bounded wait: it ends as soon as the child is there).
 wait_worker()
