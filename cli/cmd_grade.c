@@ -53,6 +53,8 @@ static void usage(FILE *f)
 		"      --shard K/N   only submissions K, K+N, K+2N...\n"
 		"      --cpu-limit S host CPU seconds per run (60; 0: none)\n"
 		"      --mem-limit M host MiB per run (1024; 0: none)\n"
+		"      --setup-each  run a test's setup (# from:) before it,\n"
+		"                    not from the setup's checkpoint\n"
 		"      --merge       the arguments are the --json reports of\n"
 		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
@@ -151,6 +153,8 @@ static int reports_spare_inputs(const struct grade_outputs *o,
 struct grade_limits {
 	uint64_t cpu;		/* seconds of host CPU time; 0: none */
 	uint64_t mem;		/* MiB of address space; 0: none */
+	bool setup_each;	/* --setup-each */
+	int nsetups;		/* the tests' setups, for the worker's cache */
 };
 
 /* The signal that stops aula grade (SIGINT, SIGTERM, SIGHUP), or 0. */
@@ -281,21 +285,50 @@ run_unit(const struct grade_run_set *s, struct grade_result *res,
 	arm_pair_limits(lim);
 	struct grade_sub sub = { .path = s->subs[u.sub].path };
 	bool loaded = grade_sub_load(&sub);
+	/* Each setup runs once in this worker, for the first of its tests;
+	 * its CPU time is that test's. */
+	struct grade_start *starts = lim->nsetups && !lim->setup_each
+		? calloc((size_t)lim->nsetups, sizeof *starts) : NULL;
+	bool *ran = starts ? calloc((size_t)lim->nsetups, sizeof *ran) : NULL;
 	for (int t = first; t < u.t1; t++) {
 		struct grade_result *r = &row[t];
+		const struct grade_test *test = &s->tests[t];
 		if (r->done)
 			continue;	/* not applicable: the parent said so */
 		if (t != first)
 			arm_pair_limits(lim);
+		struct grade_start *from = NULL;
+		if (loaded && test->setup && !lim->setup_each) {
+			if (!ran) {
+				memset(r, 0, sizeof *r);
+				r->status = GRADE_INTERNAL;
+				snprintf(r->detail, sizeof r->detail,
+					 "out of memory");
+				__atomic_store_n(&r->done, true,
+						 __ATOMIC_RELEASE);
+				continue;
+			}
+			from = &starts[test->setup_index];
+			if (!ran[test->setup_index]) {
+				grade_setup_run(test->setup, &sub.img,
+						sub.path, from);
+				ran[test->setup_index] = true;
+			}
+		}
 		if (!loaded) {
 			memset(r, 0, sizeof *r);
 			r->status = GRADE_NO_PROGRAM;
 			snprintf(r->detail, sizeof r->detail, "%s", sub.error);
 		} else {
-			grade_run(&s->tests[t], &sub.img, sub.path, r);
+			grade_run(test, &sub.img, sub.path, from, r);
 		}
 		__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
 	}
+	for (int i = 0; ran && i < lim->nsetups; i++)
+		if (ran[i])
+			grade_start_free(&starts[i]);
+	free(starts);
+	free(ran);
 	if (loaded)
 		image_free(&sub.img);
 	_exit(0);
@@ -356,6 +389,55 @@ static void kill_all(volatile pid_t *pids, int jobs)
 		if (pids[w] > 0)
 			while (waitpid(pids[w], NULL, 0) < 0 && errno == EINTR)
 				;
+}
+
+/* Read the setups the tests name (# from:), each file once (by its
+ * device and inode), and point each test at its own: 0, or -1 with the
+ * messages said. */
+static int read_setups(struct grade_test *tests, int ntests,
+		       struct grade_test **setups, int *nsetups)
+{
+	struct grade_test *v = calloc((size_t)ntests, sizeof *v);
+	struct stat *ids = calloc((size_t)ntests, sizeof *ids);
+	int n = 0, rc = 0;
+	*setups = v;
+	*nsetups = 0;
+	if (!v || !ids) {
+		free(ids);
+		cmd_error("out of memory");
+		return -1;
+	}
+	for (int i = 0; i < ntests && rc == 0; i++) {
+		struct grade_test *t = &tests[i];
+		struct stat st;
+		if (!t->from)
+			continue;
+		if (stat(t->from, &st)) {
+			cmd_error("%s: # from: %s: %s", t->path, t->from,
+				  strerror(errno));
+			rc = -1;
+			break;
+		}
+		int k = 0;
+		while (k < n && (ids[k].st_dev != st.st_dev ||
+				 ids[k].st_ino != st.st_ino))
+			k++;
+		if (k == n) {
+			char err[1024];
+			if (grade_setup_read(t->from, &v[n], err, sizeof err)) {
+				cmd_error("%s", err);
+				grade_test_free(&v[n]);
+				rc = -1;
+				break;
+			}
+			ids[n++] = st;
+		}
+		t->setup = &v[k];
+		t->setup_index = k;
+	}
+	free(ids);
+	*nsetups = n;
+	return rc;
 }
 
 /* How many units each submission's tests are cut into: one, unless
@@ -554,6 +636,7 @@ int cmd_grade(int argc, char **argv)
 		{ "cpu-limit", required_argument, NULL, 'L' },
 		{ "csv-safe", no_argument, NULL, 'F' },
 		{ "mem-limit", required_argument, NULL, 'm' },
+		{ "setup-each", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -586,6 +669,7 @@ int cmd_grade(int argc, char **argv)
 		case 'T': tap = true; break;
 		case 'M': merge = true; break;
 		case 'F': csv_safe = true; break;
+		case 'E': limits.setup_each = true; break;
 		case 'L':
 			if (!cmd_parse_u64(optarg, &limits.cpu) ||
 			    limits.cpu > 86400) {
@@ -667,6 +751,11 @@ int cmd_grade(int argc, char **argv)
 			status = DUMP_EXIT_USAGE;
 		}
 	}
+	/* The setups the tests name, each read once. */
+	struct grade_test *setups = NULL;
+	if (status == 0 && read_setups(tests, ntests, &setups,
+				       &limits.nsetups))
+		status = DUMP_EXIT_USAGE;
 	for (int i = 0; i < nsubs; i++) {
 		subs[i].path = sub_args[i];
 		subs[i].loaded = true;
@@ -728,6 +817,9 @@ int cmd_grade(int argc, char **argv)
 		munmap(res, npairs * sizeof *res);
 	for (int i = 0; i < ntests; i++)
 		grade_test_free(&tests[i]);
+	for (int i = 0; i < limits.nsetups; i++)
+		grade_test_free(&setups[i]);
+	free(setups);
 	if (stopped) {
 		/* Nothing is written: die of the signal, as the shell
 		 * expects of an interrupted command. */

@@ -1,7 +1,8 @@
 /*
  * A grade test file: read and checked into its plan (grade_test_read)
  * and, when it loads, run on a small program with its budget capped, as
- * one worker of aula grade would.
+ * one worker of aula grade would; then read as a setup (grade_setup_read),
+ * run, and a test started from its checkpoint.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +46,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t.budget > 50000)
 			t.budget = 50000;
 		if (r)
-			grade_run(&t, &img, "prog.s", r);
+			grade_run(&t, &img, "prog.s", NULL, r);
 		free(r);
 	}
 	grade_test_free(&t);
+	/* The same bytes as a setup, and a test started from it. */
+	struct grade_test st;
+	if (grade_setup_read(path, &st, err, sizeof err) == 0) {
+		struct grade_start *start = malloc(sizeof *start);
+		struct grade_result *r = malloc(sizeof *r);
+		if (st.budget > 50000)
+			st.budget = 50000;
+		if (start && r) {
+			static const struct grade_line stop = {
+				.lineno = 1, .text = "continue",
+				.kind = GRADE_LINE_MONITOR };
+			struct grade_test t2 = { .path = "fuzz.t",
+						 .points = 1, .budget = 1000,
+						 .lines = (struct grade_line *)
+							  &stop,
+						 .nlines = 1, .setup = &st };
+			grade_setup_run(&st, &img, "prog.s", start);
+			grade_run(&t2, &img, "prog.s", start, r);
+			grade_start_free(start);
+		}
+		free(start);
+		free(r);
+	}
+	grade_test_free(&st);
 	unlink(path);
 	return 0;
 }

@@ -1,11 +1,6 @@
 /*
- * aula grade: reading test files, loading submissions, and running one
- * test on one submission under the monitor (aula-grade(1)).
- *
- * The monitor runs every line but grade's own: "runlimit" (kept here,
- * since the budget caps every run), "output ..." and "stop ...".  Before
- * each line the monitor's runlimit is set to what is left of the budget,
- * so that a runaway guest costs its budget and no more.
+ * aula grade: reading test files and setups, and loading submissions
+ * (aula-grade(1)).  Running them is grade_run.c.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -20,6 +15,7 @@
 #include "monitor/mon.h"
 #include "state/stuck.h"
 #include "grade/grade.h"
+#include "grade/grade_int.h"
 
 const char *const grade_status_names[] = {
 	[GRADE_PASS] = "pass",
@@ -31,24 +27,6 @@ const char *const grade_status_names[] = {
 	[GRADE_INTERNAL] = "internal error",
 };
 
-#define GRADE_OUTPUT_MAX 65536	/* console output kept per run */
-#define GRADE_HISTORY 8		/* instructions shown after a crash */
-
-/* ---- grade's own checks ------------------------------------------------- */
-
-enum check_kind { CHECK_NONE, CHECK_OUTPUT, CHECK_STOP, CHECK_MEMORY };
-enum output_mode { OUTPUT_IS, OUTPUT_CONTAINS, OUTPUT_MATCHES };
-
-struct grade_check {
-	enum check_kind kind;
-	enum output_mode mode;
-	char text[GRADE_INPUT_MAX];	/* the string, or the stop reason */
-	size_t len;
-	bool has_code;
-	uint32_t code;
-	char addr[64];		/* CHECK_MEMORY: a number or a label */
-	regex_t re;		/* OUTPUT_MATCHES: compiled at load */
-};
 
 static const char *skip_blanks(const char *p)
 {
@@ -260,6 +238,10 @@ static int header(struct grade_test *t, const char *key, const char *value,
 		  int lineno, int col, char *err, size_t errlen)
 {
 	uint64_t v;
+	if (t->is_setup && strcmp(key, "budget") && strcmp(key, "input"))
+		return errf(err, errlen, t->path, lineno, 1, "'# %s:' in a "
+			    "setup: its header has only '# budget:' and "
+			    "'# input:'", key);
 	if (!strcmp(key, "name")) {
 		if (!*value || strlen(value) >= sizeof t->name)
 			return errf(err, errlen, t->path, lineno, col,
@@ -294,10 +276,23 @@ static int header(struct grade_test *t, const char *key, const char *value,
 			return errf(err, errlen, t->path, lineno, col,
 				    "# applies: a file name pattern");
 		strcpy(t->applies, value);
+	} else if (!strcmp(key, "from")) {
+		if (!*value || t->from)
+			return errf(err, errlen, t->path, lineno, col,
+				    "# from: one setup file");
+		/* Relative to the test's directory, as #include is. */
+		const char *slash = strrchr(t->path, '/');
+		int dir = *value == '/' || !slash ? 0
+			  : (int)(slash - t->path) + 1;
+		size_t n = (size_t)dir + strlen(value) + 1;
+		if (!(t->from = malloc(n)))
+			return errf(err, errlen, t->path, lineno, col,
+				    "out of memory");
+		snprintf(t->from, n, "%.*s%s", dir, t->path, value);
 	} else {
 		return errf(err, errlen, t->path, lineno, 1, "unknown header "
-			    "'# %s:' (name, points, budget, input, applies)",
-			    key);
+			    "'# %s:' (name, points, budget, input, applies, "
+			    "from)", key);
 	}
 	return 0;
 }
@@ -305,7 +300,7 @@ static int header(struct grade_test *t, const char *key, const char *value,
 static bool header_known(const char *key)
 {
 	static const char *const keys[] = { "name", "points", "budget",
-					    "input", "applies" };
+					    "input", "applies", "from" };
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
 		if (!strcmp(key, keys[i]))
 			return true;
@@ -370,12 +365,13 @@ static int plan_line(struct grade_test *t, struct mon *dry, const char *p,
 	return 0;
 }
 
-int grade_test_read(const char *path, struct grade_test *t, char *err,
-		    size_t errlen)
+static int read_plan(const char *path, struct grade_test *t, bool setup,
+		     char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
 	t->path = strdup(path);
-	t->points = 1;
+	t->is_setup = setup;
+	t->points = setup ? 0 : 1;
 	t->budget = GRADE_DEFAULT_BUDGET;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t n = strcspn(base, ".");
@@ -443,6 +439,14 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 					.kind = GRADE_LINE_MONITOR };
 		if ((rc = plan_line(t, dry, p, &l, msg, sizeof msg, &col)))
 			rc = errf(err, errlen, path, lineno, col, "%s", msg);
+		else if (setup && (points || l.kind == GRADE_LINE_CHECK)) {
+			rc = errf(err, errlen, path, lineno, col, "a setup "
+				  "earns no points and checks nothing (no +N, "
+				  "output, memory or stop): its tests do");
+			if (l.check && l.check->kind == CHECK_OUTPUT &&
+			    l.check->mode == OUTPUT_MATCHES)
+				regfree(&l.check->re);
+		}
 		struct grade_line *lines = rc ? NULL :
 			realloc(t->lines, (t->nlines + 1) * sizeof *lines);
 		if (!lines) {
@@ -462,8 +466,10 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 	if (null)
 		fclose(null);
 	if (rc == 0 && t->nlines == 0)
-		rc = errf(err, errlen, path, lineno, 0, "no commands: a test "
-			  "runs the guest (continue, expect...) and checks it");
+		rc = errf(err, errlen, path, lineno, 0, setup ? "no commands: "
+			  "a setup runs the guest (continue, until...)" :
+			  "no commands: a test runs the guest (continue, "
+			  "expect...) and checks it");
 	if (rc == 0 && t->line_points > t->points)
 		rc = errf(err, errlen, path, lineno, 0, "the +N points add up "
 			  "to %u, more than '# points: %u'", t->line_points,
@@ -471,6 +477,18 @@ int grade_test_read(const char *path, struct grade_test *t, char *err,
 	if (rc == 0 && !t->name[0])
 		strcpy(t->name, t->id);
 	return rc;
+}
+
+int grade_test_read(const char *path, struct grade_test *t, char *err,
+		    size_t errlen)
+{
+	return read_plan(path, t, false, err, errlen);
+}
+
+int grade_setup_read(const char *path, struct grade_test *t, char *err,
+		     size_t errlen)
+{
+	return read_plan(path, t, true, err, errlen);
 }
 
 void grade_test_free(struct grade_test *t)
@@ -484,6 +502,7 @@ void grade_test_free(struct grade_test *t)
 	}
 	free(t->lines);
 	free(t->path);
+	free(t->from);
 }
 
 bool grade_test_applies(const struct grade_test *t, const char *sub)
@@ -533,279 +552,4 @@ bool grade_sub_load(struct grade_sub *s)
 	}
 	free(buf);
 	return s->loaded = errors == 0;
-}
-
-/* ---- one run ------------------------------------------------------------ */
-
-struct grade_console {
-	const char *in;
-	size_t in_len, in_pos;
-	char out[GRADE_OUTPUT_MAX];
-	size_t out_len;
-	bool truncated;
-};
-
-static int con_getc(void *opaque)
-{
-	struct grade_console *k = opaque;
-	if (k->in_pos < k->in_len)
-		return (unsigned char)k->in[k->in_pos++];
-	return VM_CONSOLE_EOF;
-}
-
-static void con_putc(void *opaque, uint8_t byte)
-{
-	struct grade_console *k = opaque;
-	if (k->out_len < sizeof k->out - 1)
-		k->out[k->out_len++] = (char)byte;
-	else
-		k->truncated = true;
-	k->out[k->out_len] = 0;
-}
-
-static void detail_add(struct grade_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void detail_add(struct grade_result *r, const char *fmt, ...)
-{
-	size_t n = strlen(r->detail);
-	va_list ap;
-	va_start(ap, fmt);
-	if (n < sizeof r->detail - 1)
-		vsnprintf(r->detail + n, sizeof r->detail - n, fmt, ap);
-	va_end(ap);
-}
-
-/* Text as a C string literal, cut after max bytes. */
-static void quote(char *buf, size_t size, const char *s, size_t len,
-		  size_t max)
-{
-	size_t o = 0;
-	buf[o++] = '"';
-	for (size_t i = 0; i < len && i < max && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\n')
-			o += snprintf(buf + o, size - o, "\\n");
-		else if (c == '\t')
-			o += snprintf(buf + o, size - o, "\\t");
-		else if (c == '"' || c == '\\')
-			o += snprintf(buf + o, size - o, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			o += snprintf(buf + o, size - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o++] = '"';
-	buf[o] = 0;
-	if (len > max && o + 4 < size)
-		strcat(buf, "...");
-}
-
-/* 0 if the check holds, else -1 with expected and actual in r. */
-/* A memory check: the bytes at addr (a number or a label of the
- * submission), guest-physical, are exactly the string's. */
-static int run_memory_check(const struct grade_check *c, const struct vm *vm,
-			    const struct image *img, struct grade_result *r)
-{
-	char *end, want[512], got[512];
-	uint8_t bytes[GRADE_INPUT_MAX];
-	unsigned long a = strtoul(c->addr, &end, 0);
-	if (*end || end == c->addr) {
-		const struct image_symbol *sym =
-			image_symbol_named(img, c->addr);
-		if (!sym) {
-			detail_add(r, "  memory %s: the program has no such "
-				   "label\n", c->addr);
-			return -1;
-		}
-		a = sym->value;
-	}
-	if (a > UINT32_MAX ||
-	    mem_read((struct mem *)&vm->mem, (uint32_t)a, bytes,
-		     (uint32_t)c->len) != 0) {
-		detail_add(r, "  memory %s: 0x%08lx, %zu bytes, is not all in "
-			   "RAM\n", c->addr, a, c->len);
-		return -1;
-	}
-	if (!memcmp(bytes, c->text, c->len))
-		return 0;
-	quote(want, sizeof want, c->text, c->len, 200);
-	quote(got, sizeof got, (const char *)bytes, c->len, 200);
-	detail_add(r, "  expected: memory %s is %s\n  actual:   memory %s "
-		   "is %s\n", c->addr, want, c->addr, got);
-	return -1;
-}
-
-static int run_check(const struct grade_check *c, const struct vm *vm,
-		     const struct image *img, const struct grade_console *k,
-		     struct grade_result *r)
-{
-	char want[512], got[512];
-	if (c->kind == CHECK_MEMORY)
-		return run_memory_check(c, vm, img, r);
-	if (c->kind == CHECK_STOP) {
-		const char *stop = vm_stop_name(vm->stop);
-		if (!strcmp(stop, c->text) &&
-		    (!c->has_code || vm->stop_code == c->code))
-			return 0;
-		detail_add(r, "  expected: stop %s", c->text);
-		if (c->has_code)
-			detail_add(r, " %u", c->code);
-		detail_add(r, "\n  actual:   stop %s", stop);
-		if (vm->stop == VM_STOP_POWEROFF)
-			detail_add(r, " %u", vm->stop_code);
-		detail_add(r, "\n");
-		return -1;
-	}
-	bool ok;
-	static const char *const how[] = {
-		[OUTPUT_IS] = "output", [OUTPUT_CONTAINS] = "output containing",
-		[OUTPUT_MATCHES] = "output matching",
-	};
-	switch (c->mode) {
-	case OUTPUT_IS:
-		ok = k->out_len == c->len && !memcmp(k->out, c->text, c->len);
-		break;
-	case OUTPUT_CONTAINS:
-		ok = memmem(k->out, k->out_len, c->text, c->len) != NULL;
-		break;
-	default:
-		ok = regexec(&c->re, k->out, 0, NULL, 0) == 0;
-		break;
-	}
-	if (ok)
-		return 0;
-	quote(want, sizeof want, c->text, c->len, 200);
-	quote(got, sizeof got, k->out, k->out_len, 200);
-	detail_add(r, "  expected: %s %s\n  actual:   output %s\n",
-		   how[c->mode], want, got);
-	return -1;
-}
-
-/* The monitor's output from offset from on, indented, into r. */
-static void monitor_text(struct grade_result *r, FILE *out, char **buf,
-			 size_t *len, size_t from)
-{
-	fflush(out);
-	const char *p = *buf + from, *end = *buf + *len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		detail_add(r, "  %.*s\n", (int)n, p);
-		p += n + (nl != NULL);
-	}
-}
-
-void grade_run(const struct grade_test *t, const struct image *img,
-	       const char *sub, struct grade_result *r)
-{
-	struct grade_console *k = malloc(sizeof *k);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	memset(r, 0, sizeof *r);
-	if (!k || !out) {
-		r->status = GRADE_INTERNAL;
-		snprintf(r->detail, sizeof r->detail, "out of memory");
-		goto done;
-	}
-	/* Not memset: out is large, and only out[0 .. out_len] is read. */
-	k->in = t->input;
-	k->in_len = t->input_len;
-	k->in_pos = 0;
-	k->out[0] = 0;
-	k->out_len = 0;
-	k->truncated = false;
-	const struct mon_config mc = {
-		.vm = { .console = { .opaque = k, .getc = con_getc,
-				     .putc = con_putc } },
-		.img = img, .program = sub, .out = out, .batch = true,
-		.quiet = true, .runlimit = t->budget,
-		.no_timeline = t->goes_back ? NULL : "aula grade keeps one "
-			       "only for a test that goes back",
-	};
-	char err[512];
-	struct mon *m = mon_create(&mc, err, sizeof err);
-	if (!m) {
-		r->status = GRADE_NO_PROGRAM;
-		snprintf(r->detail, sizeof r->detail, "%s", err);
-		goto done;
-	}
-	bool failed = false;
-	unsigned earned = 0;
-	uint64_t user_limit = 0;
-	r->status = GRADE_PASS;
-	for (int i = 0; i < t->nlines; i++) {
-		const struct grade_line *l = &t->lines[i];
-		struct vm *vm = mon_vm(m);
-		uint64_t left = t->budget - vm_units(vm);
-		if (l->kind == GRADE_LINE_RUNLIMIT) {
-			user_limit = l->runlimit;
-			earned += l->points;
-			continue;
-		}
-		snprintf(err, sizeof err, "runlimit %llu",
-			 (unsigned long long)(user_limit && user_limit < left
-					      ? user_limit : left));
-		mon_exec(m, err);
-		fflush(out);
-		size_t from = len;
-		int rc;
-		size_t mark = strlen(r->detail);
-		detail_add(r, "line %d: %s\n", l->lineno, l->text);
-		if (l->kind == GRADE_LINE_MONITOR) {
-			rc = mon_exec(m, l->text);
-			if (rc)
-				monitor_text(r, out, &buf, &len, from);
-		} else {
-			rc = run_check(l->check, vm, img, k, r);
-		}
-		if (rc == 0) {
-			r->detail[mark] = 0;
-			earned += l->points;
-		} else {
-			failed = true;
-		}
-		vm = mon_vm(m);
-		if (vm->stop == VM_STOP_DOUBLE_FAULT) {
-			r->status = GRADE_CRASH;
-			detail_add(r, "guest crash at line %d: %s\n",
-				   l->lineno, vm->stop_detail);
-		} else if ((vm->stop == VM_RUNNING ||
-			    vm->stop == VM_STOP_BUDGET) &&
-			   vm_units(vm) >= t->budget) {
-			char why[160];
-			r->status = GRADE_BUDGET;
-			detail_add(r, "budget exhausted at line %d: %llu "
-				   "instructions\n", l->lineno,
-				   (unsigned long long)t->budget);
-			if (stuck_explain(vm, vm->halted_time, why, sizeof why))
-				detail_add(r, "the guest %s\n", why);
-		} else {
-			continue;
-		}
-		fflush(out);
-		from = len;
-		snprintf(err, sizeof err, "history %d", GRADE_HISTORY);
-		mon_exec(m, err);
-		detail_add(r, "the last instructions run:\n");
-		monitor_text(r, out, &buf, &len, from);
-		break;
-	}
-	struct vm *vm = mon_vm(m);
-	r->insns = vm_now(vm);
-	snprintf(r->stop, sizeof r->stop, "%s", vm_stop_name(vm->stop));
-	if (r->status == GRADE_PASS && failed)
-		r->status = GRADE_FAIL;
-	if (r->status == GRADE_PASS)
-		earned = t->points;
-	r->points = earned;
-	if (k->truncated)
-		detail_add(r, "(console output cut after %d bytes)\n",
-			   GRADE_OUTPUT_MAX - 1);
-	mon_destroy(m);
-done:
-	if (out)
-		fclose(out);
-	free(buf);
-	free(k);
 }

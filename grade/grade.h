@@ -70,12 +70,23 @@ struct grade_test {
 	/* A line goes back in time (reverse-step, goto): only then does the
 	 * run keep a timeline, whose checkpoints cost more than most tests. */
 	bool goes_back;
+	/* # from: the setup file, resolved against the test's directory,
+	 * or NULL.  The caller reads it (grade_setup_read) and points
+	 * setup at it; setup_index numbers the caller's setups. */
+	char *from;
+	const struct grade_test *setup;
+	int setup_index;
+	bool is_setup;		/* read by grade_setup_read */
 };
 
 /* Read and check a test file into its plan: 0, or -1 with
  * "file:line:col: message" in err. */
 int grade_test_read(const char *path, struct grade_test *t, char *err,
 		    size_t errlen);
+/* A setup file (aula-grade(1), Setups): budget, input, and monitor
+ * commands only.  0, or -1 with "file:line:col: message" in err. */
+int grade_setup_read(const char *path, struct grade_test *t, char *err,
+		     size_t errlen);
 void grade_test_free(struct grade_test *t);
 /* Whether the test applies to the submission (by its file name). */
 bool grade_test_applies(const struct grade_test *t, const char *sub);
@@ -101,9 +112,29 @@ struct grade_result {
 	char detail[GRADE_DETAIL_MAX];
 };
 
-/* Run test t on the program img, into r. */
+struct ckpt;
+
+/* Where the tests of a setup start, for one submission: the machine when
+ * the setup ended, or why it did not. */
+struct grade_start {
+	bool ready;
+	struct ckpt *ck;		/* ready: the checkpoint */
+	struct grade_result failed;	/* not ready: what every test of the
+					 * setup reports */
+};
+/* Run a setup on the program img, into st (free it with
+ * grade_start_free). */
+void grade_setup_run(const struct grade_test *setup, const struct image *img,
+		     const char *sub, struct grade_start *st);
+void grade_start_free(struct grade_start *st);
+
+/* Run test t on the program img, into r: from the machine's reset; from
+ * its setup's start when from is given; or, when t has a setup and from is
+ * NULL, running the setup's lines first in the same session
+ * (--setup-each), which must give the same result. */
 void grade_run(const struct grade_test *t, const struct image *img,
-	       const char *sub, struct grade_result *r);
+	       const char *sub, const struct grade_start *from,
+	       struct grade_result *r);
 
 /* A submission: the program, or why there is none. */
 struct grade_sub {

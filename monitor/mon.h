@@ -128,6 +128,16 @@ void mon_destroy(struct mon *m);
 /* Whether the command of a line goes back in time (reverse-step, goto
  * and the like), and so needs the timeline. */
 bool mon_line_goes_back(const char *line);
+struct ckpt;
+/* Put the machine in the checkpoint's state (as loadvm does, silently):
+ * 0, or -1 with err and the machine unchanged. */
+int mon_load_state(struct mon *m, const struct ckpt *ck, char *err,
+		   size_t errlen);
+/* Make the monitor as new on the machine as it is: no breakpoints,
+ * displays or snapshots, nothing typed ahead, expect and the timeline
+ * starting afresh -- what a new monitor given the same machine with
+ * mon_load_state would be. */
+void mon_forget(struct mon *m);
 /* Run the scripts, then (unless batch) the prompt: readline on a
  * terminal, plain lines otherwise.  The exit status (aula-debug(1)). */
 int mon_main(struct mon *m);

@@ -326,6 +326,9 @@ int mon_go(struct mon *m, struct mon_go *g);
 int mon_new_machine(struct mon *m, char *err, size_t errlen);
 /* Look at vm from now on (a new machine, or vm NAME in a lab). */
 void mon_focus(struct mon *m, struct vm *vm);
+/* The timeline starts again at the machine's present (or stays off, in a
+ * lab, with no_timeline, when only checking). */
+int mon_timeline_begin(struct mon *m);	/* -1: it could not */
 int mon_cmd_vm(struct mon *m, struct mon_args *a);
 
 /* break.c */

@@ -56,6 +56,11 @@ void mon_focus(struct mon *m, struct vm *vm)
 	for (int i = 0; i < m->nbp; i++)
 		if (m->bp[i].reg[0])
 			mon_reg_get(vm, m->bp[i].reg, &m->bp[i].reg_value);
+	(void)mon_timeline_begin(m);
+}
+
+int mon_timeline_begin(struct mon *m)
+{
 	/* Without a timeline the monitor still works, going forward.  A
 	 * lab's machines share one clock: one of them alone cannot go
 	 * back. */
@@ -70,8 +75,9 @@ void mon_focus(struct mon *m, struct vm *vm)
 			 m->cfg.check_only ? "nothing runs: lines are only "
 			 "checked" : m->cfg.no_timeline);
 	} else {
-		tl_start(&m->tl, vm, why, sizeof why);
+		return tl_start(&m->tl, m->vm, why, sizeof why);
 	}
+	return 0;
 }
 
 /* Run the machine n units: alone, or with its lab.  false when the lab's

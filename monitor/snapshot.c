@@ -89,8 +89,8 @@ int mon_cmd_loadvm(struct mon *m, struct mon_args *a)
 	if (ckpt_apply(&s->ck, m->vm, 0, err, sizeof err))
 		return mon_error(m, at, "loadvm %s: %s", name, err);
 	/* Another present: the timeline starts again from it. */
-	if (tl_start(&m->tl, m->vm, err, sizeof err))
-		mon_printf(m, "warning: no timeline: %s\n", err);
+	if (mon_timeline_begin(m))
+		mon_printf(m, "warning: no timeline: %s\n", m->tl.why_off);
 	m->prev = m->now;
 	mon_snap_take(m->vm, &m->now);
 	m->dis_next = m->x_next = m->vm->cpu.pc;
@@ -135,4 +135,35 @@ int mon_info_snapshots(struct mon *m, struct mon_args *a)
 			   ck->nstored * (MEM_PAGE_SIZE / 1024));
 	}
 	return 0;
+}
+
+int mon_load_state(struct mon *m, const struct ckpt *ck, char *err,
+		   size_t errlen)
+{
+	if (ckpt_apply(ck, m->vm, 0, err, errlen))
+		return -1;
+	mon_focus(m, m->vm);
+	return 0;
+}
+
+void mon_forget(struct mon *m)
+{
+	m->nbp = m->next_bp = 0;
+	m->next_bp_temporary = false;
+	m->ndisp = m->next_disp = 0;
+	mon_snapshots_free(m);
+	m->snap_seq = 0;
+	/* The console as mon_console_attach leaves it: only the back end
+	 * and the buffers stay. */
+	struct mon_console *k = &m->con;
+	k->in_len = k->in_pos = 0;
+	k->want_len = 0;
+	k->mid_line = k->starved = k->waiting = false;
+	k->idle_insns = k->user_wait = k->wait_mark = 0;
+	m->x_fmt = 'x';
+	m->x_size = 4;
+	m->x_count = 0;
+	m->quit = false;
+	m->exit_code = 0;
+	mon_focus(m, m->vm);
 }

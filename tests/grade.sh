@@ -311,6 +311,68 @@ printf '# points: 2\nstep 3\nreverse-step 2\n+1 assert r1 == 1\n+1 assert $insns
 grep -q -x -F -e "$tmp/three.s,2,2,2" "$tmp/back.csv" ||
 	fail "reverse-step in a test: $(cat "$tmp/back.txt" "$tmp/back.csv")"
 
+# ---- setups: tests started from a checkpoint ---------------------------
+
+# Every example test, started from setups that stop in the middle of the
+# guest's work (with breakpoints and a display the test must not see),
+# gives the same reports from the setup's checkpoint as with the setup run
+# in full before each test (--setup-each).
+mkdir "$tmp/setup"
+printf '# budget: 100000\n# input: hello\nbreak .put\ncontinue\ncontinue\ndisplay r1\nstep 3\n' \
+	>"$tmp/setup/boot.setup"
+printf '# budget: 5\ncontinue\n' >"$tmp/setup/short.setup"
+printf '# budget: 1000\nstep 7\nsend \"ab\"\n' >"$tmp/setup/step.setup"
+for t in $TESTS; do
+	id=$(basename "$t" .t)
+	for s in boot step; do
+		{ echo "# from: $s.setup"; cat "$t"; } >"$tmp/setup/$id-$s.t"
+	done
+done
+printf '# from: boot.setup\n# points: 2\n# input: \\x20world\\n\ncontinue\n+1 output is " WORLD\\n"\nassert r1 == 9\nstop poweroff 0\n' \
+	>"$tmp/setup/rest.t"
+printf '# from: boot.setup\ninfo break\nstep\nreverse-step\nx/2x pc\nregs\nhistory 3\n' \
+	>"$tmp/setup/back.t"
+printf '# from: short.setup\n# input: abc\ncontinue\nstop poweroff 0\n' \
+	>"$tmp/setup/starved.t"
+# shellcheck disable=SC2086
+"$AULA" grade -j 2 --json "$tmp/setup/ck.json" "$tmp"/setup/*.t -- $SUBS \
+	>"$tmp/setup/ck.txt" 2>&1 || fail "grading from setups exited $?"
+# shellcheck disable=SC2086
+"$AULA" grade -j 1 --setup-each --json "$tmp/setup/each.json" \
+	"$tmp"/setup/*.t -- $SUBS >"$tmp/setup/each.txt" 2>&1 ||
+	fail "grading with --setup-each exited $?"
+cmp -s "$tmp/setup/ck.json" "$tmp/setup/each.json" &&
+	cmp -s "$tmp/setup/ck.txt" "$tmp/setup/each.txt" ||
+	fail "tests from a setup's checkpoint differ from the setup run in" \
+	     "full: $(diff "$tmp/setup/each.txt" "$tmp/setup/ck.txt" | head -20)"
+# What the setups do: the reference passes the rest of its line; a setup
+# that runs out of budget fails its tests, saying so.
+grep -q "^submission .* rest  *starved  *total$" "$tmp/setup/ck.txt" &&
+	! grep -q "reference.s, rest:" "$tmp/setup/ck.txt" ||
+	fail "the reference, started from boot.setup: $(cat "$tmp/setup/ck.txt")"
+grep -q -F "the setup $tmp/setup/short.setup did not finish:" \
+	"$tmp/setup/ck.txt" ||
+	fail "a setup out of budget does not say so: $(cat "$tmp/setup/ck.txt")"
+
+# A setup file is checked as a test is: no checks, no points, and a
+# missing one is named.  refused NAME TEST_TEXT MESSAGE: grading NAME.t
+# exits 2, saying MESSAGE.
+refused()
+{
+	printf '%b' "$2" >"$tmp/setup/$1.t"
+	"$AULA" grade "$tmp/setup/$1.t" -- "$ref" >"$tmp/setup/$1.txt" 2>&1
+	[ $? = 2 ] && grep -q -F "$3" "$tmp/setup/$1.txt" ||
+		fail "$1.t: $(cat "$tmp/setup/$1.txt")"
+}
+printf '# budget: 10\ncontinue\n+1 stop poweroff 0\n' >"$tmp/setup/bad.setup"
+refused bad '# from: bad.setup\ncontinue\n' \
+	"bad.setup:3:4: a setup earns no points"
+refused lost '# from: nowhere.setup\ncontinue\n' \
+	"lost.t: # from: $tmp/setup/nowhere.setup:"
+printf '# points: 3\n# budget: 10\ncontinue\n' >"$tmp/setup/key.setup"
+refused key '# from: key.setup\ncontinue\n' \
+	"key.setup:1:1: '# points:' in a setup"
+
 # wait_worker PID: the pid of PID's first child, once it has one (a
 # bounded wait: it ends as soon as the child is there).
 wait_worker()

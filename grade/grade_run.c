@@ -1,0 +1,455 @@
+/*
+ * aula grade: one test on one submission under the monitor, from the
+ * machine's reset or from a setup's checkpoint (aula-grade(1)).
+ *
+ * The monitor runs every line but grade's own: "runlimit" (kept here,
+ * since the budget caps every run), "output ...", "memory ..." and
+ * "stop ...".  Before each line the monitor's runlimit is set to what is
+ * left of the budget, so that a runaway guest costs its budget and no
+ * more.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/mon.h"
+#include "state/ckpt.h"
+#include "state/stuck.h"
+#include "grade/grade.h"
+#include "grade/grade_int.h"
+
+/* ---- one run ------------------------------------------------------------ */
+
+struct grade_console {
+	const char *in;
+	size_t in_len, in_pos;
+	char out[GRADE_OUTPUT_MAX];
+	size_t out_len;
+	bool truncated;
+};
+
+static int con_getc(void *opaque)
+{
+	struct grade_console *k = opaque;
+	if (k->in_pos < k->in_len)
+		return (unsigned char)k->in[k->in_pos++];
+	return VM_CONSOLE_EOF;
+}
+
+static void con_putc(void *opaque, uint8_t byte)
+{
+	struct grade_console *k = opaque;
+	if (k->out_len < sizeof k->out - 1)
+		k->out[k->out_len++] = (char)byte;
+	else
+		k->truncated = true;
+	k->out[k->out_len] = 0;
+}
+
+static void detail_add(struct grade_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void detail_add(struct grade_result *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->detail);
+	va_list ap;
+	va_start(ap, fmt);
+	if (n < sizeof r->detail - 1)
+		vsnprintf(r->detail + n, sizeof r->detail - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Text as a C string literal, cut after max bytes. */
+static void quote(char *buf, size_t size, const char *s, size_t len,
+		  size_t max)
+{
+	size_t o = 0;
+	buf[o++] = '"';
+	for (size_t i = 0; i < len && i < max && o + 8 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n')
+			o += snprintf(buf + o, size - o, "\\n");
+		else if (c == '\t')
+			o += snprintf(buf + o, size - o, "\\t");
+		else if (c == '"' || c == '\\')
+			o += snprintf(buf + o, size - o, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			o += snprintf(buf + o, size - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o++] = '"';
+	buf[o] = 0;
+	if (len > max && o + 4 < size)
+		strcat(buf, "...");
+}
+
+/* 0 if the check holds, else -1 with expected and actual in r. */
+/* A memory check: the bytes at addr (a number or a label of the
+ * submission), guest-physical, are exactly the string's. */
+static int run_memory_check(const struct grade_check *c, const struct vm *vm,
+			    const struct image *img, struct grade_result *r)
+{
+	char *end, want[512], got[512];
+	uint8_t bytes[GRADE_INPUT_MAX];
+	unsigned long a = strtoul(c->addr, &end, 0);
+	if (*end || end == c->addr) {
+		const struct image_symbol *sym =
+			image_symbol_named(img, c->addr);
+		if (!sym) {
+			detail_add(r, "  memory %s: the program has no such "
+				   "label\n", c->addr);
+			return -1;
+		}
+		a = sym->value;
+	}
+	if (a > UINT32_MAX ||
+	    mem_read((struct mem *)&vm->mem, (uint32_t)a, bytes,
+		     (uint32_t)c->len) != 0) {
+		detail_add(r, "  memory %s: 0x%08lx, %zu bytes, is not all in "
+			   "RAM\n", c->addr, a, c->len);
+		return -1;
+	}
+	if (!memcmp(bytes, c->text, c->len))
+		return 0;
+	quote(want, sizeof want, c->text, c->len, 200);
+	quote(got, sizeof got, (const char *)bytes, c->len, 200);
+	detail_add(r, "  expected: memory %s is %s\n  actual:   memory %s "
+		   "is %s\n", c->addr, want, c->addr, got);
+	return -1;
+}
+
+static int run_check(const struct grade_check *c, const struct vm *vm,
+		     const struct image *img, const struct grade_console *k,
+		     struct grade_result *r)
+{
+	char want[512], got[512];
+	if (c->kind == CHECK_MEMORY)
+		return run_memory_check(c, vm, img, r);
+	if (c->kind == CHECK_STOP) {
+		const char *stop = vm_stop_name(vm->stop);
+		if (!strcmp(stop, c->text) &&
+		    (!c->has_code || vm->stop_code == c->code))
+			return 0;
+		detail_add(r, "  expected: stop %s", c->text);
+		if (c->has_code)
+			detail_add(r, " %u", c->code);
+		detail_add(r, "\n  actual:   stop %s", stop);
+		if (vm->stop == VM_STOP_POWEROFF)
+			detail_add(r, " %u", vm->stop_code);
+		detail_add(r, "\n");
+		return -1;
+	}
+	bool ok;
+	static const char *const how[] = {
+		[OUTPUT_IS] = "output", [OUTPUT_CONTAINS] = "output containing",
+		[OUTPUT_MATCHES] = "output matching",
+	};
+	switch (c->mode) {
+	case OUTPUT_IS:
+		ok = k->out_len == c->len && !memcmp(k->out, c->text, c->len);
+		break;
+	case OUTPUT_CONTAINS:
+		ok = memmem(k->out, k->out_len, c->text, c->len) != NULL;
+		break;
+	default:
+		ok = regexec(&c->re, k->out, 0, NULL, 0) == 0;
+		break;
+	}
+	if (ok)
+		return 0;
+	quote(want, sizeof want, c->text, c->len, 200);
+	quote(got, sizeof got, k->out, k->out_len, 200);
+	detail_add(r, "  expected: %s %s\n  actual:   output %s\n",
+		   how[c->mode], want, got);
+	return -1;
+}
+
+/* The monitor's output from offset from on, indented, into r. */
+static void monitor_text(struct grade_result *r, FILE *out, char **buf,
+			 size_t *len, size_t from)
+{
+	fflush(out);
+	const char *p = *buf + from, *end = *buf + *len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		detail_add(r, "  %.*s\n", (int)n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+/* A monitor session: the monitor, its output, the console. */
+struct session {
+	struct mon *m;
+	struct grade_console *k;
+	FILE *out;
+	char *buf;
+	size_t len;
+	uint64_t base;		/* vm_units when the test's budget began */
+};
+
+/* The console from now on: the input given, the output so far empty. */
+static void console_start(struct grade_console *k, const char *in,
+			  size_t in_len)
+{
+	/* Not memset: out is large, and only out[0 .. out_len] is read. */
+	k->in = in;
+	k->in_len = in_len;
+	k->in_pos = 0;
+	k->out[0] = 0;
+	k->out_len = 0;
+	k->truncated = false;
+}
+
+/* A monitor on a fresh machine running img, its console reading in.
+ * 0, or -1 with r saying why. */
+static int session_open(struct session *s, const struct image *img,
+			const char *sub, const char *in, size_t in_len,
+			bool goes_back, struct grade_result *r)
+{
+	memset(s, 0, sizeof *s);
+	s->k = malloc(sizeof *s->k);
+	s->out = open_memstream(&s->buf, &s->len);
+	if (!s->k || !s->out) {
+		r->status = GRADE_INTERNAL;
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		return -1;
+	}
+	console_start(s->k, in, in_len);
+	const struct mon_config mc = {
+		.vm = { .console = { .opaque = s->k, .getc = con_getc,
+				     .putc = con_putc } },
+		.img = img, .program = sub, .out = s->out, .batch = true,
+		.quiet = true,
+		.no_timeline = goes_back ? NULL : "aula grade keeps one "
+			       "only for a test that goes back",
+	};
+	char err[512];
+	s->m = mon_create(&mc, err, sizeof err);
+	if (!s->m) {
+		r->status = GRADE_NO_PROGRAM;
+		snprintf(r->detail, sizeof r->detail, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void session_close(struct session *s)
+{
+	mon_destroy(s->m);
+	if (s->out)
+		fclose(s->out);
+	free(s->buf);
+	free(s->k);
+}
+
+/* Run the lines of t (a test or a setup) in the session, into r: its
+ * status (pass, or budget or crash when it ended early; the caller makes
+ * a pass with failed lines a fail), the points its lines earned, the
+ * details of each line that failed.  true if a line failed. */
+static bool run_lines(const struct grade_test *t, struct session *s,
+		      const struct image *img, struct grade_result *r,
+		      unsigned *earned)
+{
+	struct mon *m = s->m;
+	char err[64];
+	bool failed = false;
+	uint64_t user_limit = 0;
+	*earned = 0;
+	r->status = GRADE_PASS;
+	for (int i = 0; i < t->nlines; i++) {
+		const struct grade_line *l = &t->lines[i];
+		struct vm *vm = mon_vm(m);
+		uint64_t used = vm_units(vm) - s->base;
+		uint64_t left = t->budget - used;
+		if (l->kind == GRADE_LINE_RUNLIMIT) {
+			user_limit = l->runlimit;
+			*earned += l->points;
+			continue;
+		}
+		snprintf(err, sizeof err, "runlimit %llu",
+			 (unsigned long long)(user_limit && user_limit < left
+					      ? user_limit : left));
+		mon_exec(m, err);
+		fflush(s->out);
+		size_t from = s->len;
+		int rc;
+		size_t mark = strlen(r->detail);
+		detail_add(r, "line %d: %s\n", l->lineno, l->text);
+		if (l->kind == GRADE_LINE_MONITOR) {
+			rc = mon_exec(m, l->text);
+			if (rc)
+				monitor_text(r, s->out, &s->buf, &s->len,
+					     from);
+		} else {
+			rc = run_check(l->check, vm, img, s->k, r);
+		}
+		if (rc == 0) {
+			r->detail[mark] = 0;
+			*earned += l->points;
+		} else {
+			failed = true;
+		}
+		vm = mon_vm(m);
+		if (vm->stop == VM_STOP_DOUBLE_FAULT) {
+			r->status = GRADE_CRASH;
+			detail_add(r, "guest crash at line %d: %s\n",
+				   l->lineno, vm->stop_detail);
+		} else if ((vm->stop == VM_RUNNING ||
+			    vm->stop == VM_STOP_BUDGET) &&
+			   vm_units(vm) - s->base >= t->budget) {
+			char why[160];
+			r->status = GRADE_BUDGET;
+			detail_add(r, "budget exhausted at line %d: %llu "
+				   "instructions\n", l->lineno,
+				   (unsigned long long)t->budget);
+			if (stuck_explain(vm, vm->halted_time, why, sizeof why))
+				detail_add(r, "the guest %s\n", why);
+		} else {
+			continue;
+		}
+		fflush(s->out);
+		from = s->len;
+		snprintf(err, sizeof err, "history %d", GRADE_HISTORY);
+		mon_exec(m, err);
+		detail_add(r, "the last instructions run:\n");
+		monitor_text(r, s->out, &s->buf, &s->len, from);
+		break;
+	}
+	return failed;
+}
+
+/* Where the machine is when a run ends, into r. */
+static void machine_end(const struct session *s, struct grade_result *r)
+{
+	struct vm *vm = mon_vm(s->m);
+	r->insns = vm_now(vm);
+	snprintf(r->stop, sizeof r->stop, "%s", vm_stop_name(vm->stop));
+	if (s->k->truncated)
+		detail_add(r, "(console output cut after %d bytes)\n",
+			   GRADE_OUTPUT_MAX - 1);
+}
+
+/* Run setup in the session: true when it finished; otherwise what it ran
+ * into, as every test started from it reports it, is in failed. */
+static bool setup_lines(const struct grade_test *setup, struct session *s,
+			const struct image *img, struct grade_result *failed)
+{
+	struct grade_result *r = malloc(sizeof *r);
+	unsigned earned;
+	memset(failed, 0, sizeof *failed);
+	if (!r) {
+		failed->status = GRADE_INTERNAL;
+		snprintf(failed->detail, sizeof failed->detail,
+			 "out of memory");
+		return false;
+	}
+	memset(r, 0, sizeof *r);
+	bool bad = run_lines(setup, s, img, r, &earned);
+	if (r->status == GRADE_PASS && bad)
+		r->status = GRADE_FAIL;
+	machine_end(s, r);
+	bool ok = r->status == GRADE_PASS;
+	if (!ok) {
+		failed->status = r->status;
+		failed->insns = r->insns;
+		snprintf(failed->stop, sizeof failed->stop, "%s", r->stop);
+		int n = snprintf(failed->detail, sizeof failed->detail,
+				 "the setup %s did not finish:\n",
+				 setup->path);
+		size_t at = n < 0 ? 0 : (size_t)n;
+		if (at < sizeof failed->detail)
+			memccpy(failed->detail + at, r->detail, 0,
+				sizeof failed->detail - at);
+		failed->detail[sizeof failed->detail - 1] = 0;
+	}
+	free(r);
+	return ok;
+}
+
+void grade_setup_run(const struct grade_test *setup, const struct image *img,
+		     const char *sub, struct grade_start *st)
+{
+	struct session s;
+	char err[256];
+	memset(st, 0, sizeof *st);
+	if (session_open(&s, img, sub, setup->input, setup->input_len,
+			 setup->goes_back, &st->failed) == 0 &&
+	    setup_lines(setup, &s, img, &st->failed)) {
+		st->ck = malloc(sizeof *st->ck);
+		if (st->ck && ckpt_capture(st->ck, mon_vm(s.m), 0, err,
+					   sizeof err) == 0) {
+			st->ready = true;
+		} else {
+			st->failed.status = GRADE_INTERNAL;
+			snprintf(st->failed.detail, sizeof st->failed.detail,
+				 "the setup %s: no checkpoint: %s",
+				 setup->path, st->ck ? err : "out of memory");
+			free(st->ck);
+			st->ck = NULL;
+		}
+	}
+	session_close(&s);
+}
+
+void grade_start_free(struct grade_start *st)
+{
+	if (st->ck)
+		ckpt_free(st->ck);
+	free(st->ck);
+	st->ck = NULL;
+	st->ready = false;
+}
+
+void grade_run(const struct grade_test *t, const struct image *img,
+	       const char *sub, const struct grade_start *from,
+	       struct grade_result *r)
+{
+	const struct grade_test *setup = t->setup;
+	/* --setup-each: the setup's lines first, on this monitor. */
+	bool each = setup && !from;
+	struct session s;
+	memset(r, 0, sizeof *r);
+	if (from && !from->ready) {
+		*r = from->failed;
+		r->done = false;
+		r->points = 0;
+		return;
+	}
+	if (session_open(&s, img, sub, each ? setup->input : t->input,
+			 each ? setup->input_len : t->input_len,
+			 t->goes_back || (each && setup->goes_back), r)) {
+		session_close(&s);
+		return;
+	}
+	char err[256];
+	if (from && mon_load_state(s.m, from->ck, err, sizeof err)) {
+		r->status = GRADE_INTERNAL;
+		snprintf(r->detail, sizeof r->detail, "the setup %s: %s",
+			 setup->path, err);
+		session_close(&s);
+		return;
+	}
+	if (each) {
+		if (!setup_lines(setup, &s, img, r)) {
+			session_close(&s);
+			return;
+		}
+		/* What a new monitor on the setup's checkpoint would be. */
+		mon_forget(s.m);
+	}
+	if (setup) {
+		console_start(s.k, t->input, t->input_len);
+		s.base = vm_units(mon_vm(s.m));
+	}
+	unsigned earned;
+	bool failed = run_lines(t, &s, img, r, &earned);
+	machine_end(&s, r);
+	if (r->status == GRADE_PASS && failed)
+		r->status = GRADE_FAIL;
+	if (r->status == GRADE_PASS)
+		earned = t->points;
+	r->points = earned;
+	session_close(&s);
+}
