@@ -6,7 +6,7 @@
 EXTRA_PROGRAMS = bench/aula-bench bench/ckpt-bench
 bench_ckpt_bench_SOURCES = bench/ckpt-bench.c
 bench_ckpt_bench_LDADD = libaulamon.a libaulastate.a libaulaasm.a \
-	libaulacore.a $(READLINE_LIBS) $(ZLIB_LIBS)
+	libaulacore.a $(DL_LIBS) $(ZLIB_LIBS)
 bench_aula_bench_SOURCES = bench/bench.c
 bench_aula_bench_LDADD = libaulahost.a libaulaasm.a libaulacore.a $(ZLIB_LIBS)
 CLEANFILES += bench/aula-bench bench/ckpt-bench

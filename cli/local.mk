@@ -11,7 +11,7 @@ aula_CPPFLAGS = $(AM_CPPFLAGS) -DAULA_BINDIR='"$(bindir)"' \
 	-DAULA_SRCDIR='"$(abs_top_srcdir)"'
 aula_LDADD = libaulagrade.a libaulamon.a libaulalab.a $(AULA_SDL_LIB) \
 	libaulahost.a libaulanet.a libaulastate.a libaulaasm.a libaulacore.a \
-	$(READLINE_LIBS) $(ZLIB_LIBS) $(DL_LIBS) $(INIH_LIBS)
+	$(ZLIB_LIBS) $(DL_LIBS) $(INIH_LIBS)
 
 # The bash completion, as completions/aula where bash-completion looks.
 EXTRA_DIST += cli/aula.bash

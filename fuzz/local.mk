@@ -8,7 +8,7 @@ FUZZ_REPLAY = fuzz/replay_image fuzz/replay_as fuzz/replay_monitor \
 	fuzz/replay_checkpoint fuzz/replay_record
 check_PROGRAMS += $(FUZZ_REPLAY)
 FUZZ_LIBS = libaulagrade.a libaulamon.a libaulanet.a libaulastate.a \
-	libaulaasm.a libaulacore.a $(READLINE_LIBS) $(ZLIB_LIBS)
+	libaulaasm.a libaulacore.a $(DL_LIBS) $(ZLIB_LIBS)
 fuzz_replay_image_SOURCES = fuzz/fuzz_image.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h
 fuzz_replay_image_LDADD = $(FUZZ_LIBS)
 fuzz_replay_as_SOURCES = fuzz/fuzz_as.c fuzz/driver.c fuzz/util.c fuzz/fuzz.h

@@ -1,5 +1,5 @@
 # The monitor (aula debug): a library, so that its pieces can be tested
-# alone; only monitor/term.c uses readline.
+# alone; only monitor/term.c uses readline, which it loads itself.
 noinst_LIBRARIES += libaulamon.a
 libaulamon_a_SOURCES = \
 	monitor/mon.h monitor/mon_int.h monitor/expr.h monitor/expr.c \
@@ -8,4 +8,6 @@ libaulamon_a_SOURCES = \
 	monitor/script.c monitor/trace.c monitor/term.c \
 	monitor/timeline.h monitor/timeline.c monitor/reverse.c \
 	monitor/snapshot.c monitor/display.c monitor/source.c
-libaulamon_a_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)
+# readline's headers only: it is loaded at the first prompt (term.c).
+libaulamon_a_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS) \
+	-DAULA_READLINE_SO='"$(READLINE_SONAME)"'

@@ -113,12 +113,12 @@ tests_unit_test_ckpt_LDADD = $(UNIT_LDADD)
 tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
 tests_unit_test_timeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timeline_LDADD = tests/unit/libharness.a libaulamon.a \
-	libaulastate.a libaulaasm.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) \
+	libaulastate.a libaulaasm.a libaulacore.a $(CHECK_LIBS) $(DL_LIBS) \
 	$(ZLIB_LIBS)
 tests_unit_test_mon_SOURCES = tests/unit/test_mon.c
 tests_unit_test_mon_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mon_LDADD = tests/unit/libharness.a libaulamon.a \
-	libaulastate.a libaulaasm.a libaulacore.a $(CHECK_LIBS) $(READLINE_LIBS) \
+	libaulastate.a libaulaasm.a libaulacore.a $(CHECK_LIBS) $(DL_LIBS) \
 	$(ZLIB_LIBS)
 
 # Guest programs: each tests/guest/*.s powers off with 0 on success, or

@@ -140,4 +140,37 @@ send quit\r
 exit 0
 EOS
 session typing "$top_srcdir/tests/monitor/echo.s"
+
+# Without readline (AULA_READLINE empty, or a library that is not there):
+# a plain prompt, lines as the terminal edits them; Ctrl-C still drops
+# the line, an empty line still repeats, Ctrl-D still ends.
+cat >"$tmp/plain.session" <<'EOS'
+expect (aula) 
+send print 6*7\r
+expect 0x0000002a (42)
+expect (aula) 
+send garbage\x03
+expect (aula) 
+send step\r
+expect => 0x00001004 <_start+0x4>
+expect (aula) 
+send \r
+expect => 0x00001008 <_start.next>
+expect (aula) 
+send \x04
+exit 0
+EOS
+rm -f "$tmp/.aula_history"
+AULA_READLINE=
+export AULA_READLINE
+session plain "$tmp/spin.s"
+if [ -e "$tmp/.aula_history" ]; then
+	echo "FAIL: the plain prompt wrote a history file"
+	status=1
+fi
+{ echo 'expect cannot load readline (libnope.so.0: '
+  cat "$tmp/plain.session"; } >"$tmp/nolib.session"
+AULA_READLINE=libnope.so.0
+session nolib "$tmp/spin.s"
+unset AULA_READLINE
 exit $status
