@@ -123,6 +123,7 @@ bool cpu_branch_taken(unsigned opcode, uint32_t flags)
  */
 enum {
 	XOP_FAR = 0x80,		/* | branch opcode: a target in another page */
+	XOP_BREAK = 0xfd,	/* a word at a fetch breakpoint's offset */
 	XOP_ILLEGAL = 0xfe,	/* any undefined encoding */
 };
 #define INSN(name, op, fmt, priv) \
@@ -220,6 +221,7 @@ void cpu_run(struct vm *vm)
 		[0 ... 255] = &&op_illegal,
 		[CODE_OP_UNDECODED] = &&op_undecoded,
 		[CODE_OP_PAGE_END] = &&op_page_end,
+		[XOP_BREAK] = &&op_break,
 #define INSN(name, op, fmt, priv) [op] = &&op_##name,
 #include "cpu/isa.def"
 #undef INSN
@@ -243,6 +245,10 @@ void cpu_run(struct vm *vm)
 #define CC() (ccf == CC_LAZY ? cc_of_sub(cca, ccb) : ccf)
 #define SET_CC(f) (ccf = (f))
 #define SET_CC_SUB(a, b) (cca = (a), ccb = (b), ccf = CC_LAZY)
+/* A fetch breakpoint the run has arrived at (vm_set_fetch_breaks). */
+#define AT_BREAK(pc)							\
+	(NOW() + c->exceptions != vm->fetch_break_mark &&		\
+	 vm_fetch_break_at(vm, (pc)))
 /* Before anything outside can look: pc is the current instruction's. */
 #define SYNC()								\
 	do {								\
@@ -411,6 +417,8 @@ lookup: {
 		d = ENTRY_OF(pc);
 	} else {
 		/* A stale translation: this one word, then back here. */
+		if (unlikely(vm->fetch_break_armed) && AT_BREAK(pc))
+			goto at_break;
 		lone[0] = decode(mem_ld32(host + (pc & MEM_PAGE_MASK)), 0,
 				 false);
 		lone[1] = (struct code_entry){ .op = CODE_OP_PAGE_END };
@@ -433,8 +441,37 @@ op_undecoded: {
 		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
 	}
 	*d = decode(mem_ld32(page + 4 * idx), idx, true);
+	/* A word where a fetch breakpoint could be, in whichever virtual
+	 * page this physical one is run at: a check first (op_break). */
+	for (unsigned i = 0; unlikely(i < vm->nfetch_break); i++)
+		if (((vm->fetch_break[i] & MEM_PAGE_MASK) >> 2) == idx)
+			d->op = XOP_BREAK;
 	DISPATCH();
 }
+op_break: {
+	pc = PC();
+	if (vm->fetch_break_armed && AT_BREAK(pc))
+		goto at_break;
+	/* Not one here (another virtual page, or not armed): run the word
+	 * from a lone copy, as for a stale page. */
+	unsigned idx = (pc & MEM_PAGE_MASK) >> 2;
+	const struct code_page *code = (const struct code_page *)(d - idx);
+	const uint8_t *page = vm->mem.pages[code->gpa >> MEM_PAGE_SHIFT];
+	if (unlikely(!page) && !(page = mem_page(&vm->mem, code->gpa))) {
+		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
+	}
+	lone[0] = decode(mem_ld32(page + 4 * idx), 0, false);
+	lone[1] = (struct code_entry){ .op = CODE_OP_PAGE_END };
+	d = lone;
+	dbias = (uintptr_t)lone - 2 * (uintptr_t)pc;
+	vpage = 1;
+	DISPATCH();
+}
+at_break:
+	/* Before the instruction at pc: vm_run returns (vm_set_fetch_breaks). */
+	vm->yield = 1;
+	goto leave_at_pc;
 op_page_end:
 	pc = PC();
 	goto lookup;

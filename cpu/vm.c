@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cpu/isa.h"
+#include "mem/code.h"
 #include "io/devices.h"
 #include "io/pic.h"
 #include "io/ports.h"
@@ -200,6 +201,26 @@ void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code)
 	vm->cpu.limit = 0;
 }
 
+void vm_set_fetch_breaks(struct vm *vm, const uint32_t *pc, unsigned n)
+{
+	if (n > VM_MAX_FETCH_BREAKS)
+		n = VM_MAX_FETCH_BREAKS;
+	if (n == vm->nfetch_break &&
+	    !memcmp(vm->fetch_break, pc, n * sizeof *pc))
+		return;
+	memcpy(vm->fetch_break, pc, n * sizeof *pc);
+	vm->nfetch_break = n;
+	mem_code_redecode(&vm->mem);
+}
+
+bool vm_fetch_break_at(const struct vm *vm, uint32_t pc)
+{
+	for (unsigned i = 0; i < vm->nfetch_break; i++)
+		if (vm->fetch_break[i] == pc)
+			return true;
+	return false;
+}
+
 void vm_yield(struct vm *vm)
 {
 	vm->yield = 1;
@@ -231,6 +252,7 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 	/* A budget or breakpoint stop may be resumed; the others are final. */
 	if (vm->stop == VM_STOP_BUDGET || vm->stop == VM_STOP_BREAKPOINT)
 		vm->stop = VM_RUNNING;
+	vm->fetch_break_mark = c->insns + c->exceptions;
 	while (vm->stop == VM_RUNNING) {
 		if (vm->reset_pending)
 			vm_reset(vm);
@@ -254,6 +276,12 @@ enum vm_stop vm_run(struct vm *vm, uint64_t max_insns)
 			vm_stop(vm, VM_STOP_BUDGET, 0);
 			break;
 		}
+		/* A boundary outside cpu_run (an interrupt about to be let
+		 * in, a halt): at a breakpoint, stop before it. */
+		if (vm->fetch_break_armed &&
+		    c->insns + c->exceptions != vm->fetch_break_mark &&
+		    vm_fetch_break_at(vm, c->pc))
+			break;
 		if ((c->flags & CPU_I) && vm->irq_ready) {
 			unsigned line = pic_acknowledge(vm->pic);
 			cpu_exception(vm, CPU_VEC_IRQ0 + line, c->pc, 0);

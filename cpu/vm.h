@@ -151,6 +151,7 @@ struct vm_trace {
 };
 
 #define VM_MAX_DEVICES 16
+#define VM_MAX_FETCH_BREAKS 64
 
 struct vm_device {
 	const struct dev_ops *ops;
@@ -175,6 +176,12 @@ struct vm {
 	enum vm_stop stop;
 	int reset_pending;	/* the guest asked for a reset */
 	int yield;		/* return to the caller at the next boundary */
+	/* Fetch breakpoints (vm_set_fetch_breaks): while armed, vm_run
+	 * yields at any boundary where pc is one of them. */
+	uint32_t fetch_break[VM_MAX_FETCH_BREAKS];
+	unsigned nfetch_break;
+	bool fetch_break_armed;
+	uint64_t fetch_break_mark;	/* insns + exceptions as vm_run began */
 	uint32_t stop_code;	/* power-off code */
 	char stop_detail[160];	/* one line for the user, may be empty */
 	struct vm_config cfg;
@@ -212,6 +219,18 @@ void vm_schedule(struct vm *vm, uint64_t delay, event_fn *fn, void *arg);
 void vm_irq_set(struct vm *vm, unsigned line, int level);
 void vm_irq_pulse(struct vm *vm, unsigned line);
 void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code);
+/* The virtual addresses vm_run stops at (returning VM_RUNNING, as
+ * vm_yield makes it) whenever vm->fetch_break_armed is set, before the
+ * instruction there runs -- a debugger's breakpoints at full speed.  It
+ * stops where the run arrives at one: not where it starts (so that the
+ * caller can go on from a breakpoint), nor while the guest sleeps there
+ * in halt.  The
+ * decode cache turns the words at those page offsets into a check, so
+ * nothing else pays; a change of the set re-decodes everything.  n at
+ * most VM_MAX_FETCH_BREAKS. */
+void vm_set_fetch_breaks(struct vm *vm, const uint32_t *pc, unsigned n);
+/* Is pc a fetch breakpoint? */
+bool vm_fetch_break_at(const struct vm *vm, uint32_t pc);
 /* Make vm_run return VM_RUNNING at the next instruction boundary (a front
  * end's event uses it, for example to pace virtual time to the host's). */
 void vm_yield(struct vm *vm);

@@ -55,6 +55,12 @@ void mem_code_written(struct mem *m, uint32_t gpa, uint32_t len)
 	}
 }
 
+void mem_code_redecode(struct mem *m)
+{
+	for (struct code_page *p = m->code_list; p; p = p->next)
+		memset(p->e, 0, CODE_ENTRIES * sizeof p->e[0]);
+}
+
 void mem_code_free(struct mem *m)
 {
 	while (m->code_list) {

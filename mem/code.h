@@ -58,6 +58,9 @@ struct mem;
 struct code_page *mem_code_page(struct mem *m, uint32_t gpa, bool *created);
 /* Bytes [gpa, gpa + len) of RAM changed behind the decode cache. */
 void mem_code_written(struct mem *m, uint32_t gpa, uint32_t len);
+/* Every entry of every code page back to undecoded (the set of fetch
+ * breakpoints changed: cpu/exec.c decodes a word at one as a check). */
+void mem_code_redecode(struct mem *m);
 /* Forget every code page. */
 void mem_code_free(struct mem *m);
 

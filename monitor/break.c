@@ -210,6 +210,31 @@ static int check_reg_watch(struct mon *m, struct mon_bp *b,
 
 static void do_delete(struct mon *m, int i);
 
+/* An address breakpoint, pc just arrived: its id if it stops the run. */
+static int addr_stops(struct mon *m, struct mon_bp *b)
+{
+	const struct cpu *c = &m->vm->cpu;
+	char sym[160];
+	if (c->pc != b->addr || !stops(m, b))
+		return 0;
+	report(m, "stopped: breakpoint %d: 0x%08x%s\n", b->id, c->pc,
+	       mon_sym(m, c->pc, sym, sizeof sym));
+	return b->id;
+}
+
+/* The run stops at breakpoint stop (0: it does not): a temporary one
+ * goes. */
+static int stopped(struct mon *m, int stop)
+{
+	for (int i = 0; stop && i < m->nbp; i++)
+		if (m->bp[i].id == stop && m->bp[i].temporary) {
+			report(m, "(temporary breakpoint %d deleted)\n", stop);
+			do_delete(m, i);
+			break;
+		}
+	return stop;
+}
+
 int mon_step_after(struct mon *m, const struct mon_pre *pre)
 {
 	const struct cpu *c = &m->vm->cpu;
@@ -260,22 +285,39 @@ int mon_step_after(struct mon *m, const struct mon_pre *pre)
 			}
 			break;
 		case MON_BP_ADDR:
-			if (c->pc == b->addr && stops(m, b)) {
-				report(m, "stopped: breakpoint %d: 0x%08x%s\n",
-					   b->id, c->pc,
-					   mon_sym(m, c->pc, sym, sizeof sym));
-				stop = b->id;
-			}
+			/* Arrived: not again while asleep there in halt. */
+			if (retired || c->exceptions != pre->exceptions ||
+			    c->pc != pre->pc)
+				stop = addr_stops(m, b);
 			break;
 		}
 	}
-	for (int i = 0; stop && i < m->nbp; i++)
-		if (m->bp[i].id == stop && m->bp[i].temporary) {
-			report(m, "(temporary breakpoint %d deleted)\n", stop);
-			do_delete(m, i);
-			break;
-		}
-	return stop;
+	return stopped(m, stop);
+}
+
+int mon_break_arrived(struct mon *m)
+{
+	int stop = 0;
+	for (int i = 0; i < m->nbp && !stop; i++)
+		if (m->bp[i].enabled && m->bp[i].kind == MON_BP_ADDR)
+			stop = addr_stops(m, &m->bp[i]);
+	return stopped(m, stop);
+}
+
+bool mon_fetch_breaks(struct mon *m)
+{
+	uint32_t pc[VM_MAX_FETCH_BREAKS];
+	unsigned n = 0;
+	for (int i = 0; i < m->nbp; i++) {
+		const struct mon_bp *b = &m->bp[i];
+		if (!b->enabled)
+			continue;
+		if (b->kind != MON_BP_ADDR || n == VM_MAX_FETCH_BREAKS)
+			return false;
+		pc[n++] = b->addr;
+	}
+	vm_set_fetch_breaks(m->vm, pc, n);
+	return true;
 }
 
 /* ---- the commands -------------------------------------------------------- */

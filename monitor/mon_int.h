@@ -340,6 +340,12 @@ void mon_step_before(struct mon *m, struct mon_pre *pre);
  * report printed), or 0. */
 int mon_step_after(struct mon *m, const struct mon_pre *pre);
 bool mon_bp_at(const struct mon *m, uint32_t pc);
+/* A run that arrived at pc without single steps (fetch breakpoints): the
+ * breakpoint there that stops it, as mon_step_after would say, or 0. */
+int mon_break_arrived(struct mon *m);
+/* Can every enabled breakpoint be a fetch breakpoint (vm.h)?  Then put
+ * them in the machine and return true. */
+bool mon_fetch_breaks(struct mon *m);
 
 /* info.c: a device's name for info (disk0, disk1 when there are
  * several; else the type). */

@@ -7,7 +7,11 @@
  * Ctrl-C is looked at between slices.  Otherwise it runs one step at a
  * time -- vm_run(vm, 1): one instruction, or one exception entry, which
  * uses up a unit of the limit too -- and each step is checked before and
- * after (break.c).  The interpreter itself has no hook for the monitor.
+ * after (break.c).  The interpreter's one hook for the monitor: when every
+ * enabled breakpoint is an address, continue and expect run at full speed
+ * with them as fetch breakpoints (vm_set_fetch_breaks), which stop the
+ * run wherever a step would have arrived at one (not where it starts);
+ * the monitor then checks there as after a step.
  *
  * A guest that sleeps in halt waiting for typed input never finishes a
  * slice; the console back end yields when Ctrl-C was pressed (script.c).
@@ -207,6 +211,11 @@ int mon_go(struct mon *m, struct mon_go *g)
 	m->con.idle_insns = UINT64_MAX;
 	m->con.waiting = false;
 	uint64_t wait0 = m->con.user_wait;
+	/* Breakpoints at full speed: not in a lab (its run goes round its
+	 * machines), not while tracing every instruction. */
+	bool fetch_ok = (g->goal == MON_GO_CONTINUE ||
+			 g->goal == MON_GO_EXPECT) && !m->cfg.lab &&
+			!m->trace.f[MON_TRACE_INSN];
 	sigaction(SIGINT, &sa, &old);
 	fflush(m->out);
 
@@ -229,19 +238,30 @@ int mon_go(struct mon *m, struct mon_go *g)
 		}
 		/* A checkpoint of the timeline may be due. */
 		uint64_t room = tl_before_run(&m->tl, vm);
-		if (!must_step(m, g)) {
-			uint64_t n = MON_SLICE;
+		bool fast = !must_step(m, g);
+		if (!fast && fetch_ok)
+			fast = vm->fetch_break_armed = mon_fetch_breaks(m);
+		if (fast) {
+			uint64_t n = MON_SLICE, ran0 = c->insns + c->exceptions;
 			if (limit && limit - spent < n)
 				n = limit - spent;
 			if (room < n)
 				n = room;
-			if (!run_units(m, n)) {
+			bool in_time = run_units(m, n);
+			bool armed = vm->fetch_break_armed;
+			vm->fetch_break_armed = false;
+			if (!in_time) {
 				end = MON_END_LAB;
 				break;
 			}
 			if (final_stop(vm->stop) ||
 			    vm->stop == VM_STOP_BREAKPOINT) {
 				end = MON_END_MACHINE;
+				break;
+			}
+			if (armed && c->insns + c->exceptions != ran0 &&
+			    mon_bp_at(m, c->pc) && mon_break_arrived(m)) {
+				end = MON_END_BREAK;
 				break;
 			}
 			continue;

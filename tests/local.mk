@@ -194,6 +194,7 @@ EXTRA_DIST += $(GRADE_TEST_FILES)
 # The monitor's scripts, their transcripts and programs (listed, not the
 # directory: make would build tests/monitor from tests/monitor.sh).
 MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
+	tests/monitor/breaks.cmd tests/monitor/breaks.out tests/monitor/breaks.s \
 	tests/monitor/calls.cmd tests/monitor/calls.out tests/monitor/calls.s \
 	tests/monitor/console.cmd tests/monitor/console.out \
 	tests/monitor/crash.cmd tests/monitor/crash.out tests/monitor/crash.s \

@@ -32,6 +32,7 @@ compare()
 # transcripts show @TMP@ for the temporary directory).
 "$AULA" disk create "$tmp/disk0.img" 64K >/dev/null &&
 	"$AULA" disk create "$tmp/disk1.img" 4K >/dev/null || exit 99
+echo 'trace insn on /dev/null' >"$tmp/slow.cmd"
 for cmd in tests/monitor/*.cmd; do
 	name=$(basename "$cmd" .cmd)
 	args=$(sed -n '1s/^# aula debug //p' "$cmd" | sed "s|@TMP@|$tmp|g")
@@ -46,6 +47,20 @@ for cmd in tests/monitor/*.cmd; do
 	sed "s|$tmp|@TMP@|g" "$tmp/$name.raw" >"$tmp/$name"
 	echo "exit=$st" >>"$tmp/$name"
 	compare "$name" "$tmp/$name"
+	# The same script a step at a time (an instruction trace turns the
+	# fetch breakpoints off): the same transcript, but for that line.
+	# shellcheck disable=SC2086
+	"$AULA" debug $args -x "$tmp/slow.cmd" -x "$cmd" --batch </dev/null \
+		>"$tmp/$name.slow" 2>&1
+	st=$?
+	grep -v -x -F "(aula) trace insn on /dev/null" "$tmp/$name.slow" |
+		sed "s|$tmp|@TMP@|g" >"$tmp/$name.steps"
+	echo "exit=$st" >>"$tmp/$name.steps"
+	if ! cmp -s "$tmp/$name" "$tmp/$name.steps"; then
+		echo "FAIL: $name a step at a time differs from at full speed:"
+		diff -u "$tmp/$name" "$tmp/$name.steps" | head -20
+		status=1
+	fi
 done
 
 "$AULA" run examples/hello/hello.s -q --max-insns 24 --trace insn,io,int,mmu \

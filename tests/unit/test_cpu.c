@@ -484,6 +484,65 @@ START_TEST(compare_then_branch_in_one_run)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Fetch breakpoints (vm_set_fetch_breaks): the run stops where it      */
+/* arrives at one, before it runs, not where it starts; unarmed, or at  */
+/* the same page offset elsewhere, nothing changes.                     */
+
+static const char fetch_src[] =
+	"_start: li r1, 0\n"
+	"loop:   addi r1, r1, 1\n"
+	"target: cmpi r1, 5\n"
+	"        blt loop\n"
+	"        li r2, 7\n"
+	"        out r0, 0\n";
+
+START_TEST(fetch_breaks_stop_on_arrival)
+{
+	struct th *t = th_boot(fetch_src);
+	struct vm *vm = t->vm;
+	uint32_t bp[2] = { th_sym(t, "target"),
+			   th_sym(t, "target") + 0x1000 };	/* same offset */
+	vm_set_fetch_breaks(vm, bp, 2);
+	vm->fetch_break_armed = true;
+	for (uint32_t n = 1; n <= 5; n++) {
+		ck_assert_int_eq(vm_run(vm, 1000), VM_RUNNING);
+		ck_assert_uint_eq(vm->cpu.pc, bp[0]);
+		ck_assert_uint_eq(vm->cpu.r[1], n);	/* cmpi not run yet */
+		ck_assert_uint_eq(vm->cpu.insns, 3 * n - 1);
+	}
+	/* A store to the word re-decodes it: still a breakpoint. */
+	uint32_t far;
+	uint32_t word = 0;
+	ck_assert_uint_eq(mmu_read32(vm, bp[0], &word, &far), 0);
+	ck_assert_uint_eq(mmu_write32(vm, bp[0], word, &far), 0);
+	vm->cpu.pc = th_sym(t, "loop");
+	vm->cpu.r[1] = 0;
+	ck_assert_int_eq(vm_run(vm, 1000), VM_RUNNING);
+	ck_assert_uint_eq(vm->cpu.pc, bp[0]);
+	ck_assert_uint_eq(vm->cpu.r[1], 1);
+	vm->fetch_break_armed = false;
+	ck_assert_int_eq(vm_run(vm, 1000), VM_STOP_POWEROFF);
+	ck_assert_uint_eq(vm->cpu.r[1], 5);
+	ck_assert_uint_eq(vm->cpu.r[2], 7);
+	th_free(t);
+
+	/* Set but not armed, or armed elsewhere: the run is the plain one. */
+	t = th_boot(fetch_src);
+	vm_set_fetch_breaks(t->vm, bp, 2);
+	ck_assert_int_eq(vm_run(t->vm, 1000), VM_STOP_POWEROFF);
+	uint64_t plain = t->vm->cpu.insns;
+	th_free(t);
+	t = th_boot(fetch_src);
+	vm_set_fetch_breaks(t->vm, &bp[1], 1);
+	t->vm->fetch_break_armed = true;
+	ck_assert_int_eq(vm_run(t->vm, 1000), VM_STOP_POWEROFF);
+	ck_assert_uint_eq(t->vm->cpu.insns, plain);
+	ck_assert_uint_eq(t->vm->cpu.r[1], 5);
+	th_free(t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Branches                                                             */
 
 START_TEST(branches_all_conditions)
@@ -696,6 +755,7 @@ static Suite *cpu_suite(void)
 	tcase_add_test(tc, flags_cmpi_tsti);
 	tcase_add_test(tc, cmp_then_branch_orders);
 	tcase_add_test(tc, compare_then_branch_in_one_run);
+	tcase_add_test(tc, fetch_breaks_stop_on_arrival);
 	tcase_add_test(tc, branches_all_conditions);
 	tcase_add_test(tc, alu_immediate_form);
 	tcase_add_test(tc, r0_discards_writes);
