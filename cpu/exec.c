@@ -404,6 +404,10 @@ lookup: {
 	uint8_t *host;
 	if (likely(t->x_tag[mmu_slot(pc)] == mmu_tag(pc, 4))) {
 		cp = t->x_code[mmu_slot(pc)];
+	} else if (unlikely(vm->fetch_break_armed) && AT_BREAK(pc)) {
+		/* Before the fetch: a breakpoint where the fetch faults
+		 * stops first, and the fault is counted once, on going on. */
+		goto at_break;
 	} else if ((vec = mmu_fetch_code(vm, pc, &cp, &host, &far))) {
 		c->pc = pc;
 		c->insns = NOW();
@@ -417,8 +421,6 @@ lookup: {
 		d = ENTRY_OF(pc);
 	} else {
 		/* A stale translation: this one word, then back here. */
-		if (unlikely(vm->fetch_break_armed) && AT_BREAK(pc))
-			goto at_break;
 		lone[0] = decode(mem_ld32(host + (pc & MEM_PAGE_MASK)), 0,
 				 false);
 		lone[1] = (struct code_entry){ .op = CODE_OP_PAGE_END };

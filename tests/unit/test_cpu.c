@@ -542,6 +542,28 @@ START_TEST(fetch_breaks_stop_on_arrival)
 }
 END_TEST
 
+/* A breakpoint where the fetch faults (no RAM there): the run stops
+ * before the fault, which comes, counted once, when it goes on. */
+START_TEST(fetch_break_before_a_fetch_fault)
+{
+	struct th *t = th_boot("_start: li r1, 0x7ff00000\n"
+			       "        jmpr r1\n");
+	struct vm *vm = t->vm;
+	uint32_t bp = 0x7ff00000;
+	vm_set_fetch_breaks(vm, &bp, 1);
+	vm->fetch_break_armed = true;
+	ck_assert_int_eq(vm_run(vm, 1000), VM_RUNNING);
+	ck_assert_uint_eq(vm->cpu.pc, bp);
+	ck_assert_uint_eq(vm->cpu.exceptions, 0);
+	uint64_t misses = vm->mmu.stats.misses[MMU_FETCH];
+	vm->fetch_break_armed = false;
+	vm_run(vm, 1);
+	ck_assert_uint_eq(vm->cpu.exceptions, 1);
+	ck_assert_uint_eq(vm->mmu.stats.misses[MMU_FETCH], misses + 1);
+	th_free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Branches                                                             */
 
@@ -756,6 +778,7 @@ static Suite *cpu_suite(void)
 	tcase_add_test(tc, cmp_then_branch_orders);
 	tcase_add_test(tc, compare_then_branch_in_one_run);
 	tcase_add_test(tc, fetch_breaks_stop_on_arrival);
+	tcase_add_test(tc, fetch_break_before_a_fetch_fault);
 	tcase_add_test(tc, branches_all_conditions);
 	tcase_add_test(tc, alu_immediate_form);
 	tcase_add_test(tc, r0_discards_writes);
