@@ -289,7 +289,6 @@ run_unit(const struct grade_run_set *s, struct grade_result *res,
 	 * its CPU time is that test's. */
 	struct grade_start *starts = lim->nsetups && !lim->setup_each
 		? calloc((size_t)lim->nsetups, sizeof *starts) : NULL;
-	bool *ran = starts ? calloc((size_t)lim->nsetups, sizeof *ran) : NULL;
 	for (int t = first; t < u.t1; t++) {
 		struct grade_result *r = &row[t];
 		const struct grade_test *test = &s->tests[t];
@@ -299,7 +298,7 @@ run_unit(const struct grade_run_set *s, struct grade_result *res,
 			arm_pair_limits(lim);
 		struct grade_start *from = NULL;
 		if (loaded && test->setup && !lim->setup_each) {
-			if (!ran) {
+			if (!starts) {
 				memset(r, 0, sizeof *r);
 				r->status = GRADE_INTERNAL;
 				snprintf(r->detail, sizeof r->detail,
@@ -309,11 +308,9 @@ run_unit(const struct grade_run_set *s, struct grade_result *res,
 				continue;
 			}
 			from = &starts[test->setup_index];
-			if (!ran[test->setup_index]) {
+			if (!from->ran)
 				grade_setup_run(test->setup, &sub.img,
 						sub.path, from);
-				ran[test->setup_index] = true;
-			}
 		}
 		if (!loaded) {
 			memset(r, 0, sizeof *r);
@@ -324,11 +321,9 @@ run_unit(const struct grade_run_set *s, struct grade_result *res,
 		}
 		__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
 	}
-	for (int i = 0; ran && i < lim->nsetups; i++)
-		if (ran[i])
-			grade_start_free(&starts[i]);
+	for (int i = 0; starts && i < lim->nsetups; i++)
+		grade_start_free(&starts[i]);
 	free(starts);
-	free(ran);
 	if (loaded)
 		image_free(&sub.img);
 	_exit(0);

@@ -245,6 +245,20 @@ void cpu_run(struct vm *vm)
 #define CC() (ccf == CC_LAZY ? cc_of_sub(cca, ccb) : ccf)
 #define SET_CC(f) (ccf = (f))
 #define SET_CC_SUB(a, b) (cca = (a), ccb = (b), ccf = CC_LAZY)
+/* The bytes of the guest page whose code page holds entry d (entry idx of
+ * it) as they are now: a memory manager (mem/pool.h) may have swapped
+ * them out or moved them since. */
+#define CODE_BYTES(d, idx, page)					\
+	do {								\
+		const struct code_page *cp_ =				\
+			(const struct code_page *)((d) - (idx));	\
+		(page) = vm->mem.pages[cp_->gpa >> MEM_PAGE_SHIFT];	\
+		if (unlikely(!(page)) &&				\
+		    !((page) = mem_page(&vm->mem, cp_->gpa))) {		\
+			vm_stop(vm, VM_STOP_HOST_ERROR, 0); /* no memory */ \
+			RAISE(CPU_VEC_BUS_ERROR, cp_->gpa);		\
+		}							\
+	} while (0)
 /* A fetch breakpoint the run has arrived at (vm_set_fetch_breaks). */
 #define AT_BREAK(pc)							\
 	(NOW() + c->exceptions != vm->fetch_break_mark &&		\
@@ -434,14 +448,8 @@ lookup: {
 op_undecoded: {
 	/* Never a lone copy: d is in a code page, entry idx of it. */
 	unsigned idx = (PC() & MEM_PAGE_MASK) >> 2;
-	const struct code_page *code = (const struct code_page *)(d - idx);
-	/* The page's bytes as they are now: a memory manager (mem/pool.h)
-	 * may have swapped them out or moved them since. */
-	const uint8_t *page = vm->mem.pages[code->gpa >> MEM_PAGE_SHIFT];
-	if (unlikely(!page) && !(page = mem_page(&vm->mem, code->gpa))) {
-		vm_stop(vm, VM_STOP_HOST_ERROR, 0);	/* out of host memory */
-		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
-	}
+	const uint8_t *page;
+	CODE_BYTES(d, idx, page);
 	*d = decode(mem_ld32(page + 4 * idx), idx, true);
 	/* A word where a fetch breakpoint could be, in whichever virtual
 	 * page this physical one is run at: a check first (op_break). */
@@ -457,12 +465,8 @@ op_break: {
 	/* Not one here (another virtual page, or not armed): run the word
 	 * from a lone copy, as for a stale page. */
 	unsigned idx = (pc & MEM_PAGE_MASK) >> 2;
-	const struct code_page *code = (const struct code_page *)(d - idx);
-	const uint8_t *page = vm->mem.pages[code->gpa >> MEM_PAGE_SHIFT];
-	if (unlikely(!page) && !(page = mem_page(&vm->mem, code->gpa))) {
-		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
-		RAISE(CPU_VEC_BUS_ERROR, code->gpa);
-	}
+	const uint8_t *page;
+	CODE_BYTES(d, idx, page);
 	lone[0] = decode(mem_ld32(page + 4 * idx), 0, false);
 	lone[1] = (struct code_entry){ .op = CODE_OP_PAGE_END };
 	d = lone;

@@ -224,10 +224,9 @@ void vm_stop(struct vm *vm, enum vm_stop why, uint32_t code);
  * instruction there runs -- a debugger's breakpoints at full speed.  It
  * stops where the run arrives at one: not where it starts (so that the
  * caller can go on from a breakpoint), nor while the guest sleeps there
- * in halt.  The
- * decode cache turns the words at those page offsets into a check, so
- * nothing else pays; a change of the set re-decodes everything.  n at
- * most VM_MAX_FETCH_BREAKS. */
+ * in halt.  The decode cache turns the words at those page offsets into
+ * a check, so nothing else pays; a change of the set re-decodes
+ * everything.  n at most VM_MAX_FETCH_BREAKS. */
 void vm_set_fetch_breaks(struct vm *vm, const uint32_t *pc, unsigned n);
 /* Is pc a fetch breakpoint? */
 bool vm_fetch_break_at(const struct vm *vm, uint32_t pc);

@@ -117,10 +117,10 @@ struct ckpt;
 /* Where the tests of a setup start, for one submission: the machine when
  * the setup ended, or why it did not. */
 struct grade_start {
-	bool ready;
-	struct ckpt *ck;		/* ready: the checkpoint */
-	struct grade_result failed;	/* not ready: what every test of the
-					 * setup reports */
+	bool ran;			/* grade_setup_run has filled it */
+	struct ckpt *ck;		/* the checkpoint, or NULL: */
+	struct grade_result failed;	/* what every test of the setup
+					 * reports then */
 };
 /* Run a setup on the program img, into st (free it with
  * grade_start_free). */

@@ -374,14 +374,13 @@ void grade_setup_run(const struct grade_test *setup, const struct image *img,
 	struct session s;
 	char err[256];
 	memset(st, 0, sizeof *st);
+	st->ran = true;
 	if (session_open(&s, img, sub, setup->input, setup->input_len,
 			 setup->goes_back, &st->failed) == 0 &&
 	    setup_lines(setup, &s, img, &st->failed)) {
 		st->ck = malloc(sizeof *st->ck);
-		if (st->ck && ckpt_capture(st->ck, mon_vm(s.m), 0, err,
-					   sizeof err) == 0) {
-			st->ready = true;
-		} else {
+		if (!st->ck || ckpt_capture(st->ck, mon_vm(s.m), 0, err,
+					    sizeof err)) {
 			st->failed.status = GRADE_INTERNAL;
 			snprintf(st->failed.detail, sizeof st->failed.detail,
 				 "the setup %s: no checkpoint: %s",
@@ -399,7 +398,7 @@ void grade_start_free(struct grade_start *st)
 		ckpt_free(st->ck);
 	free(st->ck);
 	st->ck = NULL;
-	st->ready = false;
+	st->ran = false;
 }
 
 void grade_run(const struct grade_test *t, const struct image *img,
@@ -411,7 +410,7 @@ void grade_run(const struct grade_test *t, const struct image *img,
 	bool each = setup && !from;
 	struct session s;
 	memset(r, 0, sizeof *r);
-	if (from && !from->ready) {
+	if (from && !from->ck) {
 		*r = from->failed;
 		r->done = false;
 		r->points = 0;

@@ -260,7 +260,7 @@ int mon_go(struct mon *m, struct mon_go *g)
 				break;
 			}
 			if (armed && c->insns + c->exceptions != ran0 &&
-			    mon_bp_at(m, c->pc) && mon_break_arrived(m)) {
+			    mon_break_arrived(m)) {
 				end = MON_END_BREAK;
 				break;
 			}
