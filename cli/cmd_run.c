@@ -24,6 +24,7 @@
 #include "cli/run_ckpt.h"
 #include "state/stuck.h"
 #include "cli/run_net.h"
+#include "cli/run_migrate.h"
 #include "cli/run_replay.h"
 #include "host/screen.h"
 #include "host/sdl_display.h"
@@ -59,6 +60,7 @@ struct run_opts {
 	const char *font, *screenshot;
 	struct run_net_opts net;
 	struct run_ckpt_opts ck;
+	struct run_mig_opts mig;
 };
 
 static void run_usage(FILE *f)
@@ -106,6 +108,16 @@ static void run_usage(FILE *f)
 "                         in FILE, after the machine as it begins\n"
 "  --replay FILE          run a recording again and say if it came out\n"
 "                         the same (then IMAGE may be left out)\n"
+"  --migrate-to ADDR      move the running machine to the aula waiting\n"
+"                         at ADDR (unix:PATH or tcp:HOST:PORT)\n"
+"  --migrate-at N         start migrating after N instructions (default 0)\n"
+"  --migrate-bandwidth P  the link sends P pages per 1000 ticks (default 64)\n"
+"  --migrate-max-rounds R rounds of pre-copy before the policy (default 30)\n"
+"  --migrate-threshold T  stop and copy with T pages left (default 16)\n"
+"  --migrate-converge throttle|give-up  a guest that does not converge\n"
+"  --migrate-report text|json  the report on standard error\n"
+"  --incoming ADDR        wait at ADDR for a migrating machine, and run it\n"
+"                         (no IMAGE)\n"
 "  -q, --quiet            no message on stderr about how the run stopped\n"
 "  -I, --include-dir DIR  a SOURCE.s may .include and .incbin from DIR\n",
 		RUN_DEFAULT_BUDGET, VM_MAX_DISKS);
@@ -137,6 +149,41 @@ static int parse_range(const char *s, struct dump_range *r)
 		return -1;
 	r->addr = (uint32_t)a;
 	r->len = (uint32_t)n;
+	return 0;
+}
+
+/* What a migration does not go with: 0, or -1 after saying it. */
+static int run_mig_opts_check(const struct run_opts *o)
+{
+	const struct run_mig_opts *m = &o->mig;
+	const char *opt = m->to ? "--migrate-to" : "--incoming";
+	if (m->given && !m->to) {
+		cmd_error("the --migrate-* options go with --migrate-to");
+		return -1;
+	}
+	if (m->to && m->incoming) {
+		cmd_error("--migrate-to and --incoming: a run is the source or "
+			  "the target, not both");
+		return -1;
+	}
+	if (!m->to && !m->incoming)
+		return 0;
+	if (o->monitor || o->realtime || o->ck.record || o->ck.replay ||
+	    o->window) {
+		cmd_error("%s does not go with the monitor, --realtime, "
+			  "--record, --replay or --display=sdl", opt);
+		return -1;
+	}
+	if (m->to && (o->ck.nsave || o->ck.save_on_stop)) {
+		cmd_error("--migrate-to does not go with --save-at or "
+			  "--save-on-stop (the machine leaves this run)");
+		return -1;
+	}
+	if (m->incoming && o->ck.restore) {
+		cmd_error("--incoming and --restore: the machine comes from "
+			  "one of them");
+		return -1;
+	}
 	return 0;
 }
 
@@ -182,6 +229,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		{ "restore-changed-disks", no_argument, 0, O_RESTORE_CHANGED },
 		{ "record", required_argument, 0, O_RECORD },
 		{ "replay", required_argument, 0, O_REPLAY },
+		RUN_MIG_LONGOPTS,
 		{ "quiet", no_argument, 0, 'q' },
 		{ "include-dir", required_argument, 0, 'I' },
 		{ "help", no_argument, 0, 'h' },
@@ -192,6 +240,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 	o->monitor = monitor;
 	o->mem = MEM_DEFAULT_SIZE;
 	o->budget = RUN_DEFAULT_BUDGET;
+	run_mig_defaults(&o->mig);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qhx:I:", longopts, NULL)) != -1) {
@@ -354,6 +403,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 		case O_RESTORE_CHANGED: o->ck.changed_disks = 1; break;
 		case O_RECORD: o->ck.record = optarg; break;
 		case O_REPLAY: o->ck.replay = optarg; break;
+		case RUN_MIG_TO: case RUN_MIG_INCOMING: case RUN_MIG_AT:
+		case RUN_MIG_BANDWIDTH: case RUN_MIG_ROUNDS:
+		case RUN_MIG_THRESHOLD: case RUN_MIG_CONVERGE:
+		case RUN_MIG_REPORT:
+			if (run_mig_opt(&o->mig, c, optarg))
+				return -1;
+			break;
 		case 'q': o->quiet = 1; break;
 		case 'I':
 			if (cmd_add_include_dir(optarg))
@@ -373,7 +429,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 				  "--stats=%s)", argv[i], argv[i], argv[i]);
 			return -1;
 		}
-	if ((o->ck.restore || o->ck.replay) && optind == argc) {
+	if (o->mig.incoming && optind != argc) {
+		cmd_error("--incoming: the machine comes from the stream; "
+			  "'%s' is not needed", argv[optind]);
+		return -1;
+	}
+	if ((o->ck.restore || o->ck.replay || o->mig.incoming) &&
+	    optind == argc) {
 		*image = NULL;	/* the checkpoint holds the program */
 	} else if (optind != argc - 1) {
 		cmd_error(optind == argc ? "%s: which image?"
@@ -396,6 +458,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			  o->monitor ? "the monitor" : "--realtime");
 		return -1;
 	}
+	if (run_mig_opts_check(o))
+		return -1;
 	if ((o->ck.record || o->ck.replay) && o->monitor) {
 		cmd_error("--record and --replay do not go with the monitor "
 			  "(it keeps a timeline of its own)");
@@ -803,6 +867,37 @@ static int outputs_spare_inputs(const struct run_opts *o, const char *path)
 	return 0;
 }
 
+/* What a migrating source closes just before its state goes: the target
+ * opens the same disk images and takes the NIC's place on the hub. */
+struct run_release {
+	struct disk_file *disks;
+	unsigned ndisks;
+	struct run_net_host *net;
+	FILE *out;
+};
+
+static void release_hosts(void *arg)
+{
+	struct run_release *r = arg;
+	char detail[256];
+	if (r->out)
+		fflush(r->out);
+	close_disks(r->disks, r->ndisks, detail, sizeof detail);
+	run_net_flush(r->net);
+	run_net_close(r->net);
+}
+
+/* The target's NIC tells the switch where the machine is now. */
+static void announce(struct vm *vm, const struct ckpt *ck)
+{
+	uint8_t frame[MIG_ANNOUNCE_LEN];
+	if (!vm->cfg.nic.send)
+		return;
+	mig_announce_frame(ck->conf.mac, frame);
+	vm->cfg.nic.send(vm->cfg.nic.opaque, frame, sizeof frame,
+			 vm_now(vm));
+}
+
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
@@ -855,6 +950,14 @@ static int run_main(int argc, char **argv, int monitor)
 	    run_ckpt_load(&o.ck, &ck, &cfg, o.net.have_mac, o.disks,
 			  &o.ndisks, disk_specs))
 		goto done;
+	if (o.mig.incoming) {
+		/* The machine is made once all of it has come. */
+		if (run_mig_receive(&o.mig, &ck))
+			goto done;
+		o.ck.incoming = o.mig.incoming;
+		run_ckpt_shape(&o.ck, &ck, &cfg, o.net.have_mac, o.disks,
+			       &o.ndisks, disk_specs);
+	}
 	if (o.ck.replay) {
 		if (!(replay = calloc(1, sizeof *replay))) {
 			cmd_error("out of host memory");
@@ -894,7 +997,7 @@ static int run_main(int argc, char **argv, int monitor)
 		cfg.console.getc = NULL;	/* only the monitor's send */
 	if (run_net_open(&net, &o.net, &cfg))
 		goto done;
-	if (o.ck.restore && !o.net.have_mac)
+	if ((o.ck.restore || o.mig.incoming) && !o.net.have_mac)
 		memcpy(cfg.mac, ck.conf.mac, 6);
 	if (replay) {
 		struct vm_console_host out_host = cfg.console;
@@ -934,9 +1037,11 @@ static int run_main(int argc, char **argv, int monitor)
 		replay->vm = vm;
 		if (run_ckpt_restore(&o.ck, &replay->start, vm, NULL))
 			goto done;
-	} else if (o.ck.restore) {
+	} else if (o.ck.restore || o.mig.incoming) {
 		if (run_ckpt_restore(&o.ck, &ck, vm, in))
 			goto done;
+		if (o.mig.incoming)
+			announce(vm, &ck);
 	} else if (image_load(&img, vm, err, sizeof err)) {
 		cmd_error("%s: %s", path, err);
 		goto done;
@@ -953,10 +1058,29 @@ static int run_main(int argc, char **argv, int monitor)
 		sdl_display_watch(display.window, vm, path);
 #endif
 	catch_signals(true);
-	if (o.realtime)
+	if (o.realtime) {
 		run_realtime(vm, o.budget);
-	else
+	} else if (o.mig.to) {
+		struct run_release rel = { disks, cfg.ndisks, &net, out };
+		uint64_t u0 = vm_units(vm);
+		int moved = run_mig_send(&o.mig, vm, o.budget, run_segment,
+					 &trace, release_hosts, &rel);
+		if (moved == 1) {
+			/* The machine lives on in the target. */
+			catch_signals(false);
+			mon_trace_close(&trace);
+			status = host.out_error ? DUMP_EXIT_HOST : 0;
+			goto done;
+		}
+		if (moved < 0) {
+			snprintf(vm->stop_detail, sizeof vm->stop_detail,
+				 "the migration failed after the switchover");
+			vm->stop = VM_STOP_HOST_ERROR;
+		}
+		run_segment(&trace, o.budget - (vm_units(vm) - u0));
+	} else {
 		run_ckpt_run(&o.ck, vm, o.budget, run_segment, &trace);
+	}
 	catch_signals(false);
 #ifdef HAVE_SDL
 	if (display.window)

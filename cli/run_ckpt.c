@@ -80,8 +80,12 @@ int run_ckpt_restore(const struct run_ckpt_opts *o, const struct ckpt *ck,
 	char err[1024];
 	if (ckpt_apply(ck, vm, o->changed_disks ? CKPT_CHANGED_DISKS : 0, err,
 		       sizeof err)) {
-		cmd_error("--%s %s: %s", o->restore ? "restore" : "replay",
-			  o->restore ? o->restore : o->replay, err);
+		cmd_error("--%s %s: %s",
+			  o->restore ? "restore" : o->incoming ? "incoming"
+							      : "replay",
+			  o->restore ? o->restore : o->incoming ? o->incoming
+								: o->replay,
+			  err);
 		return -1;
 	}
 	/* A regular file is the same input again: go on where the saved run
@@ -94,8 +98,10 @@ int run_ckpt_restore(const struct run_ckpt_opts *o, const struct ckpt *ck,
 					     dev_field_find(&uart_ops,
 							    "host_bytes"));
 		if (fseeko(console_in, (off_t)pos, SEEK_SET) != 0) {
-			cmd_error("--restore %s: cannot move the console input "
-				  "to byte %llu: %m", o->restore,
+			cmd_error("--%s %s: cannot move the console input "
+				  "to byte %llu: %m",
+				  o->restore ? "restore" : "incoming",
+				  o->restore ? o->restore : o->incoming,
 				  (unsigned long long)pos);
 			return -1;
 		}

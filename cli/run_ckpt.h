@@ -17,6 +17,7 @@ struct run_ckpt_opts {
 	const char *save_on_stop;
 	const char *restore;
 	const char *record, *replay;	/* --record, --replay */
+	const char *incoming;		/* --incoming: restored from a stream */
 	int changed_disks;		/* --restore-changed-disks */
 	/* The options a restore takes from the checkpoint unless given. */
 	int mem_given, mmu_given, brk_given;

@@ -92,3 +92,10 @@ EXAMPLE_FILES += $(KERNEL_FILES)
 IMAGES += images/kernel.img
 images/kernel.img: $(KERNEL_FILES) examples/lib/console.inc aula$(EXEEXT)
 	$(AULA_AS) $(srcdir)/examples/kernel/kernel.s
+
+# A guest that dirties pages faster than a slow link sends them: the
+# migration policies' example (docs/migration.md, tests/migrate.sh).
+EXAMPLE_FILES += examples/migrate/dirty.s
+IMAGES += images/dirty.img
+images/dirty.img: examples/migrate/dirty.s examples/lib/console.inc aula$(EXEEXT)
+	$(AULA_AS) $(srcdir)/examples/migrate/dirty.s

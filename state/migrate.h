@@ -1,9 +1,4 @@
 /*
- * NOT IMPLEMENTED YET (issue #16): the interface, written first with
- * docs/migration.md; no .c file implements it and state/local.mk does
- * not list it.
- */
-/*
  * Live migration with pre-copy (docs/migration.md): a plain state machine,
  * driven between instructions, that knows nothing of sockets or files.
  * Bytes leave through a write callback and arrive through mig_dst_feed.
@@ -55,6 +50,7 @@ struct mig_stats {
 	uint64_t dirty_rate;	/* pages per MIG_SLICE ticks, last round */
 	uint32_t throttle;	/* percent of each slice the guest loses */
 	uint64_t total_time, downtime;	/* virtual ticks */
+	uint64_t stopped_at;	/* vm_units when the guest stopped */
 	uint64_t transferred;	/* bytes of stream */
 	char detail[160];	/* why it failed */
 };
@@ -69,9 +65,18 @@ struct mig_src {
 	struct mig_policy policy;
 	mig_write_fn *write;
 	void *ctx;
+	uint32_t words;		/* of each bitmap */
 	uint64_t *todo, *dirty;	/* this round's pages; a harvest */
+	/* What the target holds of each page: a copy of the contents last
+	 * sent, or NULL for zeros.  A page the dirty bits name (a superset:
+	 * mem/dirty.h) is sent again only if it differs from its copy. */
+	uint8_t **sent;
 	uint32_t cursor, left;	/* scan position, pages left this round */
-	uint64_t round_ticks;
+	uint32_t round_pages;	/* sent in this round so far */
+	uint64_t ticks, round_start;	/* link time, in virtual ticks */
+	uint8_t *rec;		/* the PAGE record being filled */
+	uint32_t nrec;		/* pages in it */
+	int failed;		/* a write failed: nothing more is sent */
 	struct mig_stats stats;
 };
 
@@ -84,8 +89,14 @@ int mig_src_start(struct mig_src *s, struct vm *vm,
 uint64_t mig_src_slice(const struct mig_src *s);
 /* After a slice: send its link budget of pages, end rounds, decide. */
 enum mig_step mig_src_step(struct mig_src *s);
-/* Stop-and-copy: the pages left, STAT, END; tracking stops.  0, or -1. */
-int mig_src_finish(struct mig_src *s, char *err, size_t errlen);
+/* Stop-and-copy: the pages left, STAT, END; tracking stops.  The disks
+ * are flushed and the state taken first; then release(rctx), if not NULL,
+ * lets the host close what the target is about to open (the disk images,
+ * the NIC's cable) before the last records go.  0, or -1 with err. */
+int mig_src_finish(struct mig_src *s, void (*release)(void *rctx),
+		   void *rctx, char *err, size_t errlen);
+/* Free what the source holds (after finish or cancel). */
+void mig_src_free(struct mig_src *s);
 /* Give up (or after a failure): tracking stops, nothing more is sent. */
 void mig_src_cancel(struct mig_src *s);
 
@@ -93,13 +104,17 @@ enum mig_feed { MIG_DST_MORE, MIG_DST_DONE, MIG_DST_BAD };
 
 struct mig_dst {
 	uint64_t offset;	/* bytes consumed so far */
+	uint64_t start;		/* offset of the header or record being read */
 	uint32_t npages, last_round;
-	uint8_t *ram;		/* npages x MEM_PAGE_SIZE */
-	uint8_t *rec;		/* the record being received */
+	uint8_t **pages;	/* npages pointers; NULL: zeros */
+	uint32_t received;	/* pages in PAGE records, resends included */
+	uint8_t hdr[MIG_HEADER_SIZE];	/* a header or a record's header */
+	uint8_t *rec;		/* a record's payload */
 	size_t have, need;
+	uint32_t tag, crc;	/* of the record being read */
 	int state;
+	int have_stat;
 	struct ckpt ck;		/* from STAT */
-	struct mig_stats stats;
 };
 
 void mig_dst_init(struct mig_dst *d);
@@ -107,9 +122,18 @@ void mig_dst_init(struct mig_dst *d);
 enum mig_feed mig_dst_feed(struct mig_dst *d, const void *buf, size_t len,
 			   char *err, size_t errlen);
 /* After MIG_DST_DONE: the whole machine as a checkpoint (RAM included),
- * moved into ck; apply it with ckpt_apply. */
-void mig_dst_take(struct mig_dst *d, struct ckpt *ck);
+ * moved into ck (free it with ckpt_free); apply it with ckpt_apply.  0, or
+ * -1 out of host memory. */
+int mig_dst_take(struct mig_dst *d, struct ckpt *ck);
 void mig_dst_free(struct mig_dst *d);
+
+/* The frame the target's NIC sends when the machine has arrived, so that
+ * a learning switch learns its port at once (docs/migration.md, "The
+ * announcement"). */
+#define MIG_ANNOUNCE_LEN 60
+#define MIG_ANNOUNCE_TYPE 0x88b5
+void mig_announce_frame(const uint8_t mac[6],
+			uint8_t frame[MIG_ANNOUNCE_LEN]);
 
 /* The report, text or one JSON object. */
 void mig_stats_print(const struct mig_stats *st, int json, FILE *f);

@@ -1,0 +1,62 @@
+/* aula run's live migration: --migrate-to on the source, --incoming on
+ * the target (aula(1), docs/migration.md).  The sockets are here; the
+ * stream and the rounds are state/migrate.h. */
+#ifndef AULA_RUN_MIGRATE_H
+#define AULA_RUN_MIGRATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/vm.h"
+#include "state/ckpt.h"
+#include "state/migrate.h"
+
+#define RUN_MIG_DEFAULT_THRESHOLD 16
+
+struct run_mig_opts {
+	const char *to;		/* --migrate-to ADDR */
+	const char *incoming;	/* --incoming ADDR */
+	uint64_t at;		/* --migrate-at N */
+	struct mig_policy policy;
+	int json;		/* --migrate-report=json */
+	int given;		/* a --migrate-* option other than -to */
+};
+
+/* The options, as getopt_long codes (cli/cmd_run.c lists them). */
+enum run_mig_opt {
+	RUN_MIG_TO = 1024, RUN_MIG_INCOMING, RUN_MIG_AT, RUN_MIG_BANDWIDTH,
+	RUN_MIG_ROUNDS, RUN_MIG_THRESHOLD, RUN_MIG_CONVERGE, RUN_MIG_REPORT,
+};
+#define RUN_MIG_LONGOPTS                                                  \
+	{ "migrate-to", required_argument, 0, RUN_MIG_TO },               \
+	{ "incoming", required_argument, 0, RUN_MIG_INCOMING },           \
+	{ "migrate-at", required_argument, 0, RUN_MIG_AT },               \
+	{ "migrate-bandwidth", required_argument, 0, RUN_MIG_BANDWIDTH }, \
+	{ "migrate-max-rounds", required_argument, 0, RUN_MIG_ROUNDS },   \
+	{ "migrate-threshold", required_argument, 0, RUN_MIG_THRESHOLD }, \
+	{ "migrate-converge", required_argument, 0, RUN_MIG_CONVERGE },   \
+	{ "migrate-report", required_argument, 0, RUN_MIG_REPORT }
+
+/* The defaults of docs/migration.md. */
+void run_mig_defaults(struct run_mig_opts *o);
+/* One of the options: 0, or -1 after saying what is wrong. */
+int run_mig_opt(struct run_mig_opts *o, int code, const char *arg);
+/* ADDR is unix:PATH or tcp:A.B.C.D:PORT?  0, or -1 after saying why. */
+int run_mig_check_addr(const char *opt, const char *addr);
+
+/* The target: listen at o->incoming, take one stream, and put the
+ * machine it carries in ck.  0, or -1 after printing why. */
+int run_mig_receive(const struct run_mig_opts *o, struct ckpt *ck);
+
+/* The source, in a created machine: connect to o->to, run until
+ * --migrate-at, then migrate, running the guest in slices through run.
+ * release(rctx) closes what the target will open, just before the state
+ * goes.  1: the machine has moved (the run is over, with no dump); 0: the
+ * migration did not happen or failed, and the caller runs the guest on
+ * for what is left of budget as if nothing had happened; -1: the machine
+ * is lost (a failure after the switchover), after printing why. */
+int run_mig_send(const struct run_mig_opts *o, struct vm *vm,
+		 uint64_t budget, enum vm_stop (*run)(void *ctx, uint64_t n),
+		 void *ctx, void (*release)(void *rctx), void *rctx);
+
+#endif
