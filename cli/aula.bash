@@ -41,6 +41,10 @@ _aula()
 	--on-brk) COMPREPLY=($(compgen -W "stop guest" -- "$cur")); return ;;
 	--display) COMPREPLY=($(compgen -W "none sdl" -- "$cur")); return ;;
 	--monitor) COMPREPLY=($(compgen -W "crash" -- "$cur")); return ;;
+	--migrate-converge)
+		COMPREPLY=($(compgen -W "throttle give-up" -- "$cur")); return ;;
+	--migrate-report)
+		COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
 	--format)
 		if [ "$cmd" = disk ]; then
 			COMPREPLY=($(compgen -W "raw qcow2" -- "$cur"))
@@ -57,9 +61,13 @@ _aula()
 		--trace-file --monitor --monitor= -I --include-dir -q --quiet
 		--save-at --save-on-stop --restore --restore-changed-disks
 		--record --replay --help"
+	# Live migration: aula run only (the monitor does not go with it).
+	local mig_opts="--migrate-to --migrate-at --migrate-bandwidth
+		--migrate-max-rounds --migrate-threshold --migrate-converge=
+		--migrate-report= --incoming"
 	local opts="" kinds=""
 	case $cmd in
-	run) opts=$run_opts kinds="s S asm img" ;;
+	run) opts="$run_opts $mig_opts" kinds="s S asm img" ;;
 	debug) opts="$run_opts -x --script --batch" kinds="s S asm img" ;;
 	as) opts="-o --output -l --listing -z --compress -I --include-dir
 		-s --strip --raw --format= --help"
@@ -119,8 +127,20 @@ _aula()
 		COMPREPLY=($(compgen -W "none hub= pcap=" -- "$cur"))
 		compopt -o nospace 2>/dev/null
 		return ;;
+	--migrate-converge)
+		COMPREPLY=($(compgen -W "throttle give-up" -- "$cur"))
+		return ;;
+	--migrate-report)
+		COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		return ;;
+	--migrate-to|--incoming)
+		COMPREPLY=($(compgen -W "unix: tcp:127.0.0.1:" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+		return ;;
 	--mem|--max-insns|--dump-mem|--mac|--jobs|-j|--shard|--base|\
-	--cpu-limit|--mem-limit|--max-clients|--time|--cluster-size)
+	--cpu-limit|--mem-limit|--max-clients|--time|--cluster-size|\
+	--migrate-at|--migrate-bandwidth|--migrate-max-rounds|\
+	--migrate-threshold)
 		return ;;
 	esac
 	if [ "${cur#-}" != "$cur" ]; then

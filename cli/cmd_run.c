@@ -1076,8 +1076,9 @@ static int run_main(int argc, char **argv, int monitor)
 			snprintf(vm->stop_detail, sizeof vm->stop_detail,
 				 "the migration failed after the switchover");
 			vm->stop = VM_STOP_HOST_ERROR;
+		} else {
+			run_segment(&trace, o.budget - (vm_units(vm) - u0));
 		}
-		run_segment(&trace, o.budget - (vm_units(vm) - u0));
 	} else {
 		run_ckpt_run(&o.ck, vm, o.budget, run_segment, &trace);
 	}

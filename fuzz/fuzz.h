@@ -17,4 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * buffer the harness frees. */
 char *fuzz_string(const uint8_t *data, size_t size);
 
+struct ckpt;
+/* Apply a decoded checkpoint to a fresh machine of the configuration it
+ * names (small ones only: big machines cost time, not coverage) and run
+ * it for steps. */
+void fuzz_apply_and_run(const struct ckpt *ck, uint64_t steps);
+
 #endif

@@ -2,10 +2,10 @@
 # make check replays the committed corpus through each harness linked with
 # fuzz/driver.c and the normal compiler, so CI needs no clang; make fuzz
 # builds them with clang -fsanitize=fuzzer and runs each for a while.
-FUZZ_NAMES = image as monitor grade hub qcow2 lab checkpoint record
+FUZZ_NAMES = image as monitor grade hub qcow2 lab checkpoint record migrate
 FUZZ_REPLAY = fuzz/replay_image fuzz/replay_as fuzz/replay_monitor \
 	fuzz/replay_grade fuzz/replay_hub fuzz/replay_qcow2 fuzz/replay_lab \
-	fuzz/replay_checkpoint fuzz/replay_record
+	fuzz/replay_checkpoint fuzz/replay_record fuzz/replay_migrate
 check_PROGRAMS += $(FUZZ_REPLAY)
 FUZZ_LIBS = libaulagrade.a libaulamon.a libaulanet.a libaulastate.a \
 	libaulaasm.a libaulacore.a $(DL_LIBS) $(ZLIB_LIBS)
@@ -29,6 +29,9 @@ fuzz_replay_checkpoint_LDADD = $(FUZZ_LIBS)
 fuzz_replay_record_SOURCES = fuzz/fuzz_record.c fuzz/driver.c fuzz/util.c \
 	fuzz/fuzz.h
 fuzz_replay_record_LDADD = $(FUZZ_LIBS)
+fuzz_replay_migrate_SOURCES = fuzz/fuzz_migrate.c fuzz/driver.c \
+	fuzz/util.c fuzz/fuzz.h
+fuzz_replay_migrate_LDADD = $(FUZZ_LIBS)
 SH_TESTS += fuzz/replay.sh
 EXTRA_DIST += fuzz/replay.sh fuzz/run.sh fuzz/README.md fuzz/corpus
 

@@ -9,7 +9,7 @@ if [ -z "${AULA:-}" ] || [ -z "${top_srcdir:-}" ]; then
 fi
 builddir=$(dirname "$AULA")
 failures=0
-for name in image as monitor grade hub qcow2 lab checkpoint record; do
+for name in image as monitor grade hub qcow2 lab checkpoint record migrate; do
 	prog=$builddir/fuzz/replay_$name
 	if [ ! -x "$prog" ]; then
 		echo "replay.sh: $prog is not built" >&2

@@ -9,7 +9,7 @@
 set -eu
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 time=${FUZZ_TIME:-60}
-names=${FUZZ:-image as monitor grade hub qcow2 lab checkpoint record}
+names=${FUZZ:-image as monitor grade hub qcow2 lab checkpoint record migrate}
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang is not installed (scripts/setup --fuzz installs it)" >&2
 	exit 1

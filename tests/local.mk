@@ -23,7 +23,8 @@ UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_disk tests/unit/test_diskfile tests/unit/test_qcow2 \
 	tests/unit/test_kbd tests/unit/test_display tests/unit/test_sdl \
 	tests/unit/test_nic tests/unit/test_net tests/unit/test_switch \
-	tests/unit/test_mon tests/unit/test_ckpt tests/unit/test_timeline
+	tests/unit/test_mon tests/unit/test_ckpt tests/unit/test_timeline \
+	tests/unit/test_migrate
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -110,6 +111,9 @@ tests_unit_test_net_LDADD = $(UNIT_LDADD)
 tests_unit_test_ckpt_SOURCES = tests/unit/test_ckpt.c
 tests_unit_test_ckpt_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_ckpt_LDADD = $(UNIT_LDADD)
+tests_unit_test_migrate_SOURCES = tests/unit/test_migrate.c
+tests_unit_test_migrate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_migrate_LDADD = $(UNIT_LDADD)
 tests_unit_test_timeline_SOURCES = tests/unit/test_timeline.c
 tests_unit_test_timeline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_timeline_LDADD = tests/unit/libharness.a libaulamon.a \

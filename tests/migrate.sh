@@ -225,6 +225,12 @@ for f in rounds 'pages per round' 'total pages' 'dirty rate' 'total time' \
 	downtime transferred 'stopped at'; do
 	grep -q "^$f: " "$tmp/src.err" || fail "throttle: the report has no '$f'"
 done
+# The report docs/migration.md shows is this run's, line for line.
+sed -n '/^migration: completed$/,/^```$/p' "$top_srcdir/docs/migration.md" |
+	sed '$d' >"$tmp/doc.report"
+[ -s "$tmp/doc.report" ] || fail "docs/migration.md shows no report"
+cmp -s "$tmp/doc.report" "$tmp/src.err" ||
+	{ fail "the report differs from docs/migration.md's"; diff "$tmp/doc.report" "$tmp/src.err"; }
 [ $tgt = $drc ] || fail "throttle: the target exits $tgt, straight $drc"
 cat "$tmp/src.con" "$tmp/tgt.con" | cmp -s - "$tmp/d.con" ||
 	fail "throttle: the console output differs"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "asm/as.h"
+#include "state/ckpt.h"
 
 static int th_getc(void *opaque)
 {
@@ -123,4 +124,35 @@ int th_main(Suite *s)
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+void th_same_machines(struct vm *a, struct vm *b, const char *where)
+{
+	ck_assert_msg(!memcmp(a->cpu.r, b->cpu.r, sizeof a->cpu.r),
+		      "%s: the registers differ", where);
+	ck_assert_msg(a->cpu.pc == b->cpu.pc, "%s: pc 0x%08x, 0x%08x", where,
+		      a->cpu.pc, b->cpu.pc);
+	ck_assert_msg(a->cpu.flags == b->cpu.flags, "%s: the flags differ",
+		      where);
+	for (uint32_t p = 0; p < a->mem.npages; p++) {
+		uint8_t x[MEM_PAGE_SIZE], y[MEM_PAGE_SIZE];
+		mem_read(&a->mem, p << MEM_PAGE_SHIFT, x, sizeof x);
+		mem_read(&b->mem, p << MEM_PAGE_SHIFT, y, sizeof y);
+		ck_assert_msg(!memcmp(x, y, sizeof x), "%s: page %u differs",
+			      where, p);
+	}
+	struct ckpt ca, cb;
+	char err[256];
+	ck_assert_int_eq(ckpt_capture(&ca, a, 0, err, sizeof err), 0);
+	ck_assert_int_eq(ckpt_capture(&cb, b, 0, err, sizeof err), 0);
+	for (uint32_t i = 0; i < ca.ndev; i++)
+		ck_assert_msg(!memcmp(ca.dev[i].values, cb.dev[i].values,
+				      ca.dev[i].len), "%s: %s differs", where,
+			      ca.dev[i].name);
+	ck_assert_msg(ca.nevents == cb.nevents, "%s: %u events, %u", where,
+		      ca.nevents, cb.nevents);
+	ck_assert_msg(!memcmp(ca.ev, cb.ev, ca.nevents * sizeof *ca.ev),
+		      "%s: the events differ", where);
+	ckpt_free(&ca);
+	ckpt_free(&cb);
 }

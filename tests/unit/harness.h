@@ -39,6 +39,11 @@ enum vm_stop th_run(struct th *t, uint64_t budget);
 uint32_t th_sym(struct th *t, const char *name);
 uint32_t th_peek32(struct th *t, uint32_t gpa);
 
+/* Fail the test unless two machines are in the same state: registers,
+ * RAM, every device's fields and the events pending (what a checkpoint
+ * holds, time aside).  where starts every message. */
+void th_same_machines(struct vm *a, struct vm *b, const char *where);
+
 /* Assemble text, returning the error count; errors land in errs. */
 int th_assemble(const char *src, char *errs, size_t errlen,
 		struct image *out);

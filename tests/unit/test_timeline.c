@@ -31,28 +31,9 @@ static void same(struct vm *a, struct vm *b, uint64_t pos)
 	ck_assert_msg(tl_pos(a) == tl_pos(b), "at %llu: positions %llu, %llu",
 		      (unsigned long long)pos, (unsigned long long)tl_pos(a),
 		      (unsigned long long)tl_pos(b));
-	ck_assert_mem_eq(a->cpu.r, b->cpu.r, sizeof a->cpu.r);
-	ck_assert_uint_eq(a->cpu.pc, b->cpu.pc);
-	ck_assert_uint_eq(a->cpu.flags, b->cpu.flags);
-	for (uint32_t p = 0; p < a->mem.npages; p++) {
-		uint8_t x[MEM_PAGE_SIZE], y[MEM_PAGE_SIZE];
-		mem_read(&a->mem, p << MEM_PAGE_SHIFT, x, sizeof x);
-		mem_read(&b->mem, p << MEM_PAGE_SHIFT, y, sizeof y);
-		ck_assert_msg(!memcmp(x, y, sizeof x), "at %llu: page %u",
-			      (unsigned long long)pos, p);
-	}
-	struct ckpt ca, cb;
-	char err[256];
-	ck_assert_int_eq(ckpt_capture(&ca, a, 0, err, sizeof err), 0);
-	ck_assert_int_eq(ckpt_capture(&cb, b, 0, err, sizeof err), 0);
-	for (uint32_t i = 0; i < ca.ndev; i++)
-		ck_assert_msg(!memcmp(ca.dev[i].values, cb.dev[i].values,
-				      ca.dev[i].len), "at %llu: %s",
-			      (unsigned long long)pos, ca.dev[i].name);
-	ck_assert_uint_eq(ca.nevents, cb.nevents);
-	ck_assert_mem_eq(ca.ev, cb.ev, ca.nevents * sizeof *ca.ev);
-	ckpt_free(&ca);
-	ckpt_free(&cb);
+	char where[64];
+	snprintf(where, sizeof where, "at %llu", (unsigned long long)pos);
+	th_same_machines(a, b, where);
 }
 
 START_TEST(back_and_forth)
