@@ -35,14 +35,23 @@ static const struct {
 	{ "lab", cmd_lab, "run many machines on one clock, CPUs and LAN" },
 };
 
+/* The last message, for a caller that must pass it on (the answer of
+ * aula run --incoming to the source).  One process, one front end: this
+ * is not core state. */
+static char last_error[512];
+
 void cmd_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("aula: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "aula: %s\n", last_error);
+}
+
+const char *cmd_last_error(void)
+{
+	return last_error[0] ? last_error : "it failed (no message)";
 }
 
 bool cmd_parse_u64(const char *s, uint64_t *out)

@@ -24,6 +24,8 @@ const char *cmd_man(const char *page);
 
 /* Print "aula: ..." to stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What the last cmd_error said. */
+const char *cmd_last_error(void);
 
 /* "16M", "64K", "1G", "0x1000" or plain bytes; false if malformed. */
 bool cmd_parse_size(const char *s, uint64_t *out);

@@ -646,8 +646,15 @@ static int open_disks(const struct run_opts *o, struct disk_file *files,
 		      struct vm_config *cfg)
 {
 	for (unsigned i = 0; i < o->ndisks; i++) {
-		if (disk_file_open(&files[i], o->disks[i], i, &cfg->disks[i]))
+		if (disk_file_open(&files[i], o->disks[i], i, &cfg->disks[i])) {
+			if (o->mig.incoming)	/* the source is told this */
+				cmd_error("--incoming %s: disk %u (%s) cannot "
+					  "be attached here: a migrating "
+					  "machine's disks are shared storage, "
+					  "reachable from both sides",
+					  o->mig.incoming, i, o->disks[i]);
 			return -1;
+		}
 		cfg->ndisks = i + 1;
 		for (unsigned j = 0; j < i; j++)
 			if ((!files[i].read_only || !files[j].read_only) &&
@@ -1040,8 +1047,11 @@ static int run_main(int argc, char **argv, int monitor)
 	} else if (o.ck.restore || o.mig.incoming) {
 		if (run_ckpt_restore(&o.ck, &ck, vm, in))
 			goto done;
-		if (o.mig.incoming)
+		if (o.mig.incoming) {
+			if (run_mig_answer(&o.mig, NULL))
+				goto done;
 			announce(vm, &ck);
+		}
 	} else if (image_load(&img, vm, err, sizeof err)) {
 		cmd_error("%s: %s", path, err);
 		goto done;
@@ -1072,13 +1082,7 @@ static int run_main(int argc, char **argv, int monitor)
 			status = host.out_error ? DUMP_EXIT_HOST : 0;
 			goto done;
 		}
-		if (moved < 0) {
-			snprintf(vm->stop_detail, sizeof vm->stop_detail,
-				 "the migration failed after the switchover");
-			vm->stop = VM_STOP_HOST_ERROR;
-		} else {
-			run_segment(&trace, o.budget - (vm_units(vm) - u0));
-		}
+		run_segment(&trace, o.budget - (vm_units(vm) - u0));
 	} else {
 		run_ckpt_run(&o.ck, vm, o.budget, run_segment, &trace);
 	}
@@ -1161,6 +1165,9 @@ reports:
 		}
 	}
 done:
+	/* A machine that came and could not be made: the source runs it
+	 * on, told why. */
+	run_mig_answer(&o.mig, cmd_last_error());
 	if (mon)
 		mon_destroy(mon);
 	else

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,6 +23,7 @@ void run_mig_defaults(struct run_mig_opts *o)
 		.bandwidth = 64, .max_rounds = 30,
 		.threshold = RUN_MIG_DEFAULT_THRESHOLD,
 		.converge = MIG_THROTTLE };
+	o->reply_fd = -1;
 }
 
 static int u32_opt(const char *opt, const char *arg, uint32_t lo,
@@ -180,7 +182,27 @@ static int listen_at(const char *addr, int *unlinked)
 	return fd;
 }
 
-int run_mig_receive(const struct run_mig_opts *o, struct ckpt *ck)
+struct sock { int fd; int err; };
+
+static int write_sock(void *ctx, const void *buf, size_t len)
+{
+	struct sock *s = ctx;
+	const uint8_t *p = buf;
+	while (len) {
+		/* send, not write: a target gone away is EPIPE, not SIGPIPE */
+		ssize_t n = send(s->fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			s->err = n < 0 ? errno : EPIPE;
+			return -1;
+		}
+		p += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+int run_mig_receive(struct run_mig_opts *o, struct ckpt *ck)
 {
 	int unix_path = 0, rc = -1;
 	int lfd = listen_at(o->incoming, &unix_path);
@@ -246,12 +268,52 @@ int run_mig_receive(const struct run_mig_opts *o, struct ckpt *ck)
 		goto out;
 	}
 	rc = 0;
+	o->reply_fd = fd;
+	fd = -1;
 out:
 	mig_dst_free(d);
 	free(d);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
+
+/*
+ * The answer, target to source, once the machine is made (or not):
+ *
+ *   +------+--------+-----------------+
+ *   | tag  | length | message         |   "OKAY", 0: it runs here
+ *   +------+--------+-----------------+   "FAIL", n: why not (n <= 1024)
+ *     4 B    u32 LE   n bytes of text
+ */
+#define ANSWER_MAX 1024
+
+int run_mig_answer(struct run_mig_opts *o, const char *why)
+{
+	if (o->reply_fd < 0)
+		return 0;
+	uint8_t a[8 + ANSWER_MAX];
+	size_t n = why ? strnlen(why, ANSWER_MAX) : 0;
+	memcpy(a, why ? "FAIL" : "OKAY", 4);
+	for (int i = 0; i < 4; i++)
+		a[4 + i] = (uint8_t)(n >> (8 * i));
+	memcpy(a + 8, why ? why : "", n);
+	struct sock k = { .fd = o->reply_fd };
+	int bad = write_sock(&k, a, 8 + n);
+	close(o->reply_fd);
+	o->reply_fd = -1;
+	if (bad && !why) {
+		/* The source did not hear that the machine runs here, so it
+		 * runs it on there: it must not run twice. */
+		cmd_error("--incoming %s: the source went away before it "
+			  "heard that the machine runs here (%s): it runs on "
+			  "there, not here", o->incoming, strerror(k.err));
+		return -1;
+	}
+	return 0;
+}
+
+
 
 /* ---- the source -------------------------------------------------------- */
 
@@ -280,26 +342,6 @@ static int connect_to(const char *addr)
 	}
 }
 
-struct sock { int fd; int err; };
-
-static int write_sock(void *ctx, const void *buf, size_t len)
-{
-	struct sock *s = ctx;
-	const uint8_t *p = buf;
-	while (len) {
-		/* send, not write: a target gone away is EPIPE, not SIGPIPE */
-		ssize_t n = send(s->fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			s->err = n < 0 ? errno : EPIPE;
-			return -1;
-		}
-		p += n, len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void report(const struct run_mig_opts *o, const struct mig_src *s)
 {
 	mig_stats_print(&s->stats, o->json, stderr);
@@ -324,6 +366,57 @@ static void failed(const struct run_mig_opts *o, struct mig_src *s,
 static int stopped(enum vm_stop st)
 {
 	return st != VM_STOP_BUDGET && st != VM_RUNNING;
+}
+
+/* The target's answer (run_mig_answer): 0 for OKAY; -1 with why for a
+ * refusal, silence (2 minutes of it) or something that is no answer. */
+static int read_answer(int fd, char *why, size_t len)
+{
+	uint8_t a[8 + ANSWER_MAX];
+	size_t have = 0, need = 8;
+	while (have < need) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 120000);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0) {
+			snprintf(why, len, "the target did not answer in 2 "
+				 "minutes");
+			return -1;
+		}
+		ssize_t n = r < 0 ? -1 : read(fd, a + have, need - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(why, len, "the target closed the connection "
+				 "without saying that the machine runs there%s%s",
+				 n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+			return -1;
+		}
+		have += (size_t)n;
+		if (have == 8) {
+			uint32_t m = (uint32_t)a[4] | (uint32_t)a[5] << 8 |
+				     (uint32_t)a[6] << 16 |
+				     (uint32_t)a[7] << 24;
+			int ok = !memcmp(a, "OKAY", 4), no = !memcmp(a, "FAIL", 4);
+			if ((!ok && !no) || m > ANSWER_MAX || (ok && m)) {
+				snprintf(why, len, "the target's answer is not "
+					 "OKAY or FAIL");
+				return -1;
+			}
+			need = 8 + m;
+		}
+	}
+	if (!memcmp(a, "OKAY", 4))
+		return 0;
+	/* A refusal's text is shown: keep it printable. */
+	size_t m = need - 8;
+	for (size_t i = 0; i < m; i++)
+		if (a[8 + i] < 0x20 || a[8 + i] == 0x7f)
+			a[8 + i] = '?';
+	snprintf(why, len, "the target refused the machine: %.*s", (int)m,
+		 (const char *)a + 8);
+	return -1;
 }
 
 int run_mig_send(const struct run_mig_opts *o, struct vm *vm,
@@ -351,7 +444,7 @@ int run_mig_send(const struct run_mig_opts *o, struct vm *vm,
 		return 0;
 	}
 	struct mig_src *s = calloc(1, sizeof *s);
-	char err[512];
+	char err[8 + 1200];
 	int rc = 0;
 	if (!s) {
 		cmd_error("out of host memory");
@@ -388,18 +481,21 @@ int run_mig_send(const struct run_mig_opts *o, struct vm *vm,
 		if (step == MIG_STEP_SWITCHOVER)
 			break;
 	}
-	if (mig_src_finish(s, release, rctx, err, sizeof err)) {
-		if (k.err)
-			snprintf(err, sizeof err, "writing to %s: %s", o->to,
-				 strerror(k.err));
-		cmd_error("--migrate-to %s: the migration failed after the "
-			  "switchover: %s; the machine is lost", o->to, err);
-		report(o, s);
-		rc = -1;
+	if (mig_src_finish(s, err, sizeof err)) {
+		failed(o, s, &k, err);
 		goto out;
 	}
-	report(o, s);
-	rc = 1;
+	/* Everything has gone: the target answers once the machine runs
+	 * there, or says why it could not make it. */
+	shutdown(k.fd, SHUT_WR);
+	if (read_answer(k.fd, err, sizeof err) == 0) {
+		if (release)
+			release(rctx);
+		report(o, s);
+		rc = 1;
+		goto out;
+	}
+	failed(o, s, &k, err);
 out:
 	mig_src_free(s);
 	free(s);

@@ -20,6 +20,8 @@ struct run_mig_opts {
 	struct mig_policy policy;
 	int json;		/* --migrate-report=json */
 	int given;		/* a --migrate-* option other than -to */
+	int reply_fd;		/* the target: the stream's socket, until
+				 * the answer has gone; -1 */
 };
 
 /* The options, as getopt_long codes (cli/cmd_run.c lists them). */
@@ -45,16 +47,23 @@ int run_mig_opt(struct run_mig_opts *o, int code, const char *arg);
 int run_mig_check_addr(const char *opt, const char *addr);
 
 /* The target: listen at o->incoming, take one stream, and put the
- * machine it carries in ck.  0, or -1 after printing why. */
-int run_mig_receive(const struct run_mig_opts *o, struct ckpt *ck);
+ * machine it carries in ck.  0, or -1 after printing why.  On 0 the
+ * socket stays open in o->reply_fd for the answer. */
+int run_mig_receive(struct run_mig_opts *o, struct ckpt *ck);
+/* The target's answer (docs/migration.md, "The answer"): the machine
+ * runs here (why NULL), or it could not be made, and why.  Closes the
+ * socket; nothing if it is closed already.  -1 when "it runs here" could
+ * not be sent: the source runs the machine on, so this one must not. */
+int run_mig_answer(struct run_mig_opts *o, const char *why);
 
 /* The source, in a created machine: connect to o->to, run until
  * --migrate-at, then migrate, running the guest in slices through run.
- * release(rctx) closes what the target will open, just before the state
- * goes.  1: the machine has moved (the run is over, with no dump); 0: the
- * migration did not happen or failed, and the caller runs the guest on
- * for what is left of budget as if nothing had happened; -1: the machine
- * is lost (a failure after the switchover), after printing why. */
+ * Once the target answers that the machine runs there, release(rctx)
+ * closes what the source still holds (disks, the NIC's cable).  1: the
+ * machine has moved (the run is over, with no dump); 0: the migration
+ * did not happen, failed or was refused, and the caller runs the guest on
+ * for what is left of budget as if nothing had happened.  The target runs
+ * the machine only once it has said so, so it never runs in both. */
 int run_mig_send(const struct run_mig_opts *o, struct vm *vm,
 		 uint64_t budget, enum vm_stop (*run)(void *ctx, uint64_t n),
 		 void *ctx, void (*release)(void *rctx), void *rctx);

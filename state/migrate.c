@@ -279,8 +279,7 @@ static void flush_disks(struct vm *vm)
 			vm->cfg.disks[i].flush(vm->cfg.disks[i].opaque);
 }
 
-int mig_src_finish(struct mig_src *s, void (*release)(void *rctx),
-		   void *rctx, char *err, size_t errlen)
+int mig_src_finish(struct mig_src *s, char *err, size_t errlen)
 {
 	struct mig_stats *st = &s->stats;
 	/* The round in progress (or the one just planned) ends here; the
@@ -317,8 +316,6 @@ int mig_src_finish(struct mig_src *s, void (*release)(void *rctx),
 					  : "the machine's state is too big");
 		goto failed;
 	}
-	if (release)
-		release(rctx);
 	bad = send_record(s, "STAT", buf, (uint32_t)len) ||
 	      send_record(s, "END ", NULL, 0);
 	free(buf);

@@ -52,7 +52,7 @@ struct mig_stats {
 	uint64_t total_time, downtime;	/* virtual ticks */
 	uint64_t stopped_at;	/* vm_units when the guest stopped */
 	uint64_t transferred;	/* bytes of stream */
-	char detail[160];	/* why it failed */
+	char detail[512];	/* why it failed */
 };
 
 /* The transport: 0, or -1 (the migration fails, naming the error). */
@@ -90,11 +90,10 @@ uint64_t mig_src_slice(const struct mig_src *s);
 /* After a slice: send its link budget of pages, end rounds, decide. */
 enum mig_step mig_src_step(struct mig_src *s);
 /* Stop-and-copy: the pages left, STAT, END; tracking stops.  The disks
- * are flushed and the state taken first; then release(rctx), if not NULL,
- * lets the host close what the target is about to open (the disk images,
- * the NIC's cable) before the last records go.  0, or -1 with err. */
-int mig_src_finish(struct mig_src *s, void (*release)(void *rctx),
-		   void *rctx, char *err, size_t errlen);
+ * are flushed before the state is taken, so that the target, opening the
+ * same images, finds what the guest wrote.  0, or -1 with err.  The guest
+ * may run on afterwards (if the target refuses it). */
+int mig_src_finish(struct mig_src *s, char *err, size_t errlen);
 /* Free what the source holds (after finish or cancel). */
 void mig_src_free(struct mig_src *s);
 /* Give up (or after a failure): tracking stops, nothing more is sent. */

@@ -254,6 +254,41 @@ cmp -s "$tmp/src.con" "$tmp/d.con" || fail "give-up: the console output differs"
 cmp -s "$tmp/src.dump" "$tmp/d.dump" || fail "give-up: the dump differs"
 [ $tgt = 2 ] || fail "give-up: the target exits $tgt, not 2"
 
+# The disk is shared storage: a target that cannot reach it, or finds
+# other contents there, refuses the machine, and the source runs it on.
+straight disk shadow $BUDGET
+for how in missing changed; do
+	rm -f "$tmp/m.sock" "$tmp/m.disk"
+	cp "$tmp/blank.img" "$tmp/m.disk"
+	mkdir -p "$tmp/elsewhere"
+	cp "$tmp/blank.img" "$tmp/elsewhere/other.disk"
+	printf x | dd of="$tmp/elsewhere/other.disk" conv=notrunc 2>/dev/null
+	tdisk=""
+	[ $how = changed ] && tdisk="--disk other.disk"
+	# The source names its disk relative to $tmp; the target runs in
+	# $tmp/elsewhere, where that name is no file.
+	# shellcheck disable=SC2086
+	(cd "$tmp/elsewhere" && $T "$AULA" run -q --incoming "unix:$tmp/m.sock" \
+		--max-insns $M $tdisk </dev/null >/dev/null 2>"$tmp/tgt.err") &
+	tpid=$!
+	(cd "$tmp" && $T "$AULA" run "$images/disk.img" -q --max-insns $BUDGET \
+		--console-out "$tmp/src.con" --dump-file "$tmp/src.dump" \
+		--disk m.disk --migrate-to "unix:$tmp/m.sock" --migrate-at 3000 \
+		--migrate-bandwidth 100000 --migrate-threshold 100000 \
+		</dev/null 2>"$tmp/src.err")
+	src=$?
+	wait $tpid
+	tgt=$?
+	[ $tgt = 2 ] || fail "$how disk: the target exits $tgt, not 2"
+	[ $src = "$(cat "$tmp/s.rc")" ] ||
+		fail "$how disk: the source exits $src, straight $(cat "$tmp/s.rc")"
+	grep -q "the migration failed: the target refused the machine: .*disk 0.*; the guest runs on here" "$tmp/src.err" ||
+		{ fail "$how disk: the source's message"; cat "$tmp/src.err" "$tmp/tgt.err"; }
+	cmp -s "$tmp/src.dump" "$tmp/s.dump" || fail "$how disk: the dump differs"
+	cmp -s "$tmp/src.con" "$tmp/s.con" || fail "$how disk: the console differs"
+	cmp -s "$tmp/m.disk" "$tmp/s.disk" || fail "$how disk: the disk differs"
+done
+
 # TCP on the loopback: a port the kernel picks, found by python.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 $T "$AULA" run -q --incoming "tcp:127.0.0.1:$port" --max-insns 100000 \
@@ -287,9 +322,12 @@ EOF
 ppid=$!
 $T "$AULA" run -q "$images/timer.img" --max-insns 400000 \
 	--console-out /dev/null --migrate-to "unix:$tmp/m.sock" \
-	--migrate-at 5000 </dev/null 2>/dev/null
+	--migrate-at 5000 </dev/null 2>"$tmp/src.err"
 wait $ppid
 [ -s "$tmp/good.stream" ] || fail "no stream was captured"
+# That listener was no aula: it never answered, so the guest ran on.
+grep -q "the target closed the connection without saying that the machine runs there; the guest runs on here" "$tmp/src.err" ||
+	{ fail "no answer: the source's message"; cat "$tmp/src.err"; }
 
 bad() {
 	what=$1 expr=$2 want=$3

@@ -126,7 +126,7 @@ static void moved_is_straight(enum mmu_mode mmu, uint64_t n,
 	struct mig_src *s = calloc(1, sizeof *s);
 	char err[768];
 	ck_assert_int_eq(move(a, n, p, &b, s), MIG_STEP_SWITCHOVER);
-	ck_assert_int_eq(mig_src_finish(s, NULL, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(mig_src_finish(s, err, sizeof err), 0);
 	ck_assert_int_eq(s->stats.status, MIG_COMPLETED);
 	ck_assert_uint_eq(s->stats.stopped_at, vm_units(a->vm));
 	ck_assert_uint_eq(s->stats.transferred, b.len);
@@ -253,8 +253,7 @@ START_TEST(write_fails)
 				st = mig_src_step(&s);
 			}
 			if (st == MIG_STEP_SWITCHOVER)
-				r = mig_src_finish(&s, NULL, NULL, err,
-						   sizeof err);
+				r = mig_src_finish(&s, err, sizeof err);
 			else
 				r = -1;
 			mig_src_cancel(&s);
@@ -287,7 +286,7 @@ static struct buf small_stream(void)
 	struct mig_src s;
 	char err[512];
 	ck_assert_int_eq(move(a, 2000, &p, &b, &s), MIG_STEP_SWITCHOVER);
-	ck_assert_int_eq(mig_src_finish(&s, NULL, NULL, err, sizeof err), 0);
+	ck_assert_int_eq(mig_src_finish(&s, err, sizeof err), 0);
 	mig_src_free(&s);
 	th_free(a);
 	return b;
