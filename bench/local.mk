@@ -35,7 +35,8 @@ EXTRA_DIST += bench/alu.s bench/array.s bench/fib.s bench/irq.s \
 	bench/as-bench \
 	bench/touch2m.s \
 	bench/live.inc bench/alu_live.s bench/array_live.s bench/fib_live.s \
-	bench/startup bench/vs-qemu bench/fib27.s bench/fib27-rv.s
+	bench/startup bench/vs-qemu bench/fib27.s bench/fib27-rv.s \
+	bench/migrate-bench bench/busy48m.s
 
 bench: bench/aula-bench bench/aula-diskbench bench/ckpt-bench aula$(EXEEXT)
 	@bench/aula-bench $(BENCH_WORKLOADS)
@@ -51,5 +52,6 @@ bench: bench/aula-bench bench/aula-diskbench bench/ckpt-bench aula$(EXEEXT)
 	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
 	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench
 	@$(srcdir)/bench/as-bench ./aula$(EXEEXT)
+	@$(srcdir)/bench/migrate-bench ./aula$(EXEEXT) $(srcdir)
 	@$(srcdir)/bench/vs-qemu ./aula$(EXEEXT) bench/aula-bench $(srcdir)
 .PHONY: bench

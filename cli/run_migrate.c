@@ -202,6 +202,15 @@ static int write_sock(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+/* Pages go in records of 256 KiB: socket buffers that hold a few of
+ * them let the two processes run side by side instead of taking turns
+ * (the kernel caps the size; a smaller one still works). */
+static void big_buffers(int fd, int which)
+{
+	int size = 4 << 20;
+	setsockopt(fd, SOL_SOCKET, which, &size, sizeof size);
+}
+
 int run_mig_receive(struct run_mig_opts *o, struct ckpt *ck)
 {
 	int unix_path = 0, rc = -1;
@@ -214,7 +223,9 @@ int run_mig_receive(struct run_mig_opts *o, struct ckpt *ck)
 	do
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
+	if (fd >= 0)
+		big_buffers(fd, SO_RCVBUF);
+	else
 		cmd_error("--incoming %s: %m", o->incoming);
 	close(lfd);
 	if (unix_path)	/* one connection: nobody else may come */
@@ -222,17 +233,20 @@ int run_mig_receive(struct run_mig_opts *o, struct ckpt *ck)
 	if (fd < 0)
 		return -1;
 	struct mig_dst *d = malloc(sizeof *d);
-	static uint8_t buf[1 << 16];
+	enum { BUFLEN = 1 << 20 };
+	uint8_t *buf = malloc(BUFLEN);
 	char err[768];
 	enum mig_feed f = MIG_DST_MORE;
-	if (!d) {
+	if (!d || !buf) {
+		free(d);
+		free(buf);
 		cmd_error("out of host memory");
 		close(fd);
 		return -1;
 	}
 	mig_dst_init(d);
 	while (f == MIG_DST_MORE) {
-		ssize_t n = read(fd, buf, sizeof buf);
+		ssize_t n = read(fd, buf, BUFLEN);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -273,6 +287,7 @@ int run_mig_receive(struct run_mig_opts *o, struct ckpt *ck)
 out:
 	mig_dst_free(d);
 	free(d);
+	free(buf);
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -330,8 +345,10 @@ static int connect_to(const char *addr)
 		int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0)
 			return -1;
-		if (connect(fd, (struct sockaddr *)&ss, len) == 0)
+		if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
+			big_buffers(fd, SO_SNDBUF);
 			return fd;
+		}
 		int e = errno;
 		close(fd);
 		if ((e != ENOENT && e != ECONNREFUSED) || tries == 1000) {
