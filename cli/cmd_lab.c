@@ -40,13 +40,19 @@ static int mon_info(void *opaque, const char *topic, const char *arg,
 	return lab_info(opaque, mon_vm(lab_mon), topic, arg, out);
 }
 
+static int mon_migrate(void *opaque, const char *machine, const char *host,
+		       char *err, size_t errlen)
+{
+	return lab_migrate(opaque, machine, host, err, errlen);
+}
+
 static int run_monitor(struct lab *l, const char *path,
 		       const char *const *scripts, int nscripts, int batch,
 		       int quiet)
 {
 	const struct mon_lab ml = {
 		.opaque = l, .find = mon_find, .name_of = mon_name_of,
-		.run = mon_run, .info = mon_info,
+		.run = mon_run, .info = mon_info, .migrate = mon_migrate,
 	};
 	const struct mon_config mc = {
 		.lab = &ml, .lab_vm = lab_vm_at(l, 0), .program = path,

@@ -28,6 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    cfg.machines[i].sw >= cfg.nswitches ||
 			    !cfg.machines[i].image[0])
 				abort();
+		for (int i = 0; i < cfg.nmigrations; i++)
+			if (cfg.migrations[i].machine < 0 ||
+			    cfg.migrations[i].machine >= cfg.nmachines ||
+			    cfg.migrations[i].to < 0 ||
+			    cfg.migrations[i].to >= cfg.nhosts ||
+			    !cfg.migrations[i].policy.bandwidth ||
+			    !cfg.migrations[i].policy.max_rounds)
+				abort();
 	}
 	return 0;
 }

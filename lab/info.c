@@ -106,6 +106,8 @@ int lab_info(const struct lab *l, const struct vm *focus, const char *topic,
 		info_sched(l, out);
 	else if (!strcmp(topic, "memory"))
 		info_memory(l, out);
+	else if (!strcmp(topic, "migrate"))
+		lab_info_migrate(l, out);
 	else
 		return 1;
 	return 0;

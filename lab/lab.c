@@ -297,6 +297,15 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 		}
 		lv->seq = lv->host->seq++;
 	}
+	for (int i = 0; i < cfg->nmigrations; i++) {
+		const struct lab_migration_cfg *g = &l->cfg.migrations[i];
+		struct lab_mig *m = &l->mig[l->nmig++];
+		snprintf(m->name, sizeof m->name, "%s", g->name);
+		m->lv = &l->vms[g->machine];
+		m->to = g->to;
+		m->at = g->at;
+		m->policy = g->policy;
+	}
 	return l;
 }
 
@@ -333,6 +342,7 @@ void lab_destroy(struct lab *l)
 {
 	if (!l)
 		return;
+	lab_mig_free(l);
 	lab_finish(l);
 	for (int i = 0; i < l->nvms; i++) {
 		vm_destroy(l->vms[i].vm);

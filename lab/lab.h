@@ -20,6 +20,7 @@
 #include "cpu/vm.h"
 #include "net/switch.h"
 #include "state/dump.h"
+#include "state/migrate.h"
 
 #define LAB_NAME_MAX 32
 #define LAB_PATH_MAX 256
@@ -29,6 +30,7 @@
 #define LAB_MAX_CPUS 64
 #define LAB_MAX_RANGES 16
 #define LAB_MAX_INCLUDES 8
+#define LAB_MAX_MIGRATIONS 16
 
 #define LAB_DEFAULT_TIME 100000000ull	/* ticks: one virtual second */
 #define LAB_DEFAULT_QUANTUM 10000u
@@ -92,6 +94,16 @@ struct lab_switch_cfg {
 	int nvlans;
 };
 
+/* [migration NAME]: a machine moves to another host (docs/migration.md). */
+struct lab_migration_cfg {
+	char name[LAB_NAME_MAX];
+	int line;
+	int machine;		/* index into lab_cfg.machines */
+	int to;			/* index into lab_cfg.hosts */
+	uint64_t at;		/* the lab's instant it starts */
+	struct mig_policy policy;
+};
+
 struct lab_cfg {
 	char path[LAB_PATH_MAX];	/* the lab file, for messages */
 	char dir[LAB_PATH_MAX];		/* its folder: inputs are found there */
@@ -106,6 +118,8 @@ struct lab_cfg {
 	int nmachines;
 	struct lab_switch_cfg switches[LAB_MAX_SWITCHES];
 	int nswitches;
+	struct lab_migration_cfg migrations[LAB_MAX_MIGRATIONS];
+	int nmigrations;
 };
 
 /* Parse and check a lab file held in memory (name is for messages; paths
@@ -156,6 +170,11 @@ struct vm *lab_vm_at(const struct lab *l, int i);
  * these. */
 int lab_info(const struct lab *l, const struct vm *focus, const char *topic,
 	     const char *arg, FILE *out);
+
+/* The monitor's migrate MACHINE HOST: a migration with the defaults,
+ * from the start of the next window.  0, or -1 with why in err. */
+int lab_migrate(struct lab *l, const char *machine, const char *host,
+		char *err, size_t errlen);
 
 /* The report (aula-lab(5), REPORT). */
 void lab_report(const struct lab *l, FILE *f);

@@ -61,6 +61,11 @@ struct lab_vm {
 	uint64_t stopped_at;
 	int64_t credit;		/* a cap's credit, in ticks x 100 */
 	uint64_t credit_at;
+	/* Live migration (lab/migrate.c): the share of a CPU a throttled
+	 * guest loses (percent), and the instant before which a machine
+	 * that has just moved may not run (its downtime). */
+	unsigned throttle;
+	uint64_t resume_at;
 };
 
 struct lab_cpu {
@@ -81,6 +86,26 @@ struct lab_host {
 	struct mem_pool *pool;	/* NULL: no budget and no sharing */
 	uint64_t next_sample;
 	bool squeeze;		/* asking balloons for memory */
+};
+
+/* A migration of the lab (lab/migrate.c): from a [migration] section or
+ * the monitor's migrate command. */
+enum lab_mig_phase { LAB_MIG_PENDING, LAB_MIG_ACTIVE, LAB_MIG_DONE };
+
+struct lab_mig {
+	char name[LAB_NAME_MAX];
+	struct lab_vm *lv;
+	int to;			/* host index */
+	int from;		/* where it was when it started */
+	uint64_t at;
+	struct mig_policy policy;
+	enum lab_mig_phase phase;
+	struct mig_src *src;	/* ACTIVE */
+	struct mig_dst *dst;	/* the other end of the link, in process */
+	enum mig_feed fed;	/* what it said last */
+	uint64_t next_step;	/* ACTIVE: the end of the link's slice */
+	struct mig_stats stats;	/* DONE (ACTIVE: src's) */
+	bool started;
 };
 
 struct lab {
@@ -106,6 +131,8 @@ struct lab {
 	struct lab_vm *focus;
 	uint64_t focus_until;
 	bool paused;
+	struct lab_mig mig[LAB_MAX_MIGRATIONS * 2];	/* file, monitor */
+	int nmig;
 };
 
 /* sched.c: the instructions, halted ticks and exception entries a machine
@@ -119,5 +146,12 @@ void lab_report_memory(const struct lab_host *h, FILE *f);
 void lab_report_switch(const struct lab *l, int si, FILE *f);
 /* Bring every machine that is not running up to the lab's clock. */
 void lab_sync(struct lab *l);
+/* migrate.c, between windows (at the lab's clock): start, step and end
+ * migrations; and the next instant one needs the lab to stop at. */
+void lab_mig_tick(struct lab *l);
+uint64_t lab_mig_next(const struct lab *l);
+void lab_mig_free(struct lab *l);
+void lab_report_migrations(const struct lab *l, FILE *f);
+int lab_info_migrate(const struct lab *l, FILE *out);
 
 #endif

@@ -6,6 +6,8 @@
  *   [machine NAME]      host image ram disk nic mac weight cap console
  *                       console-in max-insns mmu on-brk dump-mem balloon
  *   [switch NAME]       latency pcap uplink vlan.PORT
+ *   [migration NAME]    machine to at bandwidth max-rounds threshold
+ *                       converge
  *
  * libinih hands us each key with its section; the line reader below counts
  * lines, so that every message names the line, and notes where sections
@@ -21,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_NONE, K_LAB, K_HOST, K_MACHINE, K_SWITCH };
+enum kind { K_NONE, K_LAB, K_HOST, K_MACHINE, K_SWITCH, K_MIGRATION };
 
 struct parse {
 	struct lab_cfg *cfg;
@@ -43,6 +45,10 @@ struct parse {
 	int host_line[LAB_MAX_MACHINES];
 	char nic_of[LAB_MAX_MACHINES][LAB_NAME_MAX];
 	int nic_line[LAB_MAX_MACHINES];
+	/* And to machine = and to = of the migrations. */
+	char mig_machine[LAB_MAX_MIGRATIONS][LAB_NAME_MAX];
+	char mig_to[LAB_MAX_MIGRATIONS][LAB_NAME_MAX];
+	int mig_machine_line[LAB_MAX_MIGRATIONS], mig_to_line[LAB_MAX_MIGRATIONS];
 };
 
 static void perr(struct parse *ps, int line, const char *fmt, ...)
@@ -191,11 +197,12 @@ static bool set_name(char *dst, const char *v)
 static int find_named(const struct lab_cfg *c, enum kind k, const char *name)
 {
 	int n = k == K_HOST ? c->nhosts : k == K_MACHINE ? c->nmachines
-							 : c->nswitches;
+			: k == K_SWITCH ? c->nswitches : c->nmigrations;
 	for (int i = 0; i < n; i++) {
 		const char *nm = k == K_HOST ? c->hosts[i].name
 				 : k == K_MACHINE ? c->machines[i].name
-						  : c->switches[i].name;
+				 : k == K_SWITCH ? c->switches[i].name
+						 : c->migrations[i].name;
 		if (!strcmp(nm, name))
 			return i;
 	}
@@ -234,16 +241,19 @@ static void begin_section(struct parse *ps, const char *sec)
 	ps->kind = K_NONE;
 	if (sscanf(sec, "%15s %63s", kind, name) < 1) {
 		perr(ps, ps->line, "an empty section name: expected [lab], "
-		     "[host NAME], [machine NAME] or [switch NAME]");
+		     "[host NAME], [machine NAME], [switch NAME] or "
+		     "[migration NAME]");
 		return;
 	}
 	enum kind k = !strcmp(kind, "lab") ? K_LAB
 		      : !strcmp(kind, "host") ? K_HOST
 		      : !strcmp(kind, "machine") ? K_MACHINE
-		      : !strcmp(kind, "switch") ? K_SWITCH : K_NONE;
+		      : !strcmp(kind, "switch") ? K_SWITCH
+		      : !strcmp(kind, "migration") ? K_MIGRATION : K_NONE;
 	if (k == K_NONE) {
 		perr(ps, ps->line, "[%s]: unknown section; expected [lab], "
-		     "[host NAME], [machine NAME] or [switch NAME]", sec);
+		     "[host NAME], [machine NAME], [switch NAME] or "
+		     "[migration NAME]", sec);
 		return;
 	}
 	ps->kind = k;
@@ -287,6 +297,20 @@ static void begin_section(struct parse *ps, const char *sec)
 		strcpy(m->name, nm);
 		m->line = ps->line;
 		ps->index = c->nmachines++;
+	} else if (k == K_MIGRATION) {
+		if (c->nmigrations == LAB_MAX_MIGRATIONS) {
+			perr(ps, ps->line, "more than %d migrations",
+			     LAB_MAX_MIGRATIONS);
+			return;
+		}
+		struct lab_migration_cfg *g = &c->migrations[c->nmigrations];
+		strcpy(g->name, nm);
+		g->line = ps->line;
+		g->machine = g->to = -1;
+		g->policy = (struct mig_policy){
+			.bandwidth = 64, .max_rounds = 30, .threshold = 16,
+			.converge = MIG_THROTTLE };
+		ps->index = c->nmigrations++;
 	} else {
 		if (c->nswitches == LAB_MAX_SWITCHES) {
 			perr(ps, ps->line, "more than %d switches",
@@ -503,6 +527,53 @@ static void switch_key(struct parse *ps, struct lab_switch_cfg *s,
 	}
 }
 
+static void migration_key(struct parse *ps, int gi, const char *k,
+			  const char *v)
+{
+	struct lab_migration_cfg *g = &ps->cfg->migrations[gi];
+	uint64_t n;
+	if (!strcmp(k, "machine") || !strcmp(k, "to")) {
+		bool to = k[0] == 't';
+		if (!set_name(to ? ps->mig_to[gi] : ps->mig_machine[gi], v))
+			BAD("[migration %s] %s: the name of a %s", g->name, k,
+			    to ? "host" : "machine");
+		*(to ? &ps->mig_to_line[gi] : &ps->mig_machine_line[gi]) =
+			ps->line;
+	} else if (!strcmp(k, "at")) {
+		if (!parse_num(v, false, &g->at))
+			BAD("[migration %s] at: '%s' is not a number of ticks",
+			    g->name, v);
+	} else if (!strcmp(k, "bandwidth")) {
+		if (!parse_num(v, false, &n) || n < 1 || n > (1u << 20))
+			BAD("[migration %s] bandwidth: '%s' is not 1 to 1M "
+			    "pages per 1000 ticks", g->name, v);
+		g->policy.bandwidth = (uint32_t)n;
+	} else if (!strcmp(k, "max-rounds")) {
+		if (!parse_num(v, false, &n) || n < 1 ||
+		    n > MIG_MAX_ROUNDS - 8)
+			BAD("[migration %s] max-rounds: '%s' is not 1 to %d",
+			    g->name, v, MIG_MAX_ROUNDS - 8);
+		g->policy.max_rounds = (uint32_t)n;
+	} else if (!strcmp(k, "threshold")) {
+		if (!parse_num(v, false, &n) || n > UINT32_MAX)
+			BAD("[migration %s] threshold: '%s' is not a number "
+			    "of pages", g->name, v);
+		g->policy.threshold = (uint32_t)n;
+	} else if (!strcmp(k, "converge")) {
+		if (!strcmp(v, "throttle"))
+			g->policy.converge = MIG_THROTTLE;
+		else if (!strcmp(v, "give-up"))
+			g->policy.converge = MIG_GIVE_UP;
+		else
+			BAD("[migration %s] converge: '%s' is not throttle or "
+			    "give-up", g->name, v);
+	} else {
+		BAD("[migration %s]: unknown key '%s' (the keys: machine, to, "
+		    "at, bandwidth, max-rounds, threshold, converge)",
+		    g->name, k);
+	}
+}
+
 static int on_key(void *user, const char *section, const char *k,
 		  const char *v)
 {
@@ -533,6 +604,7 @@ static int on_key(void *user, const char *section, const char *k,
 	case K_SWITCH:
 		switch_key(ps, &ps->cfg->switches[ps->index], k, v);
 		break;
+	case K_MIGRATION: migration_key(ps, ps->index, k, v); break;
 	case K_NONE: break;
 	}
 	return 1;
@@ -578,6 +650,50 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- the checks across sections -------------------------------------- */
 
+/* A migration names a machine without a balloon and a host; neither
+ * host it runs between may manage memory (the machine's RAM would be the
+ * pool's: state/ckpt.c cannot take it without its RAM). */
+static void check_migrations(struct parse *ps)
+{
+	struct lab_cfg *c = ps->cfg;
+	for (int i = 0; i < c->nmigrations; i++) {
+		struct lab_migration_cfg *g = &c->migrations[i];
+		if (!ps->mig_machine[i][0] || !ps->mig_to[i][0]) {
+			perr(ps, g->line, "[migration %s]: %s is missing",
+			     g->name, ps->mig_machine[i][0] ? "to = HOST"
+							 : "machine = NAME");
+			continue;
+		}
+		g->machine = find_named(c, K_MACHINE, ps->mig_machine[i]);
+		g->to = find_named(c, K_HOST, ps->mig_to[i]);
+		if (g->machine < 0)
+			perr(ps, ps->mig_machine_line[i], "[migration %s] "
+			     "machine: no [machine %s] in this lab", g->name,
+			     ps->mig_machine[i]);
+		if (g->to < 0)
+			perr(ps, ps->mig_to_line[i], "[migration %s] to: no "
+			     "[host %s] in this lab", g->name, ps->mig_to[i]);
+		if (g->machine < 0 || g->to < 0)
+			continue;
+		const struct lab_machine_cfg *m = &c->machines[g->machine];
+		if (m->balloon)
+			perr(ps, ps->mig_machine_line[i], "[migration %s] "
+			     "machine: %s has a balloon, which a migration "
+			     "cannot carry yet", g->name, m->name);
+		for (int h = 0; h < 2; h++) {
+			const struct lab_host_cfg *hc =
+				&c->hosts[h ? g->to : m->host];
+			if (hc->ram || hc->share)
+				perr(ps, h ? ps->mig_to_line[i]
+					   : ps->mig_machine_line[i],
+				     "[migration %s]: host %s manages memory "
+				     "(ram or share): a machine under a memory "
+				     "manager does not migrate yet", g->name,
+				     hc->name);
+		}
+	}
+}
+
 static void check(struct parse *ps)
 {
 	struct lab_cfg *c = ps->cfg;
@@ -616,6 +732,7 @@ static void check(struct parse *ps)
 				     m->name, c->machines[j].name,
 				     c->switches[m->sw].name);
 	}
+	check_migrations(ps);
 	for (int i = 0; i < c->nswitches; i++) {
 		struct lab_switch_cfg *s = &c->switches[i];
 		for (int v = 0; v < s->nvlans; v++) {

@@ -153,6 +153,7 @@ void lab_report(const struct lab *l, FILE *f)
 		report_host(l, &l->hosts[i], f);
 	for (int i = 0; i < l->cfg.nswitches; i++)
 		lab_report_switch(l, i, f);
+	lab_report_migrations(l, f);
 }
 
 int lab_write_dumps(const struct lab *l, const char *dir)

@@ -72,24 +72,36 @@ static void make_ready(struct lab_vm *lv, uint64_t t)
 
 /* ---- caps ------------------------------------------------------------ */
 
+/* The machine's cap, percent of one CPU; 0: none.  A migration that
+ * throttles the guest (lab/migrate.c) lowers it for a while. */
+static unsigned cap_of(const struct lab_vm *lv)
+{
+	unsigned cap = lv->cfg->cap;
+	if (lv->throttle && (!cap || cap > 100 - lv->throttle))
+		cap = 100 - lv->throttle;
+	return cap;
+}
+
 /* A capped machine earns cap ticks of CPU per 100 ticks of the clock, up
  * to one quantum ahead; it runs only while its credit is positive. */
 static int64_t credit_at(const struct lab_vm *lv, uint64_t t)
 {
 	int64_t c = lv->credit + (int64_t)(t - lv->credit_at) *
-				 (int64_t)lv->cfg->cap,
+				 (int64_t)cap_of(lv),
 		max = (int64_t)lv->host->cfg->quantum * 100;
 	return c > max ? max : c;
 }
 
+/* A machine that has just migrated waits out its downtime first. */
 static uint64_t eligible_from(const struct lab_vm *lv)
 {
-	if (!lv->cfg->cap)
-		return lv->since;
+	uint64_t from = lv->since > lv->resume_at ? lv->since : lv->resume_at;
+	if (!cap_of(lv))
+		return from;
 	int64_t c = credit_at(lv, lv->credit_at);
 	uint64_t t = c > 0 ? lv->credit_at
-			   : lv->credit_at + (uint64_t)(-c) / lv->cfg->cap + 1;
-	return t > lv->since ? t : lv->since;
+			   : lv->credit_at + (uint64_t)(-c) / cap_of(lv) + 1;
+	return t > from ? t : from;
 }
 
 /* ---- wake-ups -------------------------------------------------------- */
@@ -171,7 +183,7 @@ static uint64_t next_change(const struct lab_host *h, uint64_t t,
 static void dispatch(struct lab_cpu *cpu, struct lab_vm *lv)
 {
 	catch_up(lv, cpu->now);
-	if (lv->cfg->cap) {
+	if (cap_of(lv)) {
 		lv->credit = credit_at(lv, cpu->now);
 		lv->credit_at = cpu->now;
 	}
@@ -191,8 +203,9 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 		n = cpu->qleft;
 	if (lv->cfg->max_insns && n > lv->cfg->max_insns - lab_spent(lv))
 		n = lv->cfg->max_insns - lab_spent(lv);
-	if (lv->cfg->cap && lv->cfg->cap < 100) {
-		uint64_t room = (uint64_t)lv->credit / (100 - lv->cfg->cap);
+	if (cap_of(lv) && cap_of(lv) < 100) {
+		uint64_t room = lv->credit > 0 ? (uint64_t)lv->credit /
+						 (100 - cap_of(lv)) : 0;
 		if (n > room)
 			n = room;
 	}
@@ -220,7 +233,7 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 	cpu->busy += ran;
 	cpu->now += ran;
 	cpu->qleft -= ran < cpu->qleft ? ran : cpu->qleft;
-	if (lv->cfg->cap) {
+	if (cap_of(lv)) {
 		lv->credit = credit_at(lv, cpu->now) - (int64_t)ran * 100;
 		lv->credit_at = cpu->now;
 	}
@@ -235,7 +248,7 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 		lv->since = cpu->now;
 		lv->wake_at = event_next(&vm->events);
 		cpu->cur = NULL;
-	} else if (cpu->qleft == 0 || (lv->cfg->cap && lv->credit <= 0)) {
+	} else if (cpu->qleft == 0 || (cap_of(lv) && lv->credit <= 0)) {
 		make_ready(lv, cpu->now);
 		cpu->cur = NULL;
 	}
@@ -296,8 +309,14 @@ static bool all_stopped(const struct lab *l)
 static bool window(struct lab *l, uint64_t until)
 {
 	if (!l->in_window) {
+		/* Migrations act between windows: a window ends at the
+		 * link's next step. */
+		lab_mig_tick(l);
 		uint64_t len = l->window && l->window < LAB_WINDOW_MAX ?
 				       l->window : LAB_WINDOW_MAX;
+		uint64_t mig = lab_mig_next(l);
+		if (mig > l->now && mig - l->now < len)
+			len = mig - l->now;
 		l->win_end = l->now + len < until ? l->now + len : until;
 		for (int i = 0; i < l->cfg.nswitches; i++)
 			switch_poll_uplink(l->sw[i], l->now);
@@ -351,6 +370,8 @@ int lab_run(struct lab *l, uint64_t until)
 			lv->stopped_at = l->now;
 		}
 	}
+	if (l->done)
+		lab_mig_free(l);	/* one still under way failed */
 	for (int i = 0; i < l->nvms; i++) {
 		const struct lab_console *c = &l->vms[i].con;
 		if (c->error)

@@ -80,6 +80,12 @@ const struct mon_cmd mon_cmds[] = {
 	    "lab, and running it runs the whole lab; vm NAME moves the focus\n"
 	    "to machine NAME (info vms lists them).\n",
 	    mon_cmd_vm, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
+	CMD("migrate", NULL, "MACHINE HOST", "move a lab's machine live",
+	    "In aula lab --monitor, starts a live migration of MACHINE to\n"
+	    "HOST by pre-copy, with the defaults of a [migration] section,\n"
+	    "at the start of the lab's next window; running the lab runs it.\n"
+	    "info migrate follows its rounds (aula-lab(5)).\n",
+	    mon_cmd_migrate, MON_G_RUN, MON_C_NONE, MON_REPEAT_NO),
 	CMD("run", NULL, "", "restart on a fresh machine",
 	    "Powers the machine off and on again: fresh RAM with the program\n"
 	    "loaded, reset state, then continue.  Breakpoints are kept.\n",

@@ -80,6 +80,9 @@ struct mon_lab {
 	 * on out, or 1 if topic is none of the lab's. */
 	int (*info)(void *opaque, const char *topic, const char *arg,
 		    FILE *out);
+	/* migrate MACHINE HOST: 0, or -1 with why in err. */
+	int (*migrate)(void *opaque, const char *machine, const char *host,
+		       char *err, size_t errlen);
 };
 
 struct mon_config {

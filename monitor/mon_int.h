@@ -330,6 +330,7 @@ void mon_focus(struct mon *m, struct vm *vm);
  * lab, with no_timeline, when only checking). */
 int mon_timeline_begin(struct mon *m);	/* -1: it could not */
 int mon_cmd_vm(struct mon *m, struct mon_args *a);
+int mon_cmd_migrate(struct mon *m, struct mon_args *a);
 
 /* break.c */
 bool mon_bp_active(const struct mon *m);

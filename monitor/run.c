@@ -481,3 +481,23 @@ int mon_cmd_vm(struct mon *m, struct mon_args *a)
 	mon_show_pc(m);
 	return 0;
 }
+
+int mon_cmd_migrate(struct mon *m, struct mon_args *a)
+{
+	char machine[64], host[64], err[256];
+	const char *at;
+	if (!m->cfg.lab || !m->cfg.lab->migrate)
+		return mon_error(m, NULL, "migrate: there is one machine here "
+				 "(migrate is for aula lab --monitor; aula run "
+				 "--migrate-to moves a machine between "
+				 "processes)");
+	if (!mon_args_word(a, machine, sizeof machine, &at) ||
+	    !mon_args_word(a, host, sizeof host, &at) || mon_args_end(m, a))
+		return mon_error(m, NULL, "migrate MACHINE HOST");
+	if (m->cfg.lab->migrate(m->cfg.lab->opaque, machine, host, err,
+				sizeof err))
+		return mon_error(m, at, "migrate: %s", err);
+	mon_printf(m, "migrating %s to %s from the lab's next window "
+		   "(info migrate)\n", machine, host);
+	return 0;
+}

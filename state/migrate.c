@@ -198,6 +198,11 @@ static uint64_t slice_ticks(const struct mig_src *s)
 	return t ? t : 1;
 }
 
+uint64_t mig_src_slice_ticks(const struct mig_src *s)
+{
+	return slice_ticks(s);
+}
+
 uint64_t mig_src_slice(const struct mig_src *s)
 {
 	return slice_ticks(s) * (100 - s->stats.throttle) / 100;
@@ -231,7 +236,7 @@ static enum mig_step end_round(struct mig_src *s)
 		if (s->policy.converge == MIG_GIVE_UP) {
 			fail(s, "the guest dirties %" PRIu64 " pages per 1000 "
 			     "ticks and the link sends %" PRIu64 ": it does "
-			     "not converge (--migrate-converge give-up)",
+			     "not converge, and the policy is to give up",
 			     st->dirty_rate, s->policy.bandwidth);
 			return MIG_STEP_FAILED;
 		}

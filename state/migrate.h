@@ -87,6 +87,8 @@ int mig_src_start(struct mig_src *s, struct vm *vm,
 		  char *err, size_t errlen);
 /* Guest instructions to run in the next slice (throttling gives fewer). */
 uint64_t mig_src_slice(const struct mig_src *s);
+/* The link ticks of the next slice (MIG_SLICE, or less to end a round). */
+uint64_t mig_src_slice_ticks(const struct mig_src *s);
 /* After a slice: send its link budget of pages, end rounds, decide. */
 enum mig_step mig_src_step(struct mig_src *s);
 /* Stop-and-copy: the pages left, STAT, END; tracking stops.  The disks
@@ -130,7 +132,7 @@ void mig_dst_free(struct mig_dst *d);
  * a learning switch learns its port at once (docs/migration.md, "The
  * announcement"). */
 #define MIG_ANNOUNCE_LEN 60
-#define MIG_ANNOUNCE_TYPE 0x88b5
+#define MIG_ANNOUNCE_TYPE 0x88b6
 void mig_announce_frame(const uint8_t mac[6],
 			uint8_t frame[MIG_ANNOUNCE_LEN]);
 

@@ -27,11 +27,12 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 
 # The demos, from their own folder (their paths are relative to it).
-for lab in "$ex"/lab/*.lab; do
+for lab in "$ex"/lab/*.lab "$ex"/lab/migrate/*.lab; do
 	name=$(basename "$lab" .lab)
-	want=$ex/lab/$name.expected
-	(cd "$ex/lab" && "$AULA" lab "$name.lab" </dev/null) >"$tmp/$name.1" 2>&1
-	(cd "$ex/lab" && "$AULA" lab "$name.lab" </dev/null) >"$tmp/$name.2" 2>&1
+	dir=$(dirname "$lab")
+	want=$dir/$name.expected
+	(cd "$dir" && "$AULA" lab "$name.lab" </dev/null) >"$tmp/$name.1" 2>&1
+	(cd "$dir" && "$AULA" lab "$name.lab" </dev/null) >"$tmp/$name.2" 2>&1
 	if [ "${AULA_UPDATE_GOLDEN:-}" = 1 ]; then
 		cp "$tmp/$name.1" "$want"
 		echo "updated $want"
@@ -459,6 +460,84 @@ else
 	not_ok "clones do not share"; cat "$tmp/clones.out"
 fi
 
+# Live migration in a lab: the moved machine ends as it would have
+# without moving -- the same dump and console -- and its downtime is
+# steal time.  Then the same lab with the migration started from the
+# monitor instead.
+mig_lab() {
+	cat <<LAB
+[lab]
+time = 3M
+[host a]
+[host b]
+[machine busy]
+image = $ex/migrate/dirty.s
+host = a
+[machine other]
+image = $ex/lab/busy.s
+host = a
+LAB
+}
+mig_lab | lab plain
+mig_lab | sed '$a\
+[migration m]\
+machine = busy\
+to = b\
+at = 250K' | lab moved
+mkdir -p "$tmp/plain.d" "$tmp/moved.d"
+run plain --dump-dir "$tmp/plain.d"
+run moved --dump-dir "$tmp/moved.d"
+if grep -q "^migration m: busy from a to b at 250000: completed, .* rounds" \
+	"$tmp/moved.out" &&
+   cmp -s "$tmp/plain.d/busy.dump" "$tmp/moved.d/busy.dump" &&
+   [ "$(grep '^busy|' "$tmp/plain.out")" = "$(grep '^busy|' "$tmp/moved.out")" ] &&
+   [ "$(awk '$1 == "busy" && NF == 7' "$tmp/moved.out" | wc -l)" = 1 ] &&
+   awk '/^host b:/ { b = 1 } b && $1 == "busy" && NF == 7 { f = 1 } END { exit !f }' \
+	"$tmp/moved.out"
+then
+	ok "a machine migrated in a lab ends as it would have at home"
+else
+	not_ok "a migrated machine differs"; cat "$tmp/moved.out" "$tmp/moved.err"
+	diff "$tmp/plain.d/busy.dump" "$tmp/moved.d/busy.dump"
+fi
+printf '%s\n' "migrate busy b" "info migrate" "step 400000" "info migrate" \
+	"continue" "info vms" quit >"$tmp/mig.cmd"
+(cd "$tmp" && "$AULA" lab plain.lab -I "$ex" -x mig.cmd --batch -q \
+	</dev/null >mig.out 2>&1)
+if grep -q "^migrating busy to b from the lab's next window" "$tmp/mig.out" &&
+   grep -q "^migration monitor-1: busy from a to b at 0: not started" "$tmp/mig.out" &&
+   grep -q "^migration: completed" "$tmp/mig.out" &&
+   grep -q "^[* ]*busy *b " "$tmp/mig.out"
+then
+	ok "the monitor's migrate and info migrate"
+else
+	not_ok "the monitor's migrate"; cat "$tmp/mig.out"
+fi
+# Its refusals (a script stops at its first error).
+for c in "migrate busy b|migrate busy b|busy is migrating already" \
+	"migrate nobody b|no machine 'nobody' in the lab" \
+	"migrate busy nowhere|no host 'nowhere' in the lab" \
+	"migrate busy a|busy is on host a already"; do
+	want=${c##*|}
+	printf '%s\n' "${c%|*}" | tr '|' '\n' >"$tmp/mig.cmd"
+	(cd "$tmp" && "$AULA" lab plain.lab -I "$ex" -x mig.cmd --batch -q \
+		</dev/null >mig.out 2>&1)
+	if grep -q "error: migrate: $want" "$tmp/mig.out"; then
+		ok "the monitor refuses: $want"
+	else
+		not_ok "the monitor's migrate: no '$want'"; cat "$tmp/mig.out"
+	fi
+done
+
+# The report's migration line that aula-lab(5) shows is migrate.lab's.
+line=$(sed -n 's/^\(migration there: .*\)$/\1/p' "$top_srcdir/man/aula-lab.5" |
+	sed 's/\\-/-/g')
+if [ -n "$line" ] && grep -qxF "$line" "$ex/lab/migrate/migrate.expected"; then
+	ok "aula-lab(5)'s migration line is migrate.lab's"
+else
+	not_ok "aula-lab(5)'s migration line is not in migrate.expected: '$line'"
+fi
+
 # Mistakes: each names the file, the line and the key; nothing runs.
 # bad DESCRIPTION MESSAGE TEXT: a lab file of TEXT (printf's format) is
 # refused with MESSAGE on stderr.
@@ -501,6 +580,14 @@ bad "a line that is no key" "bad.lab:2: expected \[SECTION NAME\]" \
 	'[machine a]\nimage x.s\n'
 bad "an unknown section" "bad.lab:1: \[disk a\]: unknown" \
 	'[disk a]\n'
+bad "a migration to no host" "bad.lab:5: \[migration m\] to: no \[host b\]" \
+	'[machine a]\nimage = x.s\n[migration m]\nmachine = a\nto = b\n'
+bad "a migration of nothing" "bad.lab:3: \[migration m\]: machine = NAME is missing" \
+	'[machine a]\nimage = x.s\n[migration m]\nto = host\n'
+bad "a migration under a memory manager" "\[migration m\]: host h manages memory" \
+	'[host h]\nram = 1M\n[host g]\n[machine a]\nimage = x.s\n[migration m]\nmachine = a\nto = g\n'
+bad "a bad policy" "bad.lab:6: \[migration m\] converge: 'maybe'" \
+	'[host g]\n[machine a]\nimage = x.s\n[migration m]\nmachine = a\nconverge = maybe\nto = g\n'
 bad "no machine" "a lab needs at least one machine" \
 	'# nothing\n'
 printf '[machine a]\nimage = missing.s\n' >"$tmp/bad.lab"

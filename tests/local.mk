@@ -179,7 +179,10 @@ LAB_TEST_FILES = examples/lab/README.md examples/lab/busy.s \
 	examples/lab/lan.lab examples/lab/lan.expected \
 	examples/lab/lan-monitor.cmd examples/lab/lan-monitor.expected \
 	examples/lab/web.lab examples/lab/web.expected examples/lab/web.s \
-	examples/lab/client.s
+	examples/lab/client.s \
+	examples/lab/migrate/README.md examples/lab/migrate/pinger.s \
+	examples/lab/migrate/migrate.lab examples/lab/migrate/migrate.expected \
+	examples/lab/migrate/hungry.lab examples/lab/migrate/hungry.expected
 EXTRA_DIST += $(LAB_TEST_FILES)
 # The example assignment tests/grade.sh grades, and its expected reports.
 GRADE_TEST_FILES = examples/grading/README.md \

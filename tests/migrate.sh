@@ -41,7 +41,7 @@ spent() {
 }
 
 # pcap_frames FILE: one line per frame, its bytes in hex, without the
-# announcement (EtherType 0x88b5) -- what the guest sent.
+# announcement (EtherType 0x88b6) -- what the guest sent.
 pcap_frames() {
 	python3 - "$1" <<'EOF'
 import struct, sys
@@ -51,7 +51,7 @@ while o + 16 <= len(d):
     n = struct.unpack_from('<I', d, o + 8)[0]
     f = d[o + 16:o + 16 + n]
     o += 16 + n
-    if f[12:14] != b'\x88\xb5':
+    if f[12:14] != b'\x88\xb6':
         print(f.hex())
 EOF
 }
@@ -248,7 +248,7 @@ src=$?
 wait $tpid
 tgt=$?
 [ $src = $drc ] || fail "give-up: the source exits $src, straight $drc"
-grep -q 'does not converge (--migrate-converge give-up); the guest runs on here' "$tmp/src.err" ||
+grep -q 'does not converge, and the policy is to give up; the guest runs on here' "$tmp/src.err" ||
 	{ fail "give-up: the message"; cat "$tmp/src.err"; }
 cmp -s "$tmp/src.con" "$tmp/d.con" || fail "give-up: the console output differs"
 cmp -s "$tmp/src.dump" "$tmp/d.dump" || fail "give-up: the dump differs"

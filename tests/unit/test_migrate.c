@@ -378,7 +378,7 @@ START_TEST(announcement)
 	ck_assert_mem_eq(f, bcast, 6);
 	ck_assert_mem_eq(f + 6, mac, 6);
 	ck_assert_uint_eq(f[12], 0x88);
-	ck_assert_uint_eq(f[13], 0xb5);
+	ck_assert_uint_eq(f[13], 0xb6);
 	ck_assert_mem_eq(f + 14, "AULA-MIGRATED", 13);
 	for (int i = 27; i < MIG_ANNOUNCE_LEN; i++)
 		ck_assert_uint_eq(f[i], 0);
