@@ -300,7 +300,7 @@ struct lab *lab_create(const struct lab_cfg *cfg,
 	for (int i = 0; i < cfg->nmigrations; i++) {
 		const struct lab_migration_cfg *g = &l->cfg.migrations[i];
 		struct lab_mig *m = &l->mig[l->nmig++];
-		snprintf(m->name, sizeof m->name, "%s", g->name);
+		memcpy(m->name, g->name, sizeof m->name);	/* both LAB_NAME_MAX */
 		m->lv = &l->vms[g->machine];
 		m->to = g->to;
 		m->at = g->at;
