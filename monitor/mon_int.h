@@ -287,6 +287,9 @@ struct mon {
 	int nsnaps, snap_seq;
 	struct timeline tl;		/* reverse execution */
 	struct vm_nic_host nic_back;	/* the cable, behind the monitor */
+	/* The disks, behind the timeline (tl_disk_write): each wrapper
+	 * names its unit. */
+	struct mon_disk { struct mon *m; unsigned unit; } disk[VM_MAX_DISKS];
 	/* Stepping to find a moment (reverse.c): breakpoints are checked
 	 * but report nothing and count no hit. */
 	bool scanning;

@@ -332,5 +332,21 @@ int mon_info_timeline(struct mon *m, struct mon_args *a)
 		   (unsigned long long)t->interval, t->bytes / 1024,
 		   t->cap_bytes / 1024, (unsigned long long)t->thinned);
 	mon_printf(m, "console input logged: %zu bytes\n", t->nin);
+	if (t->ndisks)
+		mon_printf(m, "disk writes logged: %zu (%zu KiB of %zu KiB)\n",
+			   t->nwr, t->wr_bytes / 1024, t->cap_bytes / 4 / 1024);
+	if (t->floor) {
+		int i = 0;
+		while (i < t->n && t->pt[i].seq < t->floor)
+			i++;
+		if (i < t->n)
+			mon_printf(m, "it reaches back to #%llu only: the disk "
+				   "writes before are more than it keeps\n",
+				   (unsigned long long)t->pt[i].insns);
+		else
+			mon_printf(m, "it cannot go back yet: the disk writes "
+				   "since its last checkpoint are more than it "
+				   "keeps\n");
+	}
 	return 0;
 }

@@ -119,8 +119,40 @@ static int nic_link(void *opaque)
 	return m->nic_back.link ? m->nic_back.link(m->nic_back.opaque) : 1;
 }
 
+/* The disks' calls, through the timeline, which logs each write so that
+ * going back undoes it. */
+static int disk_read(void *opaque, uint64_t off, void *buf, size_t len)
+{
+	const struct mon_disk *d = opaque;
+	const struct vm_disk_host *h = &d->m->tl.disk[d->unit];
+	return h->read(h->opaque, off, buf, len);
+}
+
+static int disk_write(void *opaque, uint64_t off, const void *buf,
+		      size_t len)
+{
+	const struct mon_disk *d = opaque;
+	return tl_disk_write(&d->m->tl, d->unit, off, buf, len);
+}
+
+static int disk_flush(void *opaque)
+{
+	const struct mon_disk *d = opaque;
+	const struct vm_disk_host *h = &d->m->tl.disk[d->unit];
+	return h->flush ? h->flush(h->opaque) : 0;
+}
+
 void mon_console_attach(struct mon *m)
 {
+	tl_disk_hosts(&m->tl, m->cfg.vm.disks, m->cfg.vm.ndisks);
+	for (unsigned i = 0; i < m->cfg.vm.ndisks; i++) {
+		struct vm_disk_host *h = &m->cfg.vm.disks[i];
+		m->disk[i] = (struct mon_disk){ .m = m, .unit = i };
+		h->opaque = &m->disk[i];
+		h->read = disk_read;
+		h->write = disk_write;
+		h->flush = disk_flush;
+	}
 	m->nic_back = m->cfg.vm.nic;
 	if (m->nic_back.send)
 		m->cfg.vm.nic = (struct vm_nic_host){

@@ -74,6 +74,7 @@ static int take_point(struct timeline *t, struct vm *vm)
 		return -1;
 	p->pos = tl_pos(vm);
 	p->insns = vm->cpu.insns;
+	p->seq = t->seq;
 	if (ckpt_capture(&p->state, vm, CKPT_NO_RAM, err, sizeof err))
 		return -1;
 	mmu_dirty_harvest(vm, t->dirty);
@@ -84,6 +85,7 @@ static int take_point(struct timeline *t, struct vm *vm)
 	p->bytes = point_bytes(p);
 	t->bytes += p->bytes;
 	t->n++;
+	t->seq++;
 	t->base = t->n - 1;
 	return 0;
 }
@@ -159,6 +161,15 @@ static void thin(struct timeline *t)
 
 /* ---- the timeline ------------------------------------------------------- */
 
+static void drop_writes(struct timeline *t, size_t from)
+{
+	while (t->nwr > from) {
+		struct tl_write *w = &t->wr[--t->nwr];
+		t->wr_bytes -= sizeof *w + w->len;
+		free(w->old);
+	}
+}
+
 void tl_free(struct timeline *t)
 {
 	for (int i = 0; i < t->n; i++)
@@ -166,9 +177,58 @@ void tl_free(struct timeline *t)
 	free(t->pt);
 	free(t->dirty);
 	free(t->in);
+	drop_writes(t, 0);
+	free(t->wr);
 	size_t cap = t->cap_bytes;
+	struct vm_disk_host disk[VM_MAX_DISKS];
+	unsigned ndisks = t->ndisks;
+	memcpy(disk, t->disk, sizeof disk);
 	memset(t, 0, sizeof *t);
 	t->cap_bytes = cap;
+	memcpy(t->disk, disk, sizeof disk);
+	t->ndisks = ndisks;
+}
+
+void tl_disk_hosts(struct timeline *t, const struct vm_disk_host *h,
+		   unsigned n)
+{
+	memcpy(t->disk, h, n * sizeof *h);
+	t->ndisks = n;
+}
+
+int tl_disk_write(struct timeline *t, unsigned unit, uint64_t off,
+		  const void *buf, size_t len)
+{
+	const struct vm_disk_host *h = &t->disk[unit];
+	if (t->on && t->floor < t->seq) {
+		if (t->wr_bytes + len > t->cap_bytes / 4) {
+			/* Too much to keep: the points so far are out of
+			 * reach from now on. */
+			drop_writes(t, 0);
+			t->floor = t->seq;
+		} else if (t->nwr == t->wr_cap) {
+			size_t cap = t->wr_cap ? 2 * t->wr_cap : 64;
+			struct tl_write *wr = realloc(t->wr, cap * sizeof *wr);
+			if (wr) {
+				t->wr = wr;
+				t->wr_cap = cap;
+			}
+		}
+		uint8_t *old = t->nwr < t->wr_cap ? malloc(len ? len : 1) : NULL;
+		if (old && h->read(h->opaque, off, old, len) == 0) {
+			t->wr[t->nwr++] = (struct tl_write){
+				.seq = t->seq, .unit = unit, .off = off,
+				.len = len, .old = old };
+			t->wr_bytes += sizeof *t->wr + len;
+		} else if (t->floor < t->seq) {
+			/* Not logged (out of memory, or the image could
+			 * not be read): what came before is out of reach. */
+			free(old);
+			drop_writes(t, 0);
+			t->floor = t->seq;
+		}
+	}
+	return h->write(h->opaque, off, buf, len);
 }
 
 int tl_start(struct timeline *t, struct vm *vm, char *err, size_t errlen)
@@ -194,6 +254,7 @@ int tl_start(struct timeline *t, struct vm *vm, char *err, size_t errlen)
 		goto fail;
 	p->pos = tl_pos(vm);
 	p->insns = vm->cpu.insns;
+	p->seq = t->seq++;
 	p->pageno = p->state.pagenos;
 	p->pages = p->state.pages;
 	p->npages = p->state.nstored;
@@ -286,42 +347,37 @@ int tl_point_before(const struct timeline *t, uint64_t pos)
 	return i;
 }
 
-/* A value a checkpoint saved for field name of device dev. */
-static uint64_t saved_field(const struct ckpt *ck, int dev,
-			    const struct dev_ops *ops, const char *name)
-{
-	const uint8_t *p = ck->dev[dev].values;
-	for (const struct dev_field *f = ops->fields; f->name; f++) {
-		unsigned w = dev_field_width(f);
-		if (!strcmp(f->name, name)) {
-			uint64_t v = 0;
-			for (unsigned b = 0; b < w; b++)
-				v |= (uint64_t)p[b] << (8 * b);
-			return v;
-		}
-		p += (size_t)w * dev_field_count(f);
-	}
-	return 0;
-}
-
 int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 	       size_t errlen)
 {
 	const struct tl_point *p = &t->pt[i];
-	for (int d = 0; d < vm->ndev; d++) {
-		const struct vm_device *dv = &vm->dev[d];
-		if (dv->ops != &disk_ops)
-			continue;
-		const struct dev_field *f = dev_field_find(&disk_ops,
-							   "sectors_written");
-		if (dev_field_get(dv->state, f) !=
-		    saved_field(&p->state, d, &disk_ops, "sectors_written")) {
-			snprintf(err, errlen, "disk %u was written after #%llu, "
-				 "and its image is not part of the timeline: the "
-				 "machine cannot go back before that write",
-				 dv->unit, (unsigned long long)p->insns);
-			return -1;
+	if (p->seq < t->floor) {
+		snprintf(err, errlen, "the disk writes after #%llu are more "
+			 "than the timeline keeps (a quarter of its %zu MiB): "
+			 "it cannot go back that far (info timeline)",
+			 (unsigned long long)p->insns, t->cap_bytes >> 20);
+		return -1;
+	}
+	/* The images as they were at the point: its later writes undone,
+	 * newest first.  The points after it knew the images as they were
+	 * then: they go, and the re-run takes them again. */
+	size_t keep = t->nwr;
+	while (keep && t->wr[keep - 1].seq > p->seq)
+		keep--;
+	bool drop_future = keep < t->nwr;
+	if (drop_future) {
+		for (size_t w = t->nwr; w > keep; w--) {
+			const struct tl_write *x = &t->wr[w - 1];
+			const struct vm_disk_host *h = &t->disk[x->unit];
+			if (h->write(h->opaque, x->off, x->old, x->len)) {
+				snprintf(err, errlen, "disk %u: putting back "
+					 "what the guest wrote at byte %llu "
+					 "failed", x->unit,
+					 (unsigned long long)x->off);
+				return -1;
+			}
 		}
+		drop_writes(t, keep);
 	}
 	/* The pages that may differ: those written since the base, and
 	 * those the points between the base and i hold. */
@@ -355,6 +411,10 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 		return -1;
 	mmu_dirty_harvest(vm, t->dirty);
 	t->base = i;
+	while (drop_future && t->n - 1 > i) {
+		t->bytes -= t->pt[t->n - 1].bytes;
+		point_free(&t->pt[--t->n]);
+	}
 	return 0;
 }
 

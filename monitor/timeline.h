@@ -22,6 +22,11 @@
  *
  * Anything that changes the machine from outside (set, send, loadvm)
  * makes the moments after now another future: they are dropped.
+ *
+ * Disk images are outside the machine: each write to one is logged with
+ * the bytes it replaces, and undone, newest first, when the machine goes
+ * back before it; the re-run writes it again.  The log has a quarter of
+ * the cap; past it, the points before are out of reach.
  */
 #ifndef AULA_TIMELINE_H
 #define AULA_TIMELINE_H
@@ -38,6 +43,7 @@
 
 struct tl_point {
 	uint64_t pos, insns;
+	uint64_t seq;			/* the how-manieth point taken */
 	struct ckpt state;		/* without RAM */
 	uint32_t npages;
 	uint32_t *pageno;		/* ascending */
@@ -49,6 +55,16 @@ struct tl_input {
 	uint64_t index;			/* the UART's host_bytes when taken */
 	uint64_t pos;			/* the position it came at */
 	int c;				/* a byte, or VM_CONSOLE_EOF */
+};
+
+/* A disk write, undone when the machine goes back before it: the bytes
+ * the image held there, and the point it came after. */
+struct tl_write {
+	uint64_t seq;			/* points taken before it */
+	unsigned unit;
+	uint64_t off;
+	size_t len;
+	uint8_t *old;
 };
 
 struct timeline {
@@ -66,6 +82,14 @@ struct timeline {
 	size_t nin, in_cap;
 	int replaying;			/* running toward a known moment */
 	uint64_t thinned;		/* checkpoints merged away */
+	uint64_t seq;			/* points taken so far */
+	/* The disks, behind the timeline: their writes are logged, so
+	 * that going back puts the images back as they were too. */
+	struct vm_disk_host disk[VM_MAX_DISKS];
+	unsigned ndisks;
+	struct tl_write *wr;
+	size_t nwr, wr_cap, wr_bytes;
+	uint64_t floor;			/* points before it lost their log */
 };
 
 /* The position of the machine: its budget spent since power-on. */
@@ -103,6 +127,13 @@ int tl_point_before(const struct timeline *t, uint64_t pos);
  * source, whose answer tl_input_log then keeps. */
 int tl_input_replay(struct timeline *t, const struct vm *vm, int *c);
 void tl_input_log(struct timeline *t, const struct vm *vm, int c);
+/* The disks whose writes go through tl_disk_write (kept by tl_start). */
+void tl_disk_hosts(struct timeline *t, const struct vm_disk_host *h,
+		   unsigned n);
+/* Disk unit's write: the bytes there are logged first (when the timeline
+ * is on), then the write goes to the image. */
+int tl_disk_write(struct timeline *t, unsigned unit, uint64_t off,
+		  const void *buf, size_t len);
 /* Output at this position was shown already. */
 bool tl_output_seen(const struct timeline *t, const struct vm *vm);
 

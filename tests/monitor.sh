@@ -31,7 +31,8 @@ compare()
 # Two disks for the scripts that name @TMP@/disk0.img and disk1.img (the
 # transcripts show @TMP@ for the temporary directory).
 "$AULA" disk create "$tmp/disk0.img" 64K >/dev/null &&
-	"$AULA" disk create "$tmp/disk1.img" 4K >/dev/null || exit 99
+	"$AULA" disk create "$tmp/disk1.img" 4K >/dev/null &&
+	"$AULA" disk create "$tmp/book.img" 64K >/dev/null || exit 99
 echo 'trace insn on /dev/null' >"$tmp/slow.cmd"
 for cmd in tests/monitor/*.cmd; do
 	name=$(basename "$cmd" .cmd)

@@ -3,7 +3,9 @@
  * truth: a machine run forward under the timeline, with checkpoints small
  * enough to be thinned many times over, goes back to many positions, and
  * each time equals a fresh machine run straight to the same position --
- * registers, every page of RAM, every device, the pending events.
+ * registers, every page of RAM, every device, the pending events.  Disk
+ * writes made on the way are undone as it goes back, and past the log's
+ * share of the cap the timeline refuses to go back before them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,12 +79,101 @@ START_TEST(back_and_forth)
 }
 END_TEST
 
+/* A disk in host memory, for the timeline's write log. */
+struct memdisk {
+	uint8_t data[64 << 10];
+};
+
+static int md_read(void *opaque, uint64_t off, void *buf, size_t len)
+{
+	struct memdisk *d = opaque;
+	memcpy(buf, d->data + off, len);
+	return 0;
+}
+
+static int md_write(void *opaque, uint64_t off, const void *buf, size_t len)
+{
+	struct memdisk *d = opaque;
+	memcpy(d->data + off, buf, len);
+	return 0;
+}
+
+/* Run forward writing a sector after every slice, remembering the disk
+ * at each position; then go back to those positions, newest first. */
+START_TEST(disk_writes_undone)
+{
+	struct th *t = th_boot_cfg(GUEST, 1u << 20, VM_BRK_STOP);
+	static struct timeline tl;
+	static struct memdisk md;
+	static uint8_t seen[40][sizeof md.data];
+	uint64_t at[40];
+	char err[256];
+	memset(&md, 0, sizeof md);
+	memset(&tl, 0, sizeof tl);
+	struct vm_disk_host h = { .opaque = &md, .size = sizeof md.data,
+				  .read = md_read, .write = md_write };
+	tl_disk_hosts(&tl, &h, 1);
+	ck_assert_int_eq(tl_start(&tl, t->vm, err, sizeof err), 0);
+	tl.interval = 700;
+	uint32_t x = 12345;
+	for (int k = 0; k < 40; k++) {
+		memcpy(seen[k], md.data, sizeof md.data);
+		at[k] = tl_pos(t->vm);
+		uint64_t n = tl_before_run(&tl, t->vm);
+		vm_run(t->vm, n < 300 ? n : 300);
+		tl_after_run(&tl, t->vm);
+		uint8_t sector[512];
+		x = x * 1103515245u + 12345u;
+		memset(sector, (int)(x >> 24), sizeof sector);
+		ck_assert_int_eq(tl_disk_write(&tl, 0, (x >> 8) % 128 * 512,
+					       sector, sizeof sector), 0);
+	}
+	ck_assert_uint_eq(tl.nwr, 40);
+	/* The runs stop at each checkpoint (every 700), so every third
+	 * position is one: going back there re-runs nothing -- the test
+	 * writes for the guest, and a re-run could not write again. */
+	for (int k = 39; k >= 0; k -= 3) {
+		int q = tl_point_before(&tl, at[k]);
+		ck_assert_uint_eq(tl.pt[q].pos, at[k]);
+		ck_assert_msg(tl_goto(&tl, t->vm, at[k], false, err,
+				      sizeof err) == 0, "%s", err);
+		ck_assert_msg(!memcmp(md.data, seen[k], sizeof md.data),
+			      "the disk at position %llu is not as it was",
+			      (unsigned long long)at[k]);
+	}
+	tl_free(&tl);
+
+	/* A log over a quarter of the cap: the points before are out of
+	 * reach, and going back there is refused, saying so. */
+	memset(&tl, 0, sizeof tl);
+	tl.cap_bytes = 96 * 1024;
+	tl_disk_hosts(&tl, &h, 1);
+	ck_assert_int_eq(tl_start(&tl, t->vm, err, sizeof err), 0);
+	uint64_t start = tl_pos(t->vm);
+	for (int k = 0; k < 100; k++) {
+		uint64_t n = tl_before_run(&tl, t->vm);
+		vm_run(t->vm, n < 300 ? n : 300);
+		tl_after_run(&tl, t->vm);
+		uint8_t sector[512] = { (uint8_t)k };
+		tl_disk_write(&tl, 0, 0, sector, sizeof sector);
+	}
+	ck_assert_uint_gt(tl.floor, 0);
+	ck_assert_uint_le(tl.wr_bytes, tl.cap_bytes / 4);
+	ck_assert_int_ne(tl_goto(&tl, t->vm, start, false, err, sizeof err), 0);
+	ck_assert_msg(strstr(err, "more than the timeline keeps"), "%s", err);
+	ck_assert_uint_eq(md.data[0], 99);	/* nothing was undone */
+	tl_free(&tl);
+	th_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("timeline");
 	TCase *tc = tcase_create("timeline");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, back_and_forth);
+	tcase_add_test(tc, disk_writes_undone);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
