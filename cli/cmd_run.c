@@ -127,7 +127,10 @@ static void debug_usage(FILE *f)
 {
 	fprintf(f,
 "usage: aula debug IMAGE|SOURCE.s [options]\n"
+"       aula debug --restore CHECKPOINT [IMAGE|SOURCE.s] [options]\n"
 "  -x, --script FILE      run the monitor commands in FILE (repeatable)\n"
+"  --restore FILE         start from the machine saved in FILE (the\n"
+"                         program, if given, brings its labels and source)\n"
 "  --batch                exit when the scripts end, without a prompt\n"
 "  -q, --quiet            no banner\n"
 "and the options of aula run (aula run --help); --max-insns N sets the\n"
@@ -451,11 +454,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o,
 			  "--trace insn");
 		return -1;
 	}
+	if ((o->ck.nsave || o->ck.save_on_stop) && o->monitor) {
+		cmd_error("--save-at and --save-on-stop do not go with the "
+			  "monitor (it has savevm and savevm -o FILE)");
+		return -1;
+	}
 	if ((o->ck.nsave || o->ck.save_on_stop || o->ck.restore) &&
-	    (o->monitor || o->realtime)) {
+	    o->realtime) {
 		cmd_error("--save-at, --save-on-stop and --restore do not go "
-			  "with %s (the monitor has savevm and loadvm)",
-			  o->monitor ? "the monitor" : "--realtime");
+			  "with --realtime");
 		return -1;
 	}
 	if (run_mig_opts_check(o))
@@ -791,9 +798,24 @@ static void title_stopped(void *opaque, const struct vm *vm,
 
 /* The machine under the monitor: its exit status, and *vm_out the machine
  * it ended with (owned by *mon_out) for the dumps. */
+/* aula debug --restore: each new machine of the monitor is put in the
+ * checkpoint's state. */
+struct run_restore {
+	const struct run_ckpt_opts *o;
+	const struct ckpt *ck;
+	FILE *in;
+};
+
+static int restore_machine(void *opaque, struct vm *vm)
+{
+	const struct run_restore *r = opaque;
+	return run_ckpt_restore(r->o, r->ck, vm, r->in);
+}
+
 static int run_monitor(const struct run_opts *o, const char *path,
 		       const struct image *img, struct vm_config *cfg,
 		       FILE *out, FILE *tracef, struct run_display *display,
+		       const struct run_restore *restore,
 		       struct mon **mon_out)
 {
 	struct mon_config mc = {
@@ -803,6 +825,11 @@ static int run_monitor(const struct run_opts *o, const char *path,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
 		.run_first = o->monitor_crash,
 	};
+	if (o->ck.restore) {
+		mc.restore = restore_machine;
+		mc.restore_opaque = (void *)restore;
+		mc.restored_from = o->ck.restore;
+	}
 #ifdef HAVE_SDL
 	static struct title_watch watch;
 	if (display->window) {
@@ -817,7 +844,7 @@ static int run_monitor(const struct run_opts *o, const char *path,
 	struct mon *m = mon_create(&mc, err, sizeof err);
 	*mon_out = m;
 	if (!m) {
-		cmd_error("%s: %s", path, err);
+		cmd_error("%s: %s", path ? path : o->ck.restore, err);
 		return DUMP_EXIT_USAGE;
 	}
 	for (int i = 0; i < o->nranges; i++)
@@ -1015,8 +1042,9 @@ static int run_main(int argc, char **argv, int monitor)
 	if (open_disks(&o, disks, &cfg))
 		goto done;
 	if (o.monitor) {
-		status = run_monitor(&o, path, &img, &cfg, out, tracef,
-				     &display, &mon);
+		struct run_restore rr = { &o.ck, &ck, in };
+		status = run_monitor(&o, path, path ? &img : NULL, &cfg, out,
+				     tracef, &display, &rr, &mon);
 		if (!mon || status == DUMP_EXIT_USAGE)
 			goto done;
 		vm = mon_vm(mon);

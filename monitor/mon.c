@@ -439,6 +439,11 @@ int mon_main(struct mon *m)
 			return dump_exit_status(m->vm);
 		mon_printf(m, "aula debug: the guest did not power off; the "
 			   "monitor takes over (help lists the commands).\n");
+	} else if (!m->cfg.quiet && m->cfg.restored_from) {
+		mon_printf(m, "aula debug: the machine saved in %s, at #%llu; "
+			   "help lists the commands.\n", m->cfg.restored_from,
+			   (unsigned long long)m->vm->cpu.insns);
+		mon_show_pc(m);
 	} else if (!m->cfg.quiet) {
 		mon_printf(m, "aula debug: %s, entry 0x%08x%s; help lists "
 			   "the commands.\n", m->cfg.program ? m->cfg.program

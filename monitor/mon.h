@@ -120,6 +120,12 @@ struct mon_config {
 	 * it: a window's title follows.  May be NULL. */
 	void (*stopped)(void *opaque, const struct vm *vm, const char *state);
 	void *stopped_opaque;
+	/* aula debug --restore: each new machine (at the start, and at
+	 * run), once the program is in it, is put in the state saved in
+	 * the file restored_from names; 0, or -1 after saying why. */
+	int (*restore)(void *opaque, struct vm *vm);
+	void *restore_opaque;
+	const char *restored_from;
 };
 
 struct mon;

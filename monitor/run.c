@@ -40,6 +40,12 @@ int mon_new_machine(struct mon *m, char *err, size_t errlen)
 		vm_destroy(vm);
 		return -1;
 	}
+	if (m->cfg.restore && m->cfg.restore(m->cfg.restore_opaque, vm)) {
+		snprintf(err, errlen, "%s: the machine could not be restored",
+			 m->cfg.restored_from);
+		vm_destroy(vm);
+		return -1;
+	}
 	vm_destroy(m->vm);
 	mon_focus(m, vm);
 	return 0;

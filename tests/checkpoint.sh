@@ -302,7 +302,21 @@ refused "a changed disk" "changed since the checkpoint was taken" \
 "$AULA" run -q --restore "$tmp/d.ck" --restore-changed-disks \
 	</dev/null >/dev/null ||
 	fail "--restore-changed-disks does not go on"
-refused "a restore under the monitor" "do not go with the monitor" \
-	debug --restore "$tmp/h.ck" --batch
+refused "saving under the monitor" "do not go with the monitor" \
+	debug --restore "$tmp/h.ck" --save-on-stop "$tmp/x.ck" --batch
+refused "a changed disk under the monitor" "changed since the checkpoint" \
+	debug --restore "$tmp/d.ck" --batch
+# aula debug --restore goes on from the saved machine: its dump at the
+# end is the straight run's (tests/monitor/restore.cmd shows a session).
+"$AULA" run "$images/timer.img" -q --max-insns 200000 --save-on-stop \
+	"$tmp/t1.ck" --dump-file "$tmp/t1.dump" </dev/null >/dev/null 2>&1
+"$AULA" run "$images/timer.img" -q --max-insns 150000 --save-on-stop \
+	"$tmp/t0.ck" </dev/null >/dev/null 2>&1
+printf 'continue\nquit\n' >"$tmp/go.cmd"
+"$AULA" debug --restore "$tmp/t0.ck" -q --max-insns 50000 -x "$tmp/go.cmd" \
+	--batch --dump-file "$tmp/t2.dump" </dev/null >/dev/null 2>&1
+cmp -s "$tmp/t1.dump" "$tmp/t2.dump" ||
+	{ fail "aula debug --restore does not go on as the run would";
+	  diff "$tmp/t1.dump" "$tmp/t2.dump" | head; }
 [ $status = 0 ] && echo "PASS: checkpoints"
 exit $status

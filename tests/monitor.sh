@@ -33,6 +33,10 @@ compare()
 "$AULA" disk create "$tmp/disk0.img" 64K >/dev/null &&
 	"$AULA" disk create "$tmp/disk1.img" 4K >/dev/null &&
 	"$AULA" disk create "$tmp/book.img" 64K >/dev/null || exit 99
+# A checkpoint for restore.cmd (aula debug --restore).
+"$AULA" run examples/kernel/kernel.s -I examples/lib -q --max-insns 3000 \
+	--save-on-stop "$tmp/kernel.ck" </dev/null >/dev/null 2>&1
+[ -s "$tmp/kernel.ck" ] || exit 99
 echo 'trace insn on /dev/null' >"$tmp/slow.cmd"
 for cmd in tests/monitor/*.cmd; do
 	name=$(basename "$cmd" .cmd)
