@@ -287,6 +287,7 @@ struct mon {
 	int nsnaps, snap_seq;
 	struct timeline tl;		/* reverse execution */
 	struct vm_nic_host nic_back;	/* the cable, behind the monitor */
+	struct vm_keyboard_host kbd_back;	/* the keys, likewise */
 	/* The disks, behind the timeline (tl_disk_write): each wrapper
 	 * names its unit. */
 	struct mon_disk { struct mon *m; unsigned unit; } disk[VM_MAX_DISKS];

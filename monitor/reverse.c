@@ -332,6 +332,9 @@ int mon_info_timeline(struct mon *m, struct mon_args *a)
 		   (unsigned long long)t->interval, t->bytes / 1024,
 		   t->cap_bytes / 1024, (unsigned long long)t->thinned);
 	mon_printf(m, "console input logged: %zu bytes\n", t->nin);
+	if (t->n_ext)
+		mon_printf(m, "keys and frames logged: %zu (%zu KiB)\n",
+			   t->n_ext, t->bytes_ext / 1024);
 	if (t->ndisks)
 		mon_printf(m, "disk writes logged: %zu (%zu KiB of %zu KiB)\n",
 			   t->nwr, t->wr_bytes / 1024, t->cap_bytes / 4 / 1024);

@@ -106,11 +106,31 @@ static void nic_send(void *opaque, const uint8_t *frame, uint32_t len,
 		m->nic_back.send(m->nic_back.opaque, frame, len, now);
 }
 
+/* Frames and keys from outside: logged on the timeline the first time,
+ * served from it when the run passes there again. */
 static uint32_t nic_recv(void *opaque, uint8_t *buf, uint32_t cap,
 			 uint64_t now, uint64_t wait)
 {
 	struct mon *m = opaque;
-	return m->nic_back.recv(m->nic_back.opaque, buf, cap, now, wait);
+	uint32_t len;
+	int key;
+	if (tl_ext_replay(&m->tl, m->vm, TL_EXT_FRAME, &key, buf, cap, &len))
+		return len;
+	len = m->nic_back.recv(m->nic_back.opaque, buf, cap, now, wait);
+	tl_ext_log(&m->tl, m->vm, TL_EXT_FRAME, VM_KEY_NONE, buf, len);
+	return len;
+}
+
+static int next_key(void *opaque, uint64_t now)
+{
+	struct mon *m = opaque;
+	uint32_t len;
+	int key;
+	if (tl_ext_replay(&m->tl, m->vm, TL_EXT_KEY, &key, NULL, 0, &len))
+		return key;
+	key = m->kbd_back.next_key(m->kbd_back.opaque, now);
+	tl_ext_log(&m->tl, m->vm, TL_EXT_KEY, key, NULL, 0);
+	return key;
 }
 
 static int nic_link(void *opaque)
@@ -159,6 +179,11 @@ void mon_console_attach(struct mon *m)
 			.opaque = m, .send = nic_send,
 			.recv = m->nic_back.recv ? nic_recv : NULL,
 			.link = nic_link };
+	m->kbd_back = m->cfg.vm.keyboard;
+	if (m->kbd_back.next_key) {
+		m->cfg.vm.keyboard.opaque = m;
+		m->cfg.vm.keyboard.next_key = next_key;
+	}
 	m->con.back = m->cfg.vm.console;
 	m->cfg.vm.console = (struct vm_console_host){
 		.opaque = m, .getc = con_getc, .putc = con_putc };

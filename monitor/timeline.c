@@ -170,6 +170,17 @@ static void drop_writes(struct timeline *t, size_t from)
 	}
 }
 
+static void drop_ext(struct timeline *t, size_t from)
+{
+	while (t->n_ext > from) {
+		struct tl_ext *e = &t->ext[--t->n_ext];
+		t->bytes_ext -= sizeof *e + e->len;
+		free(e->frame);
+	}
+	if (t->next_ext > t->n_ext)
+		t->next_ext = t->n_ext;
+}
+
 void tl_free(struct timeline *t)
 {
 	for (int i = 0; i < t->n; i++)
@@ -179,6 +190,8 @@ void tl_free(struct timeline *t)
 	free(t->in);
 	drop_writes(t, 0);
 	free(t->wr);
+	drop_ext(t, 0);
+	free(t->ext);
 	size_t cap = t->cap_bytes;
 	struct vm_disk_host disk[VM_MAX_DISKS];
 	unsigned ndisks = t->ndisks;
@@ -239,12 +252,6 @@ int tl_start(struct timeline *t, struct vm *vm, char *err, size_t errlen)
 	t->interval = TL_FIRST_INTERVAL;
 	t->frontier = tl_pos(vm);
 	t->frontier_insns = vm->cpu.insns;
-	if (vm->cfg.nic.recv || vm->cfg.keyboard.next_key) {
-		snprintf(t->why_off, sizeof t->why_off, "the machine has %s, "
-			 "whose input the timeline does not log",
-			 vm->cfg.nic.recv ? "a NIC on a hub" : "a keyboard");
-		return 0;
-	}
 	t->dirty = calloc(mmu_dirty_words(vm), sizeof *t->dirty);
 	struct tl_point *p = new_point(t);
 	if (!t->dirty || !p || mmu_dirty_start(vm))
@@ -335,6 +342,7 @@ void tl_diverge(struct timeline *t, const struct vm *vm)
 	uint64_t taken = host_bytes(vm);
 	while (t->nin && t->in[t->nin - 1].index >= taken)
 		t->nin--;
+	drop_ext(t, t->next_ext);	/* what has not come yet */
 	t->frontier = tl_pos(vm);
 	t->frontier_insns = vm->cpu.insns;
 }
@@ -411,6 +419,10 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 		return -1;
 	mmu_dirty_harvest(vm, t->dirty);
 	t->base = i;
+	/* The keys and frames that came after the point come again. */
+	t->next_ext = 0;
+	while (t->next_ext < t->n_ext && t->ext[t->next_ext].seq <= p->seq)
+		t->next_ext++;
 	while (drop_future && t->n - 1 > i) {
 		t->bytes -= t->pt[t->n - 1].bytes;
 		point_free(&t->pt[--t->n]);
@@ -512,4 +524,59 @@ void tl_input_log(struct timeline *t, const struct vm *vm, int c)
 bool tl_output_seen(const struct timeline *t, const struct vm *vm)
 {
 	return t->on && tl_pos(vm) < t->frontier;
+}
+
+/* ---- keys and frames ------------------------------------------------------ */
+
+int tl_ext_replay(struct timeline *t, const struct vm *vm,
+		  enum tl_ext_kind kind, int *key, uint8_t *buf, uint32_t cap,
+		  uint32_t *len)
+{
+	if (!t->on)
+		return 0;
+	uint64_t pos = tl_pos(vm);
+	if (t->next_ext == t->n_ext && pos >= t->frontier)
+		return 0;	/* new ground: the live source says */
+	*key = VM_KEY_NONE;
+	*len = 0;
+	/* What came where the run no longer asks is passed over. */
+	while (t->next_ext < t->n_ext && t->ext[t->next_ext].pos < pos)
+		t->next_ext++;
+	if (t->next_ext < t->n_ext) {
+		const struct tl_ext *e = &t->ext[t->next_ext];
+		if (e->pos == pos && e->kind == kind) {
+			*key = e->key;
+			*len = e->len < cap ? e->len : cap;
+			if (e->len)
+				memcpy(buf, e->frame, *len);
+			t->next_ext++;
+		}
+	}
+	return 1;
+}
+
+void tl_ext_log(struct timeline *t, const struct vm *vm,
+		enum tl_ext_kind kind, int key, const uint8_t *buf,
+		uint32_t len)
+{
+	if (!t->on || (kind == TL_EXT_KEY ? key == VM_KEY_NONE : len == 0))
+		return;
+	if (t->n_ext == t->cap_ext) {
+		size_t cap = t->cap_ext ? 2 * t->cap_ext : 64;
+		struct tl_ext *e = realloc(t->ext, cap * sizeof *e);
+		if (!e)
+			return;
+		t->ext = e;
+		t->cap_ext = cap;
+	}
+	uint8_t *copy = NULL;
+	if (len && !(copy = malloc(len)))
+		return;
+	if (len)
+		memcpy(copy, buf, len);
+	t->ext[t->n_ext++] = (struct tl_ext){
+		.seq = t->seq, .pos = tl_pos(vm), .kind = kind, .key = key,
+		.len = len, .frame = copy };
+	t->next_ext = t->n_ext;
+	t->bytes_ext += sizeof *t->ext + len;
 }

@@ -1,7 +1,8 @@
 /*
  * The timeline of reverse execution (aula-debug(1), REVERSE EXECUTION).
  *
- * A run under the monitor is deterministic except for its console input,
+ * A run under the monitor is deterministic except for its inputs (the
+ * console, frames from a hub, keys),
  * so any earlier moment can be had again by restoring a checkpoint taken
  * before it and running forward to it, with the input it had then:
  *
@@ -57,6 +58,18 @@ struct tl_input {
 	int c;				/* a byte, or VM_CONSOLE_EOF */
 };
 
+/* A key or a frame that came from outside, and where: served again at
+ * that position when the run passes there again. */
+enum tl_ext_kind { TL_EXT_KEY, TL_EXT_FRAME };
+struct tl_ext {
+	uint64_t seq;			/* points taken before it */
+	uint64_t pos;
+	enum tl_ext_kind kind;
+	int key;
+	uint32_t len;
+	uint8_t *frame;
+};
+
 /* A disk write, undone when the machine goes back before it: the bytes
  * the image held there, and the point it came after. */
 struct tl_write {
@@ -90,6 +103,9 @@ struct timeline {
 	struct tl_write *wr;
 	size_t nwr, wr_cap, wr_bytes;
 	uint64_t floor;			/* points before it lost their log */
+	struct tl_ext *ext;		/* keys and frames, in order */
+	size_t n_ext, cap_ext, bytes_ext;
+	size_t next_ext;		/* the next one the run meets */
 };
 
 /* The position of the machine: its budget spent since power-on. */
@@ -127,6 +143,17 @@ int tl_point_before(const struct timeline *t, uint64_t pos);
  * source, whose answer tl_input_log then keeps. */
 int tl_input_replay(struct timeline *t, const struct vm *vm, int *c);
 void tl_input_log(struct timeline *t, const struct vm *vm, int c);
+/* Keys and frames from outside.  Where the run has been before, what came
+ * then (1: a key in *key, or a frame of *len bytes copied to buf; *len 0
+ * or VM_KEY_NONE when nothing came at this moment); at the frontier, 0:
+ * ask the live source, and give its answer to tl_ext_log. */
+int tl_ext_replay(struct timeline *t, const struct vm *vm,
+		  enum tl_ext_kind kind, int *key, uint8_t *buf, uint32_t cap,
+		  uint32_t *len);
+void tl_ext_log(struct timeline *t, const struct vm *vm,
+		enum tl_ext_kind kind, int key, const uint8_t *buf,
+		uint32_t len);
+
 /* The disks whose writes go through tl_disk_write (kept by tl_start). */
 void tl_disk_hosts(struct timeline *t, const struct vm_disk_host *h,
 		   unsigned n);

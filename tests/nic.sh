@@ -215,6 +215,30 @@ wait "$pid"
 if [ -e "$lan.$pid" ]; then not_ok "a client killed by SIGTERM left $lan.$pid"
 else ok "a client killed by SIGTERM removes its socket"; fi
 
+# Under the monitor, the frame the receiver took is on its timeline: back
+# at the start and forward again, it comes at the same moment, though the
+# hub sends nothing more (without the log the guest would wait for ever).
+printf '%s\n' continue 'print $insns' 'goto #0' continue 'print $insns' \
+	'reverse-step 5' continue 'print $insns' quit >"$tmp/rx.cmd"
+$limit "$AULA" debug "$receiver" --nic hub="$lan" --mac 2 -x "$tmp/rx.cmd" \
+	--batch >"$tmp/rx-mon.out" 2>&1 </dev/null &
+rx_pid=$!
+wait_for "the debugged receiver joins the hub" grep -q "client 4 joined" \
+	"$tmp/hub.log" || exit 1
+"$AULA" run "$sender" --nic hub="$lan" --mac 1 --max-insns 1000000 \
+	-q >/dev/null 2>&1 </dev/null
+wait "$rx_pid"
+got=$?
+rx_pid=
+if [ "$got" -eq 0 ] &&
+   [ "$(grep -c '^stopped: poweroff' "$tmp/rx-mon.out")" = 3 ] &&
+   [ "$(grep '^0x' "$tmp/rx-mon.out" | sort -u | wc -l)" = 1 ] &&
+   [ "$(grep -c 'receiver: got 60 bytes' "$tmp/rx-mon.out")" = 1 ]; then
+	ok "a frame from the hub comes again where it came, going back and forth"
+else
+	not_ok "the frame on the timeline (exit $got)"; cat "$tmp/rx-mon.out"
+fi
+
 kill -TERM "$hub_pid"
 wait "$hub_pid"
 got=$?

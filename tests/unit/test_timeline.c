@@ -167,6 +167,70 @@ START_TEST(disk_writes_undone)
 }
 END_TEST
 
+/* Keys (and frames) from outside come again where they came: forward at
+ * the frontier each is asked of the live source and logged; after going
+ * back, the same moments get the same answers and no live source is
+ * asked, and other moments get none. */
+START_TEST(keys_come_again)
+{
+	struct th *t = th_boot_cfg(GUEST, 1u << 20, VM_BRK_STOP);
+	static struct timeline tl;
+	char err[256];
+	int key;
+	uint32_t len;
+	uint8_t frame[64];
+	memset(&tl, 0, sizeof tl);
+	ck_assert_int_eq(tl_start(&tl, t->vm, err, sizeof err), 0);
+	tl.interval = 1000;
+	uint64_t at[20];
+	for (int k = 0; k < 20; k++) {
+		uint64_t n = tl_before_run(&tl, t->vm);
+		vm_run(t->vm, n < 250 ? n : 250);
+		tl_after_run(&tl, t->vm);
+		at[k] = tl_pos(t->vm);
+		ck_assert_int_eq(tl_ext_replay(&tl, t->vm, TL_EXT_KEY, &key,
+					       NULL, 0, &len), 0);
+		tl_ext_log(&tl, t->vm, TL_EXT_KEY, 'a' + k, NULL, 0);
+		memset(frame, k, sizeof frame);
+		ck_assert_int_eq(tl_ext_replay(&tl, t->vm, TL_EXT_FRAME, &key,
+					       frame, sizeof frame, &len), 0);
+		tl_ext_log(&tl, t->vm, TL_EXT_FRAME, VM_KEY_NONE, frame,
+			   (uint32_t)(8 + k));
+		/* On a little, so that no checkpoint is taken just here: one
+		 * taken at the moment a key came would come after it, and a
+		 * run from that checkpoint would not ask for it again. */
+		vm_run(t->vm, 37);
+		tl_after_run(&tl, t->vm);
+	}
+	ck_assert_msg(tl_goto(&tl, t->vm, at[5] - 100, false, err,
+			      sizeof err) == 0, "%s", err);
+	for (int k = 6; k < 20; k++) {
+		/* A moment in between: nothing came then. */
+		ck_assert_int_eq(tl_ext_replay(&tl, t->vm, TL_EXT_KEY, &key,
+					       NULL, 0, &len), 1);
+		ck_assert_int_eq(key, VM_KEY_NONE);
+		ck_assert_msg(tl_goto(&tl, t->vm, at[k], false, err,
+				      sizeof err) == 0, "%s", err);
+		ck_assert_int_eq(tl_ext_replay(&tl, t->vm, TL_EXT_KEY, &key,
+					       NULL, 0, &len), 1);
+		ck_assert_int_eq(key, 'a' + k);
+		ck_assert_int_eq(tl_ext_replay(&tl, t->vm, TL_EXT_FRAME, &key,
+					       frame, sizeof frame, &len), 1);
+		ck_assert_uint_eq(len, 8 + k);
+		ck_assert_uint_eq(frame[0], k);
+		ck_assert_uint_eq(frame[len - 1], k);
+	}
+	/* Past the last: the live source again. */
+	uint64_t n = tl_before_run(&tl, t->vm);
+	vm_run(t->vm, n < 250 ? n : 250);
+	tl_after_run(&tl, t->vm);
+	ck_assert_int_eq(tl_ext_replay(&tl, t->vm, TL_EXT_KEY, &key, NULL, 0,
+				       &len), 0);
+	tl_free(&tl);
+	th_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("timeline");
@@ -174,6 +238,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, back_and_forth);
 	tcase_add_test(tc, disk_writes_undone);
+	tcase_add_test(tc, keys_come_again);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
