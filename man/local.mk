@@ -3,7 +3,7 @@ dist_man_MANS += man/aula.1 man/aula-as.1 man/aula-isa.7 man/aula-debug.1 \
 # The documents, in $(docdir).
 dist_doc_DATA = README.md docs/isa.md docs/devices.md docs/image-format.md \
 	docs/security.md docs/checkpoint-format.md docs/record-format.md \
-	docs/mmu.md
+	docs/mmu.md docs/migration.md docs/performance.md
 # The pages name the installed documents and examples by their paths under
 # the default prefix; installed pages name the real ones.
 MAN_DEFAULT_DOCDIR = /usr/local/share/doc/aula

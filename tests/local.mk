@@ -217,6 +217,12 @@ MONITOR_TEST_FILES = tests/monitor/basics.cmd tests/monitor/basics.out \
 	tests/monitor/traps.cmd tests/monitor/traps.out
 MONITOR_TEST_FILES += tests/monitor/source.cmd tests/monitor/source.out \
 	tests/monitor/source.s tests/monitor/kernel.cmd tests/monitor/kernel.out
+MONITOR_TEST_FILES += tests/monitor/patch.cmd tests/monitor/patch.out \
+	tests/monitor/reverse.cmd tests/monitor/reverse.out \
+	tests/monitor/reverse-io.cmd tests/monitor/reverse-io.out \
+	tests/monitor/reverse-irq.cmd tests/monitor/reverse-irq.out \
+	tests/monitor/reverse-disk.cmd tests/monitor/reverse-disk.out \
+	tests/monitor/restore.cmd tests/monitor/restore.out
 EXTRA_DIST += $(MONITOR_TEST_FILES)
 # monitor-tty.sh's expect(1): drives aula debug on a pseudo-terminal.
 check_PROGRAMS += tests/ptydrive
