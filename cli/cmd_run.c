@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #include "host/screen.h"
 #include "host/sdl_display.h"
 #include "cli/run_opts.h"
+#include "cli/disk_chain.h"
 
 /*
  * --realtime: virtual time may not run ahead of the host clock.  An event
@@ -347,11 +349,67 @@ static int restore_machine(void *opaque, struct vm *vm)
 	return run_ckpt_restore(r->o, r->ck, vm, r->in);
 }
 
+/* The monitor's savevm and loadvm freeze disks (aula-debug(1), SAVED
+ * MACHINES AND DISKS): a new qcow2 overlay, IMAGE.vm-TAG.qcow2 (or
+ * IMAGE.vm-TAG-2.qcow2, ... -- never an existing file; IMAGE is the
+ * backing's name up to an earlier ".vm-"), on the image given, which disk
+ * unit writes from now on, in place of the file it wrote (flushed and
+ * closed first).  If the overlay cannot be made, the disk goes on as it
+ * was. */
+static int disk_layer(void *opaque, unsigned unit, const char *backing,
+		      const char *tag, const char **name, char *err,
+		      size_t errlen)
+{
+	struct disk_file *f = &((struct disk_file *)opaque)[unit];
+	char path[4096];
+	struct stat st;
+	const char *vm = strstr(backing, ".vm-");
+	int stem = vm ? (int)(vm - backing) : (int)strlen(backing);
+	for (int k = 1;; k++) {
+		int n = k == 1 ? snprintf(path, sizeof path, "%.*s.vm-%s.qcow2",
+					  stem, backing, tag)
+			       : snprintf(path, sizeof path,
+					  "%.*s.vm-%s-%d.qcow2", stem, backing,
+					  tag, k);
+		if (n < 0 || (size_t)n >= sizeof path) {
+			snprintf(err, errlen, "%s: the name is too long",
+				 backing);
+			return -1;
+		}
+		if (lstat(path, &st) != 0)
+			break;
+	}
+	struct vdisk *b;
+	char why[1024];
+	if (vdisk_open(&b, backing, VDISK_AUTO, VDISK_READ_ONLY, why,
+		       sizeof why)) {
+		snprintf(err, errlen, "%.400s", why);
+		return -1;
+	}
+	enum vdisk_format bfmt = b->format;
+	vdisk_close(b, why, sizeof why);
+	struct vm_disk_host h;
+	if (disk_make("overlay", path, f->size, VDISK_QCOW2, 0, backing, bfmt,
+		      false, NULL)) {
+		snprintf(err, errlen, "%s: no overlay could be made (above)",
+			 path);
+		return -1;
+	}
+	unsigned u = f->unit;
+	if (disk_file_close(f) || disk_file_open(f, path, u, &h)) {
+		snprintf(err, errlen, "%s: the disk could not go on in it "
+			 "(above)", path);
+		return -1;
+	}
+	*name = f->path;
+	return 0;
+}
+
 static int run_monitor(const struct run_opts *o, const char *path,
 		       const struct image *img, struct vm_config *cfg,
 		       FILE *out, FILE *tracef, struct run_display *display,
 		       const struct run_restore *restore,
-		       struct mon **mon_out)
+		       struct disk_file *disks, struct mon **mon_out)
 {
 	struct mon_config mc = {
 		.vm = *cfg, .img = img, .program = path, .out = stdout,
@@ -360,6 +418,8 @@ static int run_monitor(const struct run_opts *o, const char *path,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
 		.run_first = o->monitor_crash,
 	};
+	mc.disk_layer = disk_layer;
+	mc.disk_layer_opaque = disks;
 	if (o->ck.restore) {
 		mc.restore = restore_machine;
 		mc.restore_opaque = (void *)restore;
@@ -579,7 +639,7 @@ static int run_main(int argc, char **argv, int monitor)
 	if (o.monitor) {
 		struct run_restore rr = { &o.ck, &ck, in };
 		status = run_monitor(&o, path, path ? &img : NULL, &cfg, out,
-				     tracef, &display, &rr, &mon);
+				     tracef, &display, &rr, disks, &mon);
 		if (!mon || status == DUMP_EXIT_USAGE)
 			goto done;
 		vm = mon_vm(mon);

@@ -126,6 +126,16 @@ struct mon_config {
 	int (*restore)(void *opaque, struct vm *vm);
 	void *restore_opaque;
 	const char *restored_from;
+	/* savevm and loadvm of a machine with disks (aula-debug(1), SAVED
+	 * MACHINES AND DISKS): put a new, empty qcow2 overlay, named after
+	 * tag, on backing (an image's path) for disk unit, and write it from
+	 * now on; *name is its path (the caller's, while the disk is open).
+	 * NULL: disks are not frozen, a snapshot keeps their CRC only.  0,
+	 * or -1 with err. */
+	int (*disk_layer)(void *opaque, unsigned unit, const char *backing,
+			  const char *tag, const char **name, char *err,
+			  size_t errlen);
+	void *disk_layer_opaque;
 };
 
 struct mon;

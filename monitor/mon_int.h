@@ -243,6 +243,10 @@ struct mon_go {
 struct mon_snapshot {
 	char name[MON_SNAP_NAME];
 	struct ckpt ck;
+	/* The images its disks were frozen in (NULL: a read-only disk, or
+	 * none frozen), and the snapshot the machine came from then. */
+	char *frozen[VM_MAX_DISKS];
+	char parent[MON_SNAP_NAME];
 };
 
 /* An expression display shows at every stop. */
@@ -285,6 +289,7 @@ struct mon {
 	struct mon_expr_env env;
 	struct mon_snapshot *snaps;	/* savevm's */
 	int nsnaps, snap_seq;
+	char snap_current[MON_SNAP_NAME];	/* the one we came from */
 	struct timeline tl;		/* reverse execution */
 	struct vm_nic_host nic_back;	/* the cable, behind the monitor */
 	struct vm_keyboard_host kbd_back;	/* the keys, likewise */

@@ -18,10 +18,34 @@ static struct mon_snapshot *find(struct mon *m, const char *name)
 	return NULL;
 }
 
+static void snap_free(struct mon_snapshot *s)
+{
+	ckpt_free(&s->ck);
+	for (int d = 0; d < VM_MAX_DISKS; d++) {
+		free(s->frozen[d]);
+		s->frozen[d] = NULL;
+	}
+}
+
+/* Disk unit writes a new overlay on backing from now on (disk_layer):
+ * every copy of its name follows. */
+static int layer(struct mon *m, unsigned unit, const char *backing,
+		 const char *tag, char *err, size_t errlen)
+{
+	const char *name;
+	if (m->cfg.disk_layer(m->cfg.disk_layer_opaque, unit, backing, tag,
+			      &name, err, errlen))
+		return -1;
+	m->vm->cfg.disks[unit].name = name;
+	m->cfg.vm.disks[unit].name = name;
+	m->tl.disk[unit].name = name;
+	return 0;
+}
+
 void mon_snapshots_free(struct mon *m)
 {
 	for (int i = 0; i < m->nsnaps; i++)
-		ckpt_free(&m->snaps[i].ck);
+		snap_free(&m->snaps[i]);
 	free(m->snaps);
 	m->snaps = NULL;
 	m->nsnaps = 0;
@@ -55,9 +79,26 @@ int mon_cmd_savevm(struct mon *m, struct mon_args *a)
 			   (unsigned long long)m->vm->cpu.insns, name);
 		return 0;
 	}
+	/* Its disks freeze: they stay as they are now, and the machine
+	 * writes new overlays on them from here on. */
+	char *frozen[VM_MAX_DISKS] = { 0 };
+	for (unsigned d = 0; m->cfg.disk_layer && d < m->vm->cfg.ndisks;
+	     d++) {
+		if (m->vm->cfg.disks[d].read_only)
+			continue;
+		if (!(frozen[d] = strdup(m->vm->cfg.disks[d].name)))
+			snprintf(err, sizeof err, "out of host memory");
+		if (!frozen[d] || layer(m, d, frozen[d], name, err,
+					sizeof err)) {
+			for (unsigned k = 0; k <= d; k++)
+				free(frozen[k]);
+			ckpt_free(&ck);
+			return mon_error(m, NULL, "savevm: disk %u: %s", d, err);
+		}
+	}
 	struct mon_snapshot *s = find(m, name);
 	if (s) {
-		ckpt_free(&s->ck);
+		snap_free(s);
 	} else {
 		s = realloc(m->snaps, (size_t)(m->nsnaps + 1) * sizeof *s);
 		if (!s) {
@@ -66,11 +107,20 @@ int mon_cmd_savevm(struct mon *m, struct mon_args *a)
 		}
 		m->snaps = s;
 		s = &m->snaps[m->nsnaps++];
+		memset(s, 0, sizeof *s);
 		snprintf(s->name, sizeof s->name, "%s", name);
 	}
 	s->ck = ck;
+	memcpy(s->frozen, frozen, sizeof frozen);
+	snprintf(s->parent, sizeof s->parent, "%s", m->snap_current);
+	snprintf(m->snap_current, sizeof m->snap_current, "%s", name);
 	mon_printf(m, "saved the machine at #%llu as %s\n",
 		   (unsigned long long)m->vm->cpu.insns, name);
+	for (unsigned d = 0; d < VM_MAX_DISKS; d++)
+		if (frozen[d])
+			mon_printf(m, "disk %u: %s is kept as it is; the machine "
+				   "writes %s now\n", d, frozen[d],
+				   m->vm->cfg.disks[d].name);
 	return 0;
 }
 
@@ -86,8 +136,21 @@ int mon_cmd_loadvm(struct mon *m, struct mon_args *a)
 	if (!s)
 		return mon_error(m, at, "no snapshot '%s' (info snapshots)",
 				 name);
+	/* Its disks as they were: a new overlay on each frozen image, so
+	 * that new work starts a branch and leaves the snapshot as it is. */
+	for (unsigned d = 0; d < VM_MAX_DISKS && m->cfg.disk_layer; d++)
+		if (s->frozen[d] && d < m->vm->cfg.ndisks &&
+		    layer(m, d, s->frozen[d], name, err, sizeof err))
+			return mon_error(m, at, "loadvm %s: disk %u: %s", name,
+					 d, err);
 	if (ckpt_apply(&s->ck, m->vm, 0, err, sizeof err))
 		return mon_error(m, at, "loadvm %s: %s", name, err);
+	snprintf(m->snap_current, sizeof m->snap_current, "%s", name);
+	for (unsigned d = 0; d < VM_MAX_DISKS; d++)
+		if (s->frozen[d] && d < m->vm->cfg.ndisks)
+			mon_printf(m, "disk %u: as saved in %s (%s); the machine "
+				   "writes %s now\n", d, name, s->frozen[d],
+				   m->vm->cfg.disks[d].name);
 	/* Another present: the timeline starts again from it. */
 	if (mon_timeline_begin(m))
 		mon_printf(m, "warning: no timeline: %s\n", m->tl.why_off);
@@ -112,7 +175,15 @@ int mon_cmd_delvm(struct mon *m, struct mon_args *a)
 	if (!s)
 		return mon_error(m, at, "no snapshot '%s' (info snapshots)",
 				 name);
-	ckpt_free(&s->ck);
+	/* Its frozen images stay: later overlays may stand on them. */
+	snap_free(s);
+	for (int i = 0; i < m->nsnaps; i++)
+		if (!strcmp(m->snaps[i].parent, name))
+			snprintf(m->snaps[i].parent, sizeof m->snaps[i].parent,
+				 "%s", s->parent);
+	if (!strcmp(m->snap_current, name))
+		snprintf(m->snap_current, sizeof m->snap_current, "%s",
+			 s->parent);
 	memmove(s, s + 1, (size_t)(m->snaps + m->nsnaps - s - 1) * sizeof *s);
 	m->nsnaps--;
 	return 0;
@@ -126,13 +197,19 @@ int mon_info_snapshots(struct mon *m, struct mon_args *a)
 		mon_printf(m, "no snapshots (savevm takes one)\n");
 		return 0;
 	}
-	mon_printf(m, "%-16s %12s  %-10s %8s\n", "name", "insns", "pc",
-		   "RAM KiB");
+	mon_printf(m, "%-16s %12s  %-10s %8s  %s\n", "name", "insns", "pc",
+		   "RAM KiB", "from");
 	for (int i = 0; i < m->nsnaps; i++) {
-		const struct ckpt *ck = &m->snaps[i].ck;
-		mon_printf(m, "%-16s %12llu  0x%08x %8u\n", m->snaps[i].name,
+		const struct mon_snapshot *s = &m->snaps[i];
+		const struct ckpt *ck = &s->ck;
+		mon_printf(m, "%-16s %12llu  0x%08x %8u  %s%s\n", s->name,
 			   (unsigned long long)ck->cpu.insns, ck->cpu.pc,
-			   ck->nstored * (MEM_PAGE_SIZE / 1024));
+			   ck->nstored * (MEM_PAGE_SIZE / 1024),
+			   s->parent[0] ? s->parent : "-",
+			   !strcmp(s->name, m->snap_current) ? "  (now)" : "");
+		for (unsigned d = 0; d < VM_MAX_DISKS; d++)
+			if (s->frozen[d])
+				mon_printf(m, "  disk %u: %s\n", d, s->frozen[d]);
 	}
 	return 0;
 }

@@ -404,5 +404,39 @@ status 0 "check --repair reclaims them" disk check --repair k.qcow2
 status 0 "... and then it is clean" disk check k.qcow2
 qcheck "after repair" k.qcow2
 
+# savevm and loadvm freeze a machine's disks too (aula-debug(1), SAVED
+# MACHINES AND DISKS): the guestbook signed after s0 is empty again
+# after loadvm s0, the new work is a branch on a new overlay, the image
+# given with --disk is never written after the first savevm, and every
+# overlay passes qemu-img check.
+mkdir "$tmp/snap" && cd "$tmp/snap" || exit 99
+"$AULA" disk create book.img 64K >/dev/null || exit 99
+cp book.img blank.img
+printf '%s\n' "savevm s0" 'send "alice\n"' continue "x/s book" "savevm s1" \
+	"loadvm s0" 'send "bob\n"' continue "x/s book" "info snapshots" \
+	"loadvm s1" "x/s book" quit >snap.cmd
+"$AULA" debug "$top_srcdir/examples/disk-snapshots/guestbook.s" \
+	-I "$top_srcdir/examples/lib" --disk book.img -x snap.cmd --batch \
+	</dev/null >snap.out 2>&1
+rc=$?
+books=$(sed -n 's/^0x[0-9a-f]* <book>:  //p' snap.out | tr '\n' '|')
+if [ $rc = 0 ] && [ "$books" = '"alice\n"|"bob\n"|"alice\n"|' ] &&
+   cmp -s book.img blank.img &&
+   grep -q '^disk 0: book.img is kept as it is; the machine writes book.img.vm-s0.qcow2 now$' snap.out &&
+   grep -q '^s1  *[0-9]* .* s0$' snap.out &&
+   grep -q '^  disk 0: book.img.vm-s0.qcow2$' snap.out; then
+	ok "savevm and loadvm freeze and bring back the disk: a branch per loadvm"
+else
+	not_ok "savevm and loadvm with a disk (exit $rc, books $books)"
+	cat snap.out
+fi
+for f in book.img.vm-*.qcow2; do
+	status 0 "aula disk check $f" disk check "$f"
+	qcheck "$f" "$f"
+done
+[ "$(ls book.img.vm-*.qcow2 | wc -l)" = 4 ] ||
+	not_ok "four overlays (s0, s1, and a branch per loadvm): $(ls)"
+cd "$tmp" || exit 99
+
 echo "1..$n"
 [ "$fails" -eq 0 ]
