@@ -352,18 +352,59 @@ static int restore_machine(void *opaque, struct vm *vm)
 /* The monitor's savevm and loadvm freeze disks (aula-debug(1), SAVED
  * MACHINES AND DISKS): a new qcow2 overlay, IMAGE.vm-TAG.qcow2 (or
  * IMAGE.vm-TAG-2.qcow2, ... -- never an existing file; IMAGE is the
- * backing's name up to an earlier ".vm-"), on the image given, which disk
- * unit writes from now on, in place of the file it wrote (flushed and
- * closed first).  If the overlay cannot be made, the disk goes on as it
+ * backing's name up to an earlier ".vm-" in its file name), on the image
+ * given, which disk unit writes from now on, in place of the file it
+ * wrote.  The backing's format is the one it was opened with, never a
+ * guess: a raw image that holds what looks like a qcow2 header (the
+ * guest wrote it) stays raw.  Anything that fails leaves the disk as it
  * was. */
+#define RUN_MAX_LAYERS 256
+struct run_layers {
+	struct disk_file *files;
+	int n;
+	char *path[RUN_MAX_LAYERS];	/* images frozen so far... */
+	enum vdisk_format format[RUN_MAX_LAYERS];	/* ...and theirs */
+};
+
+static int layer_format(struct run_layers *L, const char *path,
+			enum vdisk_format *fmt)
+{
+	for (int i = 0; i < L->n; i++)
+		if (!strcmp(L->path[i], path)) {
+			*fmt = L->format[i];
+			return 0;
+		}
+	return -1;
+}
+
 static int disk_layer(void *opaque, unsigned unit, const char *backing,
 		      const char *tag, const char **name, char *err,
 		      size_t errlen)
 {
-	struct disk_file *f = &((struct disk_file *)opaque)[unit];
+	struct run_layers *L = opaque;
+	struct disk_file *f = &L->files[unit], nf;
 	char path[4096];
 	struct stat st;
-	const char *vm = strstr(backing, ".vm-");
+	enum vdisk_format bfmt;
+	bool current = !strcmp(backing, f->path);
+	if (current) {
+		bfmt = f->vd->format;
+	} else if (layer_format(L, backing, &bfmt)) {
+		snprintf(err, errlen, "%s: not an image this run froze",
+			 backing);
+		return -1;
+	}
+	if (current && layer_format(L, backing, &bfmt)) {
+		if (L->n == RUN_MAX_LAYERS ||
+		    !(L->path[L->n] = strdup(backing))) {
+			snprintf(err, errlen, "too many disk layers");
+			return -1;
+		}
+		L->format[L->n++] = bfmt;
+	}
+	const char *base = strrchr(backing, '/');
+	base = base ? base + 1 : backing;
+	const char *vm = strstr(base, ".vm-");
 	int stem = vm ? (int)(vm - backing) : (int)strlen(backing);
 	for (int k = 1;; k++) {
 		int n = k == 1 ? snprintf(path, sizeof path, "%.*s.vm-%s.qcow2",
@@ -379,30 +420,36 @@ static int disk_layer(void *opaque, unsigned unit, const char *backing,
 		if (lstat(path, &st) != 0)
 			break;
 	}
-	struct vdisk *b;
-	char why[1024];
-	if (vdisk_open(&b, backing, VDISK_AUTO, VDISK_READ_ONLY, why,
-		       sizeof why)) {
-		snprintf(err, errlen, "%.400s", why);
+	/* What the guest wrote is in the image before anything stands on
+	 * it; the new layer is open before the old one is let go. */
+	struct vm_disk_host h;
+	if (current && vdisk_flush(f->vd)) {
+		snprintf(err, errlen, "%s: %.400s", backing, f->vd->err);
 		return -1;
 	}
-	enum vdisk_format bfmt = b->format;
-	vdisk_close(b, why, sizeof why);
-	struct vm_disk_host h;
 	if (disk_make("overlay", path, f->size, VDISK_QCOW2, 0, backing, bfmt,
 		      false, NULL)) {
 		snprintf(err, errlen, "%s: no overlay could be made (above)",
 			 path);
 		return -1;
 	}
-	unsigned u = f->unit;
-	if (disk_file_close(f) || disk_file_open(f, path, u, &h)) {
+	if (disk_file_open(&nf, path, f->unit, &h)) {
+		unlink(path);
 		snprintf(err, errlen, "%s: the disk could not go on in it "
 			 "(above)", path);
 		return -1;
 	}
+	disk_file_close(f);	/* flushed above: nothing more to lose */
+	*f = nf;
 	*name = f->path;
 	return 0;
+}
+
+static void layers_free(struct run_layers *L)
+{
+	for (int i = 0; i < L->n; i++)
+		free(L->path[i]);
+	L->n = 0;
 }
 
 static int run_monitor(const struct run_opts *o, const char *path,
@@ -418,8 +465,10 @@ static int run_monitor(const struct run_opts *o, const char *path,
 		.runlimit = o->budget, .trace = o->trace, .trace_file = tracef,
 		.run_first = o->monitor_crash,
 	};
+	static struct run_layers layers;
+	layers = (struct run_layers){ .files = disks };
 	mc.disk_layer = disk_layer;
-	mc.disk_layer_opaque = disks;
+	mc.disk_layer_opaque = &layers;
 	if (o->ck.restore) {
 		mc.restore = restore_machine;
 		mc.restore_opaque = (void *)restore;
@@ -450,7 +499,9 @@ static int run_monitor(const struct run_opts *o, const char *path,
 				  mon_vm(m)->mem.size / 1024);
 			return DUMP_EXIT_USAGE;
 		}
-	return mon_main(m);
+	int status = mon_main(m);
+	layers_free(&layers);
+	return status;
 }
 
 /* One stretch of the run between two --save-at points. */

@@ -391,9 +391,16 @@ static int read_answer(int fd, char *why, size_t len)
 {
 	uint8_t a[8 + ANSWER_MAX];
 	size_t have = 0, need = 8;
+	/* Two minutes for the whole answer, not for each byte of it. */
+	struct timespec now, until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += 120;
 	while (have < need) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, 120000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = (long)(until.tv_sec - now.tv_sec) * 1000 +
+			    (until.tv_nsec - now.tv_nsec) / 1000000;
+		int r = left > 0 ? poll(&p, 1, (int)left) : 0;
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0) {

@@ -80,6 +80,15 @@ static void start(struct lab *l, struct lab_mig *m)
 		end(m, err);
 		return;
 	}
+	/* One at a time: two would share the machine's dirty bits. */
+	for (int i = 0; i < l->nmig; i++)
+		if (&l->mig[i] != m && l->mig[i].lv == lv &&
+		    l->mig[i].phase == LAB_MIG_ACTIVE) {
+			snprintf(err, sizeof err, "the machine is migrating "
+				 "already (migration %s)", l->mig[i].name);
+			end(m, err);
+			return;
+		}
 	m->src = calloc(1, sizeof *m->src);
 	m->dst = malloc(sizeof *m->dst);
 	if (!m->src || !m->dst) {
@@ -124,8 +133,9 @@ static void switchover(struct lab *l, struct lab_mig *m)
 		end(m, err);
 		return;
 	}
-	struct ckpt ck;
+	struct ckpt ck = { 0 };
 	if (m->fed != MIG_DST_DONE || mig_dst_take(m->dst, &ck)) {
+		ckpt_free(&ck);
 		end(m, "the target did not get the whole stream");
 		return;
 	}
@@ -208,7 +218,9 @@ void lab_mig_free(struct lab *l)
 {
 	for (int i = 0; i < l->nmig; i++)
 		if (l->mig[i].phase == LAB_MIG_ACTIVE)
-			end(&l->mig[i], "the lab ended first");
+			end(&l->mig[i], l->mig[i].lv->state == LAB_STOPPED
+				? "the guest stopped before the switchover"
+				: "the lab ended first");
 }
 
 int lab_migrate(struct lab *l, const char *machine, const char *host,

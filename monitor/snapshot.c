@@ -103,7 +103,11 @@ int mon_cmd_savevm(struct mon *m, struct mon_args *a)
 		s = realloc(m->snaps, (size_t)(m->nsnaps + 1) * sizeof *s);
 		if (!s) {
 			ckpt_free(&ck);
-			return mon_error(m, NULL, "savevm: out of host memory");
+			for (unsigned d = 0; d < VM_MAX_DISKS; d++)
+				free(frozen[d]);
+			return mon_error(m, NULL, "savevm: out of host memory "
+					 "(the disks write new overlays all "
+					 "the same)");
 		}
 		m->snaps = s;
 		s = &m->snaps[m->nsnaps++];
@@ -137,7 +141,15 @@ int mon_cmd_loadvm(struct mon *m, struct mon_args *a)
 		return mon_error(m, at, "no snapshot '%s' (info snapshots)",
 				 name);
 	/* Its disks as they were: a new overlay on each frozen image, so
-	 * that new work starts a branch and leaves the snapshot as it is. */
+	 * that new work starts a branch and leaves the snapshot as it is --
+	 * once the state is known to apply (the frozen images are the
+	 * snapshot's disks by construction: their CRC is checked after). */
+	bool frozen = false;
+	for (unsigned d = 0; d < VM_MAX_DISKS; d++)
+		frozen |= s->frozen[d] != NULL;
+	if (frozen && ckpt_check(&s->ck, m->vm, CKPT_CHANGED_DISKS, err,
+				 sizeof err))
+		return mon_error(m, at, "loadvm %s: %s", name, err);
 	for (unsigned d = 0; d < VM_MAX_DISKS && m->cfg.disk_layer; d++)
 		if (s->frozen[d] && d < m->vm->cfg.ndisks &&
 		    layer(m, d, s->frozen[d], name, err, sizeof err))

@@ -366,27 +366,12 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 			 (unsigned long long)p->insns, t->cap_bytes >> 20);
 		return -1;
 	}
-	/* The images as they were at the point: its later writes undone,
-	 * newest first.  The points after it knew the images as they were
-	 * then: they go, and the re-run takes them again. */
+	/* The disk writes after the point, undone once the machine is back
+	 * there (below: nothing that can fail comes after them). */
 	size_t keep = t->nwr;
 	while (keep && t->wr[keep - 1].seq > p->seq)
 		keep--;
 	bool drop_future = keep < t->nwr;
-	if (drop_future) {
-		for (size_t w = t->nwr; w > keep; w--) {
-			const struct tl_write *x = &t->wr[w - 1];
-			const struct vm_disk_host *h = &t->disk[x->unit];
-			if (h->write(h->opaque, x->off, x->old, x->len)) {
-				snprintf(err, errlen, "disk %u: putting back "
-					 "what the guest wrote at byte %llu "
-					 "failed", x->unit,
-					 (unsigned long long)x->off);
-				return -1;
-			}
-		}
-		drop_writes(t, keep);
-	}
 	/* The pages that may differ: those written since the base, and
 	 * those the points between the base and i hold. */
 	uint32_t words = mmu_dirty_words(vm);
@@ -419,6 +404,24 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 		return -1;
 	mmu_dirty_harvest(vm, t->dirty);
 	t->base = i;
+	/* The images as they were at the point, newest write first.  The
+	 * points after it knew the images as they were then: they go, and
+	 * the re-run takes them again.  A write that cannot be put back
+	 * leaves the images between two moments: then no moment after the
+	 * point is trusted either. */
+	int bad = 0;
+	for (size_t w = t->nwr; w > keep && !bad; w--) {
+		const struct tl_write *x = &t->wr[w - 1];
+		const struct vm_disk_host *h = &t->disk[x->unit];
+		if (h->write(h->opaque, x->off, x->old, x->len)) {
+			snprintf(err, errlen, "disk %u: putting back what the "
+				 "guest wrote at byte %llu failed: the image "
+				 "is not as it was", x->unit,
+				 (unsigned long long)x->off);
+			bad = 1;
+		}
+	}
+	drop_writes(t, keep);
 	/* The keys and frames that came after the point come again. */
 	t->next_ext = 0;
 	while (t->next_ext < t->n_ext && t->ext[t->next_ext].seq <= p->seq)
@@ -427,7 +430,7 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 		t->bytes -= t->pt[t->n - 1].bytes;
 		point_free(&t->pt[--t->n]);
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 static bool final_stop(enum vm_stop s)
@@ -561,6 +564,13 @@ void tl_ext_log(struct timeline *t, const struct vm *vm,
 {
 	if (!t->on || (kind == TL_EXT_KEY ? key == VM_KEY_NONE : len == 0))
 		return;
+	if (t->bytes_ext + len > t->cap_bytes / 4) {
+		/* More than the log may hold: as for disk writes, the
+		 * moments before are out of reach from now on. */
+		drop_ext(t, 0);
+		t->next_ext = 0;
+		t->floor = t->seq;
+	}
 	if (t->n_ext == t->cap_ext) {
 		size_t cap = t->cap_ext ? 2 * t->cap_ext : 64;
 		struct tl_ext *e = realloc(t->ext, cap * sizeof *e);

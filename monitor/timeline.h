@@ -27,7 +27,8 @@
  * Disk images are outside the machine: each write to one is logged with
  * the bytes it replaces, and undone, newest first, when the machine goes
  * back before it; the re-run writes it again.  The log has a quarter of
- * the cap; past it, the points before are out of reach.
+ * the cap, and so has the log of frames and keys; past it, the points
+ * before are out of reach.
  */
 #ifndef AULA_TIMELINE_H
 #define AULA_TIMELINE_H

@@ -529,6 +529,27 @@ for c in "migrate busy b|migrate busy b|busy is migrating already" \
 	fi
 done
 
+# Two migrations of one machine at once are one too many: they would
+# share its dirty bits.
+mig_lab | sed '$a\
+[migration first]\
+machine = busy\
+to = b\
+at = 250K\
+bandwidth = 1\
+[migration second]\
+machine = busy\
+to = b\
+at = 251K' | lab twice
+run twice
+if grep -q "^migration second: busy from a to b at 251000: failed: the machine is migrating already (migration first)" "$tmp/twice.out" &&
+   grep -q "^migration first: busy from a to b at 250000: failed: the guest stopped before the switchover" "$tmp/twice.out" &&
+   grep -q "^busy| dirty: sum 185984" "$tmp/twice.out"; then
+	ok "a second migration of a migrating machine is refused"
+else
+	not_ok "two migrations at once"; cat "$tmp/twice.out"
+fi
+
 # The report's migration line that aula-lab(5) shows is migrate.lab's.
 line=$(sed -n 's/^\(migration there: .*\)$/\1/p' "$top_srcdir/man/aula-lab.5" |
 	sed 's/\\-/-/g')

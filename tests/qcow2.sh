@@ -436,6 +436,22 @@ for f in book.img.vm-*.qcow2; do
 done
 [ "$(ls book.img.vm-*.qcow2 | wc -l)" = 4 ] ||
 	not_ok "four overlays (s0, s1, and a branch per loadvm): $(ls)"
+# A raw disk whose first bytes look like a qcow2 header (a guest may
+# write one) stays raw under savevm's overlay: its format is the one it
+# was opened with, never a guess, or the guest could name a host file as
+# a backing image.
+"$AULA" disk create evil.qcow2 64K --format qcow2 --backing book.img >/dev/null
+printf '%s\n' "savevm s9" quit >evil.cmd
+"$AULA" debug "$top_srcdir/examples/disk-snapshots/guestbook.s" \
+	-I "$top_srcdir/examples/lib" --disk evil.qcow2,format=raw -x evil.cmd \
+	--batch </dev/null >evil.out 2>&1
+if "$AULA" disk info evil.qcow2.vm-s9.qcow2 >evil.info 2>&1 &&
+   grep -q '^backing_format=raw$' evil.info &&
+   ! grep -q 'book.img' evil.info; then
+	ok "savevm's overlay keeps a raw disk raw"
+else
+	not_ok "savevm's overlay on a raw disk"; cat evil.out evil.info
+fi
 cd "$tmp" || exit 99
 
 echo "1..$n"
