@@ -567,17 +567,6 @@ static void release_hosts(void *arg)
 	run_net_close(r->net);
 }
 
-/* The target's NIC tells the switch where the machine is now. */
-static void announce(struct vm *vm, const struct ckpt *ck)
-{
-	uint8_t frame[MIG_ANNOUNCE_LEN];
-	if (!vm->cfg.nic.send)
-		return;
-	mig_announce_frame(ck->conf.mac, frame);
-	vm->cfg.nic.send(vm->cfg.nic.opaque, frame, sizeof frame,
-			 vm_now(vm));
-}
-
 static int run_main(int argc, char **argv, int monitor)
 {
 	struct run_opts o = { .monitor = monitor };
@@ -724,7 +713,7 @@ static int run_main(int argc, char **argv, int monitor)
 		if (o.mig.incoming) {
 			if (run_mig_answer(&o.mig, NULL))
 				goto done;
-			announce(vm, &ck);
+			mig_announce(vm);	/* where it is now */
 		}
 	} else if (image_load(&img, vm, err, sizeof err)) {
 		cmd_error("%s: %s", path, err);

@@ -19,10 +19,7 @@
 
 void run_mig_defaults(struct run_mig_opts *o)
 {
-	o->policy = (struct mig_policy){
-		.bandwidth = 64, .max_rounds = 30,
-		.threshold = RUN_MIG_DEFAULT_THRESHOLD,
-		.converge = MIG_THROTTLE };
+	o->policy = MIG_POLICY_DEFAULT;
 	o->reply_fd = -1;
 }
 

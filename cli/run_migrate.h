@@ -11,8 +11,6 @@
 #include "state/ckpt.h"
 #include "state/migrate.h"
 
-#define RUN_MIG_DEFAULT_THRESHOLD 16
-
 struct run_mig_opts {
 	const char *to;		/* --migrate-to ADDR */
 	const char *incoming;	/* --incoming ADDR */

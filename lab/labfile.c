@@ -307,9 +307,7 @@ static void begin_section(struct parse *ps, const char *sec)
 		strcpy(g->name, nm);
 		g->line = ps->line;
 		g->machine = g->to = -1;
-		g->policy = (struct mig_policy){
-			.bandwidth = 64, .max_rounds = 30, .threshold = 16,
-			.converge = MIG_THROTTLE };
+		g->policy = MIG_POLICY_DEFAULT;
 		ps->index = c->nmigrations++;
 	} else {
 		if (c->nswitches == LAB_MAX_SWITCHES) {

@@ -152,13 +152,7 @@ static void switchover(struct lab *l, struct lab_mig *m)
 	lv->state = LAB_READY;
 	lv->since = l->now;
 	lv->resume_at = l->now + downtime;
-	/* Its switch learns where it is at once. */
-	if (lv->vm->cfg.nic.send) {
-		uint8_t frame[MIG_ANNOUNCE_LEN];
-		mig_announce_frame(lv->cfg->mac, frame);
-		lv->vm->cfg.nic.send(lv->vm->cfg.nic.opaque, frame,
-				     sizeof frame, l->now);
-	}
+	mig_announce(lv->vm);	/* its switch learns where it is at once */
 }
 
 static void step(struct lab *l, struct lab_mig *m)
@@ -269,9 +263,7 @@ int lab_migrate(struct lab *l, const char *machine, const char *host,
 	m->lv = lv;
 	m->to = to;
 	m->at = l->in_window ? l->win_end : l->now;
-	m->policy = (struct mig_policy){ .bandwidth = 64, .max_rounds = 30,
-					 .threshold = 16,
-					 .converge = MIG_THROTTLE };
+	m->policy = MIG_POLICY_DEFAULT;
 	l->nmig++;
 	return 0;
 }

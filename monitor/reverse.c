@@ -344,12 +344,13 @@ int mon_info_timeline(struct mon *m, struct mon_args *a)
 			i++;
 		if (i < t->n)
 			mon_printf(m, "it reaches back to #%llu only: the disk "
-				   "writes before are more than it keeps\n",
+				   "writes, frames or keys before are more "
+				   "than it keeps\n",
 				   (unsigned long long)t->pt[i].insns);
 		else
-			mon_printf(m, "it cannot go back yet: the disk writes "
-				   "since its last checkpoint are more than it "
-				   "keeps\n");
+			mon_printf(m, "it cannot go back yet: the disk writes, "
+				   "frames or keys since its last checkpoint "
+				   "are more than it keeps\n");
 	}
 	return 0;
 }

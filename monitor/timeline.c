@@ -181,6 +181,39 @@ static void drop_ext(struct timeline *t, size_t from)
 		t->next_ext = t->n_ext;
 }
 
+/* Room for one more item in a log of n of them: 0, or -1 out of host
+ * memory. */
+static int room(void *log, size_t n, size_t *cap, size_t item, size_t first)
+{
+	void **p = log;
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? 2 * *cap : first;
+	void *q = realloc(*p, c * item);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* A log has outgrown its quarter of the cap, or host memory: the points
+ * taken so far are out of reach from now on, and what the logs kept for
+ * them goes.  The keys and frames the run has yet to meet again stay. */
+static void lose_past(struct timeline *t)
+{
+	drop_writes(t, 0);
+	for (size_t i = 0; i < t->next_ext; i++) {
+		t->bytes_ext -= sizeof *t->ext + t->ext[i].len;
+		free(t->ext[i].frame);
+	}
+	memmove(t->ext, t->ext + t->next_ext,
+		(t->n_ext - t->next_ext) * sizeof *t->ext);
+	t->n_ext -= t->next_ext;
+	t->next_ext = 0;
+	t->floor = t->seq;
+}
+
 void tl_free(struct timeline *t)
 {
 	for (int i = 0; i < t->n; i++)
@@ -214,31 +247,20 @@ int tl_disk_write(struct timeline *t, unsigned unit, uint64_t off,
 {
 	const struct vm_disk_host *h = &t->disk[unit];
 	if (t->on && t->floor < t->seq) {
-		if (t->wr_bytes + len > t->cap_bytes / 4) {
-			/* Too much to keep: the points so far are out of
-			 * reach from now on. */
-			drop_writes(t, 0);
-			t->floor = t->seq;
-		} else if (t->nwr == t->wr_cap) {
-			size_t cap = t->wr_cap ? 2 * t->wr_cap : 64;
-			struct tl_write *wr = realloc(t->wr, cap * sizeof *wr);
-			if (wr) {
-				t->wr = wr;
-				t->wr_cap = cap;
-			}
-		}
-		uint8_t *old = t->nwr < t->wr_cap ? malloc(len ? len : 1) : NULL;
-		if (old && h->read(h->opaque, off, old, len) == 0) {
+		uint8_t *old = NULL;
+		if (t->wr_bytes + len > t->cap_bytes / 4 ||
+		    room(&t->wr, t->nwr, &t->wr_cap, sizeof *t->wr, 64) ||
+		    !(old = malloc(len ? len : 1)) ||
+		    h->read(h->opaque, off, old, len)) {
+			/* Not kept (too much, out of memory, or the image
+			 * could not be read). */
+			free(old);
+			lose_past(t);
+		} else {
 			t->wr[t->nwr++] = (struct tl_write){
 				.seq = t->seq, .unit = unit, .off = off,
 				.len = len, .old = old };
 			t->wr_bytes += sizeof *t->wr + len;
-		} else if (t->floor < t->seq) {
-			/* Not logged (out of memory, or the image could
-			 * not be read): what came before is out of reach. */
-			free(old);
-			drop_writes(t, 0);
-			t->floor = t->seq;
 		}
 	}
 	return h->write(h->opaque, off, buf, len);
@@ -360,9 +382,10 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 {
 	const struct tl_point *p = &t->pt[i];
 	if (p->seq < t->floor) {
-		snprintf(err, errlen, "the disk writes after #%llu are more "
-			 "than the timeline keeps (a quarter of its %zu MiB): "
-			 "it cannot go back that far (info timeline)",
+		snprintf(err, errlen, "the disk writes, frames and keys after "
+			 "#%llu are more than the timeline keeps (a quarter "
+			 "of its %zu MiB each): it cannot go back that far "
+			 "(info timeline)",
 			 (unsigned long long)p->insns, t->cap_bytes >> 20);
 		return -1;
 	}
@@ -512,14 +535,8 @@ void tl_input_log(struct timeline *t, const struct vm *vm, int c)
 	uint64_t idx = host_bytes(vm);
 	if (t->nin && t->in[t->nin - 1].index >= idx)
 		return;
-	if (t->nin == t->in_cap) {
-		size_t cap = t->in_cap ? 2 * t->in_cap : 256;
-		struct tl_input *in = realloc(t->in, cap * sizeof *in);
-		if (!in)
-			return;
-		t->in = in;
-		t->in_cap = cap;
-	}
+	if (room(&t->in, t->nin, &t->in_cap, sizeof *t->in, 256))
+		return;
 	t->in[t->nin++] = (struct tl_input){ .index = idx,
 					     .pos = tl_pos(vm), .c = c };
 }
@@ -564,24 +581,17 @@ void tl_ext_log(struct timeline *t, const struct vm *vm,
 {
 	if (!t->on || (kind == TL_EXT_KEY ? key == VM_KEY_NONE : len == 0))
 		return;
-	if (t->bytes_ext + len > t->cap_bytes / 4) {
-		/* More than the log may hold: as for disk writes, the
-		 * moments before are out of reach from now on. */
-		drop_ext(t, 0);
-		t->next_ext = 0;
-		t->floor = t->seq;
-	}
-	if (t->n_ext == t->cap_ext) {
-		size_t cap = t->cap_ext ? 2 * t->cap_ext : 64;
-		struct tl_ext *e = realloc(t->ext, cap * sizeof *e);
-		if (!e)
-			return;
-		t->ext = e;
-		t->cap_ext = cap;
-	}
+	if (t->bytes_ext + len > t->cap_bytes / 4)
+		lose_past(t);
 	uint8_t *copy = NULL;
-	if (len && !(copy = malloc(len)))
+	if (room(&t->ext, t->n_ext, &t->cap_ext, sizeof *t->ext, 64) ||
+	    (len && !(copy = malloc(len)))) {
+		/* Not kept: no moment before this one can be had again
+		 * (a re-run would not see it come).  It comes only at new
+		 * ground, so no later moment is known yet. */
+		lose_past(t);
 		return;
+	}
 	if (len)
 		memcpy(copy, buf, len);
 	t->ext[t->n_ext++] = (struct tl_ext){

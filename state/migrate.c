@@ -379,6 +379,15 @@ void mig_announce_frame(const uint8_t mac[6],
 	memcpy(frame + 14, "AULA-MIGRATED", 13);
 }
 
+void mig_announce(struct vm *vm)
+{
+	uint8_t frame[MIG_ANNOUNCE_LEN];
+	if (!vm->cfg.nic.send)
+		return;
+	mig_announce_frame(vm->cfg.mac, frame);
+	vm->cfg.nic.send(vm->cfg.nic.opaque, frame, sizeof frame, vm_now(vm));
+}
+
 void mig_stats_print(const struct mig_stats *st, int json, FILE *f)
 {
 	static const char *const status[] = { "active", "completed",

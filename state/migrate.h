@@ -38,6 +38,10 @@ struct mig_policy {
 	uint32_t threshold;	/* pages left that allow stop-and-copy */
 	enum mig_converge converge;
 };
+/* The defaults of docs/migration.md, for aula run and for labs. */
+#define MIG_POLICY_DEFAULT                                              \
+	((struct mig_policy){ .bandwidth = 64, .max_rounds = 30,        \
+			      .threshold = 16, .converge = MIG_THROTTLE })
 
 enum mig_status { MIG_ACTIVE, MIG_COMPLETED, MIG_FAILED };
 
@@ -108,11 +112,10 @@ struct mig_dst {
 	uint64_t start;		/* offset of the header or record being read */
 	uint32_t npages, last_round;
 	uint8_t **pages;	/* npages pointers; NULL: zeros */
-	uint32_t received;	/* pages in PAGE records, resends included */
 	uint8_t hdr[MIG_HEADER_SIZE];	/* a header or a record's header */
 	uint8_t *rec;		/* a record's payload */
 	size_t have, need;
-	uint32_t tag, crc;	/* of the record being read */
+	uint32_t crc;		/* of the record being read */
 	int state;
 	int have_stat;
 	struct ckpt ck;		/* from STAT */
@@ -135,6 +138,8 @@ void mig_dst_free(struct mig_dst *d);
 #define MIG_ANNOUNCE_TYPE 0x88b6
 void mig_announce_frame(const uint8_t mac[6],
 			uint8_t frame[MIG_ANNOUNCE_LEN]);
+/* Send it from vm's NIC (its MAC), if the NIC has a cable. */
+void mig_announce(struct vm *vm);
 
 /* The report, text or one JSON object. */
 void mig_stats_print(const struct mig_stats *st, int json, FILE *f);

@@ -163,7 +163,6 @@ static int take_pages(struct mig_dst *d, char *err, size_t errlen)
 		memcpy(d->pages[p], e + 4, MEM_PAGE_SIZE);
 	}
 	d->last_round = round;
-	d->received += count;
 	return 0;
 }
 

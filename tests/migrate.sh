@@ -408,6 +408,32 @@ EOF
 	grep -q -- "$want" "$tmp/bad.err" ||
 		{ fail "$what: no '$want'"; cat "$tmp/bad.err"; }
 }
+# Options that do not go together, and bad values: exit 2, with a word.
+refused() {
+	want=$1
+	shift
+	"$AULA" run "$@" </dev/null >"$tmp/opt.out" 2>"$tmp/opt.err"
+	rc=$?
+	[ $rc = 2 ] && grep -q -- "$want" "$tmp/opt.err" ||
+		{ fail "aula run $*: exit $rc, no '$want'"; cat "$tmp/opt.err"; }
+}
+refused "the --migrate-\* options go with --migrate-to" \
+	"$images/timer.img" --migrate-bandwidth 8
+refused "a run is the source or" --incoming unix:/x --migrate-to unix:/y
+refused "the address is unix:PATH or tcp:HOST:PORT" \
+	"$images/timer.img" --migrate-to udp:1.2.3.4:5
+refused "HOST a numeric IPv4 address" "$images/timer.img" \
+	--migrate-to tcp:localhost:5
+refused "a port from 1 to 65535" "$images/timer.img" \
+	--migrate-to tcp:127.0.0.1:70000
+refused "is not a number from 1" "$images/timer.img" \
+	--migrate-to unix:/x --migrate-bandwidth 0
+refused "is not throttle or give-up" "$images/timer.img" \
+	--migrate-to unix:/x --migrate-converge maybe
+refused "is not needed" --incoming unix:/x "$images/timer.img"
+refused "does not go with" "$images/timer.img" --migrate-to unix:/x \
+	--save-on-stop "$tmp/x.ck"
+
 bad "bad magic" 'd[0] ^= 1' "byte 0: .*not an aula migration stream"
 bad "newer version" 'd[8] = 9' "byte 8: .*version 9"
 bad "header CRC" 'd[16] ^= 1' "byte 28: .*CRC"

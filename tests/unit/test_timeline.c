@@ -231,6 +231,36 @@ START_TEST(keys_come_again)
 }
 END_TEST
 
+/* Frames beyond the log's quarter of the cap: the moments before are out
+ * of reach, refused; the run goes on, logging again from there. */
+START_TEST(frames_over_the_cap)
+{
+	struct th *t = th_boot_cfg(GUEST, 1u << 20, VM_BRK_STOP);
+	static struct timeline tl;
+	char err[256];
+	uint8_t frame[1500] = { 0 };
+	memset(&tl, 0, sizeof tl);
+	tl.cap_bytes = 4u << 20;	/* a log of 1 MiB */
+	ck_assert_int_eq(tl_start(&tl, t->vm, err, sizeof err), 0);
+	tl.interval = 1000;
+	uint64_t start = tl_pos(t->vm);
+	for (int k = 0; k < 1000; k++) {
+		uint64_t n = tl_before_run(&tl, t->vm);
+		vm_run(t->vm, n < 250 ? n : 250);
+		tl_after_run(&tl, t->vm);
+		tl_ext_log(&tl, t->vm, TL_EXT_FRAME, VM_KEY_NONE, frame,
+			   sizeof frame);
+	}
+	ck_assert_uint_gt(tl.floor, 0);
+	ck_assert_uint_le(tl.bytes_ext, tl.cap_bytes / 4);
+	ck_assert_uint_gt(tl.n_ext, 0);
+	ck_assert_int_ne(tl_goto(&tl, t->vm, start, false, err, sizeof err), 0);
+	ck_assert_msg(strstr(err, "more than the timeline keeps"), "%s", err);
+	tl_free(&tl);
+	th_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("timeline");
@@ -239,6 +269,7 @@ int main(void)
 	tcase_add_test(tc, back_and_forth);
 	tcase_add_test(tc, disk_writes_undone);
 	tcase_add_test(tc, keys_come_again);
+	tcase_add_test(tc, frames_over_the_cap);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
