@@ -274,7 +274,7 @@ static void headline(const struct lab *l, const struct lab_mig *m, FILE *f)
 {
 	fprintf(f, "migration %s: %s from %s to %s at %" PRIu64, m->name,
 		m->lv->cfg->name,
-		l->hosts[m->started ? m->from : m->lv->cfg->host].cfg->name,
+		l->hosts[m->started ? m->from : m->lv->host->index].cfg->name,
 		l->hosts[m->to].cfg->name, m->at);
 }
 

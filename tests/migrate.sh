@@ -351,6 +351,39 @@ wait $tpid || [ $? = 4 ] || fail "tcp: the target failed"
 grep -q '^migration: completed$' "$tmp/src.err" ||
 	{ fail "tcp: not completed"; cat "$tmp/src.err" "$tmp/tgt.err"; }
 
+# A target whose answer is no answer, or a refusal with control bytes:
+# the source says so, printably, and runs the guest on.
+straight timer shadow 400000
+for answer in 'XXXX\0\0\0\0' 'FAIL\x06\0\0\0no\x1b[2J' 'FAIL\xff\xff\0\0'; do
+	rm -f "$tmp/m.sock"
+	python3 - "$tmp/m.sock" "$answer" <<'EOF' &
+import socket, sys, os
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept()
+while c.recv(65536):
+    pass
+c.sendall(sys.argv[2].encode('latin-1').decode('unicode_escape').encode('latin-1'))
+c.close()
+os.unlink(sys.argv[1])
+EOF
+	ppid=$!
+	$T "$AULA" run -q "$images/timer.img" --max-insns 400000 \
+		--console-out "$tmp/src.con" --dump-file "$tmp/src.dump" \
+		--migrate-to "unix:$tmp/m.sock" --migrate-at 5000 \
+		</dev/null 2>"$tmp/src.err"
+	src=$?
+	wait $ppid
+	case $answer in
+	*x06*) want="the target refused the machine: no?\[2J" ;;
+	*) want="the target's answer is not OKAY or FAIL" ;;
+	esac
+	grep -q "$want; the guest runs on here" "$tmp/src.err" &&
+	   [ $src = "$(cat "$tmp/s.rc")" ] &&
+	   cmp -s "$tmp/src.dump" "$tmp/s.dump" ||
+		{ fail "an answer $answer: exit $src, no '$want'"; cat "$tmp/src.err"; }
+done
+
 # Bad streams: a target names the offset and exits 2, never crashes.
 # feed NAME PYTHON-EXPR: the bytes of a good stream, mangled, sent to a
 # target over the socket.
