@@ -203,14 +203,16 @@ static int room(void *log, size_t n, size_t *cap, size_t item, size_t first)
 static void lose_past(struct timeline *t)
 {
 	drop_writes(t, 0);
-	for (size_t i = 0; i < t->next_ext; i++) {
-		t->bytes_ext -= sizeof *t->ext + t->ext[i].len;
-		free(t->ext[i].frame);
+	if (t->next_ext) {	/* (and so t->ext is not NULL) */
+		for (size_t i = 0; i < t->next_ext; i++) {
+			t->bytes_ext -= sizeof *t->ext + t->ext[i].len;
+			free(t->ext[i].frame);
+		}
+		memmove(t->ext, t->ext + t->next_ext,
+			(t->n_ext - t->next_ext) * sizeof *t->ext);
+		t->n_ext -= t->next_ext;
+		t->next_ext = 0;
 	}
-	memmove(t->ext, t->ext + t->next_ext,
-		(t->n_ext - t->next_ext) * sizeof *t->ext);
-	t->n_ext -= t->next_ext;
-	t->next_ext = 0;
 	t->floor = t->seq;
 }
 
