@@ -1,4 +1,4 @@
-/* Port dispatch: a linear scan, since I/O is rare next to instructions. */
+/* Port dispatch: a table for the low ports, a scan above them. */
 #include "io/bus.h"
 
 int bus_map(struct bus *b, uint16_t base, uint16_t count,
@@ -11,11 +11,15 @@ int bus_map(struct bus *b, uint16_t base, uint16_t count,
 		if (base < b->r[i].base + b->r[i].count && b->r[i].base < end)
 			return -1;
 	b->r[b->n++] = (struct bus_range){ base, count, ops, dev };
+	for (uint32_t p = base; p < end && p < BUS_FAST_PORTS; p++)
+		b->fast[p] = (uint8_t)b->n;
 	return 0;
 }
 
 const struct bus_range *bus_find(const struct bus *b, uint16_t port)
 {
+	if (port < BUS_FAST_PORTS)
+		return b->fast[port] ? &b->r[b->fast[port] - 1] : 0;
 	for (int i = 0; i < b->n; i++)
 		if (port >= b->r[i].base &&
 		    port - b->r[i].base < b->r[i].count)

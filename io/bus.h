@@ -11,6 +11,7 @@
 #include "io/dev.h"
 
 #define BUS_MAX_RANGES 32
+#define BUS_FAST_PORTS 256	/* ports below this are found by table */
 
 struct bus_range {
 	uint16_t base, count;
@@ -21,6 +22,10 @@ struct bus_range {
 struct bus {
 	struct bus_range r[BUS_MAX_RANGES];
 	int n;
+	/* For each low port, 1 + the index of its range in r, or 0 if it
+	 * has none: every device of ours sits there, and a guest polling a
+	 * status port finds it in one load (a scan was most of an IN). */
+	uint8_t fast[BUS_FAST_PORTS];
 	uint64_t unassigned_in, unassigned_out;
 	uint16_t last_unassigned;
 	/* Tracing (cpu/vm.h, struct vm_trace): called for every in and

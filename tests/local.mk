@@ -14,7 +14,7 @@ tests_unit_libharness_a_SOURCES = tests/unit/harness.h tests/unit/harness.c \
 tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
-	tests/unit/test_exc tests/unit/test_pic \
+	tests/unit/test_exc tests/unit/test_pic tests/unit/test_bus \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_as_files tests/unit/test_as_layout \
 	tests/unit/test_as_macro \
@@ -38,6 +38,9 @@ tests_unit_test_mem_SOURCES = tests/unit/test_mem.c
 tests_unit_test_mem_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_mem_LDADD = $(UNIT_LDADD)
 tests_unit_test_pic_SOURCES = tests/unit/test_pic.c
+tests_unit_test_bus_SOURCES = tests/unit/test_bus.c
+tests_unit_test_bus_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_bus_LDADD = $(UNIT_LDADD)
 tests_unit_test_pic_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pic_LDADD = $(UNIT_LDADD)
 tests_unit_test_exc_SOURCES = tests/unit/test_exc.c
