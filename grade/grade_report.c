@@ -50,21 +50,28 @@ static size_t utf8_char(const unsigned char *s)
 static void escaped_text(FILE *f, const char *text, const char *keep,
 			 const char *quote)
 {
-	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *s = (const unsigned char *)text, *span = s;
+	/* Bytes that stay as they are go out a span at a time: a class's
+	 * table is mostly such text (one fwrite a byte was most of its
+	 * cost, measured). */
 	while (*s) {
 		size_t n = utf8_char(s);
-		if (*s >= 0x20 && strchr(quote, *s)) {
+		bool plain = n > 0 && *s >= 0x20 && *s != 0x7f &&
+			     !strchr(quote, *s);
+		if (plain || (*s < 0x20 && strchr(keep, *s))) {
+			s += plain ? n : 1;
+			continue;
+		}
+		fwrite(span, 1, (size_t)(s - span), f);
+		if (*s >= 0x20 && *s != 0x7f && n > 0) {
 			fputc('\\', f);
 			fputc(*s++, f);
-		} else if (*s < 0x20 && strchr(keep, *s)) {
-			fputc(*s++, f);
-		} else if (n == 0 || *s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\x%02x", *s++);
 		} else {
-			fwrite(s, 1, n, f);
-			s += n;
+			fprintf(f, "\\x%02x", *s++);
 		}
+		span = s;
 	}
+	fwrite(span, 1, (size_t)(s - span), f);
 }
 
 static void plain_text(FILE *f, const char *text, const char *keep)
