@@ -83,7 +83,8 @@ _aula()
 	lab) opts="--time --report --dump-dir --check -I --include-dir -q
 		--quiet --monitor -x --script --batch -h --help" kinds="lab" ;;
 	grade) opts="-j --jobs --json --csv --junit --tap --shard --merge
-		--csv-safe --cpu-limit --mem-limit --setup-each -h --help" kinds="t"
+		--csv-safe --cpu-limit --mem-limit --setup-each --recycle
+		-h --help" kinds="t"
 		for ((i = 2; i < COMP_CWORD; i++)); do
 			# After --, the submissions; with --merge, reports.
 			[ "${COMP_WORDS[i]}" = "--" ] && kinds="s S asm img"

@@ -3,11 +3,11 @@
  * each on a fresh machine, in worker processes (aula-grade(1)).
  *
  * The results live in one shared anonymous mapping, an array of fixed-size
- * struct grade_result in (submission, test) order.  A worker runs a unit:
- * one submission, loaded once, on a range of its tests in order, marking
- * each result done as it ends.  A worker that dies was running the first
- * pair of its unit not yet done: that pair is charged and a new worker
- * runs the rest.  The reports are written by the parent once every worker
+ * struct grade_result in (submission, test) order.  A unit is one
+ * submission, loaded once, on a range of its tests in order; a pool of
+ * long-lived workers claims units one after another, marking each result
+ * done as it ends.  A worker that dies was running the first pair of its
+ * unit not yet done: that pair is charged and a new worker runs the rest.  The reports are written by the parent once every worker
  * has ended, from the array alone, so that they do not depend on the
  * number of workers or on which finished first.
  */
@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
@@ -55,6 +56,8 @@ static void usage(FILE *f)
 		"      --mem-limit M host MiB per run (1024; 0: none)\n"
 		"      --setup-each  run a test's setup (# from:) before it,\n"
 		"                    not from the setup's checkpoint\n"
+		"      --recycle N   a new worker process after every N\n"
+		"                    submissions (0: workers live on)\n"
 		"      --merge       the arguments are the --json reports of\n"
 		"                    shards: report on the whole class\n"
 		"  -h, --help        this help\n\n"
@@ -142,12 +145,12 @@ static int reports_spare_inputs(const struct grade_outputs *o,
 
 /* ---- the workers ---------------------------------------------------------
  *
- * Each pair runs in a process of its own (docs/security.md, section 3):
- * it assembles or loads the submission, runs the test, writes the result
- * into the shared array and sets done last.  The parent keeps jobs of them
- * running and learns from waitpid which pair a dead process held, so a
- * worker that dies -- a limit, a signal, a bug of ours -- costs exactly
- * its own pair.
+ * Pairs run in worker processes (docs/security.md, section 3), never in
+ * the parent: a worker assembles or loads the submission, runs each test
+ * on a new machine, writes the result into the shared array and sets done
+ * last.  The parent keeps jobs of them running and learns from waitpid
+ * and the pool which pair a dead process held, so a worker that dies -- a
+ * limit, a signal, a bug of ours -- costs exactly its own pair.
  */
 
 struct grade_limits {
@@ -155,6 +158,7 @@ struct grade_limits {
 	uint64_t mem;		/* MiB of address space; 0: none */
 	bool setup_each;	/* --setup-each */
 	int nsetups;		/* the tests' setups, for the worker's cache */
+	uint64_t recycle;	/* --recycle: units per worker; 0: no end */
 };
 
 /* The signal that stops aula grade (SIGINT, SIGTERM, SIGHUP), or 0. */
@@ -216,76 +220,87 @@ static uint64_t cpu_used(void)
 	return (uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec + 1;
 }
 
-/* The hard CPU limit of a worker that runs ntests pairs: no pair can
+/* The hard CPU limit of a worker that may run npairs pairs: no pair can
  * reach it through the soft limits below, which each allow at most
- * lim->cpu + 1 s; it is there in case SIGXCPU does not kill. */
-static void set_cpu_ceiling(const struct grade_limits *lim, int ntests)
+ * lim->cpu + 2 s; it is there in case SIGXCPU does not kill. */
+static void set_cpu_ceiling(const struct grade_limits *lim, int npairs)
 {
 	if (!lim->cpu)
 		return;
 	struct rlimit r;
 	getrlimit(RLIMIT_CPU, &r);
-	rlim_t ceiling = (rlim_t)(cpu_used() + (uint64_t)ntests *
-				  (lim->cpu + 1) + 2);
+	rlim_t ceiling = (rlim_t)(cpu_used() + (uint64_t)npairs *
+				  (lim->cpu + 2) + 2);
 	if (r.rlim_max == RLIM_INFINITY || ceiling < r.rlim_max)
 		r.rlim_max = ceiling;
 	r.rlim_cur = r.rlim_max;
 	setrlimit(RLIMIT_CPU, &r);
 }
 
-/* Before each pair: SIGXCPU (which kills) lim->cpu seconds after the
- * worker's time so far, and a fresh real-time alarm. */
+/* Real time now, in seconds (no system call: the vDSO answers). */
+static double real_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* When this worker last set its limits (real time); 0: never. */
+static double armed_at;
+
+/* Before each pair: SIGXCPU (which kills) lim->cpu + 1 seconds after the
+ * worker's time so far, and a real-time alarm.  Setting them costs four
+ * system calls, more than a short test's run, so a pair that starts
+ * within a second of the last setting keeps it: it has used less than a
+ * second of CPU and of real time since, so it still has at least
+ * lim->cpu seconds of each, and at most 2 more. */
 static void arm_pair_limits(const struct grade_limits *lim)
 {
 	if (!lim->cpu)
 		return;
+	double now = real_now();
+	if (armed_at && now - armed_at < 1.0)
+		return;
+	armed_at = now;
 	struct rlimit r;
 	getrlimit(RLIMIT_CPU, &r);
-	rlim_t soft = (rlim_t)(cpu_used() + lim->cpu);
+	rlim_t soft = (rlim_t)(cpu_used() + lim->cpu + 1);
 	r.rlim_cur = r.rlim_max != RLIM_INFINITY && soft >= r.rlim_max
 		     ? r.rlim_max - 1 : soft;
 	setrlimit(RLIMIT_CPU, &r);
 	/* A pair waiting on something that never comes (a FIFO) uses no
 	 * CPU time: real time bounds it too. */
-	alarm(real_limit(lim));
+	alarm(real_limit(lim) + 1);
 }
 
-/* A unit of work for one worker: submission sub on tests t0 .. t1 - 1. */
+/* A unit of work: submission sub on tests t0 .. t1 - 1. */
 struct grade_unit {
 	int sub, t0, t1;
 };
 
-/* In the worker: the unit's pairs not yet done, then _exit. */
-static void __attribute__((noreturn))
-run_unit(const struct grade_run_set *s, struct grade_result *res,
-	 struct grade_unit u, pid_t parent, const struct grade_limits *lim)
+/* The unit's pairs not yet done, in this worker. */
+static void run_unit(const struct grade_run_set *s, struct grade_result *res,
+		     struct grade_unit u, const struct grade_limits *lim)
 {
-	/* Die with the parent; it may have died before we asked. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	for (int i = 0; i < 3; i++)
-		sigaction(stop_sigs[i], &stop_old[i], NULL);
-	set_mem_limit(lim);
-	set_cpu_ceiling(lim, u.t1 - u.t0);
-#ifdef M_TRIM_THRESHOLD
-	/* Each test frees its machine and the next makes one just like it:
-	 * keep the heap rather than give it back to the host and fault it
-	 * in again (most of a short test's cost, measured). */
-	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	mallopt(M_MMAP_THRESHOLD, 4 << 20);
-#endif
 	struct grade_result *row = &res[(size_t)u.sub * s->ntests];
+#ifdef MADV_POPULATE_WRITE
+	/* The unit's results, mapped at once: a fault a page (a result is
+	 * about a page) cost more than a short test's run, measured. */
+	uintptr_t a = (uintptr_t)&row[u.t0] &
+		      ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+	uintptr_t b = (uintptr_t)&row[u.t1];
+	madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#endif
 	/* Loading is charged to the unit's first pair still to run. */
 	int first = u.t0;
 	while (first < u.t1 && row[first].done)
 		first++;
 	if (first == u.t1)
-		_exit(0);
+		return;
 	arm_pair_limits(lim);
 	struct grade_sub sub = { .path = s->subs[u.sub].path };
 	bool loaded = grade_sub_load(&sub);
-	/* Each setup runs once in this worker, for the first of its tests;
+	/* Each setup runs once for the unit, for the first of its tests;
 	 * its CPU time is that test's. */
 	struct grade_start *starts = lim->nsetups && !lim->setup_each
 		? calloc((size_t)lim->nsetups, sizeof *starts) : NULL;
@@ -326,6 +341,85 @@ run_unit(const struct grade_run_set *s, struct grade_result *res,
 	free(starts);
 	if (loaded)
 		image_free(&sub.img);
+}
+
+/*
+ * The pool, shared by the parent and its workers (one anonymous shared
+ * mapping).  A worker claims a unit by setting its owner from 0 to its
+ * slot + 1, having first written the unit into current[slot]: so when a
+ * worker dies, the parent knows the one unit it can have been running
+ * (current[slot], if it owns it), and every other unit it claimed is
+ * done.  A unit the parent gives back (its owner 0 again) is claimed by
+ * the next worker to start, which scans from the first unit.
+ */
+#define UNIT_DONE (-1)		/* owner: nothing in it to run */
+
+struct grade_pool {
+	int nunits, per_sub;
+	int current[GRADE_MAX_JOBS];	/* the unit a slot claimed last */
+	int owner[];			/* per unit: 0, slot + 1 or UNIT_DONE */
+};
+
+static struct grade_unit unit_at(const struct grade_run_set *s,
+				 const struct grade_pool *pool, int i)
+{
+	int k = i % pool->per_sub;
+	return (struct grade_unit){
+		.sub = i / pool->per_sub,
+		.t0 = k * s->ntests / pool->per_sub,
+		.t1 = (k + 1) * s->ntests / pool->per_sub,
+	};
+}
+
+/* The next unit this worker claims, from *cursor on, or -1. */
+static int claim_unit(struct grade_pool *pool, int slot, int *cursor)
+{
+	for (; *cursor < pool->nunits; (*cursor)++) {
+		int i = *cursor, free_ = 0;
+		if (__atomic_load_n(&pool->owner[i], __ATOMIC_ACQUIRE))
+			continue;
+		__atomic_store_n(&pool->current[slot], i, __ATOMIC_RELEASE);
+		if (__atomic_compare_exchange_n(&pool->owner[i], &free_,
+						slot + 1, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return i;
+	}
+	return -1;
+}
+
+/* A worker: units until none is left (or lim->recycle of them), then
+ * _exit.  It lives across submissions, so that a class costs a fork per
+ * worker, not per submission: every pair still starts from a machine
+ * made afresh, and the limits are set again before each. */
+static void __attribute__((noreturn))
+worker(const struct grade_run_set *s, struct grade_result *res,
+       struct grade_pool *pool, int slot, pid_t parent,
+       const struct grade_limits *lim, const sigset_t *mask)
+{
+	/* Die with the parent; it may have died before we asked. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	for (int i = 0; i < 3; i++)
+		sigaction(stop_sigs[i], &stop_old[i], NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	set_mem_limit(lim);
+	set_cpu_ceiling(lim, s->nsubs * s->ntests);
+#ifdef M_TRIM_THRESHOLD
+	/* Each test frees its machine and the next makes one just like it:
+	 * keep the heap rather than give it back to the host and fault it
+	 * in again (most of a short test's cost, measured). */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
+	int cursor = 0, i;
+	uint64_t ran = 0;
+	while ((i = claim_unit(pool, slot, &cursor)) >= 0) {
+		run_unit(s, res, unit_at(s, pool, i), lim);
+		if (lim->recycle && ++ran >= lim->recycle)
+			break;
+	}
 	_exit(0);
 }
 
@@ -445,121 +539,167 @@ static int units_per_sub(const struct grade_run_set *s, int jobs)
 	return k < s->ntests ? k : s->ntests;
 }
 
-/* Run every pair, jobs workers at a time: 0; -1 if a worker could not
- * start; or the signal that stopped aula grade, its workers killed. */
+/* The pairs done so far, for the progress bar. */
+static int count_done(const struct grade_result *res, int npairs)
+{
+	int n = 0;
+	for (int p = 0; p < npairs; p++)
+		n += __atomic_load_n(&res[p].done, __ATOMIC_ACQUIRE);
+	return n;
+}
+
+/* Whether some unit is still to be claimed. */
+static bool units_left(const struct grade_pool *pool)
+{
+	for (int i = 0; i < pool->nunits; i++)
+		if (!__atomic_load_n(&pool->owner[i], __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+/* Worker slot w has ended (wstatus): if it had a unit not finished, the
+ * pair it was running (the first not done) pays, and the rest of the
+ * unit is given back for the next worker to claim. */
+static void worker_ended(const struct grade_run_set *s,
+			 struct grade_result *res, struct grade_pool *pool,
+			 int w, int wstatus, const struct grade_limits *lim)
+{
+	int i = __atomic_load_n(&pool->current[w], __ATOMIC_ACQUIRE);
+	if (i < 0 || __atomic_load_n(&pool->owner[i], __ATOMIC_ACQUIRE) !=
+		     w + 1)
+		return;
+	struct grade_unit u = unit_at(s, pool, i);
+	struct grade_result *row = &res[(size_t)u.sub * s->ntests];
+	int t = u.t0;
+	while (t < u.t1 && __atomic_load_n(&row[t].done, __ATOMIC_ACQUIRE))
+		t++;
+	if (t == u.t1)
+		return;
+	worker_died(&row[t], wstatus, lim);
+	while (t < u.t1 && row[t].done)
+		t++;
+	__atomic_store_n(&pool->owner[i], t < u.t1 ? 0 : UNIT_DONE,
+			 __ATOMIC_RELEASE);
+}
+
+/* Start a worker in slot w: 0, or -1 if fork failed. */
+static int start_worker(const struct grade_run_set *s, struct grade_result *res,
+			struct grade_pool *pool, int w, pid_t parent,
+			const struct grade_limits *lim, const sigset_t *mask)
+{
+	__atomic_store_n(&pool->current[w], -1, __ATOMIC_RELEASE);
+	pid_t pid = fork();
+	if (pid < 0) {
+		cmd_error("cannot start a worker: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		worker(s, res, pool, w, parent, lim, mask);
+	grade_pids[w] = pid;
+	return 0;
+}
+
+/* Run every pair on a pool of jobs workers: 0; -1 if a worker could not
+ * start; or the signal that stopped aula grade, its workers killed.
+ * SIGCHLD is blocked here and waited for, so that the progress bar can
+ * be drawn while workers live long. */
 static int run_all(const struct grade_run_set *s, struct grade_result *res,
 		   int jobs, const struct grade_limits *lim)
 {
 	volatile pid_t *pids = grade_pids;
 	pid_t parent = getpid();
-	struct grade_unit unit_of[GRADE_MAX_JOBS];
-	int npairs = s->nsubs * s->ntests, running = 0, done = 0;
-	int per_sub = units_per_sub(s, jobs);
-	int nunits = s->nsubs * per_sub, next = 0;
-	/* Units to run again after a worker died, first. Each retry starts
-	 * past a pair that was charged, so there are fewer than npairs. */
-	struct grade_unit *retry = malloc((size_t)npairs * sizeof *retry);
-	int nretry = 0;
+	int npairs = s->nsubs * s->ntests, running = 0, rc = 0;
+	int per_sub = units_per_sub(s, jobs), nunits = s->nsubs * per_sub;
+	size_t size = sizeof(struct grade_pool) + (size_t)nunits * sizeof(int);
+	struct grade_pool *pool = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	bool tty = isatty(STDERR_FILENO);
-	if (!retry) {
-		cmd_error("out of memory");
+	if (pool == MAP_FAILED) {
+		cmd_error("cannot map the pool of workers: %s",
+			  strerror(errno));
 		return -1;
 	}
-	/* Not applicable pairs are done before any worker starts. */
+	pool->nunits = nunits;
+	pool->per_sub = per_sub;
+	/* Not applicable pairs are done before any worker starts (the
+	 * results are a new mapping: all zero). */
 	for (int p = 0; p < npairs; p++) {
-		memset(&res[p], 0, sizeof res[p]);
 		if (!grade_test_applies(&s->tests[p % s->ntests],
 					s->subs[p / s->ntests].path)) {
 			res[p].done = true;
 			res[p].status = GRADE_NOT_APPLICABLE;
 		}
 	}
+	for (int i = 0; i < nunits; i++) {
+		struct grade_unit u = unit_at(s, pool, i);
+		const struct grade_result *row =
+			&res[(size_t)u.sub * s->ntests];
+		int t = u.t0;
+		while (t < u.t1 && row[t].done)
+			t++;
+		pool->owner[i] = t == u.t1 ? UNIT_DONE : 0;
+	}
+	sigset_t chld, old;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
 	fflush(NULL);
-	while (next < nunits || nretry > 0 || running > 0) {
+	for (int w = 0; w < jobs && units_left(pool); w++) {
+		if (start_worker(s, res, pool, w, parent, lim, &old)) {
+			rc = -1;
+			goto out;
+		}
+		running++;
+	}
+	while (running > 0) {
 		if (grade_stop_signal) {
-			kill_all(pids, jobs);
-			if (tty)
-				fputc('\n', stderr);
-			free(retry);
-			return grade_stop_signal;
+			rc = grade_stop_signal;
+			goto out;
 		}
-		while (running < jobs && (next < nunits || nretry > 0)) {
-			struct grade_unit u;
-			if (nretry > 0) {
-				u = retry[--nretry];
-			} else {
-				int k = next % per_sub;
-				u.sub = next / per_sub;
-				u.t0 = k * s->ntests / per_sub;
-				u.t1 = (k + 1) * s->ntests / per_sub;
-				next++;
-			}
-			struct grade_result *row =
-				&res[(size_t)u.sub * s->ntests];
-			int t = u.t0;
-			while (t < u.t1 && row[t].done)
-				t++;
-			if (t == u.t1) {
-				done += u.t1 - u.t0;	/* none applies */
-				continue;
-			}
-			int w = 0;
-			while (pids[w] > 0)
-				w++;
-			pid_t pid = fork();
-			if (pid < 0) {
-				cmd_error("cannot start a worker: %s",
-					  strerror(errno));
-				kill_all(pids, jobs);
-				free(retry);
-				return -1;
-			}
-			if (pid == 0)
-				run_unit(s, res, u, parent, lim);
-			pids[w] = pid;
-			unit_of[w] = u;
-			running++;
-		}
-		if (tty)
-			show_progress(done, npairs);
-		if (running == 0)
-			continue;
 		int wstatus;
-		pid_t pid = waitpid(-1, &wstatus, 0);
-		if (pid < 0)
-			continue;	/* EINTR: a stop signal, looked at above */
-		for (int w = 0; w < jobs; w++) {
-			if (pids[w] != pid)
-				continue;
-			struct grade_unit u = unit_of[w];
-			struct grade_result *row =
-				&res[(size_t)u.sub * s->ntests];
-			for (int t = u.t0; t < u.t1; t++) {
-				if (__atomic_load_n(&row[t].done,
-						    __ATOMIC_ACQUIRE)) {
-					done++;
-					continue;
-				}
-				/* The pair the worker was running when it
-				 * died (or ended without finishing) pays;
-				 * the rest go to a new worker. */
-				worker_died(&row[t], wstatus, lim);
-				done++;
-				if (t + 1 < u.t1)
-					retry[nretry++] = (struct grade_unit){
-						u.sub, t + 1, u.t1 };
-				break;
-			}
+		pid_t pid = waitpid(-1, &wstatus, WNOHANG);
+		if (pid > 0) {
+			int w = 0;
+			while (w < jobs && pids[w] != pid)
+				w++;
+			if (w == jobs)
+				continue;	/* not a worker of ours */
 			pids[w] = 0;
 			running--;
+			worker_ended(s, res, pool, w, wstatus, lim);
+			if (units_left(pool)) {
+				if (start_worker(s, res, pool, w, parent, lim,
+						 &old)) {
+					rc = -1;
+					goto out;
+				}
+				running++;
+			}
+			continue;
 		}
+		if (pid < 0 && errno != EINTR)
+			break;
+		if (tty)
+			show_progress(count_done(res, npairs), npairs);
+		/* Until a worker ends, a stop signal (its handler makes this
+		 * return EINTR) or, on a terminal, the next frame. */
+		struct timespec frame = { 0, 100 * 1000 * 1000 };
+		sigtimedwait(&chld, NULL, tty ? &frame : NULL);
 	}
-	free(retry);
+out:
+	if (rc) {
+		kill_all(pids, jobs);
+		for (int w = 0; w < jobs; w++)
+			pids[w] = 0;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	munmap(pool, size);
 	if (tty) {
-		show_progress(done, npairs);
+		if (rc == 0)
+			show_progress(npairs, npairs);
 		fputc('\n', stderr);
 	}
-	return 0;
+	return rc;
 }
 
 /* The table or TAP, then the report files: 0, or DUMP_EXIT_HOST. */
@@ -632,6 +772,7 @@ int cmd_grade(int argc, char **argv)
 		{ "csv-safe", no_argument, NULL, 'F' },
 		{ "mem-limit", required_argument, NULL, 'm' },
 		{ "setup-each", no_argument, NULL, 'E' },
+		{ "recycle", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -665,6 +806,14 @@ int cmd_grade(int argc, char **argv)
 		case 'M': merge = true; break;
 		case 'F': csv_safe = true; break;
 		case 'E': limits.setup_each = true; break;
+		case 'R':
+			if (!cmd_parse_u64(optarg, &limits.recycle) ||
+			    limits.recycle > 1000000) {
+				cmd_error("--recycle %s: submissions per worker, "
+					  "0 (no end) to 1000000", optarg);
+				return DUMP_EXIT_USAGE;
+			}
+			break;
 		case 'L':
 			if (!cmd_parse_u64(optarg, &limits.cpu) ||
 			    limits.cpu > 86400) {

@@ -221,7 +221,7 @@ static int session_open(struct session *s, const struct image *img,
 		.vm = { .console = { .opaque = s->k, .getc = con_getc,
 				     .putc = con_putc } },
 		.img = img, .program = sub, .out = s->out, .batch = true,
-		.quiet = true,
+		.quiet = true, .no_sigint = true,
 		.no_timeline = goes_back ? NULL : "aula grade keeps one "
 			       "only for a test that goes back",
 	};

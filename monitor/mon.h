@@ -102,6 +102,9 @@ struct mon_config {
 	int nscripts;
 	bool batch;			/* exit when the scripts end */
 	bool quiet;			/* no banner */
+	/* Leave SIGINT alone while the guest runs (aula grade, whose
+	 * parent stops its workers otherwise): two system calls a run. */
+	bool no_sigint;
 	/* --monitor=crash: run the guest first, and open the monitor only
 	 * if it stops otherwise than by powering off. */
 	bool run_first;

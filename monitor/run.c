@@ -222,7 +222,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 	bool fetch_ok = (g->goal == MON_GO_CONTINUE ||
 			 g->goal == MON_GO_EXPECT) && !m->cfg.lab &&
 			!m->trace.f[MON_TRACE_INSN];
-	sigaction(SIGINT, &sa, &old);
+	if (!m->cfg.no_sigint)
+		sigaction(SIGINT, &sa, &old);
 	fflush(m->out);
 
 	for (;;) {
@@ -291,7 +292,8 @@ int mon_go(struct mon *m, struct mon_go *g)
 		if (goal_reached(g, c, &pre))
 			break;
 	}
-	sigaction(SIGINT, &old, NULL);
+	if (!m->cfg.no_sigint)
+		sigaction(SIGINT, &old, NULL);
 	tl_after_run(&m->tl, vm);
 	mon_end_console_line(m);
 

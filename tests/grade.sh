@@ -56,6 +56,23 @@ for ext in txt json csv xml tap; do
 		diff "expected/report.$ext" "$tmp/j2.$ext" | head -n 20 >&2
 	fi
 done
+# A worker lives on across submissions unless --recycle says otherwise:
+# a pair's result may not depend on what its worker ran before (a fresh
+# process per submission, or one every two, gives the same reports).
+for how in "-j 1 --recycle 1" "-j 1 --recycle 2" "-j 2 --recycle 1"; do
+	# shellcheck disable=SC2086
+	"$AULA" grade $how --json "$tmp/r.json" --csv "$tmp/r.csv" \
+		--junit "$tmp/r.xml" $TESTS -- $SUBS >"$tmp/r.txt" 2>/dev/null
+	for ext in txt json csv xml; do
+		cmp -s "$tmp/j1.$ext" "$tmp/r.$ext" ||
+			fail "$how: the .$ext report differs from -j 1's"
+	done
+done
+"$AULA" grade --recycle x $TESTS -- $SUBS >/dev/null 2>"$tmp/r.err" &&
+	fail "--recycle x was taken"
+grep -q -- "--recycle x: submissions per worker" "$tmp/r.err" ||
+	fail "--recycle x: $(cat "$tmp/r.err")"
+
 grep -q '"format": "aula-grade"' "$tmp/j1.json" &&
 	grep -q '"version": 1' "$tmp/j1.json" ||
 	fail "the JSON report lacks its format and version"
@@ -281,6 +298,17 @@ grep -q 'failure message="internal error: 0/1 points"' "$tmp/die.xml" ||
 grep -q -x -F -e "not ok 1 - $tmp/spin.s long (0/1)" "$tmp/die.tap" &&
 	grep -q -x -F -e "ok 2 - $ref long (1/1)" "$tmp/die.tap" ||
 	fail "TAP: the killed pair and the next: $(cat "$tmp/die.tap")"
+
+# One worker grades the class (-j 1): when it dies on a submission, the
+# pool starts another that takes the submissions after it, each graded
+# once.
+"$AULA" grade -j 1 --cpu-limit 1 --csv "$tmp/pool.csv" "$tmp/long.t" -- \
+	"$ref" "$ref" "$tmp/spin.s" "$ref" "$ref" >"$tmp/pool.txt" 2>&1 ||
+	fail "a pool whose worker was killed exited $?"
+[ "$(grep -c -x -F -e "$ref,1,1,1" "$tmp/pool.csv")" = 4 ] &&
+	grep -q -x -F -e "$tmp/spin.s,0,0,1" "$tmp/pool.csv" &&
+	[ "$(wc -l <"$tmp/pool.csv")" = 6 ] ||
+	fail "the pool after a killed worker: $(cat "$tmp/pool.csv")"
 
 # A worker runs a submission's tests one after another: when it dies on
 # one, that test alone is charged and a new worker runs the ones after it
