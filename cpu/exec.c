@@ -270,6 +270,14 @@ void cpu_run(struct vm *vm)
 		c->insns = NOW();					\
 		c->flags = (c->flags & ~CPU_CC_MASK) | CC();		\
 	} while (0)
+/* What a device may look at during IN and OUT: where the CPU is and its
+ * count.  No device reads the condition codes, and the run's exit syncs
+ * them, so port I/O does not pay for merging them. */
+#define SYNC_IO()							\
+	do {								\
+		c->pc = PC();						\
+		c->insns = NOW();					\
+	} while (0)
 #define DISPATCH() goto *dispatch[d->op]
 /* The count: the run stops when it reaches end (c->limit, at the latest
  * one instruction on), left instructions from now, so retiring one is a
@@ -661,15 +669,15 @@ op_in: {
 	PRIVILEGED();
 	unsigned rd = d->rd;
 	uint16_t port = (uint16_t)(RS1 + IMM);
-	SYNC();
-	uint32_t v = bus_in(&vm->bus, port);
+	SYNC_IO();
+	uint32_t v = bus_in_fast(&vm->bus, port);
 	REG(rd) = v;
 	SET_LIMIT(c->limit);
 	NEXT();
 }
 op_out:
 	PRIVILEGED();
-	SYNC();
+	SYNC_IO();
 	bus_out(&vm->bus, (uint16_t)(RS1 + IMM), RD);
 	SET_LIMIT(c->limit);
 	NEXT();
