@@ -42,6 +42,13 @@ static bool out_of_budget(const struct lab_vm *lv)
 	return lv->cfg->max_insns && lab_spent(lv) >= lv->cfg->max_insns;
 }
 
+/* Whether the machine's stop ends it: a budget stop is only the end of
+ * the last vm_run (of one instruction, when the monitor steps it). */
+static bool stopped_for_good(const struct vm *vm)
+{
+	return vm->stop != VM_RUNNING && vm->stop != VM_STOP_BUDGET;
+}
+
 static void stop(struct lab_vm *lv)
 {
 	lv->state = LAB_STOPPED;
@@ -134,7 +141,7 @@ static void wake_due(struct lab_host *h, uint64_t t)
 		}
 		catch_up(first, at);
 		event_fire_due(&vm->events, at);
-		if (vm->stop != VM_RUNNING) {
+		if (stopped_for_good(vm)) {
 			stop(first);
 		} else if (((vm->cpu.flags & CPU_I) && vm->irq_ready) ||
 			   vm->reset_pending) {
@@ -237,7 +244,7 @@ static void run_slice(struct lab_cpu *cpu, uint64_t end)
 		lv->credit = credit_at(lv, cpu->now) - (int64_t)ran * 100;
 		lv->credit_at = cpu->now;
 	}
-	bool final = vm->stop != VM_RUNNING && vm->stop != VM_STOP_BUDGET;
+	bool final = stopped_for_good(vm);
 	if (final || out_of_budget(lv)) {
 		if (!final)
 			vm_stop(vm, VM_STOP_BUDGET, 0);

@@ -75,6 +75,33 @@ else
 	diff "$tmp/steal.plain" "$tmp/steal.mon" | head
 fi
 
+# Every demo, every machine in focus: stepping it and running it with a
+# breakpoint armed (the monitor then runs it an instruction at a time)
+# ends it with the dump of the plain run.  (A machine that halted in a
+# one-instruction step was taken for stopped at its next wake-up.)
+for lab in "$ex"/lab/*.lab; do
+	name=$(basename "$lab" .lab)
+	rm -rf "$tmp/fd1"
+	mkdir "$tmp/fd1"
+	(cd "$ex/lab" && "$AULA" lab "$name.lab" --dump-dir "$tmp/fd1" \
+		</dev/null) >/dev/null 2>&1
+	for m in $(sed -n 's/^\[machine \([a-z0-9]*\)\]$/\1/p' "$lab"); do
+		rm -rf "$tmp/fd2"
+		mkdir "$tmp/fd2"
+		printf '%s\n' "vm $m" "step 300" "break 0x4" continue quit \
+			>"$tmp/focus.cmd"
+		(cd "$ex/lab" && "$AULA" lab "$name.lab" -x "$tmp/focus.cmd" \
+			--batch --dump-dir "$tmp/fd2" </dev/null) >/dev/null 2>&1
+		if [ -s "$tmp/fd1/$m.dump" ] &&
+		   cmp -s "$tmp/fd1/$m.dump" "$tmp/fd2/$m.dump"; then
+			ok "$name: $m stepped and under a breakpoint ends as in the plain run"
+		else
+			not_ok "$name: $m under the monitor ends otherwise"
+			diff "$tmp/fd1/$m.dump" "$tmp/fd2/$m.dump" | head -8
+		fi
+	done
+done
+
 # lab NAME: write NAME.lab from standard input.
 lab() { cat >"$tmp/$1.lab"; }
 # run NAME [ARGS]: run it; stdout in NAME.out, stderr in NAME.err.
