@@ -24,6 +24,10 @@ void fuzz_apply_and_run(const struct ckpt *ck, uint64_t steps)
 				 .on_brk = (enum vm_brk_mode)ck->conf.on_brk };
 	for (int i = 0; i < 6; i++)
 		cfg.mac[i] = ck->conf.mac[i];
+	/* A lab's machine has a balloon (its bitmap: extra state). */
+	for (uint32_t i = 0; i < ck->ndev; i++)
+		if (!strcmp(ck->dev[i].name, "balloon"))
+			cfg.balloon = true;
 	if (cfg.ram_size > (4u << 20))
 		return;
 	struct vm *vm = vm_create(&cfg, err, sizeof err);

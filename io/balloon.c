@@ -147,15 +147,45 @@ static const struct dev_field balloon_fields[] = {
 	{ 0 }
 };
 
-/* The bitmap of pages in the balloon is state no field table can hold
- * yet: a machine with a balloon (a lab's) is not checkpointed
- * (state/ckpt.c refuses it), so nothing here is saved without it. */
 static const struct dev_derived balloon_derived[] = {
 	DEV_DERIVED(struct balloon, vm, "the machine, set by init"),
-	DEV_DERIVED(struct balloon, in, "pages in the balloon: not saved; "
-		    "a machine with a balloon is not checkpointed"),
+	DEV_DERIVED(struct balloon, in, "the bitmap's host memory: its "
+		    "bytes are saved as the extra state \"in\""),
 	{ 0 }
 };
+
+/* The bitmap is sized by the machine's RAM, so it is the device's extra
+ * state (docs/checkpoint-format.md, DEVS): (npages + 7) / 8 bytes, page
+ * n in bit n % 8 of byte n / 8. */
+static uint32_t bitmap_len(const void *dev)
+{
+	return (((const struct balloon *)dev)->vm->mem.npages + 7) / 8;
+}
+
+static void bitmap_get(const void *dev, uint8_t *out)
+{
+	memcpy(out, ((const struct balloon *)dev)->in, bitmap_len(dev));
+}
+
+static void bitmap_set(void *dev, const uint8_t *in)
+{
+	memcpy(((struct balloon *)dev)->in, in, bitmap_len(dev));
+}
+
+/* No bit past the last page, and SIZE counts the bits: INFLATE and
+ * DEFLATE change both, a reset clears both, a touch neither. */
+static const char *bitmap_check(const void *dev, const uint8_t *in)
+{
+	const struct balloon *b = dev;
+	uint32_t npages = b->vm->mem.npages, len = bitmap_len(dev), n = 0;
+	if ((npages & 7) && (in[len - 1] >> (npages & 7)))
+		return "the bitmap has pages past the end of RAM";
+	for (uint32_t i = 0; i < len; i++)
+		n += (uint32_t)__builtin_popcount(in[i]);
+	if (n != b->size)
+		return "SIZE is not the number of pages in the bitmap";
+	return NULL;
+}
 
 const struct dev_ops balloon_ops = {
 	.name = "balloon",
@@ -168,4 +198,9 @@ const struct dev_ops balloon_ops = {
 	.read = balloon_read,
 	.write = balloon_write,
 	.cleanup = balloon_cleanup,
+	.extra_name = "in",
+	.extra_len = bitmap_len,
+	.extra_get = bitmap_get,
+	.extra_set = bitmap_set,
+	.extra_check = bitmap_check,
 };

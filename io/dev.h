@@ -80,6 +80,17 @@ struct dev_ops {
 	 * asks before it writes them (a checkpoint file may be forged):
 	 * NULL when any values are.  NULL, or what is wrong. */
 	const char *(*check)(const void *dev);
+	/* State whose size the machine decides, saved after the fields
+	 * (the balloon's bitmap, a bit per page of RAM), named extra_name
+	 * in the layout: its length in bytes, a copy out and a copy in.
+	 * extra_check judges the bytes in for the instance dev, whose
+	 * fields are already the checkpoint's, before anything is applied:
+	 * NULL, or what is wrong.  All NULL for a device without such. */
+	const char *extra_name;
+	uint32_t (*extra_len)(const void *dev);
+	void (*extra_get)(const void *dev, uint8_t *out);
+	void (*extra_set)(void *dev, const uint8_t *in);
+	const char *(*extra_check)(const void *dev, const uint8_t *in);
 };
 
 /* Read a field's value (element 0 of an array), widened. */

@@ -648,9 +648,9 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- the checks across sections -------------------------------------- */
 
-/* A migration names a machine without a balloon and a host; neither
- * host it runs between may manage memory (the machine's RAM would be the
- * pool's: state/ckpt.c cannot take it without its RAM). */
+/* A migration names a machine and a host; neither host it runs between
+ * may manage memory (the machine's RAM would be the pool's: state/ckpt.c
+ * cannot take it without its RAM). */
 static void check_migrations(struct parse *ps)
 {
 	struct lab_cfg *c = ps->cfg;
@@ -674,10 +674,6 @@ static void check_migrations(struct parse *ps)
 		if (g->machine < 0 || g->to < 0)
 			continue;
 		const struct lab_machine_cfg *m = &c->machines[g->machine];
-		if (m->balloon)
-			perr(ps, ps->mig_machine_line[i], "[migration %s] "
-			     "machine: %s has a balloon, which a migration "
-			     "cannot carry yet", g->name, m->name);
 		for (int h = 0; h < 2; h++) {
 			const struct lab_host_cfg *hc =
 				&c->hosts[h ? g->to : m->host];

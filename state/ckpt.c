@@ -19,12 +19,18 @@ static const uint8_t zero_page[MEM_PAGE_SIZE];
 
 /* ---- device values: the fields of a table, little-endian --------------- */
 
-static uint32_t values_len(const struct dev_ops *ops)
+static uint32_t fields_len(const struct dev_ops *ops)
 {
 	uint32_t n = 0;
 	for (const struct dev_field *f = ops->fields; f && f->name; f++)
 		n += dev_field_width(f) * dev_field_count(f);
 	return n;
+}
+
+/* The record's values: the fields, then the extra state if any. */
+static uint32_t values_len(const struct dev_ops *ops, const void *dev)
+{
+	return fields_len(ops) + (ops->extra_len ? ops->extra_len(dev) : 0);
 }
 
 static void values_get(const void *dev, const struct dev_ops *ops,
@@ -44,9 +50,12 @@ static void values_get(const void *dev, const struct dev_ops *ops,
 				*out++ = (uint8_t)(v >> (8 * b));
 		}
 	}
+	if (ops->extra_get)
+		ops->extra_get(dev, out);
 }
 
-static void values_set(void *dev, const struct dev_ops *ops,
+/* The fields only: the extra state is the device's to take. */
+static void fields_set(void *dev, const struct dev_ops *ops,
 		       const uint8_t *in)
 {
 	for (const struct dev_field *f = ops->fields; f && f->name; f++) {
@@ -66,6 +75,14 @@ static void values_set(void *dev, const struct dev_ops *ops,
 	}
 }
 
+static void values_set(void *dev, const struct dev_ops *ops,
+		       const uint8_t *in)
+{
+	fields_set(dev, ops, in);
+	if (ops->extra_set)
+		ops->extra_set(dev, in + fields_len(ops));
+}
+
 uint32_t ckpt_layout(const struct dev_ops *ops)
 {
 	static const char letter[] = { [DEV_FIELD_U8] = 'b',
@@ -79,6 +96,13 @@ uint32_t ckpt_layout(const struct dev_ops *ops)
 				    (uint8_t)(n >> 24) };
 		crc = crc32(crc, (const Bytef *)f->name,
 			    (uInt)strlen(f->name));
+		crc = crc32(crc, tail, sizeof tail);
+	}
+	if (ops->extra_name) {
+		/* The extra state, as a field of type 'x' and count 0. */
+		static const uint8_t tail[6] = { 0, 'x', 0, 0, 0, 0 };
+		crc = crc32(crc, (const Bytef *)ops->extra_name,
+			    (uInt)strlen(ops->extra_name));
 		crc = crc32(crc, tail, sizeof tail);
 	}
 	return (uint32_t)crc;
@@ -213,7 +237,7 @@ static int capture_devices(struct ckpt *ck, const struct vm *vm, char *err,
 		snprintf(o->name, sizeof o->name, "%s", d->ops->name);
 		o->unit = d->unit;
 		o->layout = ckpt_layout(d->ops);
-		o->len = values_len(d->ops);
+		o->len = values_len(d->ops, d->state);
 		if (!(o->values = malloc(o->len ? o->len : 1))) {
 			snprintf(err, errlen, "out of host memory");
 			return -1;
@@ -300,15 +324,13 @@ static int capture_pool_ram(struct ckpt *ck, const struct vm *vm)
 	return 0;
 }
 
-/* What a checkpoint cannot hold yet: a balloon's bitmap, and RAM under a
- * lab's memory manager when the caller keeps RAM itself (the timeline
- * reads m->pages, where a swapped page is not).  NULL, or why. */
+/* What a checkpoint cannot hold yet: RAM under a lab's memory manager
+ * when the caller keeps RAM itself (the timeline reads m->pages, where a
+ * swapped page is not).  NULL, or why. */
 static const char *not_checkpointable(const struct vm *vm, unsigned flags)
 {
 	if (vm->mem.pool && (flags & CKPT_NO_RAM))
 		return "its RAM is under a lab's memory manager";
-	if (vm_find_device(vm, "balloon"))
-		return "it has a memory balloon";
 	return NULL;
 }
 
@@ -467,7 +489,7 @@ int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 			return -1;
 		}
 		if (d->layout != ckpt_layout(v->ops) ||
-		    d->len != values_len(v->ops)) {
+		    d->len != values_len(v->ops, v->state)) {
 			snprintf(err, errlen, "the checkpoint's %s saves other "
 				 "fields than this aula's (written by another "
 				 "version of aula?)", d->name);
@@ -477,16 +499,21 @@ int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 	for (int i = 0; i < vm->ndev; i++) {
 		/* The values on a scratch copy, for the device to judge. */
 		const struct vm_device *v = &vm->dev[i];
-		if (!v->ops->check)
+		if (!v->ops->check && !v->ops->extra_check)
 			continue;
 		void *copy = malloc(v->ops->size);
 		if (!copy) {
 			snprintf(err, errlen, "out of host memory");
 			return -1;
 		}
+		/* (The copy shares the instance's host buffers: only its
+		 * fields are written.) */
 		memcpy(copy, v->state, v->ops->size);
-		values_set(copy, v->ops, ck->dev[i].values);
-		const char *why = v->ops->check(copy);
+		fields_set(copy, v->ops, ck->dev[i].values);
+		const char *why = v->ops->check ? v->ops->check(copy) : NULL;
+		if (!why && v->ops->extra_check)
+			why = v->ops->extra_check(copy, ck->dev[i].values +
+						  fields_len(v->ops));
 		free(copy);
 		if (why) {
 			snprintf(err, errlen, "the checkpoint's %s %u is in no "

@@ -797,6 +797,15 @@ static void describe_device(const struct ckpt_dev *d, FILE *f)
 			d->len);
 		return;
 	}
+	uint32_t need = 0;
+	for (const struct dev_field *fl = ops->fields; fl->name; fl++)
+		need += dev_field_width(fl) * dev_field_count(fl);
+	if (d->len < need || (!ops->extra_name && d->len != need)) {
+		/* A forged file: its layout is ours, its length not. */
+		fprintf(f, " %u bytes, where its fields are %u\n", d->len,
+			need);
+		return;
+	}
 	const uint8_t *p = d->values;
 	for (const struct dev_field *fl = ops->fields; fl->name; fl++) {
 		unsigned w = dev_field_width(fl);
@@ -813,6 +822,8 @@ static void describe_device(const struct ckpt_dev *d, FILE *f)
 		}
 		p += (size_t)w * dev_field_count(fl);
 	}
+	if (ops->extra_name)
+		fprintf(f, " %s=%u bytes", ops->extra_name, d->len - need);
 	fprintf(f, "\n");
 }
 

@@ -527,6 +527,60 @@ else
 	not_ok "a migrated machine differs"; cat "$tmp/moved.out" "$tmp/moved.err"
 	diff "$tmp/plain.d/busy.dump" "$tmp/moved.d/busy.dump"
 fi
+# A machine whose balloon holds pages moves with it: after the move its
+# balloon still knows them (INFLATE of one is STATE, SIZE is what it was).
+cat >"$tmp/bmig.s" <<'ASM'
+        .equ PFN, 0xa2
+        .equ CMD, 0xa3
+        .equ RESULT, 0xa4
+        .equ SIZE, 0xa1
+_start: li      r1, 300             ; pages 300..309 into the balloon
+        li      r2, 1
+.inf:   out     r1, PFN(r0)
+        out     r2, CMD(r0)
+        addi    r1, r1, 1
+        cmpi    r1, 310
+        bne     .inf
+        li      r4, 200000          ; a while, for the move
+.spin:  addi    r4, r4, -1
+        cmpi    r4, 0
+        bne     .spin
+        li      r7, 1               ; check 1: page 305 is in the balloon
+        li      r1, 305
+        out     r1, PFN(r0)
+        out     r2, CMD(r0)
+        in      r3, RESULT(r0)
+        cmpi    r3, 3
+        bne     .fail
+        li      r7, 2               ; check 2: SIZE is 10
+        in      r3, SIZE(r0)
+        cmpi    r3, 10
+        bne     .fail
+        li      r7, 0
+.fail:  out     r7, 0(r0)
+ASM
+for how in plain moved; do
+	{
+		printf '[lab]\ntime = 3M\n[host a]\n[host b]\n'
+		printf '[machine bm]\nimage = %s\nhost = a\nballoon = yes\n' \
+			"$tmp/bmig.s"
+		[ $how = moved ] &&
+			printf '[migration m]\nmachine = bm\nto = b\nat = 100K\n'
+	} | lab "b$how"
+	mkdir -p "$tmp/b$how.d"
+	run "b$how" --dump-dir "$tmp/b$how.d"
+done
+if grep -q "^migration m: bm from a to b at 100000: completed" \
+	"$tmp/bmoved.out" && grep -q "^stop=poweroff$" "$tmp/bplain.d/bm.dump" &&
+   grep -q "^stop_code=0$" "$tmp/bplain.d/bm.dump" &&
+   cmp -s "$tmp/bplain.d/bm.dump" "$tmp/bmoved.d/bm.dump"
+then
+	ok "a machine with pages in its balloon migrates, and its balloon with it"
+else
+	not_ok "a ballooned machine's migration"
+	cat "$tmp/bmoved.out" "$tmp/bmoved.err"
+	diff "$tmp/bplain.d/bm.dump" "$tmp/bmoved.d/bm.dump"
+fi
 printf '%s\n' "migrate busy b" "info migrate" "step 400000" "info migrate" \
 	"continue" "info vms" quit >"$tmp/mig.cmd"
 (cd "$tmp" && "$AULA" lab plain.lab -I "$ex" -x mig.cmd --batch -q \

@@ -312,6 +312,120 @@ START_TEST(forged_refused)
 }
 END_TEST
 
+/* ---- a balloon's bitmap: the device's extra state ----------------------- */
+
+/* The guest puts pages 40..47 in the balloon, writes 40 anyway and takes
+ * 42 out; 259 pages of RAM, so the bitmap's last byte is partial. */
+#define BALLOON_GUEST							\
+	"_start: li r1, 40\n li r2, 1\n"				\
+	".inf: out r1, 0xa2\n out r2, 0xa3\n addi r1, r1, 1\n"		\
+	" cmpi r1, 48\n bne .inf\n"					\
+	" li r3, 0x28000\n li r4, 77\n stw r4, 0(r3)\n"		\
+	" li r1, 42\n out r1, 0xa2\n li r2, 2\n out r2, 0xa3\n"	\
+	"spin: br spin\n"
+
+static struct th *boot_balloon(void)
+{
+	struct vm_config cfg = { .on_brk = VM_BRK_STOP, .balloon = true,
+				 .ram_size = (1u << 20) + 3 * 4096 };
+	return th_boot_config(BALLOON_GUEST, &cfg);
+}
+
+static uint32_t balloon_cmd(struct th *t, uint32_t cmd, uint32_t pfn)
+{
+	bus_out(&t->vm->bus, PORT_BALLOON + BALLOON_PFN, pfn);
+	bus_out(&t->vm->bus, PORT_BALLOON + BALLOON_CMD, cmd);
+	return bus_in(&t->vm->bus, PORT_BALLOON + BALLOON_RESULT);
+}
+
+START_TEST(balloon_restored_elsewhere)
+{
+	struct th *a = boot_balloon(), *b = boot_balloon();
+	th_run(a, 200);
+	ck_assert_uint_eq(bus_in(&a->vm->bus, PORT_BALLOON + BALLOON_SIZE), 7);
+	struct ckpt ck, back;
+	uint8_t *buf;
+	size_t len;
+	char err[512];
+	ck_assert_int_eq(ckpt_capture(&ck, a->vm, 0, err, sizeof err), 0);
+	ck_assert_int_eq(ckpt_encode(&ck, &buf, &len), 0);
+	ck_assert_int_eq(ckpt_decode(&back, buf, len, err, sizeof err), 0);
+	ck_assert_msg(ckpt_apply(&back, b->vm, 0, err, sizeof err) == 0, "%s",
+		      err);
+	same_machines(a->vm, b->vm);
+	/* The restored balloon knows its pages: the same answers. */
+	struct th *m[2] = { a, b };
+	for (int i = 0; i < 2; i++) {
+		ck_assert_uint_eq(bus_in(&m[i]->vm->bus,
+					 PORT_BALLOON + BALLOON_SIZE), 7);
+		ck_assert_uint_eq(balloon_cmd(m[i], BALLOON_CMD_INFLATE, 41),
+				  BALLOON_RES_STATE);
+		ck_assert_uint_eq(balloon_cmd(m[i], BALLOON_CMD_DEFLATE, 42),
+				  BALLOON_RES_STATE);
+		ck_assert_uint_eq(balloon_cmd(m[i], BALLOON_CMD_INFLATE, 42),
+				  BALLOON_RES_OK);
+		ck_assert_uint_eq(balloon_cmd(m[i], BALLOON_CMD_DEFLATE, 47),
+				  BALLOON_RES_OK);
+		ck_assert_uint_eq(balloon_cmd(m[i], BALLOON_CMD_INFLATE, 258),
+				  BALLOON_RES_OK);
+		uint32_t word = 0;
+		ck_assert_int_eq(mem_read(&m[i]->vm->mem, 0x28000, &word, 4),
+				 0);
+		ck_assert_uint_eq(word, 77);	/* written in the balloon */
+	}
+	same_machines(a->vm, b->vm);
+	/* Forged bitmaps: a page more than SIZE says, a page past RAM. */
+	ckpt_free(&back);
+	ckpt_free(&ck);
+	ck_assert_int_eq(ckpt_capture(&ck, a->vm, 0, err, sizeof err), 0);
+	int bl = -1;
+	for (uint32_t i = 0; i < ck.ndev; i++)
+		if (!strcmp(ck.dev[i].name, "balloon"))
+			bl = (int)i;
+	ck_assert_int_ge(bl, 0);
+	uint32_t flen = ck.dev[bl].len - (259 + 7) / 8;
+	uint8_t *bits = ck.dev[bl].values + flen;
+	ck_assert_uint_eq(bits[258 / 8], 1u << (258 % 8));
+	bits[1] ^= 1;
+	ck_assert_int_ne(ckpt_apply(&ck, b->vm, 0, err, sizeof err), 0);
+	ck_assert_msg(strstr(err, "SIZE is not the number of pages"), "%s",
+		      err);
+	bits[1] ^= 1;
+	bits[258 / 8] |= 0x80;
+	ck_assert_int_ne(ckpt_apply(&ck, b->vm, 0, err, sizeof err), 0);
+	ck_assert_msg(strstr(err, "past the end of RAM"), "%s", err);
+	bits[258 / 8] &= 0x7f;
+	ck_assert_msg(ckpt_apply(&ck, b->vm, 0, err, sizeof err) == 0, "%s",
+		      err);
+	same_machines(a->vm, b->vm);
+	ckpt_free(&ck);
+	free(buf);
+	th_free(a);
+	th_free(b);
+}
+END_TEST
+
+/* aula checkpoint info on a forged file: a device whose layout is this
+ * aula's but whose values are too short is named, not read past. */
+START_TEST(describe_short_values)
+{
+	struct th *t = th_boot("_start: br _start\n");
+	struct ckpt ck;
+	char err[512], *text = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(ckpt_capture(&ck, t->vm, 0, err, sizeof err), 0);
+	ck.dev[1].len = 3;
+	FILE *f = open_memstream(&text, &len);
+	ckpt_describe(&ck, f);
+	fclose(f);
+	ck_assert_msg(strstr(text, "3 bytes, where its fields are"), "%s",
+		      text);
+	free(text);
+	ckpt_free(&ck);
+	th_free(t);
+}
+END_TEST
+
 /* ---- the decoder against damage ----------------------------------------- */
 
 START_TEST(every_damage_refused)
@@ -399,6 +513,8 @@ int main(void)
 	tcase_add_test(tc, restore_elsewhere);
 	tcase_add_test(tc, refused_leaves_machine);
 	tcase_add_test(tc, forged_refused);
+	tcase_add_test(tc, balloon_restored_elsewhere);
+	tcase_add_test(tc, describe_short_values);
 	tcase_add_test(tc, every_damage_refused);
 	tcase_add_test(tc, dirty_pages);
 	suite_add_tcase(s, tc);
