@@ -648,9 +648,7 @@ static char *read_line(char *str, int num, void *stream)
 
 /* ---- the checks across sections -------------------------------------- */
 
-/* A migration names a machine and a host; neither host it runs between
- * may manage memory (the machine's RAM would be the pool's: state/ckpt.c
- * cannot take it without its RAM). */
+/* A migration names a machine and a host. */
 static void check_migrations(struct parse *ps)
 {
 	struct lab_cfg *c = ps->cfg;
@@ -671,20 +669,6 @@ static void check_migrations(struct parse *ps)
 		if (g->to < 0)
 			perr(ps, ps->mig_to_line[i], "[migration %s] to: no "
 			     "[host %s] in this lab", g->name, ps->mig_to[i]);
-		if (g->machine < 0 || g->to < 0)
-			continue;
-		const struct lab_machine_cfg *m = &c->machines[g->machine];
-		for (int h = 0; h < 2; h++) {
-			const struct lab_host_cfg *hc =
-				&c->hosts[h ? g->to : m->host];
-			if (hc->ram || hc->share)
-				perr(ps, h ? ps->mig_to_line[i]
-					   : ps->mig_machine_line[i],
-				     "[migration %s]: host %s manages memory "
-				     "(ram or share): a machine under a memory "
-				     "manager does not migrate yet", g->name,
-				     hc->name);
-		}
 	}
 }
 

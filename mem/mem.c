@@ -102,7 +102,9 @@ void mem_discard(struct mem *m, uint32_t gpa)
 	if (gpa >= m->size)
 		return;
 	if (m->pool) {
+		/* Its contents are gone: a migration must send the zeros. */
 		pool_discard(m->pool, gpa >> MEM_PAGE_SHIFT);
+		mem_dirty_mark(m, gpa);
 		mem_code_written(m, gpa & ~MEM_PAGE_MASK, MEM_PAGE_SIZE);
 		return;
 	}

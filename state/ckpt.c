@@ -325,11 +325,11 @@ static int capture_pool_ram(struct ckpt *ck, const struct vm *vm)
 }
 
 /* What a checkpoint cannot hold yet: RAM under a lab's memory manager
- * when the caller keeps RAM itself (the timeline reads m->pages, where a
- * swapped page is not).  NULL, or why. */
+ * when the caller keeps RAM itself from m->pages (the timeline: a swapped
+ * page is not there).  NULL, or why. */
 static const char *not_checkpointable(const struct vm *vm, unsigned flags)
 {
-	if (vm->mem.pool && (flags & CKPT_NO_RAM))
+	if (vm->mem.pool && (flags & CKPT_NO_RAM) && !(flags & CKPT_RAM_READ))
 		return "its RAM is under a lab's memory manager";
 	return NULL;
 }

@@ -100,6 +100,10 @@ struct ckpt {
 enum ckpt_capture_flags {
 	CKPT_DISK_CRC = 1u << 0,	/* identify disks by their contents */
 	CKPT_NO_RAM = 1u << 1,		/* the caller keeps RAM itself */
+	/* With CKPT_NO_RAM: the caller reads RAM with mem_read, which sees
+	 * through a lab's memory manager (a migration; not the timeline,
+	 * which reads the pages it keeps). */
+	CKPT_RAM_READ = 1u << 2,
 };
 
 /* Take the machine's state, between instructions; 0, or -1 with err (out

@@ -148,7 +148,7 @@ int mig_src_start(struct mig_src *s, struct vm *vm,
 	}
 	/* Refuse now what stop-and-copy could not take. */
 	struct ckpt probe;
-	if (ckpt_capture(&probe, vm, CKPT_NO_RAM, err, errlen))
+	if (ckpt_capture(&probe, vm, CKPT_NO_RAM | CKPT_RAM_READ, err, errlen))
 		return -1;
 	ckpt_free(&probe);
 	s->words = mmu_dirty_words(vm);
@@ -311,7 +311,8 @@ int mig_src_finish(struct mig_src *s, char *err, size_t errlen)
 	struct ckpt ck;
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	if (ckpt_capture(&ck, s->vm, CKPT_NO_RAM | CKPT_DISK_CRC, err, errlen))
+	if (ckpt_capture(&ck, s->vm, CKPT_NO_RAM | CKPT_RAM_READ | CKPT_DISK_CRC,
+			 err, errlen))
 		goto failed;
 	int bad = ckpt_encode(&ck, &buf, &len);
 	ckpt_free(&ck);
