@@ -46,6 +46,19 @@ static int mon_migrate(void *opaque, const char *machine, const char *host,
 	return lab_migrate(opaque, machine, host, err, errlen);
 }
 
+static int mon_snap(void *opaque, char op, const char *name, char *err,
+		    size_t errlen)
+{
+	return op == 's' ? lab_snap_save(opaque, name, err, errlen)
+	       : op == 'l' ? lab_snap_load(opaque, name, err, errlen)
+			   : lab_snap_delete(opaque, name, err, errlen);
+}
+
+static void mon_snap_list(void *opaque, FILE *out)
+{
+	lab_snap_list(opaque, out);
+}
+
 static int run_monitor(struct lab *l, const char *path,
 		       const char *const *scripts, int nscripts, int batch,
 		       int quiet)
@@ -53,6 +66,7 @@ static int run_monitor(struct lab *l, const char *path,
 	const struct mon_lab ml = {
 		.opaque = l, .find = mon_find, .name_of = mon_name_of,
 		.run = mon_run, .info = mon_info, .migrate = mon_migrate,
+		.snap = mon_snap, .snap_list = mon_snap_list,
 	};
 	const struct mon_config mc = {
 		.lab = &ml, .lab_vm = lab_vm_at(l, 0), .program = path,

@@ -241,6 +241,28 @@ static int build_machine(struct lab *l, struct lab_vm *lv)
 	return 0;
 }
 
+int lab_change_pools(struct lab_vm *lv, struct lab_host *to, char *err,
+		     size_t errlen)
+{
+	struct mem *mm = &lv->vm->mem;
+	if (!lv->host->pool && !to->pool)
+		return 0;
+	mem_clear(mm);
+	if (mm->pool)
+		pool_detach(mm->pool);
+	swap_file_close(&lv->swap);
+	if (!to->pool)
+		return 0;
+	struct pool_swap_host sh;
+	if (swap_file_open(&lv->swap, to->cfg->swap_dir, &sh, err, errlen))
+		return -1;
+	if (pool_attach(to->pool, lv->vm, &sh)) {
+		snprintf(err, errlen, "out of host memory");
+		return -1;
+	}
+	return 0;
+}
+
 struct lab *lab_create(const struct lab_cfg *cfg,
 		       const struct lab_services *svc)
 {
@@ -343,6 +365,7 @@ void lab_destroy(struct lab *l)
 	if (!l)
 		return;
 	lab_mig_free(l);
+	lab_snap_free_all(l);
 	lab_finish(l);
 	for (int i = 0; i < l->nvms; i++) {
 		vm_destroy(l->vms[i].vm);

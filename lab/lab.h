@@ -176,6 +176,16 @@ int lab_info(const struct lab *l, const struct vm *focus, const char *topic,
 int lab_migrate(struct lab *l, const char *machine, const char *host,
 		char *err, size_t errlen);
 
+/* The monitor's savevm -l, loadvm -l, delvm -l NAME (lab/snap.c): the
+ * whole lab kept in memory by name, or put back as it was, so that it
+ * runs on from there as it ran then.  0, or -1 with why in err. */
+int lab_snap_save(struct lab *l, const char *name, char *err, size_t errlen);
+int lab_snap_load(struct lab *l, const char *name, char *err, size_t errlen);
+int lab_snap_delete(struct lab *l, const char *name, char *err,
+		    size_t errlen);
+/* info snapshots: the lab's, a line each. */
+void lab_snap_list(const struct lab *l, FILE *out);
+
 /* The report (aula-lab(5), REPORT). */
 void lab_report(const struct lab *l, FILE *f);
 /* Write each machine's dump (aula(1), REGISTER DUMP) to DIR/NAME.dump.

@@ -32,6 +32,7 @@
 enum lab_state { LAB_READY, LAB_RUNNING, LAB_HALTED, LAB_STOPPED };
 
 struct lab_vm;
+struct lab_snap;
 
 struct lab_console {
 	struct lab_vm *lv;
@@ -133,6 +134,7 @@ struct lab {
 	bool paused;
 	struct lab_mig mig[LAB_MAX_MIGRATIONS * 2];	/* file, monitor */
 	int nmig;
+	struct lab_snap *snaps;	/* the monitor's savevm -l (lab/snap.c) */
 };
 
 /* sched.c: the instructions, halted ticks and exception entries a machine
@@ -144,6 +146,15 @@ void lab_memory_sample(struct lab_host *h);
 void lab_report_machines(const struct lab_host *h, FILE *f);
 void lab_report_memory(const struct lab_host *h, FILE *f);
 void lab_report_switch(const struct lab *l, int si, FILE *f);
+/* lab.c: the machine's RAM leaves its host's memory manager for host
+ * to's (either may have none): every page goes back, and to's manager
+ * takes the machine, with a swap file on that host, before its RAM is put
+ * back (a migration's switchover, a lab snapshot's load).  0, or -1 with
+ * err: the machine has lost its RAM then. */
+int lab_change_pools(struct lab_vm *lv, struct lab_host *to, char *err,
+		     size_t errlen);
+/* snap.c: forget every snapshot (lab_destroy). */
+void lab_snap_free_all(struct lab *l);
 /* Bring every machine that is not running up to the lab's clock. */
 void lab_sync(struct lab *l);
 /* migrate.c, between windows (at the lab's clock): start, step and end

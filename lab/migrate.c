@@ -123,34 +123,6 @@ static void move_to(struct lab *l, struct lab_vm *lv, int to)
 	lv->seq = h->seq++;
 }
 
-/* The machine's RAM leaves its host's memory manager for the target
- * host's (either may have none): every page goes back here, and the
- * target's manager takes the machine, with a swap file on that host, so
- * that the checkpoint's pages are the target's (a shared page there is
- * shared anew by its scans).  0, or -1 with err: the machine has lost its
- * RAM then, and the caller stops it. */
-static int change_pools(struct lab_vm *lv, struct lab_host *to, char *err,
-			size_t errlen)
-{
-	struct mem *mm = &lv->vm->mem;
-	if (!lv->host->pool && !to->pool)
-		return 0;
-	mem_clear(mm);
-	if (mm->pool)
-		pool_detach(mm->pool);
-	swap_file_close(&lv->swap);
-	if (!to->pool)
-		return 0;
-	struct pool_swap_host sh;
-	if (swap_file_open(&lv->swap, to->cfg->swap_dir, &sh, err, errlen))
-		return -1;
-	if (pool_attach(to->pool, lv->vm, &sh)) {
-		snprintf(err, errlen, "out of host memory");
-		return -1;
-	}
-	return 0;
-}
-
 /* Stop and copy, then the machine resumes on the other host. */
 static void switchover(struct lab *l, struct lab_mig *m)
 {
@@ -175,7 +147,7 @@ static void switchover(struct lab *l, struct lab_mig *m)
 		end(m, err);
 		return;
 	}
-	if (change_pools(lv, &l->hosts[m->to], err, sizeof err) ||
+	if (lab_change_pools(lv, &l->hosts[m->to], err, sizeof err) ||
 	    ckpt_apply(&ck, lv->vm, 0, err, sizeof err)) {
 		ckpt_free(&ck);
 		vm_stop(lv->vm, VM_STOP_HOST_ERROR, 0);

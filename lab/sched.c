@@ -312,6 +312,18 @@ static bool all_stopped(const struct lab *l)
 	return true;
 }
 
+/* The lab ends when its last machine stopped. */
+static void end_lab(struct lab *l)
+{
+	uint64_t last = 0;
+	for (int i = 0; i < l->nvms; i++)
+		if (l->vms[i].stopped_at > last)
+			last = l->vms[i].stopped_at;
+	l->now = last;
+	l->in_window = false;
+	l->done = true;
+}
+
 /* Run (or go on with) the window under way; false if the lab paused. */
 static bool window(struct lab *l, uint64_t until)
 {
@@ -345,15 +357,8 @@ static bool window(struct lab *l, uint64_t until)
 		lab_memory_sample(h);
 		h->next_sample = l->now + h->cfg->sample;
 	}
-	if (all_stopped(l)) {
-		/* The lab ends when its last machine stopped. */
-		uint64_t last = 0;
-		for (int i = 0; i < l->nvms; i++)
-			if (l->vms[i].stopped_at > last)
-				last = l->vms[i].stopped_at;
-		l->now = last;
-		l->done = true;
-	}
+	if (all_stopped(l))
+		end_lab(l);
 	return true;
 }
 
@@ -365,6 +370,10 @@ int lab_run(struct lab *l, uint64_t until)
 	while (!l->done && (l->in_window || l->now < until))
 		if (!window(l, l->in_window ? l->win_end : until))
 			break;
+	/* The monitor paused it as the last machine stopped, in the middle
+	 * of a window: it is over all the same, as without the monitor. */
+	if (!l->done && l->paused && all_stopped(l))
+		end_lab(l);
 	if (!l->paused && l->now >= l->cfg.time && !l->done) {
 		l->done = true;
 		lab_sync(l);

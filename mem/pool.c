@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpu/vm.h"
+#include "mem/code.h"
 #include "mem/shadow.h"
 
 /* Per guest page, in pool_vm.flags. */
@@ -509,4 +510,220 @@ const struct pool_stats *pool_stats(const struct mem_pool *p)
 const struct pool_vm_stats *pool_vm_stats(const struct vm *vm)
 {
 	return vm->mem.pool ? &vm->mem.pool->st : NULL;
+}
+
+/* ---- snapshots (lab/snap.c) ------------------------------------------ */
+
+struct pool_vm_snap {
+	const struct vm *vm;
+	uint8_t *flags;
+	uint32_t *sidx;
+	struct pool_vm_stats st;
+	uint32_t touched;
+	uint32_t nkept;		/* private pages, resident or swapped */
+	uint32_t *pns;
+	uint8_t *pages;		/* nkept x MEM_PAGE_SIZE */
+};
+
+struct pool_snap {
+	struct pool_stats st;
+	int hand_vm;
+	uint32_t hand_pn;
+	struct { int vm; uint32_t pn; } pin[POOL_PINNED];
+	unsigned pin_next;
+	struct shared_page *sh;	/* copies of the bufs */
+	uint32_t nsh;
+	struct pool_vm_snap *vms;
+	int nvms;
+};
+
+void pool_snap_free(struct pool_snap *s)
+{
+	if (!s)
+		return;
+	for (uint32_t i = 0; s->sh && i < s->nsh; i++)
+		free(s->sh[i].buf);
+	free(s->sh);
+	for (int i = 0; s->vms && i < s->nvms; i++) {
+		free(s->vms[i].flags);
+		free(s->vms[i].sidx);
+		free(s->vms[i].pns);
+		free(s->vms[i].pages);
+	}
+	free(s->vms);
+	free(s);
+}
+
+static int index_of(const struct mem_pool *p, const struct pool_vm *pv)
+{
+	for (int i = 0; i < p->nvms; i++)
+		if (p->vms[i] == pv)
+			return i;
+	return -1;
+}
+
+static int save_vm(struct pool_vm_snap *o, const struct pool_vm *pv)
+{
+	const struct mem *m = &pv->vm->mem;
+	o->vm = pv->vm;
+	o->st = pv->st;
+	o->touched = m->touched;
+	o->flags = malloc(m->npages);
+	o->sidx = malloc((size_t)m->npages * sizeof *o->sidx);
+	if (!o->flags || !o->sidx)
+		return -1;
+	memcpy(o->flags, pv->flags, m->npages);
+	memcpy(o->sidx, pv->sidx, (size_t)m->npages * sizeof *o->sidx);
+	for (uint32_t pn = 0; pn < m->npages; pn++)
+		o->nkept += !(pv->flags[pn] & PG_SHARED) &&
+			    (m->pages[pn] || (pv->flags[pn] & PG_SWAPPED));
+	o->pns = malloc((o->nkept ? o->nkept : 1) * sizeof *o->pns);
+	o->pages = malloc((size_t)(o->nkept ? o->nkept : 1) * MEM_PAGE_SIZE);
+	if (!o->pns || !o->pages)
+		return -1;
+	uint32_t k = 0;
+	for (uint32_t pn = 0; pn < m->npages; pn++) {
+		if (pv->flags[pn] & PG_SHARED)
+			continue;
+		uint8_t *out = o->pages + (size_t)k * MEM_PAGE_SIZE;
+		if (m->pages[pn])
+			memcpy(out, m->pages[pn], MEM_PAGE_SIZE);
+		else if (!(pv->flags[pn] & PG_SWAPPED))
+			continue;
+		else if (pv->swap.read(pv->swap.opaque, pn, out))
+			return -1;
+		o->pns[k++] = pn;
+	}
+	return 0;
+}
+
+struct pool_snap *pool_save(struct mem_pool *p)
+{
+	pool_quiesce(p);
+	struct pool_snap *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->st = p->st;
+	s->hand_vm = p->hand_vm;
+	s->hand_pn = p->hand_pn;
+	s->pin_next = p->pin_next;
+	for (int i = 0; i < POOL_PINNED; i++)
+		s->pin[i].vm = p->pin[i].pv ? index_of(p, p->pin[i].pv) : -1,
+		s->pin[i].pn = p->pin[i].pn;
+	s->nsh = p->nsh;
+	s->sh = calloc(p->nsh ? p->nsh : 1, sizeof *s->sh);
+	s->nvms = p->nvms;
+	s->vms = calloc(p->nvms ? (size_t)p->nvms : 1, sizeof *s->vms);
+	if (!s->sh || !s->vms)
+		goto fail;
+	for (uint32_t i = 0; i < p->nsh; i++) {
+		s->sh[i] = p->sh[i];
+		s->sh[i].buf = NULL;
+		if (p->sh[i].buf) {
+			if (!(s->sh[i].buf = malloc(MEM_PAGE_SIZE)))
+				goto fail;
+			memcpy(s->sh[i].buf, p->sh[i].buf, MEM_PAGE_SIZE);
+		}
+	}
+	for (int i = 0; i < p->nvms; i++)
+		if (save_vm(&s->vms[i], p->vms[i]))
+			goto fail;
+	return s;
+fail:
+	pool_snap_free(s);
+	return NULL;
+}
+
+/* Every page of pv freed (shared ones are the pool's to free). */
+static void drop_pages(struct pool_vm *pv)
+{
+	struct mem *m = &pv->vm->mem;
+	for (uint32_t pn = 0; pn < m->npages; pn++) {
+		if (!(pv->flags[pn] & PG_SHARED))
+			free(m->pages[pn]);
+		m->pages[pn] = NULL;
+	}
+	mem_code_free(m);
+	mmu_flush_tlb(pv->vm);
+}
+
+static int restore_vm(struct mem_pool *p, struct pool_vm *pv,
+		      const struct pool_vm_snap *o)
+{
+	struct mem *m = &pv->vm->mem;
+	memcpy(pv->flags, o->flags, m->npages);
+	memcpy(pv->sidx, o->sidx, (size_t)m->npages * sizeof *pv->sidx);
+	pv->st = o->st;
+	m->touched = o->touched;
+	for (uint32_t pn = 0; pn < m->npages; pn++)
+		if (pv->flags[pn] & PG_SHARED)
+			m->pages[pn] = p->sh[pv->sidx[pn]].buf;
+	for (uint32_t k = 0; k < o->nkept; k++) {
+		uint32_t pn = o->pns[k];
+		const uint8_t *page = o->pages + (size_t)k * MEM_PAGE_SIZE;
+		if (pv->flags[pn] & PG_SWAPPED) {
+			if (pv->swap.write(pv->swap.opaque, pn, page))
+				return -1;
+			continue;
+		}
+		if (!(m->pages[pn] = malloc(MEM_PAGE_SIZE)))
+			return -1;
+		memcpy(m->pages[pn], page, MEM_PAGE_SIZE);
+	}
+	return 0;
+}
+
+int pool_restore(struct mem_pool *p, const struct pool_snap *s)
+{
+	if (s->nvms != p->nvms)
+		return -1;
+	/* The snapshot's order (the clock hand counts in it). */
+	struct pool_vm **order = calloc(p->nvms ? (size_t)p->nvms : 1,
+					sizeof *order);
+	if (!order)
+		return -1;
+	for (int i = 0; i < s->nvms; i++) {
+		for (int j = 0; j < p->nvms; j++)
+			if (p->vms[j]->vm == s->vms[i].vm)
+				order[i] = p->vms[j];
+		if (!order[i]) {
+			free(order);
+			return -1;
+		}
+	}
+	pool_quiesce(p);
+	for (int i = 0; i < p->nvms; i++)
+		drop_pages(p->vms[i]);
+	for (uint32_t i = 0; i < p->nsh; i++)
+		free(p->sh[i].buf);
+	memcpy(p->vms, order, (size_t)p->nvms * sizeof *order);
+	free(order);
+	struct shared_page *sh = realloc(p->sh, (s->nsh ? s->nsh : 1) *
+						sizeof *sh);
+	if (!sh) {
+		p->nsh = 0;
+		return -1;
+	}
+	p->sh = sh;
+	p->nsh = p->capsh = s->nsh;
+	for (uint32_t i = 0; i < s->nsh; i++) {
+		p->sh[i] = s->sh[i];
+		if (s->sh[i].buf &&
+		    !(p->sh[i].buf = malloc(MEM_PAGE_SIZE)))
+			return -1;
+		if (s->sh[i].buf)
+			memcpy(p->sh[i].buf, s->sh[i].buf, MEM_PAGE_SIZE);
+	}
+	for (int i = 0; i < p->nvms; i++)
+		if (restore_vm(p, p->vms[i], &s->vms[i]))
+			return -1;
+	p->st = s->st;
+	p->hand_vm = s->hand_vm;
+	p->hand_pn = s->hand_pn;
+	p->pin_next = s->pin_next;
+	for (int i = 0; i < POOL_PINNED; i++)
+		p->pin[i] = (struct pin){
+			s->pin[i].vm >= 0 ? p->vms[s->pin[i].vm] : NULL,
+			s->pin[i].pn };
+	return 0;
 }

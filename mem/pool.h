@@ -101,6 +101,26 @@ void pool_sample(struct mem_pool *p);
 /* Merge identical pages (if the pool shares). */
 void pool_share_scan(struct mem_pool *p);
 
+/*
+ * The pool's state as data, for a snapshot of a whole lab (lab/snap.c):
+ * each machine's page states and the contents of its private pages (a
+ * swapped one read from its swap file), the shared pages, the clock hand,
+ * the pins and the counters.  Taken when no machine runs; NULL when out
+ * of host memory or a swap file could not be read.
+ *
+ * pool_restore puts p back as the snapshot found it.  The same machines
+ * must be attached to p again (the lab moves back those that migrated),
+ * in any order: p takes the snapshot's.  Their pages are rebuilt (a
+ * swapped page written again to the machine's swap file, which may be a
+ * new one) and their decode caches dropped; the caller resets their
+ * MMUs (ckpt_apply does).  0, or -1: out of host memory, a swap write
+ * failed, or the machines differ.
+ */
+struct pool_snap;
+struct pool_snap *pool_save(struct mem_pool *p);
+int pool_restore(struct mem_pool *p, const struct pool_snap *s);
+void pool_snap_free(struct pool_snap *s);
+
 const struct pool_stats *pool_stats(const struct mem_pool *p);
 const struct pool_vm_stats *pool_vm_stats(const struct vm *vm);
 

@@ -203,18 +203,21 @@ const struct mon_cmd mon_cmds[] = {
 	    "to FILE, or to the monitor's output.  `trace` alone shows them.\n",
 	    mon_cmd_trace, MON_G_INFO, MON_C_TRACE, MON_REPEAT_NO),
 
-	CMD("savevm", NULL, "[NAME] | -o FILE", "save the machine [as NAME]",
+	CMD("savevm", NULL, "[NAME] | -o FILE | -l [NAME]",
+	    "save the machine [as NAME]",
 	    "Keeps the whole machine in memory as NAME (snap1, snap2, ...\n"
 	    "without one); -o FILE writes it to a checkpoint file instead,\n"
-	    "which aula run --restore continues.  info snapshots lists them.\n",
+	    "which aula run --restore continues.  info snapshots lists them.\n"
+	    "In a lab, -l keeps the whole lab (lab1, ...): every machine,\n"
+	    "host, switch and the clock; loadvm -l NAME puts it back.\n",
 	    mon_cmd_savevm, MON_G_BACK, MON_C_FILE, MON_REPEAT_NO),
-	CMD("loadvm", NULL, "NAME", "back to a saved machine",
+	CMD("loadvm", NULL, "NAME | -l NAME", "back to a saved machine",
 	    "Puts the machine back as savevm NAME kept it: registers, RAM,\n"
 	    "devices and pending events.  A disk whose contents changed since\n"
 	    "is refused.  The timeline starts again there.\n",
 	    mon_cmd_loadvm, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
-	CMD("delvm", NULL, "NAME", "forget a saved machine",
-	    "Forgets the machine savevm NAME kept.\n",
+	CMD("delvm", NULL, "NAME | -l NAME", "forget a saved machine",
+	    "Forgets the machine savevm NAME kept (-l: the lab's).\n",
 	    mon_cmd_delvm, MON_G_BACK, MON_C_NONE, MON_REPEAT_NO),
 
 	CMD("source", NULL, "FILE", "run commands from FILE",

@@ -83,6 +83,11 @@ struct mon_lab {
 	/* migrate MACHINE HOST: 0, or -1 with why in err. */
 	int (*migrate)(void *opaque, const char *machine, const char *host,
 		       char *err, size_t errlen);
+	/* savevm -l, loadvm -l, delvm -l NAME (op 's', 'l', 'd'): the whole
+	 * lab; 0, or -1 with why in err.  snap_list: info snapshots. */
+	int (*snap)(void *opaque, char op, const char *name, char *err,
+		    size_t errlen);
+	void (*snap_list)(void *opaque, FILE *out);
 };
 
 struct mon_config {

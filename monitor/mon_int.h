@@ -288,7 +288,7 @@ struct mon {
 	unsigned x_size, x_count;
 	struct mon_expr_env env;
 	struct mon_snapshot *snaps;	/* savevm's */
-	int nsnaps, snap_seq;
+	int nsnaps, snap_seq, lab_snap_seq;
 	char snap_current[MON_SNAP_NAME];	/* the one we came from */
 	struct timeline tl;		/* reverse execution */
 	struct vm_nic_host nic_back;	/* the cable, behind the monitor */

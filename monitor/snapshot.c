@@ -51,10 +51,45 @@ void mon_snapshots_free(struct mon *m)
 	m->nsnaps = 0;
 }
 
+/* savevm -l, loadvm -l, delvm -l: the whole lab's snapshots, kept by
+ * the lab (lab/snap.c).  op is 's', 'l' or 'd'. */
+static int lab_snap(struct mon *m, struct mon_args *a, char op)
+{
+	static const char *const cmd[] = { "savevm", "loadvm", "delvm" };
+	const char *what = cmd[op == 's' ? 0 : op == 'l' ? 1 : 2];
+	char name[MON_SNAP_NAME], err[512];
+	const char *at;
+	if (!m->cfg.lab || !m->cfg.lab->snap)
+		return mon_error(m, NULL, "%s -l: there is no lab here (the "
+				 "whole lab is aula lab --monitor's)", what);
+	if (!mon_args_word(a, name, sizeof name, &at)) {
+		if (op != 's')
+			return mon_error(m, at, "%s -l which? (info "
+					 "snapshots)", what);
+		snprintf(name, sizeof name, "lab%d", ++m->lab_snap_seq);
+	}
+	if (mon_args_end(m, a))
+		return -1;
+	if (m->cfg.lab->snap(m->cfg.lab->opaque, op, name, err, sizeof err))
+		return mon_error(m, at, "%s -l %s: %s", what, name, err);
+	if (op == 's') {
+		mon_printf(m, "saved the whole lab as %s\n", name);
+	} else if (op == 'l') {
+		/* Every machine is as it was then, the focus too. */
+		mon_focus(m, m->vm);
+		mon_printf(m, "loaded the lab's %s: the focus at #%llu\n",
+			   name, (unsigned long long)m->vm->cpu.insns);
+		mon_show_pc(m);
+	}
+	return 0;
+}
+
 int mon_cmd_savevm(struct mon *m, struct mon_args *a)
 {
 	char name[MON_SNAP_NAME], err[512];
 	const char *at;
+	if (mon_args_keyword(a, "-l"))
+		return lab_snap(m, a, 's');
 	bool to_file = mon_args_keyword(a, "-o");
 	if (!mon_args_word(a, name, sizeof name, &at)) {
 		if (to_file)
@@ -132,6 +167,8 @@ int mon_cmd_loadvm(struct mon *m, struct mon_args *a)
 {
 	char name[MON_SNAP_NAME], err[512];
 	const char *at;
+	if (mon_args_keyword(a, "-l"))
+		return lab_snap(m, a, 'l');
 	if (!mon_args_word(a, name, sizeof name, &at))
 		return mon_error(m, at, "loadvm which? (info snapshots)");
 	if (mon_args_end(m, a))
@@ -179,6 +216,8 @@ int mon_cmd_delvm(struct mon *m, struct mon_args *a)
 {
 	char name[MON_SNAP_NAME];
 	const char *at;
+	if (mon_args_keyword(a, "-l"))
+		return lab_snap(m, a, 'd');
 	if (!mon_args_word(a, name, sizeof name, &at))
 		return mon_error(m, at, "delvm which? (info snapshots)");
 	if (mon_args_end(m, a))
@@ -205,6 +244,10 @@ int mon_info_snapshots(struct mon *m, struct mon_args *a)
 {
 	if (mon_args_end(m, a))
 		return -1;
+	if (m->cfg.lab && m->cfg.lab->snap_list) {
+		fflush(m->out);
+		m->cfg.lab->snap_list(m->cfg.lab->opaque, m->out);
+	}
 	if (!m->nsnaps) {
 		mon_printf(m, "no snapshots (savevm takes one)\n");
 		return 0;

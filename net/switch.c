@@ -324,3 +324,66 @@ bool switch_capture_failed(const struct lan_switch *s)
 {
 	return s->capture && (s->tap.error || ferror(s->capture));
 }
+
+/* ---- snapshots ------------------------------------------------------- */
+
+struct switch_snap {
+	uint64_t seq, flooded;
+	struct switch_mac macs[SWITCH_MAX_MACS];
+	int nmacs, nports;
+	struct {
+		struct switch_port_stats st;
+		unsigned n;
+		struct in_flight *q;	/* n frames */
+	} port[SWITCH_MAX_PORTS];
+};
+
+void switch_snap_free(struct switch_snap *snap)
+{
+	if (!snap)
+		return;
+	for (int i = 0; i < snap->nports; i++)
+		free(snap->port[i].q);
+	free(snap);
+}
+
+struct switch_snap *switch_save(const struct lan_switch *s)
+{
+	struct switch_snap *snap = calloc(1, sizeof *snap);
+	if (!snap)
+		return NULL;
+	snap->seq = s->seq;
+	snap->flooded = s->flooded;
+	memcpy(snap->macs, s->macs, sizeof snap->macs);
+	snap->nmacs = s->nmacs;
+	snap->nports = s->nports;
+	for (int i = 0; i < s->nports; i++) {
+		const struct port *p = s->port[i];
+		snap->port[i].st = p->st;
+		snap->port[i].n = p->n;
+		if (!p->n)
+			continue;
+		snap->port[i].q = malloc(p->n * sizeof *p->q);
+		if (!snap->port[i].q) {
+			switch_snap_free(snap);
+			return NULL;
+		}
+		memcpy(snap->port[i].q, p->q, p->n * sizeof *p->q);
+	}
+	return snap;
+}
+
+void switch_restore(struct lan_switch *s, const struct switch_snap *snap)
+{
+	s->seq = snap->seq;
+	s->flooded = snap->flooded;
+	memcpy(s->macs, snap->macs, sizeof s->macs);
+	s->nmacs = snap->nmacs;
+	for (int i = 0; i < s->nports && i < snap->nports; i++) {
+		struct port *p = s->port[i];
+		p->st = snap->port[i].st;
+		p->n = snap->port[i].n;
+		if (p->n)
+			memcpy(p->q, snap->port[i].q, p->n * sizeof *p->q);
+	}
+}

@@ -95,6 +95,15 @@ const struct switch_port_stats *switch_port_stats(const struct lan_switch *s,
 /* The learning table, oldest first. */
 int switch_nmacs(const struct lan_switch *s);
 const struct switch_mac *switch_mac_at(const struct lan_switch *s, int i);
+/* The switch's state as data, for a snapshot of a whole lab: its
+ * learning table, the frames in flight and the counters (its ports and
+ * capture are the lab file's).  NULL when out of host memory.
+ * switch_restore puts them back in the switch they were taken from. */
+struct switch_snap;
+struct switch_snap *switch_save(const struct lan_switch *s);
+void switch_restore(struct lan_switch *s, const struct switch_snap *snap);
+void switch_snap_free(struct switch_snap *snap);
+
 /* Frames flooded, and frames the capture could not write (an error). */
 uint64_t switch_flooded(const struct lan_switch *s);
 bool switch_capture_failed(const struct lan_switch *s);

@@ -465,8 +465,10 @@ static int check_conf(const struct ckpt_conf *c, const struct vm *vm,
 int ckpt_check(const struct ckpt *ck, const struct vm *vm, unsigned flags,
 	       char *err, size_t errlen)
 {
-	const char *why = not_checkpointable(vm, flags & CKPT_KEEP_RAM ?
-					     CKPT_NO_RAM : 0);
+	unsigned as_taken = !(flags & CKPT_KEEP_RAM) ? 0
+			    : flags & CKPT_RAM_RESTORED
+			    ? CKPT_NO_RAM | CKPT_RAM_READ : CKPT_NO_RAM;
+	const char *why = not_checkpointable(vm, as_taken);
 	if (why) {
 		snprintf(err, errlen, "this machine cannot be restored: %s",
 			 why);

@@ -116,6 +116,9 @@ void ckpt_free(struct ckpt *ck);
 enum ckpt_apply_flags {
 	CKPT_CHANGED_DISKS = 1u << 0,	/* a disk's contents may differ */
 	CKPT_KEEP_RAM = 1u << 1,	/* the checkpoint has no RAM */
+	/* With CKPT_KEEP_RAM: the caller has put RAM under a lab's memory
+	 * manager back itself (a lab's snapshot, lab/snap.c). */
+	CKPT_RAM_RESTORED = 1u << 2,
 };
 
 /* Would the checkpoint fit this machine?  0, or -1 with err saying what

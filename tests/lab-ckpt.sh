@@ -73,5 +73,130 @@ else
 	not_ok "checkpoint info of a ballooned machine"
 	"$AULA" checkpoint info "$tmp/one.ckpt" | grep balloon
 fi
+# ---- the whole lab: savevm -l, run on, loadvm -l ------------------------
+#
+# snap_case DIR LAB BEFORE AFTER FINISH: the lab's monitor runs BEFORE,
+# keeps the lab (savevm -l), runs AFTER, puts it back (loadvm -l) and
+# runs FINISH (commands separated by |).  It must end with the plain run's
+# dumps and report, byte for byte, and info vms after loadvm -l must be
+# what it was after savevm -l: the lab went back, then ran as it did.
+snap_case()
+{
+	sc_dir=$1 sc_lab=$2
+	rm -rf "$tmp/s1" "$tmp/s2"
+	mkdir "$tmp/s1" "$tmp/s2"
+	(cd "$sc_dir" && "$AULA" lab "$sc_lab.lab" --dump-dir "$tmp/s1" \
+		</dev/null >"$tmp/s1.out" 2>&1)
+	{
+		printf '%s\n' "$3" | tr '|' '\n'
+		printf '%s\n' "savevm -l s" "info vms"
+		printf '%s\n' "$4" | tr '|' '\n'
+		printf '%s\n' "loadvm -l s" "info vms"
+		printf '%s\n' "$5" | tr '|' '\n'
+		echo quit
+	} >"$tmp/s.cmd"
+	(cd "$sc_dir" && "$AULA" lab "$sc_lab.lab" -x "$tmp/s.cmd" --batch \
+		--dump-dir "$tmp/s2" </dev/null >"$tmp/s2.out" 2>&1)
+	sed -n '/^aula lab report/,$p' "$tmp/s1.out" >"$tmp/s1.rep"
+	sed -n '/^aula lab report/,$p' "$tmp/s2.out" >"$tmp/s2.rep"
+	# The two info vms tables (but for the focus's mark: the monitor's).
+	awk '/^\(aula\) info vms/ { n++; on = 1; next } /^\(aula\)/ { on = 0 }
+		on { sub(/^\*/, " "); print > (dir "/vms" n) }' dir="$tmp" \
+		"$tmp/s2.out"
+	sc_same=yes
+	for f in "$tmp"/s1/*.dump; do
+		cmp -s "$f" "$tmp/s2/$(basename "$f")" || sc_same=no
+	done
+	if [ $sc_same = yes ] && [ -s "$tmp/s1.rep" ] &&
+	   cmp -s "$tmp/s1.rep" "$tmp/s2.rep" && [ -s "$tmp/vms1" ] &&
+	   cmp -s "$tmp/vms1" "$tmp/vms2" &&
+	   grep -q "^loaded the lab's s: " "$tmp/s2.out"
+	then
+		ok "$sc_lab: savevm -l, run on, loadvm -l: the plain run's dumps and report"
+	else
+		not_ok "$sc_lab: the lab put back ends otherwise"
+		diff "$tmp/s1.rep" "$tmp/s2.rep" | head
+		grep -i "error" "$tmp/s2.out"
+	fi
+	rm -f "$tmp/vms1" "$tmp/vms2"
+}
+# A frame in flight on the switch when it is kept.
+snap_case "$ex/lab" lan "vm sender|break 0x1088|continue|delete" \
+	"continue|vm receiver|continue" "vm bystander|continue"
+# The scheduler: five machines on one CPU, steal time.
+snap_case "$ex/lab" steal "vm busy2|step 40000" "step 100000" \
+	"vm sleeper|continue"
+snap_case "$ex/lab" web "vm client|step 200" "continue" "vm web|continue"
+# The memory manager: pages swapped, balloons half full.
+snap_case "$ex/lab" overcommit "vm one|break 0x1198|continue|delete|step 3000" \
+	"vm two|step 30000" "vm three|continue"
+# Migrations: kept before the first, put back after both.
+snap_case "$ex/lab/migrate" migrate "vm web|step 500|info migrate" \
+	"vm web|continue|info migrate" "vm web|continue"
+
+# A machine that migrated after the snapshot goes back to its host, and
+# to its host's memory manager.
+cat >"$tmp/two.lab" <<LAB
+[lab]
+time = 20M
+[host a]
+ram = 64K
+[host b]
+ram = 48K
+[machine hog]
+image = $ex/lab/memhog.s
+LAB
+rm -rf "$tmp/t1" "$tmp/t2"
+mkdir "$tmp/t1" "$tmp/t2"
+(cd "$tmp" && "$AULA" lab two.lab -I "$ex" --dump-dir t1 </dev/null \
+	>two1.out 2>&1)
+printf '%s\n' "vm hog" "step 1000000" "savevm -l s" "migrate hog b" \
+	"step 500000" "info vms" "loadvm -l s" "info vms" continue quit \
+	>"$tmp/two.cmd"
+(cd "$tmp" && "$AULA" lab two.lab -I "$ex" -x two.cmd --batch \
+	--dump-dir t2 </dev/null >two2.out 2>&1)
+if grep -q "^\* hog *b " "$tmp/two2.out" &&
+   grep -q "^\* hog *a " "$tmp/two2.out" &&
+   cmp -s "$tmp/t1/hog.dump" "$tmp/t2/hog.dump" &&
+   sed -n '/^aula lab report/,$p' "$tmp/two1.out" >"$tmp/two1.rep" &&
+   sed -n '/^aula lab report/,$p' "$tmp/two2.out" >"$tmp/two2.rep" &&
+   [ -s "$tmp/two1.rep" ] && cmp -s "$tmp/two1.rep" "$tmp/two2.rep"
+then
+	ok "a machine moved after savevm -l is back on its host after loadvm -l"
+else
+	not_ok "loadvm -l after a migration"; cat "$tmp/two2.out"
+fi
+
+# What a lab snapshot refuses, each with its reason.
+printf '[lab]\ntime = 3M\n[host a]\n[host b]\n[machine busy]\nimage = %s\n[migration m]\nmachine = busy\nto = b\nat = 100K\n' \
+	"$ex/migrate/dirty.s" >"$tmp/mig.lab"
+printf '%s\n' "vm busy" "step 150000" "savevm -l s" >"$tmp/mig.cmd"
+(cd "$tmp" && "$AULA" lab mig.lab -I "$ex" -x mig.cmd --batch </dev/null \
+	>mig.out 2>&1)
+grep -q "savevm -l s: the lab cannot be saved: migration m is under way" \
+	"$tmp/mig.out" && ok "savevm -l during a migration is refused" ||
+	{ not_ok "savevm -l during a migration"; cat "$tmp/mig.out"; }
+head -c 4096 /dev/zero >"$tmp/disk.img"
+printf '[lab]\ntime = 1M\n[machine d]\nimage = %s\ndisk = disk.img\n' \
+	"$ex/lab/busy.s" >"$tmp/disk.lab"
+printf '%s\n' "savevm -l s" >"$tmp/disk.cmd"
+(cd "$tmp" && "$AULA" lab disk.lab -I "$ex" -x disk.cmd --batch </dev/null \
+	>disk.out 2>&1)
+grep -q "machine d has a writable disk" "$tmp/disk.out" &&
+	ok "savevm -l with a writable disk is refused" ||
+	{ not_ok "savevm -l with a writable disk"; cat "$tmp/disk.out"; }
+printf '%s\n' "loadvm -l nothing" >"$tmp/none.cmd"
+(cd "$tmp" && "$AULA" lab two.lab -I "$ex" -x none.cmd --batch </dev/null \
+	>none.out 2>&1)
+printf '%s\n' "savevm -l s" >"$tmp/nolab.cmd"
+"$AULA" debug "$ex/lab/busy.s" -I "$ex" -x "$tmp/nolab.cmd" --batch \
+	</dev/null >"$tmp/nolab.out" 2>&1
+if grep -q "no lab snapshot 'nothing'" "$tmp/none.out" &&
+   grep -q "savevm -l: there is no lab here" "$tmp/nolab.out"; then
+	ok "loadvm -l of no snapshot, and savevm -l outside a lab, say why"
+else
+	not_ok "loadvm -l / savevm -l refusals"
+	cat "$tmp/none.out" "$tmp/nolab.out"
+fi
 echo "1..$n"
 [ "$fails" = 0 ]
