@@ -49,7 +49,8 @@ bench: bench/aula-bench bench/aula-diskbench bench/ckpt-bench aula$(EXEEXT)
 		$(BENCH_WORKLOADS) $(LIVE_WORKLOADS)
 	@bench/aula-bench --vm-create 20000
 	@$(srcdir)/bench/startup ./aula$(EXEEXT) bench/aula-bench
-	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading
+	@$(srcdir)/bench/grade-bench ./aula$(EXEEXT) $(srcdir)/examples/grading \
+		bench/aula-bench
 	@$(srcdir)/bench/lab-bench ./aula$(EXEEXT) $(srcdir)/bench
 	@$(srcdir)/bench/as-bench ./aula$(EXEEXT)
 	@$(srcdir)/bench/migrate-bench ./aula$(EXEEXT) $(srcdir)
