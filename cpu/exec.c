@@ -670,7 +670,7 @@ op_in: {
 	unsigned rd = d->rd;
 	uint16_t port = (uint16_t)(RS1 + IMM);
 	SYNC_IO();
-	uint32_t v = bus_in_fast(&vm->bus, port);
+	uint32_t v = bus_in(&vm->bus, port);
 	REG(rd) = v;
 	SET_LIMIT(c->limit);
 	NEXT();

@@ -40,16 +40,6 @@ int bus_map(struct bus *b, uint16_t base, uint16_t count,
 const struct bus_range *bus_find(const struct bus *b, uint16_t port);
 uint32_t bus_in(struct bus *b, uint16_t port);
 
-/* bus_in for the interpreter: a mapped low port, untraced, is read here
- * (a status poll is an IN a few instructions). */
-static inline uint32_t bus_in_fast(struct bus *b, uint16_t port)
-{
-	if (port < BUS_FAST_PORTS && b->fast[port] && !b->trace) {
-		const struct bus_range *r = &b->r[b->fast[port] - 1];
-		return r->ops->read(r->dev, (uint16_t)(port - r->base));
-	}
-	return bus_in(b, port);
-}
 void bus_out(struct bus *b, uint16_t port, uint32_t value);
 
 #endif
