@@ -217,7 +217,11 @@ static uint64_t cpu_used(void)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	return (uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec + 1;
+	uint64_t us = ((uint64_t)ru.ru_utime.tv_sec +
+		       (uint64_t)ru.ru_stime.tv_sec) * 1000000 +
+		      (uint64_t)ru.ru_utime.tv_usec +
+		      (uint64_t)ru.ru_stime.tv_usec;
+	return (us + 999999) / 1000000;
 }
 
 /* The hard CPU limit of a worker that may run npairs pairs: no pair can
@@ -403,7 +407,15 @@ worker(const struct grade_run_set *s, struct grade_result *res,
 		_exit(1);
 	for (int i = 0; i < 3; i++)
 		sigaction(stop_sigs[i], &stop_old[i], NULL);
-	sigprocmask(SIG_SETMASK, mask, NULL);
+	/* The limits' signals kill, whatever the caller left them as. */
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGALRM, &dfl, NULL);
+	sigaction(SIGXCPU, &dfl, NULL);
+	sigset_t own = *mask;
+	sigdelset(&own, SIGALRM);
+	sigdelset(&own, SIGXCPU);
+	sigprocmask(SIG_SETMASK, &own, NULL);
 	set_mem_limit(lim);
 	set_cpu_ceiling(lim, s->nsubs * s->ntests);
 #ifdef M_TRIM_THRESHOLD
@@ -582,13 +594,28 @@ static void worker_ended(const struct grade_run_set *s,
 			 __ATOMIC_RELEASE);
 }
 
-/* Start a worker in slot w: 0, or -1 if fork failed. */
+/* The signals that stop aula grade, as a set. */
+static void stop_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int i = 0; i < 3; i++)
+		sigaddset(set, stop_sigs[i]);
+}
+
+/* Start a worker in slot w: 0, or -1 if fork failed.  The stop signals
+ * wait during the fork: a new worker must not run the parent's handler,
+ * which kills every worker, before it has its own. */
 static int start_worker(const struct grade_run_set *s, struct grade_result *res,
 			struct grade_pool *pool, int w, pid_t parent,
 			const struct grade_limits *lim, const sigset_t *mask)
 {
+	sigset_t stops, was;
+	stop_set(&stops);
 	__atomic_store_n(&pool->current[w], -1, __ATOMIC_RELEASE);
+	sigprocmask(SIG_BLOCK, &stops, &was);
 	pid_t pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &was, NULL);
 	if (pid < 0) {
 		cmd_error("cannot start a worker: %s", strerror(errno));
 		return -1;
@@ -642,6 +669,11 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 	sigset_t chld, old;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	/* SIGCHLD ignored by whoever started us would reap the workers
+	 * unseen: it is the default here. */
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, chld_was;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &chld_was);
 	sigprocmask(SIG_BLOCK, &chld, &old);
 	fflush(NULL);
 	for (int w = 0; w < jobs && units_left(pool); w++) {
@@ -677,8 +709,12 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 			}
 			continue;
 		}
-		if (pid < 0 && errno != EINTR)
-			break;
+		if (pid < 0 && errno != EINTR) {
+			cmd_error("cannot wait for the workers: %s",
+				  strerror(errno));
+			rc = -1;
+			goto out;
+		}
 		if (tty)
 			show_progress(count_done(res, npairs), npairs);
 		/* Until a worker ends, a stop signal (its handler makes this
@@ -686,6 +722,18 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 		struct timespec frame = { 0, 100 * 1000 * 1000 };
 		sigtimedwait(&chld, NULL, tty ? &frame : NULL);
 	}
+	/* A stop signal as the last worker ended still stops the run. */
+	if (grade_stop_signal)
+		rc = grade_stop_signal;
+	for (int p = 0; rc == 0 && p < npairs; p++)
+		if (!res[p].done) {
+			/* Never: every unit is claimed and ends done. */
+			res[p].status = GRADE_INTERNAL;
+			snprintf(res[p].detail, sizeof res[p].detail,
+				 "the pair was never run (a bug in aula "
+				 "grade: please report it)");
+			res[p].done = true;
+		}
 out:
 	if (rc) {
 		kill_all(pids, jobs);
@@ -693,6 +741,7 @@ out:
 			pids[w] = 0;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigaction(SIGCHLD, &chld_was, NULL);
 	munmap(pool, size);
 	if (tty) {
 		if (rc == 0)
@@ -938,7 +987,7 @@ int cmd_grade(int argc, char **argv)
 			sigaction(stop_sigs[i], &stop_old[i], NULL);
 		if (rc < 0)
 			status = DUMP_EXIT_HOST;
-		stopped = rc > 0 ? rc : 0;
+		stopped = rc > 0 ? rc : grade_stop_signal;
 	}
 	if (status == 0 && !stopped) {
 		/* A submission that did not load: its pairs all say why. */

@@ -136,6 +136,22 @@ uint32_t balloon_size(const struct vm *vm)
 	return d ? ((const struct balloon *)d->state)->size : 0;
 }
 
+/* After a restore (a migration's target, loadvm): the pages in the
+ * balloon that read as zero are the host's again, as they were before it
+ * (one the guest wrote anyway keeps its contents). */
+static void balloon_ram_restored(void *dev)
+{
+	struct balloon *b = dev;
+	static const uint8_t zero[MEM_PAGE_SIZE];
+	uint8_t page[MEM_PAGE_SIZE];
+	for (uint32_t pn = 0; pn < b->vm->mem.npages; pn++)
+		if (is_in(b, pn) &&
+		    !mem_read(&b->vm->mem, pn << MEM_PAGE_SHIFT, page,
+			      MEM_PAGE_SIZE) &&
+		    !memcmp(page, zero, MEM_PAGE_SIZE))
+			mem_discard(&b->vm->mem, pn << MEM_PAGE_SHIFT);
+}
+
 static const struct dev_field balloon_fields[] = {
 	DEV_FIELD(struct balloon, target, DEV_FIELD_U32, "TARGET register"),
 	DEV_FIELD(struct balloon, size, DEV_FIELD_U32, "pages in the balloon"),
@@ -203,4 +219,5 @@ const struct dev_ops balloon_ops = {
 	.extra_get = bitmap_get,
 	.extra_set = bitmap_set,
 	.extra_check = bitmap_check,
+	.ram_restored = balloon_ram_restored,
 };

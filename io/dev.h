@@ -87,6 +87,10 @@ struct dev_ops {
 	 * fields are already the checkpoint's, before anything is applied:
 	 * NULL, or what is wrong.  All NULL for a device without such. */
 	const char *extra_name;
+	/* After a restore wrote RAM too (not one whose caller keeps RAM):
+	 * hand the host what the device holds -- the balloon's pages that
+	 * read as zero go back to the memory manager.  May be NULL. */
+	void (*ram_restored)(void *dev);
 	uint32_t (*extra_len)(const void *dev);
 	void (*extra_get)(const void *dev, uint8_t *out);
 	void (*extra_set)(void *dev, const uint8_t *in);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mem/mmu.h"
+
 static void say(const struct lab *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void say(const struct lab *l, const char *fmt, ...)
@@ -247,16 +249,21 @@ int lab_change_pools(struct lab_vm *lv, struct lab_host *to, char *err,
 	struct mem *mm = &lv->vm->mem;
 	if (!lv->host->pool && !to->pool)
 		return 0;
+	/* The swap file first (a swap-dir is tried only when a machine
+	 * joins its host): if it fails, nothing has changed. */
+	struct swap_file fresh = { .fd = -1 };
+	struct pool_swap_host sh;
+	if (to->pool && swap_file_open(&fresh, to->cfg->swap_dir, &sh, err,
+				       errlen))
+		return -1;
 	mem_clear(mm);
+	mmu_reset(lv->vm);	/* its translations named the freed pages */
 	if (mm->pool)
 		pool_detach(mm->pool);
 	swap_file_close(&lv->swap);
-	if (!to->pool)
-		return 0;
-	struct pool_swap_host sh;
-	if (swap_file_open(&lv->swap, to->cfg->swap_dir, &sh, err, errlen))
-		return -1;
-	if (pool_attach(to->pool, lv->vm, &sh)) {
+	lv->swap = fresh;
+	sh.opaque = &lv->swap;	/* the host's callbacks take the file */
+	if (to->pool && pool_attach(to->pool, lv->vm, &sh)) {
 		snprintf(err, errlen, "out of host memory");
 		return -1;
 	}

@@ -150,7 +150,9 @@ void lab_report_switch(const struct lab *l, int si, FILE *f);
  * to's (either may have none): every page goes back, and to's manager
  * takes the machine, with a swap file on that host, before its RAM is put
  * back (a migration's switchover, a lab snapshot's load).  0, or -1 with
- * err: the machine has lost its RAM then. */
+ * err: nothing has changed if the swap file could not be made; if the
+ * host ran out of memory after, the machine has lost its RAM and belongs
+ * to no manager (the caller stops it). */
 int lab_change_pools(struct lab_vm *lv, struct lab_host *to, char *err,
 		     size_t errlen);
 /* snap.c: forget every snapshot (lab_destroy). */

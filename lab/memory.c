@@ -35,6 +35,8 @@ static void balloon_policy(struct lab_host *h)
 			continue;
 		}
 		const struct pool_vm_stats *st = pool_vm_stats(vm);
+		if (!st)
+			continue;	/* stopped, out of the manager */
 		uint64_t fair = ps->budget * vm->mem.npages / ram,
 			 foot = st->resident + st->swapped + st->shared +
 				balloon_size(vm);

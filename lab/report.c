@@ -65,7 +65,12 @@ void lab_report_memory(const struct lab_host *h, FILE *f)
 		"out", "in");
 	for (int i = 0; i < h->nvms; i++) {
 		const struct lab_vm *lv = h->vms[i];
+		/* None: a machine stopped when a host ran out of memory as
+		 * it changed managers. */
+		static const struct pool_vm_stats none;
 		const struct pool_vm_stats *st = pool_vm_stats(lv->vm);
+		if (!st)
+			st = &none;
 		fprintf(f, "  %-10s %7u %7llu %7llu %7llu %7llu %7llu %7llu "
 			"%7llu\n", lv->cfg->name, lv->vm->mem.touched,
 			(unsigned long long)st->resident,

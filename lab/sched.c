@@ -320,7 +320,6 @@ static void end_lab(struct lab *l)
 		if (l->vms[i].stopped_at > last)
 			last = l->vms[i].stopped_at;
 	l->now = last;
-	l->in_window = false;
 	l->done = true;
 }
 
@@ -371,9 +370,14 @@ int lab_run(struct lab *l, uint64_t until)
 		if (!window(l, l->in_window ? l->win_end : until))
 			break;
 	/* The monitor paused it as the last machine stopped, in the middle
-	 * of a window: it is over all the same, as without the monitor. */
-	if (!l->done && l->paused && all_stopped(l))
-		end_lab(l);
+	 * of a window: the window ends as without the monitor (its hosts
+	 * idle through it, then the memory samples), and so does the lab. */
+	if (!l->done && l->paused && all_stopped(l)) {
+		l->paused = false;
+		while (!l->done && l->in_window)
+			if (!window(l, l->win_end))
+				break;
+	}
 	if (!l->paused && l->now >= l->cfg.time && !l->done) {
 		l->done = true;
 		lab_sync(l);

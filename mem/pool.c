@@ -647,8 +647,62 @@ static void drop_pages(struct pool_vm *pv)
 	mmu_flush_tlb(pv->vm);
 }
 
-static int restore_vm(struct mem_pool *p, struct pool_vm *pv,
-		      const struct pool_vm_snap *o)
+/* The host pages a restore needs, all taken before anything changes:
+ * the shared pages' and, per machine, one for each page kept (a swapped
+ * one's goes back to the swap file, or stays in memory if that fails). */
+struct restore_bufs {
+	uint8_t **sh;		/* s->nsh, NULL for a free slot */
+	uint8_t ***kept;	/* per machine, o->nkept */
+};
+
+static void bufs_free(struct restore_bufs *b, const struct pool_snap *s)
+{
+	for (uint32_t i = 0; b->sh && i < s->nsh; i++)
+		free(b->sh[i]);
+	free(b->sh);
+	for (int v = 0; b->kept && v < s->nvms; v++) {
+		for (uint32_t k = 0; b->kept[v] && k < s->vms[v].nkept; k++)
+			free(b->kept[v][k]);
+		free(b->kept[v]);
+	}
+	free(b->kept);
+}
+
+static uint8_t *page_copy(const uint8_t *from)
+{
+	uint8_t *b = malloc(MEM_PAGE_SIZE);
+	if (b)
+		memcpy(b, from, MEM_PAGE_SIZE);
+	return b;
+}
+
+static int bufs_take(struct restore_bufs *b, const struct pool_snap *s)
+{
+	b->sh = calloc(s->nsh ? s->nsh : 1, sizeof *b->sh);
+	b->kept = calloc(s->nvms ? (size_t)s->nvms : 1, sizeof *b->kept);
+	if (!b->sh || !b->kept)
+		return -1;
+	for (uint32_t i = 0; i < s->nsh; i++)
+		if (s->sh[i].buf && !(b->sh[i] = page_copy(s->sh[i].buf)))
+			return -1;
+	for (int v = 0; v < s->nvms; v++) {
+		const struct pool_vm_snap *o = &s->vms[v];
+		if (!(b->kept[v] = calloc(o->nkept ? o->nkept : 1,
+					  sizeof *b->kept[v])))
+			return -1;
+		for (uint32_t k = 0; k < o->nkept; k++)
+			if (!(b->kept[v][k] = page_copy(o->pages +
+						(size_t)k * MEM_PAGE_SIZE)))
+				return -1;
+	}
+	return 0;
+}
+
+/* Install machine pv's pages from the snapshot, taking its buffers.  A
+ * swapped page whose swap write fails stays in memory, over the budget,
+ * counted, as evict_one does. */
+static void restore_vm(struct mem_pool *p, struct pool_vm *pv,
+		       const struct pool_vm_snap *o, uint8_t **kept)
 {
 	struct mem *m = &pv->vm->mem;
 	memcpy(pv->flags, o->flags, m->npages);
@@ -660,17 +714,23 @@ static int restore_vm(struct mem_pool *p, struct pool_vm *pv,
 			m->pages[pn] = p->sh[pv->sidx[pn]].buf;
 	for (uint32_t k = 0; k < o->nkept; k++) {
 		uint32_t pn = o->pns[k];
-		const uint8_t *page = o->pages + (size_t)k * MEM_PAGE_SIZE;
-		if (pv->flags[pn] & PG_SWAPPED) {
-			if (pv->swap.write(pv->swap.opaque, pn, page))
-				return -1;
+		uint8_t *page = kept[k];
+		kept[k] = NULL;
+		if ((pv->flags[pn] & PG_SWAPPED) &&
+		    !pv->swap.write(pv->swap.opaque, pn, page)) {
+			free(page);
 			continue;
 		}
-		if (!(m->pages[pn] = malloc(MEM_PAGE_SIZE)))
-			return -1;
-		memcpy(m->pages[pn], page, MEM_PAGE_SIZE);
+		if (pv->flags[pn] & PG_SWAPPED) {
+			pv->flags[pn] &= (uint8_t)~PG_SWAPPED;
+			pv->st.swapped--;
+			pv->st.resident++;
+			p->st.swap_errors++;
+			if (++p->st.used > p->st.peak)
+				p->st.peak = p->st.used;
+		}
+		m->pages[pn] = page;
 	}
-	return 0;
 }
 
 int pool_restore(struct mem_pool *p, const struct pool_snap *s)
@@ -680,44 +740,36 @@ int pool_restore(struct mem_pool *p, const struct pool_snap *s)
 	/* The snapshot's order (the clock hand counts in it). */
 	struct pool_vm **order = calloc(p->nvms ? (size_t)p->nvms : 1,
 					sizeof *order);
-	if (!order)
-		return -1;
+	struct shared_page *sh = malloc((s->nsh ? s->nsh : 1) * sizeof *sh);
+	struct restore_bufs b = { 0 };
+	if (!order || !sh || bufs_take(&b, s))
+		goto fail;
 	for (int i = 0; i < s->nvms; i++) {
 		for (int j = 0; j < p->nvms; j++)
 			if (p->vms[j]->vm == s->vms[i].vm)
 				order[i] = p->vms[j];
-		if (!order[i]) {
-			free(order);
-			return -1;
-		}
+		if (!order[i])
+			goto fail;
 	}
+	/* Nothing can fail from here on. */
 	pool_quiesce(p);
 	for (int i = 0; i < p->nvms; i++)
 		drop_pages(p->vms[i]);
 	for (uint32_t i = 0; i < p->nsh; i++)
 		free(p->sh[i].buf);
-	memcpy(p->vms, order, (size_t)p->nvms * sizeof *order);
-	free(order);
-	struct shared_page *sh = realloc(p->sh, (s->nsh ? s->nsh : 1) *
-						sizeof *sh);
-	if (!sh) {
-		p->nsh = 0;
-		return -1;
-	}
+	free(p->sh);
 	p->sh = sh;
 	p->nsh = p->capsh = s->nsh;
 	for (uint32_t i = 0; i < s->nsh; i++) {
 		p->sh[i] = s->sh[i];
-		if (s->sh[i].buf &&
-		    !(p->sh[i].buf = malloc(MEM_PAGE_SIZE)))
-			return -1;
-		if (s->sh[i].buf)
-			memcpy(p->sh[i].buf, s->sh[i].buf, MEM_PAGE_SIZE);
+		p->sh[i].buf = b.sh[i];
+		b.sh[i] = NULL;
 	}
-	for (int i = 0; i < p->nvms; i++)
-		if (restore_vm(p, p->vms[i], &s->vms[i]))
-			return -1;
+	memcpy(p->vms, order, (size_t)p->nvms * sizeof *order);
+	free(order);
 	p->st = s->st;
+	for (int i = 0; i < p->nvms; i++)
+		restore_vm(p, p->vms[i], &s->vms[i], b.kept[i]);
 	p->hand_vm = s->hand_vm;
 	p->hand_pn = s->hand_pn;
 	p->pin_next = s->pin_next;
@@ -725,5 +777,11 @@ int pool_restore(struct mem_pool *p, const struct pool_snap *s)
 		p->pin[i] = (struct pin){
 			s->pin[i].vm >= 0 ? p->vms[s->pin[i].vm] : NULL,
 			s->pin[i].pn };
+	bufs_free(&b, s);
 	return 0;
+fail:
+	free(order);
+	free(sh);
+	bufs_free(&b, s);
+	return -1;
 }

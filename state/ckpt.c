@@ -696,6 +696,9 @@ int ckpt_apply(const struct ckpt *ck, struct vm *vm, unsigned flags,
 			 "under the lab's memory manager");
 		return -1;
 	}
+	for (int i = 0; ram && i < vm->ndev; i++)
+		if (vm->dev[i].ops->ram_restored)
+			vm->dev[i].ops->ram_restored(vm->dev[i].state);
 	cpu_check_irq(vm);
 	return 0;
 }

@@ -310,6 +310,19 @@ grep -q -x -F -e "not ok 1 - $tmp/spin.s long (0/1)" "$tmp/die.tap" &&
 	[ "$(wc -l <"$tmp/pool.csv")" = 6 ] ||
 	fail "the pool after a killed worker: $(cat "$tmp/pool.csv")"
 
+# A parent that ignores SIGCHLD (the disposition is inherited; perl,
+# which Debian always has, since the shell will not pass it on): the pool
+# still sees each worker end, the dead one's pair alone is charged.
+# (alarm bounds it: timeout(1) would reset SIGCHLD for its child)
+perl -e '$SIG{CHLD} = "IGNORE"; alarm 120; exec @ARGV' "$AULA" grade -j 1 \
+	--cpu-limit 1 --csv "$tmp/ign.csv" "$tmp/long.t" -- "$ref" \
+	"$tmp/spin.s" "$ref" >"$tmp/ign.txt" 2>&1 ||
+	fail "aula grade with SIGCHLD ignored exited $?"
+[ "$(grep -c -x -F -e "$ref,1,1,1" "$tmp/ign.csv" 2>/dev/null)" = 2 ] &&
+	grep -q -x -F -e "$tmp/spin.s,0,0,1" "$tmp/ign.csv" &&
+	grep -q "it used more than its 1 s of host CPU time" "$tmp/ign.txt" ||
+	fail "SIGCHLD ignored: $(cat "$tmp/ign.txt" "$tmp/ign.csv")"
+
 # A worker runs a submission's tests one after another: when it dies on
 # one, that test alone is charged and a new worker runs the ones after it
 # (three tests on one submission: -j 1 splits them 1 + 2, so the killed

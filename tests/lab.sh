@@ -102,6 +102,25 @@ for lab in "$ex"/lab/*.lab; do
 	done
 done
 
+# When the focus is the last machine to stop, the lab ends under the
+# monitor as without it: the window finishes (its memory samples, its
+# sharing scan) and the report is the plain run's.
+for c in "clones clone3" "overcommit three" "steal sleeper"; do
+	set -- $c
+	(cd "$ex/lab" && "$AULA" lab "$1.lab" </dev/null 2>&1) |
+		sed -n '/^aula lab report/,$p' >"$tmp/last1.rep"
+	printf '%s\n' "vm $2" continue quit >"$tmp/last.cmd"
+	(cd "$ex/lab" && "$AULA" lab "$1.lab" -x "$tmp/last.cmd" --batch \
+		</dev/null 2>&1) | sed -n '/^aula lab report/,$p' >"$tmp/last2.rep"
+	if [ -s "$tmp/last1.rep" ] && cmp -s "$tmp/last1.rep" "$tmp/last2.rep"
+	then
+		ok "$1: run to its end from the monitor, the plain run's report"
+	else
+		not_ok "$1: the monitor's report differs from the plain run's"
+		diff "$tmp/last1.rep" "$tmp/last2.rep" | head
+	fi
+done
+
 # lab NAME: write NAME.lab from standard input.
 lab() { cat >"$tmp/$1.lab"; }
 # run NAME [ARGS]: run it; stdout in NAME.out, stderr in NAME.err.
@@ -580,6 +599,28 @@ else
 	not_ok "a ballooned machine's migration"
 	cat "$tmp/bmoved.out" "$tmp/bmoved.err"
 	diff "$tmp/bplain.d/bm.dump" "$tmp/bmoved.d/bm.dump"
+fi
+# ... and under memory managers: the target's manager counts the pages
+# in its balloon as the source's did (they cost the target nothing).
+for how in plain moved; do
+	{
+		printf '[lab]\ntime = 3M\n[host a]\nram = 4M\n[host b]\nram = 4M\n'
+		printf '[machine bm]\nimage = %s\nhost = a\nballoon = yes\n' \
+			"$tmp/bmig.s"
+		[ $how = moved ] &&
+			printf '[migration m]\nmachine = bm\nto = b\nat = 100K\n'
+	} | lab "bp$how"
+	run "bp$how"
+done
+# The pages table's row: bm touched resid swapped shared balloon ...
+bal() { awk '$1 == "bm" && NF == 9 { print $6 }' "$tmp/bp$1.out"; }
+if [ "$(bal plain)" = 10 ] && [ "$(bal moved)" = 10 ] &&
+   grep -q "^migration m: bm from a to b at 100000: completed" "$tmp/bpmoved.out"
+then
+	ok "a ballooned machine's pages stay the host's after it moves between managers"
+else
+	not_ok "the balloon under managers after a move: $(bal plain) / $(bal moved)"
+	cat "$tmp/bpmoved.out"
 fi
 # Under memory managers: memhog swapping on a 16-page budget moves to a
 # host of 12 pages (and to one without a budget, and from one): the same
