@@ -277,11 +277,24 @@ int lab_migrate(struct lab *l, const char *machine, const char *host,
 
 /* ---- what it says ---------------------------------------------------- */
 
+/* The host a migration leaves: where it started, or, not started yet,
+ * where the machine will be by then -- the target of the last migration
+ * of it ahead of this one still to be done. */
+static int leaves(const struct lab *l, const struct lab_mig *m)
+{
+	if (m->started)
+		return m->from;
+	int from = m->lv->host->index;
+	for (const struct lab_mig *e = l->mig; e < m; e++)
+		if (e->lv == m->lv && e->phase != LAB_MIG_DONE)
+			from = e->to;
+	return from;
+}
+
 static void headline(const struct lab *l, const struct lab_mig *m, FILE *f)
 {
 	fprintf(f, "migration %s: %s from %s to %s at %" PRIu64, m->name,
-		m->lv->cfg->name,
-		l->hosts[m->started ? m->from : m->lv->host->index].cfg->name,
+		m->lv->cfg->name, l->hosts[leaves(l, m)].cfg->name,
 		l->hosts[m->to].cfg->name, m->at);
 }
 

@@ -707,6 +707,20 @@ else
 	not_ok "two migrations at once"; cat "$tmp/twice.out"
 fi
 
+# A migration not started yet names the host it will leave: after an
+# earlier one of the same machine, that one's target.
+printf '%s\n' "info migrate" >"$tmp/im.cmd"
+(cd "$ex/lab/migrate" && "$AULA" lab migrate.lab -x "$tmp/im.cmd" --batch \
+	</dev/null 2>&1) | sed -n 1,/quit/p >"$tmp/im.out"
+if grep -qx "migration there: web from a to b at 900000: not started" \
+	"$tmp/im.out" &&
+   grep -qx "migration back: web from b to a at 1700000: not started" \
+	"$tmp/im.out"; then
+	ok "info migrate names the host a pending migration will leave"
+else
+	not_ok "info migrate's pending migrations: $(cat "$tmp/im.out")"
+fi
+
 # The report's migration line that aula-lab(5) shows is migrate.lab's.
 line=$(sed -n 's/^\(migration there: .*\)$/\1/p' "$top_srcdir/man/aula-lab.5" |
 	sed 's/\\-/-/g')
