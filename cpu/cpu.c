@@ -178,11 +178,17 @@ unsigned cpu_read_cr(struct vm *vm, unsigned cr, uint32_t *out)
 	case ISA_CR_CAUSE: *out = c->cause; break;
 	case ISA_CR_USP: *out = c->other_sp; break;
 	case ISA_CR_KSCRATCH: *out = c->kscratch; break;
-	case ISA_CR_ICOUNT: *out = (uint32_t)c->insns; break;
-	case ISA_CR_ICOUNTH: *out = (uint32_t)(c->insns >> 32); break;
+	/* The count and the time: a loop that reads them is not the same
+	 * from one turn to the next (cpu/poll.h). */
+	case ISA_CR_ICOUNT: vm->bus.effects++;
+		*out = (uint32_t)c->insns; break;
+	case ISA_CR_ICOUNTH: vm->bus.effects++;
+		*out = (uint32_t)(c->insns >> 32); break;
 	/* Virtual time, halted ticks included (docs/isa.md, "Time"). */
-	case ISA_CR_TIME: *out = (uint32_t)vm_now(vm); break;
-	case ISA_CR_TIMEH: *out = (uint32_t)(vm_now(vm) >> 32); break;
+	case ISA_CR_TIME: vm->bus.effects++;
+		*out = (uint32_t)vm_now(vm); break;
+	case ISA_CR_TIMEH: vm->bus.effects++;
+		*out = (uint32_t)(vm_now(vm) >> 32); break;
 	default: return CPU_VEC_ILLEGAL;
 	}
 	return 0;

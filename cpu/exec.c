@@ -412,6 +412,7 @@ void cpu_run(struct vm *vm)
 #define S(x) ((int32_t)(x))
 #define V_SUB ((((A ^ B) & (A ^ (A - B))) >> 31) != 0)
 
+	vm->poll.valid = false;	/* memory may have changed since */
 reload:
 	pc = c->pc;
 	ccf = c->flags & CPU_CC_MASK;
@@ -670,9 +671,18 @@ op_in: {
 	unsigned rd = d->rd;
 	uint16_t port = (uint16_t)(RS1 + IMM);
 	SYNC_IO();
+	uint64_t effects = vm->bus.effects;
 	uint32_t v = bus_in(&vm->bus, port);
 	REG(rd) = v;
 	SET_LIMIT(c->limit);
+	/* A read without effect: perhaps a poll going round (cpu/poll.h). */
+	if (vm->bus.effects == effects && !vm->cfg.exact_polls &&
+	    !vm->bus.trace) {
+		SYNC();
+		uint64_t n = cpu_poll_skip(vm, PC(), NOW(), end);
+		left -= n;
+		vm->poll_skipped += n;
+	}
 	NEXT();
 }
 op_out:

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "cpu/poll.h"
 #include "io/bus.h"
 #include "io/event.h"
 #include "mem/mem.h"
@@ -123,6 +124,9 @@ struct vm_config {
 	 * guest halts: vm_run returns VM_RUNNING with cpu.halted set,
 	 * instead of skipping virtual time to the next event. */
 	bool yield_on_halt;
+	/* Run every turn of a polling loop instead of skipping whole turns
+	 * ahead (cpu/poll.h): the same result, more host time (tests). */
+	bool exact_polls;
 	/* A memory balloon (io/balloon.c, a lab's machines): its host side
 	 * is balloon_set_target and balloon_size. */
 	bool balloon;
@@ -172,6 +176,11 @@ struct vm {
 	uint64_t waited_time;
 	struct pic *pic;	/* the interrupt controller (io/pic.c) */
 	bool irq_ready;		/* the PIC has a deliverable interrupt */
+	/* Derived: the polling loop noted in this cpu_run (cpu/poll.h),
+	 * and the instructions such loops were skipped ahead by (a host
+	 * figure, for --stats and the tests: not saved). */
+	struct cpu_poll poll;
+	uint64_t poll_skipped;
 	uint32_t entry;		/* boot entry point */
 	enum vm_stop stop;
 	int reset_pending;	/* the guest asked for a reset */

@@ -36,7 +36,10 @@ uint32_t bus_in(struct bus *b, uint16_t port)
 		b->last_unassigned = port;
 		v = 0xffffffff;
 	} else {
-		v = r->ops->read(r->dev, (uint16_t)(port - r->base));
+		uint16_t reg = (uint16_t)(port - r->base);
+		if (!r->ops->pure_read || !r->ops->pure_read(r->dev, reg))
+			b->effects++;
+		v = r->ops->read(r->dev, reg);
 	}
 	if (b->trace)
 		b->trace(b->trace_opaque, port, v, 0);
@@ -46,6 +49,7 @@ uint32_t bus_in(struct bus *b, uint16_t port)
 void bus_out(struct bus *b, uint16_t port, uint32_t value)
 {
 	const struct bus_range *r = bus_find(b, port);
+	b->effects++;
 	if (!r) {
 		b->unassigned_out++;
 		b->last_unassigned = port;

@@ -27,6 +27,11 @@ struct bus {
 	 * status port finds it in one load (a scan was most of an IN). */
 	uint8_t fast[BUS_FAST_PORTS];
 	uint64_t unassigned_in, unassigned_out;
+	/* Port accesses that may have changed a device or read the time:
+	 * every OUT, every IN but those of a register its device says it
+	 * reads without effect (dev_ops.pure_read), and reads of the
+	 * count or the time (mfcr).  cpu/poll.h watches it. */
+	uint64_t effects;
 	uint16_t last_unassigned;
 	/* Tracing (cpu/vm.h, struct vm_trace): called for every in and
 	 * out, after it; NULL when off. */

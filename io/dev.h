@@ -7,6 +7,7 @@
 #ifndef AULA_DEV_H
 #define AULA_DEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,10 @@ struct dev_ops {
 	int (*init)(void *dev, struct vm *vm, char *err, size_t errlen);
 	void (*reset)(void *dev);	/* machine reset; may be NULL */
 	uint32_t (*read)(void *dev, uint16_t reg);
+	/* Would reading reg now change nothing, and give the same value
+	 * until the device's next event or a write to it (a poll's status
+	 * register)?  NULL: never said, so never skipped (cpu/poll.h). */
+	bool (*pure_read)(const void *dev, uint16_t reg);
 	void (*write)(void *dev, uint16_t reg, uint32_t value);
 	void (*cleanup)(void *dev);	/* may be NULL */
 	/* After a restore wrote the fields: recompute what the device

@@ -116,6 +116,16 @@ static uint32_t uart_read(void *dev, uint16_t reg)
 	}
 }
 
+/* STATUS and CTRL read without effect unless a byte is due from the host
+ * (then the read asks it, and the answer may differ); DATA takes one. */
+static bool uart_pure_read(const void *dev, uint16_t reg)
+{
+	const struct uart *u = dev;
+	if (reg == UART_DATA)
+		return false;
+	return !u->rx_due || u->rx_ready || u->eof;
+}
+
 static void uart_write(void *dev, uint16_t reg, uint32_t v)
 {
 	struct uart *u = dev;
@@ -168,5 +178,6 @@ const struct dev_ops uart_ops = {
 	.init = uart_init,
 	.reset = uart_reset,
 	.read = uart_read,
+	.pure_read = uart_pure_read,
 	.write = uart_write,
 };
