@@ -677,7 +677,7 @@ op_in: {
 	SET_LIMIT(c->limit);
 	/* A read without effect: perhaps a poll going round (cpu/poll.h). */
 	if (vm->bus.effects == effects && !vm->cfg.exact_polls &&
-	    !vm->bus.trace) {
+	    !vm->bus.trace && !vm->trace) {
 		SYNC();
 		uint64_t n = cpu_poll_skip(vm, PC(), NOW(), end);
 		left -= n;

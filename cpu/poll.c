@@ -22,6 +22,7 @@ static void take(struct cpu_poll_state *s, const struct vm *vm)
 	s->effects = vm->bus.effects;
 	s->unassigned_in = vm->bus.unassigned_in;
 	s->unassigned_out = vm->bus.unassigned_out;
+	s->drops = vm->mmu.drops;
 	s->mmu = vm->mmu.stats;
 }
 

@@ -8,13 +8,14 @@
  * be; when it finds it at the same IN in the same state as before --
  * every register, flag and control register, no exception, no store, no
  * port access that could change a device, no read of the time or the
- * instruction count, no TLB miss -- what ran in between will run again,
+ * instruction count, no TLB miss and no TLB entry dropped (tlbi) -- what
+ * ran in between will run again,
  * identically, until the run's end (the next event, interrupt or the
  * budget, which are all at that end).  So it advances the count by as
  * many whole periods as fit before the end, and writes what those
  * periods would have written: their history ring entries, their load
  * counts.  The guest cannot tell: every dump, trace and history is as if
- * each instruction ran (tests/unit/test_cpu.c runs polling loops both
+ * each instruction ran (tests/unit/test_poll.c runs polling loops both
  * ways).  It is derived state, forgotten at each entry to cpu_run.
  */
 #ifndef AULA_POLL_H
@@ -31,7 +32,7 @@ struct vm;
 struct cpu_poll_state {
 	uint32_t r[16], flags, other_sp, vbr, ptbr, paging, far, cause,
 		 kscratch;
-	uint64_t exceptions, effects, unassigned_in, unassigned_out;
+	uint64_t exceptions, effects, unassigned_in, unassigned_out, drops;
 	struct mmu_stats mmu;
 };
 

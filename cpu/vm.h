@@ -178,7 +178,7 @@ struct vm {
 	bool irq_ready;		/* the PIC has a deliverable interrupt */
 	/* Derived: the polling loop noted in this cpu_run (cpu/poll.h),
 	 * and the instructions such loops were skipped ahead by (a host
-	 * figure, for --stats and the tests: not saved). */
+	 * figure, for the tests: not saved). */
 	struct cpu_poll poll;
 	uint64_t poll_skipped;
 	uint32_t entry;		/* boot entry point */

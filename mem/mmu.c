@@ -62,6 +62,7 @@ const char *mmu_mode_name(enum mmu_mode mode)
 
 void mmu_flush_tlb(struct vm *vm)
 {
+	vm->mmu.drops++;
 	for (int s = 0; s < 2; s++) {
 		struct mmu_tlb *t = &vm->cpu.tlb[s];
 		memset(t->r_tag, 0xff, sizeof t->r_tag);
@@ -234,6 +235,7 @@ int mmu_dma_write(struct vm *vm, uint32_t gpa, const void *buf,
 
 void mmu_invalidate_page(struct vm *vm, uint32_t va)
 {
+	vm->mmu.drops++;
 	for (int s = 0; s < 2; s++) {
 		struct mmu_tlb *t = &vm->cpu.tlb[s];
 		t->r_tag[mmu_slot(va)] = MMU_TAG_INVALID;

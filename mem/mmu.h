@@ -91,6 +91,10 @@ struct mmu_stats {
 struct mmu {
 	enum mmu_mode mode;
 	struct mmu_stats stats;
+	/* TLB entries dropped (tlbi, a flush): a host count, not saved; a
+	 * polling loop that drops one is not the same turn after turn
+	 * (cpu/poll.h). */
+	uint64_t drops;
 	/* Write tracking: guest page p holds a page table in use iff
 	 * track[p] == track_gen.  Bumping track_gen untracks every page. */
 	uint32_t *track;
