@@ -32,14 +32,17 @@
 #include "mem/pool.h"
 #include "state/ckpt.h"
 
+/* A machine's place under the scheduler: the members of struct lab_vm a
+ * snapshot keeps, named once for saving and for loading. */
+#define SCHED_FIELDS(X)							\
+	X(state) X(since) X(wake_at) X(seq) X(run) X(steal) X(halted)	\
+	X(switches) X(stopped_at) X(credit) X(credit_at) X(resume_at)	\
+	X(throttle)
+
 struct snap_vm {
 	struct ckpt ck;
 	int host;
-	enum lab_state state;
-	uint64_t since, wake_at, seq, run, steal, halted, switches;
-	uint64_t stopped_at, credit_at, resume_at;
-	int64_t credit;
-	unsigned throttle;
+	struct lab_vm sched;	/* SCHED_FIELDS only */
 	char line[LAB_LINE_MAX];
 	size_t n;
 	long in_pos;		/* -1: no input */
@@ -136,31 +139,20 @@ static const char *unsavable(const struct lab *l, char *why, size_t len)
 	return NULL;
 }
 
-static int save_vm(const struct lab *l, struct snap_vm *o,
-		   const struct lab_vm *lv, char *err, size_t errlen)
+static int save_vm(struct snap_vm *o, const struct lab_vm *lv, char *err,
+		   size_t errlen)
 {
 	/* RAM under a memory manager is in its pool's snapshot. */
 	unsigned flags = lv->vm->mem.pool ? CKPT_NO_RAM | CKPT_RAM_READ : 0;
 	if (ckpt_capture(&o->ck, lv->vm, flags, err, errlen))
 		return -1;
 	o->host = lv->host->index;
-	o->state = lv->state;
-	o->since = lv->since;
-	o->wake_at = lv->wake_at;
-	o->seq = lv->seq;
-	o->run = lv->run;
-	o->steal = lv->steal;
-	o->halted = lv->halted;
-	o->switches = lv->switches;
-	o->stopped_at = lv->stopped_at;
-	o->credit = lv->credit;
-	o->credit_at = lv->credit_at;
-	o->resume_at = lv->resume_at;
-	o->throttle = lv->throttle;
+#define SAVE(f) o->sched.f = lv->f;
+	SCHED_FIELDS(SAVE)
+#undef SAVE
 	memcpy(o->line, lv->con.line, sizeof o->line);
 	o->n = lv->con.n;
 	o->in_pos = lv->con.in ? ftell(lv->con.in) : -1;
-	(void)l;
 	return 0;
 }
 
@@ -205,7 +197,7 @@ int lab_snap_save(struct lab *l, const char *name, char *err, size_t errlen)
 	s->win_host = l->win_host;
 	s->done = l->done;
 	for (int i = 0; i < l->nvms; i++)
-		if (save_vm(l, &s->vms[i], &l->vms[i], err, errlen))
+		if (save_vm(&s->vms[i], &l->vms[i], err, errlen))
 			goto fail;
 	for (int h = 0; h < l->cfg.nhosts; h++) {
 		save_host(&s->hosts[h], &l->hosts[h]);
@@ -283,19 +275,9 @@ static int restore_vm(struct lab_vm *lv, const struct snap_vm *o, char *err,
 					  : 0;
 	if (ckpt_apply(&o->ck, lv->vm, flags, err, errlen))
 		return -1;
-	lv->state = o->state;
-	lv->since = o->since;
-	lv->wake_at = o->wake_at;
-	lv->seq = o->seq;
-	lv->run = o->run;
-	lv->steal = o->steal;
-	lv->halted = o->halted;
-	lv->switches = o->switches;
-	lv->stopped_at = o->stopped_at;
-	lv->credit = o->credit;
-	lv->credit_at = o->credit_at;
-	lv->resume_at = o->resume_at;
-	lv->throttle = o->throttle;
+#define LOAD(f) lv->f = o->sched.f;
+	SCHED_FIELDS(LOAD)
+#undef LOAD
 	memcpy(lv->con.line, o->line, sizeof lv->con.line);
 	lv->con.n = o->n;
 	if (lv->con.in && o->in_pos >= 0) {
