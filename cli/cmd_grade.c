@@ -360,6 +360,10 @@ static void run_unit(const struct grade_run_set *s, struct grade_result *res,
 
 struct grade_pool {
 	int nunits, per_sub;
+	/* No unit below it is still to be claimed: the parent moves it up
+	 * past claimed units and down to one it gives back, and a new
+	 * worker starts there (so a class costs no scan per worker). */
+	int first_free;
 	int current[GRADE_MAX_JOBS];	/* the unit a slot claimed last */
 	int owner[];			/* per unit: 0, slot + 1 or UNIT_DONE */
 };
@@ -425,7 +429,7 @@ worker(const struct grade_run_set *s, struct grade_result *res,
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 #endif
-	int cursor = 0, i;
+	int cursor = __atomic_load_n(&pool->first_free, __ATOMIC_ACQUIRE), i;
 	uint64_t ran = 0;
 	while ((i = claim_unit(pool, slot, &cursor)) >= 0) {
 		run_unit(s, res, unit_at(s, pool, i), lim);
@@ -561,12 +565,14 @@ static int count_done(const struct grade_result *res, int npairs)
 }
 
 /* Whether some unit is still to be claimed. */
-static bool units_left(const struct grade_pool *pool)
+static bool units_left(struct grade_pool *pool)
 {
-	for (int i = 0; i < pool->nunits; i++)
-		if (!__atomic_load_n(&pool->owner[i], __ATOMIC_ACQUIRE))
-			return true;
-	return false;
+	int i = pool->first_free;
+	while (i < pool->nunits &&
+	       __atomic_load_n(&pool->owner[i], __ATOMIC_ACQUIRE))
+		i++;
+	__atomic_store_n(&pool->first_free, i, __ATOMIC_RELEASE);
+	return i < pool->nunits;
 }
 
 /* Worker slot w has ended (wstatus): if it had a unit not finished, the
@@ -592,6 +598,8 @@ static void worker_ended(const struct grade_run_set *s,
 		t++;
 	__atomic_store_n(&pool->owner[i], t < u.t1 ? 0 : UNIT_DONE,
 			 __ATOMIC_RELEASE);
+	if (t < u.t1 && i < pool->first_free)
+		__atomic_store_n(&pool->first_free, i, __ATOMIC_RELEASE);
 }
 
 /* The signals that stop aula grade, as a set. */
