@@ -2,14 +2,15 @@
  * aula grade TEST... -- SUBMISSION...: every test on every submission,
  * each on a fresh machine, in worker processes (aula-grade(1)).
  *
- * The results live in one shared anonymous mapping, an array of fixed-size
- * struct grade_result in (submission, test) order.  A unit is one
- * submission, loaded once, on a range of its tests in order; a pool of
- * long-lived workers claims units one after another, marking each result
- * done as it ends.  A worker that dies was running the first pair of its
- * unit not yet done: that pair is charged and a new worker runs the rest.  The reports are written by the parent once every worker
- * has ended, from the array alone, so that they do not depend on the
- * number of workers or on which finished first.
+ * The results live in shared memory (cli/grade_pairs.h), a record per
+ * pair in (submission, test) order.  A unit is one submission, loaded
+ * once, on a range of its tests in order; a pool of long-lived workers
+ * claims units one after another, marking each result done as it ends.
+ * A worker that dies was running the first pair of its unit not yet done:
+ * that pair is charged and a new worker runs the rest.  The reports are
+ * written by the parent once every worker has ended, from the records
+ * alone, so that they do not depend on the number of workers or on which
+ * finished first.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/grade_pairs.h"
 #include "cli/outfile.h"
 #include "state/dump.h"
 #include "grade/grade.h"
@@ -282,22 +284,16 @@ struct grade_unit {
 	int sub, t0, t1;
 };
 
-/* The unit's pairs not yet done, in this worker. */
-static void run_unit(const struct grade_run_set *s, struct grade_result *res,
-		     struct grade_unit u, const struct grade_limits *lim)
+/* The unit's pairs not yet done, in this worker, o the room each pair's
+ * result is made in. */
+static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
+		     struct grade_unit u, const struct grade_limits *lim,
+		     struct grade_outcome *o)
 {
-	struct grade_result *row = &res[(size_t)u.sub * s->ntests];
-#ifdef MADV_POPULATE_WRITE
-	/* The unit's results, mapped at once: a fault a page (a result is
-	 * about a page) cost more than a short test's run, measured. */
-	uintptr_t a = (uintptr_t)&row[u.t0] &
-		      ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
-	uintptr_t b = (uintptr_t)&row[u.t1];
-	madvise((void *)a, b - a, MADV_POPULATE_WRITE);
-#endif
+	size_t row = (size_t)u.sub * s->ntests;
 	/* Loading is charged to the unit's first pair still to run. */
 	int first = u.t0;
-	while (first < u.t1 && row[first].done)
+	while (first < u.t1 && pairs_done(res, row + first))
 		first++;
 	if (first == u.t1)
 		return;
@@ -309,21 +305,18 @@ static void run_unit(const struct grade_run_set *s, struct grade_result *res,
 	struct grade_start *starts = lim->nsetups && !lim->setup_each
 		? calloc((size_t)lim->nsetups, sizeof *starts) : NULL;
 	for (int t = first; t < u.t1; t++) {
-		struct grade_result *r = &row[t];
 		const struct grade_test *test = &s->tests[t];
-		if (r->done)
+		if (pairs_done(res, row + t))
 			continue;	/* not applicable: the parent said so */
 		if (t != first)
 			arm_pair_limits(lim);
 		struct grade_start *from = NULL;
 		if (loaded && test->setup && !lim->setup_each) {
 			if (!starts) {
-				memset(r, 0, sizeof *r);
-				r->status = GRADE_INTERNAL;
-				snprintf(r->detail, sizeof r->detail,
-					 "out of memory");
-				__atomic_store_n(&r->done, true,
-						 __ATOMIC_RELEASE);
+				grade_outcome_clear(o);
+				o->r.status = GRADE_INTERNAL;
+				grade_detail_add(o, "out of memory");
+				pairs_put(res, row + t, o);
 				continue;
 			}
 			from = &starts[test->setup_index];
@@ -332,13 +325,13 @@ static void run_unit(const struct grade_run_set *s, struct grade_result *res,
 						sub.path, from);
 		}
 		if (!loaded) {
-			memset(r, 0, sizeof *r);
-			r->status = GRADE_NO_PROGRAM;
-			snprintf(r->detail, sizeof r->detail, "%s", sub.error);
+			grade_outcome_clear(o);
+			o->r.status = GRADE_NO_PROGRAM;
+			grade_detail_add(o, "%s", sub.error);
 		} else {
-			grade_run(test, &sub.img, sub.path, from, r);
+			grade_run(test, &sub.img, sub.path, from, o);
 		}
-		__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+		pairs_put(res, row + t, o);
 	}
 	for (int i = 0; starts && i < lim->nsetups; i++)
 		grade_start_free(&starts[i]);
@@ -401,7 +394,7 @@ static int claim_unit(struct grade_pool *pool, int slot, int *cursor)
  * worker, not per submission: every pair still starts from a machine
  * made afresh, and the limits are set again before each. */
 static void __attribute__((noreturn))
-worker(const struct grade_run_set *s, struct grade_result *res,
+worker(const struct grade_run_set *s, struct grade_pairs *res,
        struct grade_pool *pool, int slot, pid_t parent,
        const struct grade_limits *lim, const sigset_t *mask)
 {
@@ -431,8 +424,11 @@ worker(const struct grade_run_set *s, struct grade_result *res,
 #endif
 	int cursor = __atomic_load_n(&pool->first_free, __ATOMIC_ACQUIRE), i;
 	uint64_t ran = 0;
+	struct grade_outcome *o = malloc(sizeof *o);
+	if (!o)
+		_exit(1);	/* charged as a worker that ended unasked */
 	while ((i = claim_unit(pool, slot, &cursor)) >= 0) {
-		run_unit(s, res, unit_at(s, pool, i), lim);
+		run_unit(s, res, unit_at(s, pool, i), lim, o);
 		if (lim->recycle && ++ran >= lim->recycle)
 			break;
 	}
@@ -440,14 +436,14 @@ worker(const struct grade_run_set *s, struct grade_result *res,
 }
 
 /* What killed the worker running a pair, for the pair's report. */
-static void worker_died(struct grade_result *r, int wstatus,
+static void worker_died(struct grade_pairs *res, size_t pair, int wstatus,
 			const struct grade_limits *lim)
 {
-	memset(r, 0, sizeof *r);
-	r->status = GRADE_INTERNAL;
-	r->done = true;
-	char *d = r->detail;
-	size_t n = sizeof r->detail;
+	struct grade_outcome o;
+	grade_outcome_clear(&o);
+	o.r.status = GRADE_INTERNAL;
+	char *d = o.text;
+	size_t n = sizeof o.text;
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
 		if (sig == SIGXCPU)
@@ -472,6 +468,8 @@ static void worker_died(struct grade_result *r, int wstatus,
 			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
 			 (unsigned long long)lim->mem);
 	}
+	o.len = strlen(o.text);
+	pairs_put(res, pair, &o);
 }
 
 /* The progress bar, on a terminal only. */
@@ -556,11 +554,11 @@ static int units_per_sub(const struct grade_run_set *s, int jobs)
 }
 
 /* The pairs done so far, for the progress bar. */
-static int count_done(const struct grade_result *res, int npairs)
+static int count_done(const struct grade_pairs *res, int npairs)
 {
 	int n = 0;
 	for (int p = 0; p < npairs; p++)
-		n += __atomic_load_n(&res[p].done, __ATOMIC_ACQUIRE);
+		n += pairs_done(res, (size_t)p);
 	return n;
 }
 
@@ -579,7 +577,7 @@ static bool units_left(struct grade_pool *pool)
  * pair it was running (the first not done) pays, and the rest of the
  * unit is given back for the next worker to claim. */
 static void worker_ended(const struct grade_run_set *s,
-			 struct grade_result *res, struct grade_pool *pool,
+			 struct grade_pairs *res, struct grade_pool *pool,
 			 int w, int wstatus, const struct grade_limits *lim)
 {
 	int i = __atomic_load_n(&pool->current[w], __ATOMIC_ACQUIRE);
@@ -587,14 +585,14 @@ static void worker_ended(const struct grade_run_set *s,
 		     w + 1)
 		return;
 	struct grade_unit u = unit_at(s, pool, i);
-	struct grade_result *row = &res[(size_t)u.sub * s->ntests];
+	size_t row = (size_t)u.sub * s->ntests;
 	int t = u.t0;
-	while (t < u.t1 && __atomic_load_n(&row[t].done, __ATOMIC_ACQUIRE))
+	while (t < u.t1 && pairs_done(res, row + t))
 		t++;
 	if (t == u.t1)
 		return;
-	worker_died(&row[t], wstatus, lim);
-	while (t < u.t1 && row[t].done)
+	worker_died(res, row + t, wstatus, lim);
+	while (t < u.t1 && pairs_done(res, row + t))
 		t++;
 	__atomic_store_n(&pool->owner[i], t < u.t1 ? 0 : UNIT_DONE,
 			 __ATOMIC_RELEASE);
@@ -613,7 +611,7 @@ static void stop_set(sigset_t *set)
 /* Start a worker in slot w: 0, or -1 if fork failed.  The stop signals
  * wait during the fork: a new worker must not run the parent's handler,
  * which kills every worker, before it has its own. */
-static int start_worker(const struct grade_run_set *s, struct grade_result *res,
+static int start_worker(const struct grade_run_set *s, struct grade_pairs *res,
 			struct grade_pool *pool, int w, pid_t parent,
 			const struct grade_limits *lim, const sigset_t *mask)
 {
@@ -638,7 +636,7 @@ static int start_worker(const struct grade_run_set *s, struct grade_result *res,
  * start; or the signal that stopped aula grade, its workers killed.
  * SIGCHLD is blocked here and waited for, so that the progress bar can
  * be drawn while workers live long. */
-static int run_all(const struct grade_run_set *s, struct grade_result *res,
+static int run_all(const struct grade_run_set *s, struct grade_pairs *res,
 		   int jobs, const struct grade_limits *lim)
 {
 	volatile pid_t *pids = grade_pids;
@@ -660,17 +658,14 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 	 * results are a new mapping: all zero). */
 	for (int p = 0; p < npairs; p++) {
 		if (!grade_test_applies(&s->tests[p % s->ntests],
-					s->subs[p / s->ntests].path)) {
-			res[p].done = true;
-			res[p].status = GRADE_NOT_APPLICABLE;
-		}
+					s->subs[p / s->ntests].path))
+			pairs_not_applicable(res, (size_t)p);
 	}
 	for (int i = 0; i < nunits; i++) {
 		struct grade_unit u = unit_at(s, pool, i);
-		const struct grade_result *row =
-			&res[(size_t)u.sub * s->ntests];
+		size_t row = (size_t)u.sub * s->ntests;
 		int t = u.t0;
-		while (t < u.t1 && row[t].done)
+		while (t < u.t1 && pairs_done(res, row + t))
 			t++;
 		pool->owner[i] = t == u.t1 ? UNIT_DONE : 0;
 	}
@@ -734,13 +729,14 @@ static int run_all(const struct grade_run_set *s, struct grade_result *res,
 	if (grade_stop_signal)
 		rc = grade_stop_signal;
 	for (int p = 0; rc == 0 && p < npairs; p++)
-		if (!res[p].done) {
+		if (!pairs_done(res, (size_t)p)) {
 			/* Never: every unit is claimed and ends done. */
-			res[p].status = GRADE_INTERNAL;
-			snprintf(res[p].detail, sizeof res[p].detail,
-				 "the pair was never run (a bug in aula "
-				 "grade: please report it)");
-			res[p].done = true;
+			struct grade_outcome o;
+			grade_outcome_clear(&o);
+			o.r.status = GRADE_INTERNAL;
+			grade_detail_add(&o, "the pair was never run (a bug "
+					 "in aula grade: please report it)");
+			pairs_put(res, (size_t)p, &o);
 		}
 out:
 	if (rc) {
@@ -962,19 +958,15 @@ int cmd_grade(int argc, char **argv)
 		subs[i].loaded = true;
 	}
 	size_t npairs = (size_t)ntests * (size_t)nsubs;
-	struct grade_result *res = MAP_FAILED;
-	if (status == 0) {
-		res = mmap(NULL, npairs * sizeof *res, PROT_READ | PROT_WRITE,
-			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (res == MAP_FAILED) {
-			cmd_error("cannot map %zu results: %s", npairs,
-				  strerror(errno));
-			status = DUMP_EXIT_USAGE;
-		}
+	struct grade_pairs pairs = { 0 };
+	if (status == 0 && pairs_map(&pairs, npairs)) {
+		cmd_error("cannot map %zu results: %s", npairs,
+			  strerror(errno));
+		status = DUMP_EXIT_USAGE;
 	}
-	const struct grade_run_set set = {
+	struct grade_run_set set = {
 		.tests = tests, .ntests = ntests, .subs = subs,
-		.nsubs = nsubs, .results = res, .shard = shard,
+		.nsubs = nsubs, .shard = shard,
 		.nshards = nshards, .csv_safe = outs.csv_safe,
 	};
 	if (jobs > npairs)
@@ -990,13 +982,19 @@ int cmd_grade(int argc, char **argv)
 			if (stop_old[i].sa_handler == SIG_IGN)
 				sigaction(stop_sigs[i], &stop_old[i], NULL);
 		}
-		int rc = run_all(&set, res, (int)jobs, &limits);
+		int rc = run_all(&set, &pairs, (int)jobs, &limits);
 		for (int i = 0; i < 3; i++)
 			sigaction(stop_sigs[i], &stop_old[i], NULL);
 		if (rc < 0)
 			status = DUMP_EXIT_HOST;
 		stopped = rc > 0 ? rc : grade_stop_signal;
 	}
+	struct grade_result *res = NULL;
+	if (status == 0 && !stopped && !(res = pairs_results(&pairs))) {
+		cmd_error("out of memory");
+		status = DUMP_EXIT_HOST;
+	}
+	set.results = res;
 	if (status == 0 && !stopped) {
 		/* A submission that did not load: its pairs all say why. */
 		for (int i = 0; i < nsubs; i++)
@@ -1014,8 +1012,8 @@ int cmd_grade(int argc, char **argv)
 			}
 		status = report(&set, &outs);
 	}
-	if (res != MAP_FAILED)
-		munmap(res, npairs * sizeof *res);
+	free(res);
+	pairs_unmap(&pairs);
 	for (int i = 0; i < ntests; i++)
 		grade_test_free(&tests[i]);
 	for (int i = 0; i < limits.nsetups; i++)

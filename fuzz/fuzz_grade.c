@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct grade_test t;
 	char err[1024];
 	if (grade_test_read(path, &t, err, sizeof err) == 0) {
-		struct grade_result *r = malloc(sizeof *r);
+		struct grade_outcome *r = malloc(sizeof *r);
 		if (t.budget > 50000)
 			t.budget = 50000;
 		if (r)
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct grade_test st;
 	if (grade_setup_read(path, &st, err, sizeof err) == 0) {
 		struct grade_start *start = malloc(sizeof *start);
-		struct grade_result *r = malloc(sizeof *r);
+		struct grade_outcome *r = malloc(sizeof *r);
 		if (st.budget > 50000)
 			st.budget = 50000;
 		if (start && r) {

@@ -102,15 +102,31 @@ enum grade_status {
 };
 extern const char *const grade_status_names[];
 
+/* What a pair came to, as the reports read it.  The detail's text lives
+ * elsewhere (aula grade: the text its workers wrote; --merge: the heap),
+ * so that a class's results are small: most pairs have no detail. */
 struct grade_result {
 	bool done;
 	enum grade_status status;
 	unsigned points;
 	uint64_t insns;		/* when the test ended */
 	char stop[32];		/* the stop reason then */
-	/* What failed: each line, expected vs actual. */
-	char detail[GRADE_DETAIL_MAX];
+	/* What failed: each line, expected vs actual ("" or NULL: none). */
+	const char *detail;
 };
+
+/* A result being made: the record, and its detail's text, to which
+ * r.detail points (len bytes, always NUL-terminated). */
+struct grade_outcome {
+	struct grade_result r;
+	size_t len;
+	char text[GRADE_DETAIL_MAX];
+};
+/* Empty: no detail, r.detail pointing to text. */
+void grade_outcome_clear(struct grade_outcome *o);
+/* Append to the detail, cut at GRADE_DETAIL_MAX - 1 bytes. */
+void grade_detail_add(struct grade_outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 struct ckpt;
 
@@ -119,7 +135,7 @@ struct ckpt;
 struct grade_start {
 	bool ran;			/* grade_setup_run has filled it */
 	struct ckpt *ck;		/* the checkpoint, or NULL: */
-	struct grade_result failed;	/* what every test of the setup
+	struct grade_outcome failed;	/* what every test of the setup
 					 * reports then */
 };
 /* Run a setup on the program img, into st (free it with
@@ -128,13 +144,13 @@ void grade_setup_run(const struct grade_test *setup, const struct image *img,
 		     const char *sub, struct grade_start *st);
 void grade_start_free(struct grade_start *st);
 
-/* Run test t on the program img, into r: from the machine's reset; from
+/* Run test t on the program img, into o: from the machine's reset; from
  * its setup's start when from is given; or, when t has a setup and from is
  * NULL, running the setup's lines first in the same session
  * (--setup-each), which must give the same result. */
 void grade_run(const struct grade_test *t, const struct image *img,
 	       const char *sub, const struct grade_start *from,
-	       struct grade_result *r);
+	       struct grade_outcome *o);
 
 /* A submission: the program, or why there is none. */
 struct grade_sub {

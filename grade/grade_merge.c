@@ -159,7 +159,7 @@ static bool parse_test(struct jp *j, struct grade_test *t)
 
 static bool parse_result(struct jp *j, struct grade_result *r)
 {
-	char key[32], buf[64];
+	char key[32], buf[64], detail[GRADE_DETAIL_MAX];
 	bool first = true;
 	uint64_t v;
 	memset(r, 0, sizeof *r);
@@ -186,7 +186,11 @@ static bool parse_result(struct jp *j, struct grade_result *r)
 			if (!jnull(j))
 				jstring(j, r->stop, sizeof r->stop);
 		} else if (!strcmp(key, "detail")) {
-			jstring(j, r->detail, sizeof r->detail);
+			if (jstring(j, detail, sizeof detail)) {
+				free((char *)r->detail);
+				if (!(r->detail = strdup(detail)))
+					return fail(j, "out of memory");
+			}
 		} else if (!j->bad) {
 			return fail(j, "unknown key \"%s\" in a result", key);
 		}
@@ -200,17 +204,21 @@ static bool parse_sub(struct jp *j, struct grade_merge *m)
 	char key[32], buf[GRADE_DETAIL_MAX];
 	bool first = true;
 	uint64_t v;
-	int i = m->nsubs++;
+	int i = m->nsubs;
 	size_t nt = (size_t)m->ntests;
-	struct grade_sub *subs = realloc(m->subs, m->nsubs * sizeof *subs);
+	struct grade_sub *subs = realloc(m->subs, (i + 1) * sizeof *subs);
 	if (subs)
 		m->subs = subs;
 	struct grade_result *res = realloc(m->results,
-					   m->nsubs * nt * sizeof *res);
+					   (i + 1) * nt * sizeof *res);
 	if (res)
 		m->results = res;
 	if (!subs || !res)
 		return fail(j, "out of memory");
+	/* Counted once its results are zero, so that grade_merge_free can
+	 * free every detail of every submission counted. */
+	memset(&m->results[i * nt], 0, nt * sizeof *res);
+	m->nsubs = i + 1;
 	struct grade_sub *s = &m->subs[i];
 	memset(s, 0, sizeof *s);
 	s->loaded = true;
@@ -425,6 +433,9 @@ void grade_merge_free(struct grade_merge *m)
 		free(m->tests[i].path);
 	for (int i = 0; i < m->nsubs; i++)
 		free((char *)m->subs[i].path);
+	for (size_t i = 0; m->results &&
+			   i < (size_t)m->nsubs * m->ntests; i++)
+		free((char *)m->results[i].detail);
 	free(m->tests);
 	free(m->subs);
 	free(m->results);

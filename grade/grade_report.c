@@ -101,6 +101,12 @@ static const struct grade_result *result(const struct grade_run_set *s,
 	return &s->results[(size_t)sub * s->ntests + test];
 }
 
+/* A result's detail: none is "". */
+static const char *detail_of(const struct grade_result *r)
+{
+	return r->detail ? r->detail : "";
+}
+
 static bool counts(const struct grade_result *r)
 {
 	return r->status != GRADE_NOT_APPLICABLE;
@@ -179,7 +185,7 @@ void grade_report_table(FILE *f, const struct grade_run_set *s)
 			plain_text(f, s->tests[j].id, "");
 			fprintf(f, ": %s (%u/%u)\n", grade_status_names[r->status],
 				r->points, s->tests[j].points);
-			plain_text(f, r->detail, "\n\t");
+			plain_text(f, detail_of(r), "\n\t");
 		}
 	}
 }
@@ -246,7 +252,7 @@ void grade_report_json(FILE *f, const struct grade_run_set *s)
 			else
 				fputs("null", f);
 			fputs(", \"detail\": ", f);
-			json_string(f, r->detail);
+			json_string(f, detail_of(r));
 			fputc('}', f);
 		}
 		fputs("\n     ]}", f);
@@ -364,7 +370,7 @@ void grade_report_junit(FILE *f, const struct grade_run_set *s)
 					"%u/%u points\">",
 					grade_status_names[r->status],
 					r->points, s->tests[j].points);
-				xml_text(f, r->detail);
+				xml_text(f, detail_of(r));
 				fputs("</failure>\n", f);
 			}
 			fputs("    </testcase>\n", f);
@@ -406,7 +412,7 @@ void grade_report_tap(FILE *f, const struct grade_run_set *s)
 			fprintf(f, "  ---\n  status: %s\n  detail: |\n",
 				grade_status_names[r->status]);
 			/* A YAML literal block: no control bytes. */
-			for (const char *p = r->detail; *p;) {
+			for (const char *p = detail_of(r); *p;) {
 				size_t len = strcspn(p, "\n");
 				char line[GRADE_DETAIL_MAX];
 				memcpy(line, p, len);

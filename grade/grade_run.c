@@ -47,16 +47,33 @@ static void con_putc(void *opaque, uint8_t byte)
 	k->out[k->out_len] = 0;
 }
 
-static void detail_add(struct grade_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void detail_add(struct grade_result *r, const char *fmt, ...)
+void grade_outcome_clear(struct grade_outcome *o)
 {
-	size_t n = strlen(r->detail);
+	memset(&o->r, 0, sizeof o->r);
+	o->len = 0;
+	o->text[0] = 0;
+	o->r.detail = o->text;
+}
+
+void grade_detail_add(struct grade_outcome *o, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	if (n < sizeof r->detail - 1)
-		vsnprintf(r->detail + n, sizeof r->detail - n, fmt, ap);
+	if (o->len < sizeof o->text - 1) {
+		int n = vsnprintf(o->text + o->len, sizeof o->text - o->len,
+				  fmt, ap);
+		if (n > 0)
+			o->len += (size_t)n < sizeof o->text - o->len
+				  ? (size_t)n : sizeof o->text - 1 - o->len;
+	}
 	va_end(ap);
+}
+
+/* The detail cut back to its first len bytes. */
+static void detail_cut(struct grade_outcome *o, size_t len)
+{
+	o->len = len;
+	o->text[len] = 0;
 }
 
 /* Text as a C string literal, cut after max bytes. */
@@ -84,11 +101,11 @@ static void quote(char *buf, size_t size, const char *s, size_t len,
 		strcat(buf, "...");
 }
 
-/* 0 if the check holds, else -1 with expected and actual in r. */
+/* 0 if the check holds, else -1 with expected and actual in o. */
 /* A memory check: the bytes at addr (a number or a label of the
  * submission), guest-physical, are exactly the string's. */
 static int run_memory_check(const struct grade_check *c, const struct vm *vm,
-			    const struct image *img, struct grade_result *r)
+			    const struct image *img, struct grade_outcome *o)
 {
 	char *end, want[512], got[512];
 	uint8_t bytes[GRADE_INPUT_MAX];
@@ -97,8 +114,8 @@ static int run_memory_check(const struct grade_check *c, const struct vm *vm,
 		const struct image_symbol *sym =
 			image_symbol_named(img, c->addr);
 		if (!sym) {
-			detail_add(r, "  memory %s: the program has no such "
-				   "label\n", c->addr);
+			grade_detail_add(o, "  memory %s: the program has no "
+					 "such label\n", c->addr);
 			return -1;
 		}
 		a = sym->value;
@@ -106,38 +123,38 @@ static int run_memory_check(const struct grade_check *c, const struct vm *vm,
 	if (a > UINT32_MAX ||
 	    mem_read((struct mem *)&vm->mem, (uint32_t)a, bytes,
 		     (uint32_t)c->len) != 0) {
-		detail_add(r, "  memory %s: 0x%08lx, %zu bytes, is not all in "
-			   "RAM\n", c->addr, a, c->len);
+		grade_detail_add(o, "  memory %s: 0x%08lx, %zu bytes, is not "
+				 "all in RAM\n", c->addr, a, c->len);
 		return -1;
 	}
 	if (!memcmp(bytes, c->text, c->len))
 		return 0;
 	quote(want, sizeof want, c->text, c->len, 200);
 	quote(got, sizeof got, (const char *)bytes, c->len, 200);
-	detail_add(r, "  expected: memory %s is %s\n  actual:   memory %s "
-		   "is %s\n", c->addr, want, c->addr, got);
+	grade_detail_add(o, "  expected: memory %s is %s\n  actual:   "
+			 "memory %s is %s\n", c->addr, want, c->addr, got);
 	return -1;
 }
 
 static int run_check(const struct grade_check *c, const struct vm *vm,
 		     const struct image *img, const struct grade_console *k,
-		     struct grade_result *r)
+		     struct grade_outcome *o)
 {
 	char want[512], got[512];
 	if (c->kind == CHECK_MEMORY)
-		return run_memory_check(c, vm, img, r);
+		return run_memory_check(c, vm, img, o);
 	if (c->kind == CHECK_STOP) {
 		const char *stop = vm_stop_name(vm->stop);
 		if (!strcmp(stop, c->text) &&
 		    (!c->has_code || vm->stop_code == c->code))
 			return 0;
-		detail_add(r, "  expected: stop %s", c->text);
+		grade_detail_add(o, "  expected: stop %s", c->text);
 		if (c->has_code)
-			detail_add(r, " %u", c->code);
-		detail_add(r, "\n  actual:   stop %s", stop);
+			grade_detail_add(o, " %u", c->code);
+		grade_detail_add(o, "\n  actual:   stop %s", stop);
 		if (vm->stop == VM_STOP_POWEROFF)
-			detail_add(r, " %u", vm->stop_code);
-		detail_add(r, "\n");
+			grade_detail_add(o, " %u", vm->stop_code);
+		grade_detail_add(o, "\n");
 		return -1;
 	}
 	bool ok;
@@ -160,13 +177,13 @@ static int run_check(const struct grade_check *c, const struct vm *vm,
 		return 0;
 	quote(want, sizeof want, c->text, c->len, 200);
 	quote(got, sizeof got, k->out, k->out_len, 200);
-	detail_add(r, "  expected: %s %s\n  actual:   output %s\n",
-		   how[c->mode], want, got);
+	grade_detail_add(o, "  expected: %s %s\n  actual:   output %s\n",
+			 how[c->mode], want, got);
 	return -1;
 }
 
-/* The monitor's output from offset from on, indented, into r. */
-static void monitor_text(struct grade_result *r, FILE *out, char **buf,
+/* The monitor's output from offset from on, indented, into o. */
+static void monitor_text(struct grade_outcome *o, FILE *out, char **buf,
 			 size_t *len, size_t from)
 {
 	fflush(out);
@@ -174,7 +191,7 @@ static void monitor_text(struct grade_result *r, FILE *out, char **buf,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		detail_add(r, "  %.*s\n", (int)n, p);
+		grade_detail_add(o, "  %.*s\n", (int)n, p);
 		p += n + (nl != NULL);
 	}
 }
@@ -203,17 +220,17 @@ static void console_start(struct grade_console *k, const char *in,
 }
 
 /* A monitor on a fresh machine running img, its console reading in.
- * 0, or -1 with r saying why. */
+ * 0, or -1 with o saying why. */
 static int session_open(struct session *s, const struct image *img,
 			const char *sub, const char *in, size_t in_len,
-			bool goes_back, struct grade_result *r)
+			bool goes_back, struct grade_outcome *o)
 {
 	memset(s, 0, sizeof *s);
 	s->k = malloc(sizeof *s->k);
 	s->out = open_memstream(&s->buf, &s->len);
 	if (!s->k || !s->out) {
-		r->status = GRADE_INTERNAL;
-		snprintf(r->detail, sizeof r->detail, "out of memory");
+		o->r.status = GRADE_INTERNAL;
+		grade_detail_add(o, "out of memory");
 		return -1;
 	}
 	console_start(s->k, in, in_len);
@@ -228,8 +245,8 @@ static int session_open(struct session *s, const struct image *img,
 	char err[512];
 	s->m = mon_create(&mc, err, sizeof err);
 	if (!s->m) {
-		r->status = GRADE_NO_PROGRAM;
-		snprintf(r->detail, sizeof r->detail, "%s", err);
+		o->r.status = GRADE_NO_PROGRAM;
+		grade_detail_add(o, "%s", err);
 		return -1;
 	}
 	return 0;
@@ -244,12 +261,12 @@ static void session_close(struct session *s)
 	free(s->k);
 }
 
-/* Run the lines of t (a test or a setup) in the session, into r: its
+/* Run the lines of t (a test or a setup) in the session, into o: its
  * status (pass, or budget or crash when it ended early; the caller makes
  * a pass with failed lines a fail), the points its lines earned, the
  * details of each line that failed.  true if a line failed. */
 static bool run_lines(const struct grade_test *t, struct session *s,
-		      const struct image *img, struct grade_result *r,
+		      const struct image *img, struct grade_outcome *o,
 		      unsigned *earned)
 {
 	struct mon *m = s->m;
@@ -257,7 +274,7 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 	bool failed = false;
 	uint64_t user_limit = 0;
 	*earned = 0;
-	r->status = GRADE_PASS;
+	o->r.status = GRADE_PASS;
 	for (int i = 0; i < t->nlines; i++) {
 		const struct grade_line *l = &t->lines[i];
 		struct vm *vm = mon_vm(m);
@@ -275,37 +292,37 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		fflush(s->out);
 		size_t from = s->len;
 		int rc;
-		size_t mark = strlen(r->detail);
-		detail_add(r, "line %d: %s\n", l->lineno, l->text);
+		size_t mark = o->len;
+		grade_detail_add(o, "line %d: %s\n", l->lineno, l->text);
 		if (l->kind == GRADE_LINE_MONITOR) {
 			rc = mon_exec(m, l->text);
 			if (rc)
-				monitor_text(r, s->out, &s->buf, &s->len,
+				monitor_text(o, s->out, &s->buf, &s->len,
 					     from);
 		} else {
-			rc = run_check(l->check, vm, img, s->k, r);
+			rc = run_check(l->check, vm, img, s->k, o);
 		}
 		if (rc == 0) {
-			r->detail[mark] = 0;
+			detail_cut(o, mark);
 			*earned += l->points;
 		} else {
 			failed = true;
 		}
 		vm = mon_vm(m);
 		if (vm->stop == VM_STOP_DOUBLE_FAULT) {
-			r->status = GRADE_CRASH;
-			detail_add(r, "guest crash at line %d: %s\n",
-				   l->lineno, vm->stop_detail);
+			o->r.status = GRADE_CRASH;
+			grade_detail_add(o, "guest crash at line %d: %s\n",
+					 l->lineno, vm->stop_detail);
 		} else if ((vm->stop == VM_RUNNING ||
 			    vm->stop == VM_STOP_BUDGET) &&
 			   vm_units(vm) - s->base >= t->budget) {
 			char why[160];
-			r->status = GRADE_BUDGET;
-			detail_add(r, "budget exhausted at line %d: %llu "
-				   "instructions\n", l->lineno,
-				   (unsigned long long)t->budget);
+			o->r.status = GRADE_BUDGET;
+			grade_detail_add(o, "budget exhausted at line %d: "
+					 "%llu instructions\n", l->lineno,
+					 (unsigned long long)t->budget);
 			if (stuck_explain(vm, vm->halted_time, why, sizeof why))
-				detail_add(r, "the guest %s\n", why);
+				grade_detail_add(o, "the guest %s\n", why);
 		} else {
 			continue;
 		}
@@ -313,58 +330,51 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		from = s->len;
 		snprintf(err, sizeof err, "history %d", GRADE_HISTORY);
 		mon_exec(m, err);
-		detail_add(r, "the last instructions run:\n");
-		monitor_text(r, s->out, &s->buf, &s->len, from);
+		grade_detail_add(o, "the last instructions run:\n");
+		monitor_text(o, s->out, &s->buf, &s->len, from);
 		break;
 	}
 	return failed;
 }
 
-/* Where the machine is when a run ends, into r. */
-static void machine_end(const struct session *s, struct grade_result *r)
+/* Where the machine is when a run ends, into o. */
+static void machine_end(const struct session *s, struct grade_outcome *o)
 {
 	struct vm *vm = mon_vm(s->m);
-	r->insns = vm_now(vm);
-	snprintf(r->stop, sizeof r->stop, "%s", vm_stop_name(vm->stop));
+	o->r.insns = vm_now(vm);
+	snprintf(o->r.stop, sizeof o->r.stop, "%s", vm_stop_name(vm->stop));
 	if (s->k->truncated)
-		detail_add(r, "(console output cut after %d bytes)\n",
-			   GRADE_OUTPUT_MAX - 1);
+		grade_detail_add(o, "(console output cut after %d bytes)\n",
+				 GRADE_OUTPUT_MAX - 1);
 }
 
 /* Run setup in the session: true when it finished; otherwise what it ran
  * into, as every test started from it reports it, is in failed. */
 static bool setup_lines(const struct grade_test *setup, struct session *s,
-			const struct image *img, struct grade_result *failed)
+			const struct image *img, struct grade_outcome *failed)
 {
-	struct grade_result *r = malloc(sizeof *r);
+	struct grade_outcome *o = malloc(sizeof *o);
 	unsigned earned;
-	memset(failed, 0, sizeof *failed);
-	if (!r) {
-		failed->status = GRADE_INTERNAL;
-		snprintf(failed->detail, sizeof failed->detail,
-			 "out of memory");
+	grade_outcome_clear(failed);
+	if (!o) {
+		failed->r.status = GRADE_INTERNAL;
+		grade_detail_add(failed, "out of memory");
 		return false;
 	}
-	memset(r, 0, sizeof *r);
-	bool bad = run_lines(setup, s, img, r, &earned);
-	if (r->status == GRADE_PASS && bad)
-		r->status = GRADE_FAIL;
-	machine_end(s, r);
-	bool ok = r->status == GRADE_PASS;
+	grade_outcome_clear(o);
+	bool bad = run_lines(setup, s, img, o, &earned);
+	if (o->r.status == GRADE_PASS && bad)
+		o->r.status = GRADE_FAIL;
+	machine_end(s, o);
+	bool ok = o->r.status == GRADE_PASS;
 	if (!ok) {
-		failed->status = r->status;
-		failed->insns = r->insns;
-		snprintf(failed->stop, sizeof failed->stop, "%s", r->stop);
-		int n = snprintf(failed->detail, sizeof failed->detail,
-				 "the setup %s did not finish:\n",
-				 setup->path);
-		size_t at = n < 0 ? 0 : (size_t)n;
-		if (at < sizeof failed->detail)
-			memccpy(failed->detail + at, r->detail, 0,
-				sizeof failed->detail - at);
-		failed->detail[sizeof failed->detail - 1] = 0;
+		failed->r.status = o->r.status;
+		failed->r.insns = o->r.insns;
+		memcpy(failed->r.stop, o->r.stop, sizeof failed->r.stop);
+		grade_detail_add(failed, "the setup %s did not finish:\n%s",
+				 setup->path, o->text);
 	}
-	free(r);
+	free(o);
 	return ok;
 }
 
@@ -374,6 +384,7 @@ void grade_setup_run(const struct grade_test *setup, const struct image *img,
 	struct session s;
 	char err[256];
 	memset(st, 0, sizeof *st);
+	grade_outcome_clear(&st->failed);
 	st->ran = true;
 	if (session_open(&s, img, sub, setup->input, setup->input_len,
 			 setup->goes_back, &st->failed) == 0 &&
@@ -381,10 +392,11 @@ void grade_setup_run(const struct grade_test *setup, const struct image *img,
 		st->ck = malloc(sizeof *st->ck);
 		if (!st->ck || ckpt_capture(st->ck, mon_vm(s.m), 0, err,
 					    sizeof err)) {
-			st->failed.status = GRADE_INTERNAL;
-			snprintf(st->failed.detail, sizeof st->failed.detail,
-				 "the setup %s: no checkpoint: %s",
-				 setup->path, st->ck ? err : "out of memory");
+			st->failed.r.status = GRADE_INTERNAL;
+			detail_cut(&st->failed, 0);
+			grade_detail_add(&st->failed, "the setup %s: no "
+					 "checkpoint: %s", setup->path,
+					 st->ck ? err : "out of memory");
 			free(st->ck);
 			st->ck = NULL;
 		}
@@ -403,35 +415,35 @@ void grade_start_free(struct grade_start *st)
 
 void grade_run(const struct grade_test *t, const struct image *img,
 	       const char *sub, const struct grade_start *from,
-	       struct grade_result *r)
+	       struct grade_outcome *o)
 {
 	const struct grade_test *setup = t->setup;
 	/* --setup-each: the setup's lines first, on this monitor. */
 	bool each = setup && !from;
 	struct session s;
-	memset(r, 0, sizeof *r);
+	grade_outcome_clear(o);
 	if (from && !from->ck) {
-		*r = from->failed;
-		r->done = false;
-		r->points = 0;
+		*o = from->failed;
+		o->r.detail = o->text;
+		o->r.done = false;
+		o->r.points = 0;
 		return;
 	}
 	if (session_open(&s, img, sub, each ? setup->input : t->input,
 			 each ? setup->input_len : t->input_len,
-			 t->goes_back || (each && setup->goes_back), r)) {
+			 t->goes_back || (each && setup->goes_back), o)) {
 		session_close(&s);
 		return;
 	}
 	char err[256];
 	if (from && mon_load_state(s.m, from->ck, err, sizeof err)) {
-		r->status = GRADE_INTERNAL;
-		snprintf(r->detail, sizeof r->detail, "the setup %s: %s",
-			 setup->path, err);
+		o->r.status = GRADE_INTERNAL;
+		grade_detail_add(o, "the setup %s: %s", setup->path, err);
 		session_close(&s);
 		return;
 	}
 	if (each) {
-		if (!setup_lines(setup, &s, img, r)) {
+		if (!setup_lines(setup, &s, img, o)) {
 			session_close(&s);
 			return;
 		}
@@ -443,12 +455,12 @@ void grade_run(const struct grade_test *t, const struct image *img,
 		s.base = vm_units(mon_vm(s.m));
 	}
 	unsigned earned;
-	bool failed = run_lines(t, &s, img, r, &earned);
-	machine_end(&s, r);
-	if (r->status == GRADE_PASS && failed)
-		r->status = GRADE_FAIL;
-	if (r->status == GRADE_PASS)
+	bool failed = run_lines(t, &s, img, o, &earned);
+	machine_end(&s, o);
+	if (o->r.status == GRADE_PASS && failed)
+		o->r.status = GRADE_FAIL;
+	if (o->r.status == GRADE_PASS)
 		earned = t->points;
-	r->points = earned;
+	o->r.points = earned;
 	session_close(&s);
 }

@@ -15,7 +15,7 @@ tests_unit_libharness_a_CFLAGS = $(UNIT_CFLAGS)
 
 UNIT_TESTS = tests/unit/test_isa tests/unit/test_cpu tests/unit/test_mem \
 	tests/unit/test_exc tests/unit/test_pic tests/unit/test_bus \
-	tests/unit/test_poll \
+	tests/unit/test_poll tests/unit/test_pairs \
 	tests/unit/test_virt tests/unit/test_as tests/unit/test_as_errors \
 	tests/unit/test_as_files tests/unit/test_as_layout \
 	tests/unit/test_as_macro \
@@ -43,6 +43,11 @@ tests_unit_test_bus_SOURCES = tests/unit/test_bus.c
 tests_unit_test_poll_SOURCES = tests/unit/test_poll.c
 tests_unit_test_poll_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_poll_LDADD = $(UNIT_LDADD)
+# aula grade's shared results, a part of the aula command.
+tests_unit_test_pairs_SOURCES = tests/unit/test_pairs.c cli/grade_pairs.c
+tests_unit_test_pairs_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pairs_LDADD = libaulagrade.a libaulamon.a libaulalab.a \
+	$(UNIT_LDADD) $(INIH_LIBS) $(DL_LIBS)
 tests_unit_test_bus_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bus_LDADD = $(UNIT_LDADD)
 tests_unit_test_pic_CFLAGS = $(UNIT_CFLAGS)
