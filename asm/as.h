@@ -32,4 +32,20 @@ int as_assemble_opts(const char *path, const char *text,
 		     const struct as_options *opt, FILE *errs,
 		     struct image *out);
 
+/* What as_load_program came to. */
+enum as_program {
+	AS_PROGRAM_OK,		/* *img holds the program */
+	AS_PROGRAM_UNREADABLE,	/* err: "cannot open: <why>" */
+	AS_PROGRAM_BAD_IMAGE,	/* err: "<path>: <why>" */
+	AS_PROGRAM_ASSEMBLY,	/* *nerrors messages went to errs */
+};
+/* The program in the file path: an Aula image (known by its magic),
+ * decoded refusing segments beyond ram bytes (0: no limit), or else a
+ * source, assembled with opt.  A file is read once (a small one: a
+ * large image is read as a stream). */
+enum as_program as_load_program(const char *path, uint64_t ram,
+				const struct as_options *opt, FILE *errs,
+				struct image *img, int *nerrors, char *err,
+				size_t errlen);
+
 #endif

@@ -5,5 +5,5 @@ libaulaasm_a_SOURCES = \
 	asm/source.c asm/expr.c asm/symtab.c asm/output.c \
 	asm/macro.c \
 	asm/dis.h asm/dis.c asm/image.h asm/image_int.h asm/image.c \
-	asm/image_use.c
+	asm/image_use.c asm/program.c
 libaulaasm_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)

@@ -140,32 +140,29 @@ void cmd_set_ram_limit(uint64_t ram)
 int cmd_load_program(const char *path, struct image *img)
 {
 	char err[512];
-	if (image_sniff(path)) {
-		if (image_read_limit(path, ram_limit, img, err,
-				     sizeof err) == 0)
-			return 0;
-		cmd_error("%s", err);
-		return -1;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cmd_error("%s: cannot open: %m", path);
-		return -1;
-	}
-	fclose(f);
+	int errors;
 	struct as_options opt = { 0 };
 	cmd_include_dirs(&opt.include_dirs, &opt.ninclude_dirs);
-	int errors = as_assemble_opts(path, NULL, &opt, stderr, img);
-	if (errors) {
-		const char *dot = strrchr(path, '.');
-		bool source = dot && (!strcmp(dot, ".s") || !strcmp(dot, ".S") ||
-				      !strcmp(dot, ".asm"));
-		cmd_error("%s: %d error%s in assembly%s", path, errors,
-			  errors == 1 ? "" : "s",
-			  source ? "" : " (it is not an Aula image either)");
+	switch (as_load_program(path, ram_limit, &opt, stderr, img, &errors,
+				err, sizeof err)) {
+	case AS_PROGRAM_OK:
+		return 0;
+	case AS_PROGRAM_UNREADABLE:
+		cmd_error("%s: %s", path, err);
 		return -1;
+	case AS_PROGRAM_BAD_IMAGE:
+		cmd_error("%s", err);
+		return -1;
+	case AS_PROGRAM_ASSEMBLY:
+		break;
 	}
-	return 0;
+	const char *dot = strrchr(path, '.');
+	bool source = dot && (!strcmp(dot, ".s") || !strcmp(dot, ".S") ||
+			      !strcmp(dot, ".asm"));
+	cmd_error("%s: %d error%s in assembly%s", path, errors,
+		  errors == 1 ? "" : "s",
+		  source ? "" : " (it is not an Aula image either)");
+	return -1;
 }
 
 const char *cmd_man(const char *page)

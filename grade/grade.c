@@ -516,34 +516,26 @@ bool grade_test_applies(const struct grade_test *t, const char *sub)
 bool grade_sub_load(struct grade_sub *s)
 {
 	char err[512];
-	s->loaded = false;
-	if (image_sniff(s->path)) {
-		if (image_read(s->path, &s->img, err, sizeof err) == 0)
-			return s->loaded = true;
-		/* The report names the submission; its error need not. */
-		size_t n = strlen(s->path);
-		const char *why = strncmp(err, s->path, n) == 0 &&
-				  err[n] == ':' ? err + n + 2 : err;
-		snprintf(s->error, sizeof s->error, "%s", why);
-		return false;
-	}
-	FILE *f = fopen(s->path, "rb");
-	if (!f) {
-		snprintf(s->error, sizeof s->error, "cannot open: %s",
-			 strerror(errno));
-		return false;
-	}
-	fclose(f);
 	char *buf = NULL;
 	size_t len = 0;
+	int errors;
+	s->loaded = false;
 	FILE *msgs = open_memstream(&buf, &len);
 	if (!msgs) {
 		snprintf(s->error, sizeof s->error, "out of memory");
 		return false;
 	}
-	int errors = as_assemble(s->path, NULL, NULL, msgs, &s->img);
+	static const struct as_options opt;
+	enum as_program got = as_load_program(s->path, 0, &opt, msgs, &s->img,
+					      &errors, err, sizeof err);
 	fclose(msgs);
-	if (errors) {
+	if (got == AS_PROGRAM_UNREADABLE || got == AS_PROGRAM_BAD_IMAGE) {
+		/* The report names the submission; its error need not. */
+		size_t n = strlen(s->path);
+		const char *why = strncmp(err, s->path, n) == 0 &&
+				  err[n] == ':' ? err + n + 2 : err;
+		snprintf(s->error, sizeof s->error, "%s", why);
+	} else if (got == AS_PROGRAM_ASSEMBLY) {
 		snprintf(s->error, sizeof s->error, "assembly error%s:\n%s",
 			 errors == 1 ? "" : "s", buf);
 		size_t n = strlen(s->error);
@@ -551,5 +543,5 @@ bool grade_sub_load(struct grade_sub *s)
 			s->error[--n] = 0;
 	}
 	free(buf);
-	return s->loaded = errors == 0;
+	return s->loaded = got == AS_PROGRAM_OK;
 }

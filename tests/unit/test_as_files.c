@@ -349,6 +349,82 @@ START_TEST(incbin_bad)
 }
 END_TEST
 
+/* ---- as_load_program ---------------------------------------------------- */
+
+/* Load tmpdir's name as aula run and aula grade do. */
+static enum as_program load(const char *name, char *errs, size_t errlen,
+			    struct image *img, int *nerrors, char *err)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	static const struct as_options opt;
+	FILE *f = fmemopen(errs, errlen, "w");
+	ck_assert_ptr_nonnull(f);
+	enum as_program got = as_load_program(path, 0, &opt, f, img, nerrors,
+					      err, 512);
+	fclose(f);
+	return got;
+}
+
+/* A source, the image it assembles to, and each way a file can fail:
+ * the file is read once, and what it says is what a read of each kind
+ * said before (aula grade's reports quote it). */
+START_TEST(load_program_kinds)
+{
+	char errs[ERRLEN] = "", err[512] = "", path[512], want[700];
+	struct image img, again;
+	int n;
+	put_file("p.s", "_start: li r1, 7\n\thalt\n");
+	ck_assert_int_eq(load("p.s", errs, sizeof errs, &img, &n, err),
+			 AS_PROGRAM_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_uint_eq(img.nseg, 1);
+	snprintf(path, sizeof path, "%s/p.img", tmpdir);
+	ck_assert_int_eq(image_write(&img, path, 0, err, sizeof err), 0);
+	ck_assert_int_eq(load("p.img", errs, sizeof errs, &again, &n, err),
+			 AS_PROGRAM_OK);
+	ck_assert_uint_eq(again.entry, img.entry);
+	ck_assert_uint_eq(again.seg[0].size, img.seg[0].size);
+	ck_assert_mem_eq(again.seg[0].data, img.seg[0].data,
+			 img.seg[0].size);
+	image_free(&img);
+	image_free(&again);
+
+	ck_assert_int_eq(load("nothere.s", errs, sizeof errs, &img, &n, err),
+			 AS_PROGRAM_UNREADABLE);
+	ck_assert_str_eq(err, "cannot open: No such file or directory");
+
+	/* An image's magic and then nothing sound. */
+	snprintf(path, sizeof path, "%s/bad.img", tmpdir);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite("AULAIMG\0garbage", 1, 15, f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(load("bad.img", errs, sizeof errs, &img, &n, err),
+			 AS_PROGRAM_BAD_IMAGE);
+	snprintf(want, sizeof want, "%s: ", path);
+	ck_assert_msg(!strncmp(err, want, strlen(want)), "%s", err);
+
+	/* A directory and a FIFO: refused, not read (a FIFO would wait
+	 * for a writer for ever). */
+	snprintf(path, sizeof path, "%s/ldir.s", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	errs[0] = 0;
+	ck_assert_int_eq(load("ldir.s", errs, sizeof errs, &img, &n, err),
+			 AS_PROGRAM_ASSEMBLY);
+	ck_assert_int_eq(n, 1);
+	ck_assert_msg(strstr(errs, "cannot read: not a regular file"), "%s",
+		      errs);
+	snprintf(path, sizeof path, "%s/lfifo.s", tmpdir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	errs[0] = 0;
+	ck_assert_int_eq(load("lfifo.s", errs, sizeof errs, &img, &n, err),
+			 AS_PROGRAM_ASSEMBLY);
+	ck_assert_msg(strstr(errs, "cannot read: not a regular file"), "%s",
+		      errs);
+}
+END_TEST
+
 static Suite *as_files_suite(void)
 {
 	Suite *s = suite_create("as_files");
@@ -365,6 +441,7 @@ static Suite *as_files_suite(void)
 	tcase_add_test(tc, include_not_regular);
 	tcase_add_test(tc, incbin_good);
 	tcase_add_test(tc, incbin_bad);
+	tcase_add_test(tc, load_program_kinds);
 	suite_add_tcase(s, tc);
 	return s;
 }
