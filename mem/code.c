@@ -12,11 +12,18 @@ struct code_page *mem_code_page(struct mem *m, uint32_t gpa, bool *created)
 	*created = false;
 	if (!mem_page(m, gpa))
 		return NULL;
-	if (!m->code && !(m->code = calloc(m->npages, sizeof *m->code))) {
+	uint32_t pn = gpa >> MEM_PAGE_SHIFT;
+	uint32_t nleaves = (m->npages + MEM_CODE_LEAF - 1) / MEM_CODE_LEAF;
+	if (!m->code && !(m->code = calloc(nleaves, sizeof *m->code))) {
 		m->oom = 1;
 		return NULL;
 	}
-	struct code_page **slot = &m->code[gpa >> MEM_PAGE_SHIFT];
+	struct code_page ***leaf = &m->code[pn >> MEM_CODE_LEAF_SHIFT];
+	if (!*leaf && !(*leaf = calloc(MEM_CODE_LEAF, sizeof **leaf))) {
+		m->oom = 1;
+		return NULL;
+	}
+	struct code_page **slot = &(*leaf)[pn & (MEM_CODE_LEAF - 1)];
 	if (!*slot) {
 		struct code_page *p = calloc(1, sizeof *p);
 		if (!p) {
@@ -42,7 +49,7 @@ void mem_code_written(struct mem *m, uint32_t gpa, uint32_t len)
 		end = m->size;
 	/* Every word the bytes touch, page by page. */
 	for (uint64_t a = gpa & ~3u; a < end;) {
-		struct code_page *p = m->code[a >> MEM_PAGE_SHIFT];
+		struct code_page *p = mem_code_at(m, (uint32_t)a);
 		uint64_t page_end = (a | MEM_PAGE_MASK) + 1;
 		uint64_t stop = end < page_end ? end : page_end;
 		if (p) {
@@ -68,6 +75,9 @@ void mem_code_free(struct mem *m)
 		m->code_list = p->next;
 		free(p);
 	}
+	uint32_t nleaves = (m->npages + MEM_CODE_LEAF - 1) / MEM_CODE_LEAF;
+	for (uint32_t i = 0; m->code && i < nleaves; i++)
+		free(m->code[i]);
 	free(m->code);
 	m->code = NULL;
 }

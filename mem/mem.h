@@ -40,9 +40,11 @@ struct mem {
 	/* Dirty tracking (mem/dirty.h): bit p set when page p was written
 	 * since the epoch began; NULL when nobody tracks. */
 	uint64_t *dirty;
-	/* Decoded code of each guest page, or NULL (mem/code.h); the map
-	 * itself is made when the first page is run. */
-	struct code_page **code;
+	/* Decoded code of each guest page, or NULL (mem/code.h): a map of
+	 * leaves, each of MEM_CODE_LEAF pages, made as pages are first run
+	 * (a machine made afresh runs a page or two: it zeroes a leaf, not
+	 * a pointer for every page of RAM). */
+	struct code_page ***code;
 	struct code_page *code_list;	/* every code page, to free them */
 	/* The host's memory manager (mem/pool.h), in a lab whose host has a
 	 * RAM budget; NULL otherwise.  With it a NULL page may be swapped
@@ -50,10 +52,23 @@ struct mem {
 	struct pool_vm *pool;
 };
 
+#define MEM_CODE_LEAF_SHIFT 9
+#define MEM_CODE_LEAF (1u << MEM_CODE_LEAF_SHIFT)	/* pages a leaf */
+
+/* The decoded code of the guest page holding gpa (in RAM), or NULL. */
+static inline struct code_page *mem_code_at(const struct mem *m,
+					    uint32_t gpa)
+{
+	uint32_t pn = gpa >> MEM_PAGE_SHIFT;
+	struct code_page **leaf =
+		m->code ? m->code[pn >> MEM_CODE_LEAF_SHIFT] : NULL;
+	return leaf ? leaf[pn & (MEM_CODE_LEAF - 1)] : NULL;
+}
+
 /* Does the guest page holding gpa (in RAM) have decoded code? */
 static inline bool mem_has_code(const struct mem *m, uint32_t gpa)
 {
-	return m->code && m->code[gpa >> MEM_PAGE_SHIFT];
+	return mem_code_at(m, gpa) != NULL;
 }
 
 /* 0, or -1 if size is out of range or the map cannot be allocated. */

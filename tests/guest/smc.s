@@ -1,8 +1,9 @@
 ; smc.s: self-modifying code.  A store to an instruction that has already
 ; run must be seen the next time it runs, however close: the very next
 ; instruction, the store's own word, one byte of a word, a subroutine
-; between two calls.  (The interpreter keeps instructions decoded; this is
-; what keeps it honest.  Paging aliases and DMA: paging_smc.s, disk.sh.)
+; between two calls, code far up in RAM.  (The interpreter keeps
+; instructions decoded; this is what keeps it honest.  Paging aliases and
+; DMA: paging_smc.s, disk.sh.)
 ;
 ; Each case runs its code twice: once as assembled, so it is decoded, then
 ; after the patch.
@@ -106,7 +107,29 @@ _start: la      r1, exc_table
         cmpi    r6, 1                   ; and added the second
         bne     fail
 
+; ---- 7: code far up in RAM (its own part of the decode cache's map) -------
+        li      r13, 7
+        li      r8, FAR
+        ldw     r2, li9(r0)             ; FAR: li r7, 9; ret
+        stw     r2, 0(r8)
+        ldw     r2, ret0(r0)
+        stw     r2, 4(r8)
+        li      r7, 0
+        callr   r8
+        cmpi    r7, 9
+        bne     fail
+        ldw     r2, add1(r0)            ; now: addi r6, r6, 1; ret
+        stw     r2, 0(r8)
+        li      r6, 0
+        callr   r8
+        cmpi    r6, 1
+        bne     fail
+        cmpi    r7, 9                   ; not run again as it was
+        bne     fail
+
         br      pass
+
+        .equ FAR, 0x00a00000            ; 10 MiB: beyond the first 2 MiB
 
 .sub3:
 .t3:    add     r3, r1, r2
