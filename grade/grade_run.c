@@ -285,10 +285,8 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 			*earned += l->points;
 			continue;
 		}
-		snprintf(err, sizeof err, "runlimit %llu",
-			 (unsigned long long)(user_limit && user_limit < left
-					      ? user_limit : left));
-		mon_exec(m, err);
+		mon_set_runlimit(m, user_limit && user_limit < left
+				    ? user_limit : left);
 		fflush(s->out);
 		size_t from = s->len;
 		int rc;

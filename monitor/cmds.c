@@ -257,6 +257,14 @@ const struct mon_cmd mon_cmds[] = {
 
 const size_t mon_ncmds = sizeof mon_cmds / sizeof *mon_cmds;
 
+/* Whether name (or NULL) is the len bytes at word, exactly: a command
+ * is looked up before every line a grader runs, the first byte first. */
+static bool same_word(const char *name, const char *word, size_t len)
+{
+	return name && name[0] == word[0] && !strncmp(name, word, len) &&
+	       name[len] == 0;
+}
+
 int mon_cmd_lookup(const char *word, size_t len, const struct mon_cmd **cmd)
 {
 	int n = 0;
@@ -265,9 +273,8 @@ int mon_cmd_lookup(const char *word, size_t len, const struct mon_cmd **cmd)
 		return 0;
 	for (size_t i = 0; i < mon_ncmds; i++) {
 		const struct mon_cmd *c = &mon_cmds[i];
-		if ((strlen(c->name) == len && !strncmp(c->name, word, len)) ||
-		    (c->alias && strlen(c->alias) == len &&
-		     !strncmp(c->alias, word, len))) {
+		if (same_word(c->name, word, len) ||
+		    same_word(c->alias, word, len)) {
 			*cmd = c;
 			return 1;
 		}

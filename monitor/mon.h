@@ -170,6 +170,9 @@ void mon_forget(struct mon *m);
 int mon_main(struct mon *m);
 /* Execute one command line; 0, or -1 if it failed.  For tests. */
 int mon_exec(struct mon *m, const char *line);
+/* What "runlimit N" does (0: off), without a line to parse: aula grade
+ * sets it before every line of a test. */
+void mon_set_runlimit(struct mon *m, uint64_t n);
 /* Whether line would parse, on a monitor made with check_only: the
  * command exists and its arguments and expressions are well formed.  0,
  * or -1 with the first error in err and the 0-based column it is at in

@@ -313,6 +313,11 @@ int mon_cmd_runlimit(struct mon *m, struct mon_args *a)
 	return 0;
 }
 
+void mon_set_runlimit(struct mon *m, uint64_t n)
+{
+	m->runlimit = n;
+}
+
 int mon_cmd_echo(struct mon *m, struct mon_args *a)
 {
 	mon_skip_blanks(a);
