@@ -5,10 +5,14 @@
 
 #include "cpu/vm.h"
 
+/* same() compares every field: one added here must be added there. */
+_Static_assert(sizeof(struct cpu_poll_state) ==
+	       24 * sizeof(uint32_t) + 5 * sizeof(uint64_t) +
+	       sizeof(struct mmu_stats), "a field same() does not compare");
+
 static void take(struct cpu_poll_state *s, const struct vm *vm)
 {
 	const struct cpu *c = &vm->cpu;
-	memset(s, 0, sizeof *s);
 	memcpy(s->r, c->r, sizeof s->r);
 	s->flags = c->flags;
 	s->other_sp = c->other_sp;
@@ -26,18 +30,41 @@ static void take(struct cpu_poll_state *s, const struct vm *vm)
 	s->mmu = vm->mmu.stats;
 }
 
-/* The same state but for the loads and fetches counted: those a period
- * makes again, *reads (and *fetches) each. */
-static bool same(const struct cpu_poll_state *a,
-		 const struct cpu_poll_state *b, uint64_t *reads,
-		 uint64_t *fetches)
+/* Whether the machine is in state a but for the loads and fetches
+ * counted: those a period makes again, *reads (and *fetches) each.  The
+ * registers first: a loop that is not going round again differs there,
+ * and is told so at once (it is every IN of a program reading its input,
+ * the state then noted again). */
+static bool same(const struct cpu_poll_state *a, const struct vm *vm,
+		 uint64_t *reads, uint64_t *fetches)
 {
-	struct cpu_poll_state x = *b;
-	*reads = b->mmu.accesses[MMU_READ] - a->mmu.accesses[MMU_READ];
-	*fetches = b->mmu.accesses[MMU_FETCH] - a->mmu.accesses[MMU_FETCH];
-	x.mmu.accesses[MMU_READ] = a->mmu.accesses[MMU_READ];
-	x.mmu.accesses[MMU_FETCH] = a->mmu.accesses[MMU_FETCH];
-	return !memcmp(a, &x, sizeof x);
+	const struct cpu *c = &vm->cpu;
+	if (memcmp(a->r, c->r, sizeof a->r) || a->flags != c->flags ||
+	    a->effects != vm->bus.effects || a->drops != vm->mmu.drops ||
+	    a->exceptions != c->exceptions || a->other_sp != c->other_sp ||
+	    a->vbr != c->vbr || a->ptbr != c->ptbr ||
+	    a->paging != c->paging || a->far != c->far ||
+	    a->cause != c->cause || a->kscratch != c->kscratch ||
+	    a->unassigned_in != vm->bus.unassigned_in ||
+	    a->unassigned_out != vm->bus.unassigned_out)
+		return false;
+	struct mmu_stats x = vm->mmu.stats;
+	*reads = x.accesses[MMU_READ] - a->mmu.accesses[MMU_READ];
+	*fetches = x.accesses[MMU_FETCH] - a->mmu.accesses[MMU_FETCH];
+	x.accesses[MMU_READ] = a->mmu.accesses[MMU_READ];
+	x.accesses[MMU_FETCH] = a->mmu.accesses[MMU_FETCH];
+	return !memcmp(&a->mmu, &x, sizeof x);
+}
+
+/* Note the state at pc, now, for the next time round. */
+static void note(struct cpu_poll *p, const struct vm *vm, uint32_t pc,
+		 uint64_t now)
+{
+	p->valid = true;
+	p->pc = pc;
+	p->insns = now;
+	p->hist_next = vm->cpu.hist_next;
+	take(&p->st, vm);
 }
 
 uint64_t cpu_poll_skip(struct vm *vm, uint32_t pc, uint64_t now,
@@ -45,18 +72,16 @@ uint64_t cpu_poll_skip(struct vm *vm, uint32_t pc, uint64_t now,
 {
 	struct cpu *c = &vm->cpu;
 	struct cpu_poll *p = &vm->poll;
-	struct cpu_poll_state st;
 	uint64_t reads, fetches;
-	take(&st, vm);
 	if (!p->valid || p->pc != pc || now <= p->insns ||
-	    !same(&p->st, &st, &reads, &fetches)) {
-		*p = (struct cpu_poll){ true, pc, now, c->hist_next, st };
+	    !same(&p->st, vm, &reads, &fetches)) {
+		note(p, vm, pc, now);
 		return 0;
 	}
 	uint64_t period = now - p->insns, k = (end - now - 1) / period;
 	uint32_t per = c->hist_next - p->hist_next;	/* entries a period */
 	if (k == 0 || per > CPU_HISTORY) {
-		*p = (struct cpu_poll){ true, pc, now, c->hist_next, st };
+		note(p, vm, pc, now);
 		return 0;
 	}
 	if (per) {
@@ -68,17 +93,25 @@ uint64_t cpu_poll_skip(struct vm *vm, uint32_t pc, uint64_t now,
 			last[i] = c->hist[(p->hist_next + i) % CPU_HISTORY];
 		uint64_t total = k * per;
 		uint64_t from = total > CPU_HISTORY ? total - CPU_HISTORY : 0;
+		/* Entry q is last[q % per], later by (q / per + 1) periods:
+		 * counted along rather than divided for each entry. */
+		uint32_t i = (uint32_t)(from % per);
+		uint64_t later = (from / per + 1) * period;
+		uint32_t slot = (uint32_t)((c->hist_next + from) % CPU_HISTORY);
 		for (uint64_t q = from; q < total; q++) {
-			struct cpu_hist h = last[q % per];
-			h.insns += (q / per + 1) * period;
-			c->hist[(c->hist_next + q) % CPU_HISTORY] = h;
+			struct cpu_hist h = last[i];
+			h.insns += later;
+			c->hist[slot] = h;
+			slot = (slot + 1) % CPU_HISTORY;
+			if (++i == per) {
+				i = 0;
+				later += period;
+			}
 		}
 		c->hist_next += (uint32_t)total;
 	}
 	vm->mmu.stats.accesses[MMU_READ] += k * reads;
 	vm->mmu.stats.accesses[MMU_FETCH] += k * fetches;
-	take(&p->st, vm);
-	p->insns = now + k * period;
-	p->hist_next = c->hist_next;
+	note(p, vm, pc, now + k * period);
 	return k * period;
 }

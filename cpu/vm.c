@@ -93,6 +93,9 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	}
 	vm->cfg = *cfg;
 	vm->cpu.hist_on = cfg->history;
+	/* calloc's zeros are not invalid tags: vm_reset's flush must write
+	 * them. */
+	vm->cpu.tlb[0].filled = vm->cpu.tlb[1].filled = true;
 	uint64_t size = cfg->ram_size ? cfg->ram_size : MEM_DEFAULT_SIZE;
 	if (mem_init(&vm->mem, size) != 0) {
 		snprintf(err, errlen,

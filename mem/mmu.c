@@ -66,9 +66,14 @@ void mmu_flush_tlb(struct vm *vm)
 	vm->mmu.drops++;
 	for (int s = 0; s < 2; s++) {
 		struct mmu_tlb *t = &vm->cpu.tlb[s];
+		/* A set nothing was put in since it was last flushed (a new
+		 * machine's, reset again as its program loads) stays so. */
+		if (!t->filled)
+			continue;
 		memset(t->r_tag, 0xff, sizeof t->r_tag);
 		memset(t->w_tag, 0xff, sizeof t->w_tag);
 		memset(t->x_tag, 0xff, sizeof t->x_tag);
+		t->filled = false;
 	}
 }
 
@@ -95,7 +100,8 @@ static const uint8_t *w_page(const struct mmu_tlb *t, unsigned i)
 static void unmap_writes(struct vm *vm, const uint8_t *page, uint32_t flag)
 {
 	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < MMU_TLB_SIZE; i++) {
+		for (int i = 0; vm->cpu.tlb[s].filled && i < MMU_TLB_SIZE;
+		     i++) {
 			struct mmu_tlb *t = &vm->cpu.tlb[s];
 			if (t->w_tag[i] != MMU_TAG_INVALID &&
 			    w_page(t, i) == page)
@@ -361,10 +367,11 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	return 0;
 }
 
-static void fill(uint32_t *tag, uintptr_t *addend, uint32_t va,
-		 uint8_t *page)
+static void fill(struct mmu_tlb *t, uint32_t *tag, uintptr_t *addend,
+		 uint32_t va, uint8_t *page)
 {
 	unsigned i = mmu_slot(va);
+	t->filled = true;
 	tag[i] = va & ~MEM_PAGE_MASK;
 	addend[i] = (uintptr_t)page - tag[i];
 }
@@ -388,7 +395,8 @@ unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 	if (cause)
 		return cause;
 	if (cache)
-		fill(cur_tlb(vm)->r_tag, cur_tlb(vm)->r_addend, va, page);
+		fill(cur_tlb(vm), cur_tlb(vm)->r_tag, cur_tlb(vm)->r_addend,
+		     va, page);
 	const uint8_t *p = page + (va & MEM_PAGE_MASK);
 	*out = size == 4 ? mem_ld32(p) : size == 2 ? mem_ld16(p) : *p;
 	return 0;
@@ -440,7 +448,7 @@ unsigned mmu_store(struct vm *vm, uint32_t va, unsigned size, uint32_t val,
 	store_host(p, size, val);
 	code_written(vm, gpa);
 	if (cache) {
-		fill(t->w_tag, t->w_addend, va, page);
+		fill(t, t->w_tag, t->w_addend, va, page);
 		t->w_gpa[i] = gpa & ~MEM_PAGE_MASK;
 		if (mem_has_code(&vm->mem, gpa))
 			t->w_tag[i] |= MMU_TAG_CODE;
@@ -474,6 +482,7 @@ unsigned mmu_fetch_code(struct vm *vm, uint32_t pc, struct code_page **code,
 	}
 	if (created)
 		unmap_writes(vm, *host, MMU_TAG_CODE);
+	t->filled = true;
 	t->x_tag[i] = pc & ~MEM_PAGE_MASK;
 	t->x_code[i] = *code;
 	return 0;

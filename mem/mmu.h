@@ -70,6 +70,9 @@ struct mmu_tlb {
 	uintptr_t w_addend[MMU_TLB_SIZE];
 	struct code_page *x_code[MMU_TLB_SIZE];
 	uint32_t w_gpa[MMU_TLB_SIZE];	/* guest-physical page of each w */
+	/* Some tag may be valid: false when every tag is invalid (flushed,
+	 * nothing put in since), so that a flush need not write them. */
+	bool filled;
 };
 
 /* What students read with --stats; field names are the output's keys. */
