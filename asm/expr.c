@@ -281,55 +281,57 @@ static bool primary(struct as *a, int64_t *v, bool *known)
 /* Binary operators by precedence level, loosest first (C's order):
  *   0 ||   1 &&   2 |   3 ^   4 &   5 == !=   6 < <= > >=   7 << >>
  *   8 + -   9 * / %
- * The operator at the current position: its code (and *len) if it is of
- * this level, else 0.  A switch, not a table: this runs ten times for
- * every operand of a 10 MB source. */
-#define EXPR_LEVELS 10
+ * The operator at the current position: its code, level (*lv) and length
+ * (*len), or 0.  A switch, not a table: this runs after every operand of
+ * a 10 MB source. */
 
-static int match_op(struct as *a, int level, size_t *len)
+static int next_op(struct as *a, int *lv, size_t *len)
 {
 	as_skip_ws(a);
 	const char *p = a->p;
-	int code = 0, lv = -1;
+	int code = 0;
 	bool two = p[0] && p[1] == p[0];
 	*len = 1;
+	*lv = -1;
 	switch (p[0]) {
-	case '|': code = two ? 'o' : '|'; lv = two ? 0 : 2; break;
-	case '&': code = two ? 'a' : '&'; lv = two ? 1 : 4; break;
-	case '^': code = '^'; lv = 3; break;
+	case '|': code = two ? 'o' : '|'; *lv = two ? 0 : 2; break;
+	case '&': code = two ? 'a' : '&'; *lv = two ? 1 : 4; break;
+	case '^': code = '^'; *lv = 3; break;
 	case '=': case '!':
 		if (p[1] == '=')
-			code = p[0] == '=' ? 'e' : 'n', lv = 5, *len = 2;
+			code = p[0] == '=' ? 'e' : 'n', *lv = 5, *len = 2;
 		break;
 	case '<': case '>':
 		if (two)
-			code = p[0] == '<' ? 'l' : 'r', lv = 7;
+			code = p[0] == '<' ? 'l' : 'r', *lv = 7;
 		else if (p[1] == '=')
-			code = p[0] == '<' ? 'L' : 'G', lv = 6, *len = 2;
+			code = p[0] == '<' ? 'L' : 'G', *lv = 6, *len = 2;
 		else
-			code = p[0], lv = 6;
+			code = p[0], *lv = 6;
 		break;
-	case '+': case '-': code = p[0]; lv = 8; break;
-	case '*': case '/': case '%': code = p[0]; lv = 9; break;
+	case '+': case '-': code = p[0]; *lv = 8; break;
+	case '*': case '/': case '%': code = p[0]; *lv = 9; break;
 	}
-	if (two && (lv == 0 || lv == 1 || lv == 7))
+	if (two && (*lv == 0 || *lv == 1 || *lv == 7))
 		*len = 2;
-	return lv == level ? code : 0;
+	return code;
 }
 
-static bool expr_bin(struct as *a, int level, int64_t *v, bool *known)
+/* An operand, then every operator of level min or tighter and its right
+ * side (precedence climbing: each operand is parsed once, not once a
+ * level), left to right, so that *known and the first error are as C's
+ * grammar read recursively would have them. */
+static bool expr_bin(struct as *a, int min, int64_t *v, bool *known)
 {
-	if (level == EXPR_LEVELS)
-		return primary(a, v, known);
-	if (!expr_bin(a, level + 1, v, known))
+	if (!primary(a, v, known))
 		return false;
-	int op;
+	int op, lv;
 	size_t len;
-	while ((op = match_op(a, level, &len))) {
+	while ((op = next_op(a, &lv, &len)) && lv >= min) {
 		const char *at = a->p;
 		int64_t r;
 		a->p += len;
-		if (!expr_bin(a, level + 1, &r, known))
+		if (!expr_bin(a, lv + 1, &r, known))
 			return false;
 		uint32_t x = (uint32_t)*v, y = (uint32_t)r;
 		switch (op) {
