@@ -252,7 +252,8 @@ void cpu_run(struct vm *vm)
 	do {								\
 		const struct code_page *cp_ =				\
 			(const struct code_page *)((d) - (idx));	\
-		(page) = vm->mem.pages[cp_->gpa >> MEM_PAGE_SHIFT];	\
+		(page) = mem_host_page(&vm->mem,			\
+				       cp_->gpa >> MEM_PAGE_SHIFT);	\
 		if (unlikely(!(page)) &&				\
 		    !((page) = mem_page(&vm->mem, cp_->gpa))) {		\
 			vm_stop(vm, VM_STOP_HOST_ERROR, 0); /* no memory */ \

@@ -13,17 +13,16 @@ struct code_page *mem_code_page(struct mem *m, uint32_t gpa, bool *created)
 	if (!mem_page(m, gpa))
 		return NULL;
 	uint32_t pn = gpa >> MEM_PAGE_SHIFT;
-	uint32_t nleaves = (m->npages + MEM_CODE_LEAF - 1) / MEM_CODE_LEAF;
-	if (!m->code && !(m->code = calloc(nleaves, sizeof *m->code))) {
+	if (!m->code && !(m->code = calloc(mem_nleaves(m), sizeof *m->code))) {
 		m->oom = 1;
 		return NULL;
 	}
-	struct code_page ***leaf = &m->code[pn >> MEM_CODE_LEAF_SHIFT];
-	if (!*leaf && !(*leaf = calloc(MEM_CODE_LEAF, sizeof **leaf))) {
+	struct code_page ***leaf = &m->code[pn >> MEM_LEAF_SHIFT];
+	if (!*leaf && !(*leaf = calloc(MEM_LEAF, sizeof **leaf))) {
 		m->oom = 1;
 		return NULL;
 	}
-	struct code_page **slot = &(*leaf)[pn & (MEM_CODE_LEAF - 1)];
+	struct code_page **slot = &(*leaf)[pn & (MEM_LEAF - 1)];
 	if (!*slot) {
 		struct code_page *p = calloc(1, sizeof *p);
 		if (!p) {
@@ -75,8 +74,7 @@ void mem_code_free(struct mem *m)
 		m->code_list = p->next;
 		free(p);
 	}
-	uint32_t nleaves = (m->npages + MEM_CODE_LEAF - 1) / MEM_CODE_LEAF;
-	for (uint32_t i = 0; m->code && i < nleaves; i++)
+	for (uint32_t i = 0; m->code && i < mem_nleaves(m); i++)
 		free(m->code[i]);
 	free(m->code);
 	m->code = NULL;

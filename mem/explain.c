@@ -46,14 +46,15 @@ static void host_row(struct out *o, const struct vm *vm, unsigned first,
 	uint32_t page = gpa >> MEM_PAGE_SHIFT;
 	say(o, "    %u,%u   %-4s  0x%08x  -> pages[0x%05x]: %s\n", first,
 	    first + 1, what, gpa, page, gpa >= vm->mem.size ? "no RAM"
-	    : vm->mem.pages[page] ? "a host page" : "untouched (reads as 0)");
+	    : mem_host_page(&vm->mem, page) ? "a host page"
+					    : "untouched (reads as 0)");
 }
 
 /*
  * The second dimension of a nested walk: every guest-physical address the
  * guest walk touches is translated again, through the host map (N = 1
- * level: mem->pages), before it is read.  With G = 2 guest levels, a
- * complete miss costs (G+1)(N+1) = 6 references:
+ * level: mem's map of host pages), before it is read.  With G = 2 guest
+ * levels, a complete miss costs (G+1)(N+1) = 6 references:
  *
  *                   host map (N=1)   access
  *      PDE  (G=1)        1             2

@@ -13,10 +13,26 @@ int mem_init(struct mem *m, uint64_t size)
 		return -1;
 	m->size = (uint32_t)size;
 	m->npages = (uint32_t)(size >> MEM_PAGE_SHIFT);
-	/* A large calloc is itself mapped lazily by the host, so even the map
-	 * of a 2 GiB guest costs only the parts that are used. */
-	m->pages = calloc(m->npages, sizeof *m->pages);
-	return m->pages ? 0 : -1;
+	m->leaf = calloc(mem_nleaves(m), sizeof *m->leaf);
+	return m->leaf ? 0 : -1;
+}
+
+uint8_t **mem_slot(struct mem *m, uint32_t pn)
+{
+	uint8_t ***l = &m->leaf[pn >> MEM_LEAF_SHIFT];
+	if (!*l && !(*l = calloc(MEM_LEAF, sizeof **l))) {
+		m->oom = 1;
+		return NULL;
+	}
+	return &(*l)[pn & (MEM_LEAF - 1)];
+}
+
+int mem_make_leaves(struct mem *m)
+{
+	for (uint32_t pn = 0; pn < m->npages; pn += MEM_LEAF)
+		if (!mem_slot(m, pn))
+			return -1;
+	return 0;
 }
 
 void mem_clear(struct mem *m)
@@ -27,31 +43,37 @@ void mem_clear(struct mem *m)
 	if (m->nlisted == m->touched) {
 		/* Only the pages touched: a 16 MiB machine has 4096 slots. */
 		for (uint32_t i = 0; i < m->nlisted; i++) {
-			free(m->pages[m->touched_list[i]]);
-			m->pages[m->touched_list[i]] = NULL;
+			uint32_t pn = m->touched_list[i];
+			uint8_t **slot = &m->leaf[pn >> MEM_LEAF_SHIFT]
+						 [pn & (MEM_LEAF - 1)];
+			free(*slot);
+			*slot = NULL;
 		}
 	} else {
 		/* A memory manager gave some: look at every slot. */
-		for (uint32_t i = 0; i < m->npages; i++) {
-			free(m->pages[i]);
-			m->pages[i] = NULL;
-		}
+		for (uint32_t i = 0; i < mem_nleaves(m); i++)
+			for (uint32_t j = 0; m->leaf[i] && j < MEM_LEAF; j++) {
+				free(m->leaf[i][j]);
+				m->leaf[i][j] = NULL;
+			}
 	}
 	m->touched = m->nlisted = 0;
 }
 
 void mem_free(struct mem *m)
 {
-	if (!m->pages)
+	if (!m->leaf)
 		return;
 	if (m->pool)
 		pool_detach(m->pool);
 	mem_clear(m);
 	free(m->dirty);
 	m->dirty = NULL;
-	free(m->pages);
+	for (uint32_t i = 0; i < mem_nleaves(m); i++)
+		free(m->leaf[i]);
+	free(m->leaf);
 	free(m->touched_list);
-	m->pages = NULL;
+	m->leaf = NULL;
 	m->touched_list = NULL;
 }
 
@@ -61,7 +83,12 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 		return NULL;
 	if (m->pool)
 		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, true);
-	uint8_t **slot = &m->pages[gpa >> MEM_PAGE_SHIFT];
+	uint32_t pn = gpa >> MEM_PAGE_SHIFT;
+	uint8_t *page = mem_host_page(m, pn), **slot;
+	if (page)
+		return page;
+	if (!(slot = mem_slot(m, pn)))
+		return NULL;
 	if (!*slot) {
 		if (m->nlisted == m->touched_cap) {
 			uint32_t cap = m->touched_cap ? 2 * m->touched_cap : 64;
@@ -78,7 +105,7 @@ uint8_t *mem_page(struct mem *m, uint32_t gpa)
 			m->oom = 1;
 			return NULL;
 		}
-		m->touched_list[m->nlisted++] = gpa >> MEM_PAGE_SHIFT;
+		m->touched_list[m->nlisted++] = pn;
 		m->touched++;
 	}
 	return *slot;
@@ -111,7 +138,7 @@ void mem_discard(struct mem *m, uint32_t gpa)
 	/* Without a memory manager there is no budget to give it back to:
 	 * the page stays, as zeros (freeing it under a cached translation
 	 * would leave the interpreter a dangling pointer). */
-	uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
+	uint8_t *p = mem_host_page(m, gpa >> MEM_PAGE_SHIFT);
 	if (p) {
 		memset(p, 0, MEM_PAGE_SIZE);
 		mem_dirty_mark(m, gpa);
@@ -133,7 +160,7 @@ int mem_read(struct mem *m, uint32_t gpa, void *buf, uint32_t len)
 		uint32_t off = gpa & MEM_PAGE_MASK, n = MEM_PAGE_SIZE - off;
 		if (n > len)
 			n = len;
-		const uint8_t *p = m->pages[gpa >> MEM_PAGE_SHIFT];
+		const uint8_t *p = mem_host_page(m, gpa >> MEM_PAGE_SHIFT);
 		if (p)
 			memcpy(out, p + off, n);
 		else if (!m->pool || pool_peek(m->pool, gpa >> MEM_PAGE_SHIFT,

@@ -30,7 +30,12 @@ struct pool_vm;
 struct mem {
 	uint32_t size;		/* bytes of RAM, a multiple of the page size */
 	uint32_t npages;
-	uint8_t **pages;	/* host page of each guest page, or NULL */
+	/* The host page of each guest page, or NULL, in leaves of MEM_LEAF
+	 * pages: leaf[pn >> MEM_LEAF_SHIFT][pn % MEM_LEAF], a leaf made as
+	 * its first page is (a machine made afresh touches a few pages: it
+	 * zeroes a leaf or two, not a pointer for every page of RAM).  Read
+	 * with mem_host_page, written through mem_slot. */
+	uint8_t ***leaf;
 	uint32_t touched;	/* pages allocated so far */
 	/* The page numbers mem_page allocated itself (not a memory
 	 * manager), nlisted of them, to free just those. */
@@ -40,10 +45,8 @@ struct mem {
 	/* Dirty tracking (mem/dirty.h): bit p set when page p was written
 	 * since the epoch began; NULL when nobody tracks. */
 	uint64_t *dirty;
-	/* Decoded code of each guest page, or NULL (mem/code.h): a map of
-	 * leaves, each of MEM_CODE_LEAF pages, made as pages are first run
-	 * (a machine made afresh runs a page or two: it zeroes a leaf, not
-	 * a pointer for every page of RAM). */
+	/* Decoded code of each guest page, or NULL (mem/code.h), in leaves
+	 * as leaf is, made as pages are first run. */
 	struct code_page ***code;
 	struct code_page *code_list;	/* every code page, to free them */
 	/* The host's memory manager (mem/pool.h), in a lab whose host has a
@@ -52,8 +55,28 @@ struct mem {
 	struct pool_vm *pool;
 };
 
-#define MEM_CODE_LEAF_SHIFT 9
-#define MEM_CODE_LEAF (1u << MEM_CODE_LEAF_SHIFT)	/* pages a leaf */
+#define MEM_LEAF_SHIFT 9
+#define MEM_LEAF (1u << MEM_LEAF_SHIFT)	/* pages a leaf: 2 MiB of RAM */
+
+static inline uint32_t mem_nleaves(const struct mem *m)
+{
+	return (m->npages + MEM_LEAF - 1) / MEM_LEAF;
+}
+
+/* The host page of guest page pn (< npages), or NULL if untouched (or,
+ * under a memory manager, swapped out). */
+static inline uint8_t *mem_host_page(const struct mem *m, uint32_t pn)
+{
+	uint8_t **l = m->leaf[pn >> MEM_LEAF_SHIFT];
+	return l ? l[pn & (MEM_LEAF - 1)] : NULL;
+}
+
+/* Where guest page pn's host page is kept, its leaf made if need be;
+ * NULL if the host is out of memory (m->oom is set). */
+uint8_t **mem_slot(struct mem *m, uint32_t pn);
+/* Make every leaf, so that mem_slot cannot fail (a memory manager's
+ * machine): 0, or -1 without host memory. */
+int mem_make_leaves(struct mem *m);
 
 /* The decoded code of the guest page holding gpa (in RAM), or NULL. */
 static inline struct code_page *mem_code_at(const struct mem *m,
@@ -61,8 +84,8 @@ static inline struct code_page *mem_code_at(const struct mem *m,
 {
 	uint32_t pn = gpa >> MEM_PAGE_SHIFT;
 	struct code_page **leaf =
-		m->code ? m->code[pn >> MEM_CODE_LEAF_SHIFT] : NULL;
-	return leaf ? leaf[pn & (MEM_CODE_LEAF - 1)] : NULL;
+		m->code ? m->code[pn >> MEM_LEAF_SHIFT] : NULL;
+	return leaf ? leaf[pn & (MEM_LEAF - 1)] : NULL;
 }
 
 /* Does the guest page holding gpa (in RAM) have decoded code? */

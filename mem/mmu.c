@@ -124,7 +124,7 @@ static void track(struct vm *vm, uint32_t gpa)
 		return;
 	}
 	m->track[gpa >> MEM_PAGE_SHIFT] = m->track_gen;
-	unmap_writes(vm, vm->mem.pages[gpa >> MEM_PAGE_SHIFT], 0);
+	unmap_writes(vm, mem_host_page(&vm->mem, gpa >> MEM_PAGE_SHIFT), 0);
 }
 
 static void untrack_all(struct mmu *m)
@@ -179,8 +179,9 @@ static void mark_changed(struct vm *vm, uint32_t gpa)
 	struct mmu *m = &vm->mmu;
 	uint32_t dir = vm->cpu.ptbr & MMU_PTE_FRAME, page = gpa & MMU_PTE_FRAME;
 	unsigned i = (gpa & MEM_PAGE_MASK) >> 2;
-	const uint8_t *d = dir < vm->mem.size ?
-				   vm->mem.pages[dir >> MEM_PAGE_SHIFT] : NULL;
+	const uint8_t *d = dir < vm->mem.size
+			   ? mem_host_page(&vm->mem, dir >> MEM_PAGE_SHIFT)
+			   : NULL;
 	if (!d)
 		return;
 	if (page == dir)

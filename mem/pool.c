@@ -77,6 +77,13 @@ void pool_destroy(struct mem_pool *p)
 	free(p);
 }
 
+/* Where page pn of a machine under a pool is kept: every leaf of its map
+ * was made as it joined (pool_attach), so there always is one. */
+static uint8_t **slot_of(struct mem *m, uint32_t pn)
+{
+	return &m->leaf[pn >> MEM_LEAF_SHIFT][pn & (MEM_LEAF - 1)];
+}
+
 int pool_attach(struct mem_pool *p, struct vm *vm,
 		const struct pool_swap_host *swap)
 {
@@ -85,7 +92,8 @@ int pool_attach(struct mem_pool *p, struct vm *vm,
 					       sizeof *vms);
 	if (vms)
 		p->vms = vms;
-	if (!pv || !vms || !(pv->flags = calloc(vm->mem.npages, 1)) ||
+	if (!pv || !vms || mem_make_leaves(&vm->mem) ||
+	    !(pv->flags = calloc(vm->mem.npages, 1)) ||
 	    !(pv->sidx = calloc(vm->mem.npages, sizeof *pv->sidx))) {
 		if (pv)
 			free(pv->flags);
@@ -97,7 +105,7 @@ int pool_attach(struct mem_pool *p, struct vm *vm,
 	pv->swap = *swap;
 	/* Pages the machine touched before it joined count from now. */
 	for (uint32_t i = 0; i < vm->mem.npages; i++)
-		if (vm->mem.pages[i]) {
+		if (mem_host_page(&vm->mem, i)) {
 			pv->st.resident++;
 			p->st.used++;
 		}
@@ -166,7 +174,7 @@ static void evict_one(struct mem_pool *p)
 		uint32_t pn = p->hand_pn;
 		if (++p->hand_pn == pv->vm->mem.npages)
 			p->hand_vm++, p->hand_pn = 0;
-		uint8_t **slot = &pv->vm->mem.pages[pn];
+		uint8_t **slot = slot_of(&pv->vm->mem, pn);
 		if (!*slot || (pv->flags[pn] & PG_SHARED) || pinned(p, pv, pn))
 			continue;
 		if (pv->flags[pn] & PG_ACCESSED) {
@@ -218,7 +226,7 @@ static void unref(struct mem_pool *p, uint32_t si)
 static uint8_t *cow_break(struct pool_vm *pv, uint32_t pn)
 {
 	struct mem_pool *p = pv->pool;
-	uint8_t **slot = &pv->vm->mem.pages[pn], *old = *slot;
+	uint8_t **slot = slot_of(&pv->vm->mem, pn), *old = *slot;
 	uint8_t *buf = take_page(p);
 	if (!buf) {
 		pv->vm->mem.oom = 1;
@@ -239,7 +247,7 @@ uint8_t *pool_page(struct pool_vm *pv, uint32_t pn, bool write)
 {
 	struct mem_pool *p = pv->pool;
 	struct mem *m = &pv->vm->mem;
-	uint8_t **slot = &m->pages[pn];
+	uint8_t **slot = slot_of(m, pn);
 	uint8_t f = pv->flags[pn];
 	pv->flags[pn] |= PG_ACCESSED | PG_WS;
 	pin(p, pv, pn);
@@ -283,7 +291,7 @@ bool pool_shared(const struct pool_vm *pv, uint32_t pn)
 void pool_discard(struct pool_vm *pv, uint32_t pn)
 {
 	struct mem_pool *p = pv->pool;
-	uint8_t f = pv->flags[pn], **slot = &pv->vm->mem.pages[pn];
+	uint8_t f = pv->flags[pn], **slot = slot_of(&pv->vm->mem, pn);
 	if (f & PG_BALLOONED)
 		return;
 	if (f & PG_SHARED) {
@@ -321,11 +329,11 @@ void pool_clear(struct pool_vm *pv)
 	for (uint32_t pn = 0; pn < m->npages; pn++) {
 		if (pv->flags[pn] & PG_SHARED) {
 			unref(p, pv->sidx[pn]);
-		} else if (m->pages[pn]) {
-			free(m->pages[pn]);
+		} else if (*slot_of(m, pn)) {
+			free(*slot_of(m, pn));
 			p->st.used--;
 		}
-		m->pages[pn] = NULL;
+		*slot_of(m, pn) = NULL;
 		pv->flags[pn] = 0;
 	}
 	pool_quiesce(p);
@@ -422,7 +430,7 @@ found:
 static void map_shared(struct mem_pool *p, struct pool_vm *pv, uint32_t pn,
 		       uint32_t si)
 {
-	uint8_t **slot = &pv->vm->mem.pages[pn], *old = *slot;
+	uint8_t **slot = slot_of(&pv->vm->mem, pn), *old = *slot;
 	struct shared_page *s = &p->sh[si];
 	s->refs++;
 	pv->flags[pn] |= PG_SHARED;
@@ -464,7 +472,7 @@ void pool_share_scan(struct mem_pool *p)
 	for (int i = 0; i < p->nvms; i++) {
 		struct pool_vm *pv = p->vms[i];
 		for (uint32_t pn = 0; pn < pv->vm->mem.npages; pn++) {
-			uint8_t *buf = pv->vm->mem.pages[pn];
+			uint8_t *buf = mem_host_page(&pv->vm->mem, pn);
 			if (!buf || (pv->flags[pn] & PG_SHARED))
 				continue;
 			uint64_t h = page_hash(buf), j = h & (size - 1);
@@ -478,7 +486,9 @@ void pool_share_scan(struct mem_pool *p)
 						   MEM_PAGE_SIZE))
 						continue;
 				} else {
-					uint8_t *cb = s->pv->vm->mem.pages[s->pn];
+					const struct mem *cm =
+						&s->pv->vm->mem;
+					uint8_t *cb = mem_host_page(cm, s->pn);
 					uint32_t si;
 					if (memcmp(cb, buf, MEM_PAGE_SIZE) ||
 					    new_shared(p, cb, h, &si))
@@ -576,7 +586,8 @@ static int save_vm(struct pool_vm_snap *o, const struct pool_vm *pv)
 	memcpy(o->sidx, pv->sidx, (size_t)m->npages * sizeof *o->sidx);
 	for (uint32_t pn = 0; pn < m->npages; pn++)
 		o->nkept += !(pv->flags[pn] & PG_SHARED) &&
-			    (m->pages[pn] || (pv->flags[pn] & PG_SWAPPED));
+			    (mem_host_page(m, pn) ||
+			     (pv->flags[pn] & PG_SWAPPED));
 	o->pns = malloc((o->nkept ? o->nkept : 1) * sizeof *o->pns);
 	o->pages = malloc((size_t)(o->nkept ? o->nkept : 1) * MEM_PAGE_SIZE);
 	if (!o->pns || !o->pages)
@@ -586,8 +597,8 @@ static int save_vm(struct pool_vm_snap *o, const struct pool_vm *pv)
 		if (pv->flags[pn] & PG_SHARED)
 			continue;
 		uint8_t *out = o->pages + (size_t)k * MEM_PAGE_SIZE;
-		if (m->pages[pn])
-			memcpy(out, m->pages[pn], MEM_PAGE_SIZE);
+		if (mem_host_page(m, pn))
+			memcpy(out, mem_host_page(m, pn), MEM_PAGE_SIZE);
 		else if (!(pv->flags[pn] & PG_SWAPPED))
 			continue;
 		else if (pv->swap.read(pv->swap.opaque, pn, out))
@@ -640,8 +651,8 @@ static void drop_pages(struct pool_vm *pv)
 	struct mem *m = &pv->vm->mem;
 	for (uint32_t pn = 0; pn < m->npages; pn++) {
 		if (!(pv->flags[pn] & PG_SHARED))
-			free(m->pages[pn]);
-		m->pages[pn] = NULL;
+			free(*slot_of(m, pn));
+		*slot_of(m, pn) = NULL;
 	}
 	mem_code_free(m);
 	mmu_flush_tlb(pv->vm);
@@ -711,7 +722,7 @@ static void restore_vm(struct mem_pool *p, struct pool_vm *pv,
 	m->touched = o->touched;
 	for (uint32_t pn = 0; pn < m->npages; pn++)
 		if (pv->flags[pn] & PG_SHARED)
-			m->pages[pn] = p->sh[pv->sidx[pn]].buf;
+			*slot_of(m, pn) = p->sh[pv->sidx[pn]].buf;
 	for (uint32_t k = 0; k < o->nkept; k++) {
 		uint32_t pn = o->pns[k];
 		uint8_t *page = kept[k];
@@ -729,7 +740,7 @@ static void restore_vm(struct mem_pool *p, struct pool_vm *pv,
 			if (++p->st.used > p->st.peak)
 				p->st.peak = p->st.used;
 		}
-		m->pages[pn] = page;
+		*slot_of(m, pn) = page;
 	}
 }
 

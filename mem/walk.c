@@ -39,7 +39,7 @@ static uint8_t *entry(struct vm *vm, uint32_t gpa, struct walk *w,
 	if (*missing)
 		return NULL;
 	uint8_t *page = alloc ? mem_page(&vm->mem, gpa)
-			      : vm->mem.pages[gpa >> MEM_PAGE_SHIFT];
+			      : mem_host_page(&vm->mem, gpa >> MEM_PAGE_SHIFT);
 	if (!page) {
 		*missing = alloc;	/* alloc fails only without host memory */
 		*value = 0;

@@ -54,7 +54,7 @@ static int copy_dirty(struct timeline *t, const struct vm *vm,
 	for (uint32_t pg = 0; pg < vm->mem.npages; pg++) {
 		if (!mem_dirty_test(t->dirty, pg))
 			continue;
-		const uint8_t *src = vm->mem.pages[pg];
+		const uint8_t *src = mem_host_page(&vm->mem, pg);
 		uint8_t *dst = p->pages + (size_t)p->npages * MEM_PAGE_SIZE;
 		if (src)
 			memcpy(dst, src, MEM_PAGE_SIZE);
@@ -413,7 +413,7 @@ int tl_restore(struct timeline *t, struct vm *vm, int i, char *err,
 			const uint8_t *src = NULL;
 			for (int j = i; j >= 0 && !src; j--)
 				src = find_page(&t->pt[j], pg);
-			uint8_t *dst = vm->mem.pages[pg];
+			uint8_t *dst = mem_host_page(&vm->mem, pg);
 			if (src && !dst)
 				dst = mem_page(&vm->mem, pg << MEM_PAGE_SHIFT);
 			if (src && !dst) {

@@ -273,7 +273,7 @@ static int capture_ram(struct ckpt *ck, const struct vm *vm)
 	if (!ck->pagenos || !ck->pages)
 		return -1;
 	for (uint32_t p = 0; p < m->npages && ck->nstored < ck->cap; p++) {
-		const uint8_t *page = m->pages[p];
+		const uint8_t *page = mem_host_page(m, p);
 		if (!page || !memcmp(page, zero_page, MEM_PAGE_SIZE))
 			continue;
 		ck->pagenos[ck->nstored] = p;
@@ -285,8 +285,8 @@ static int capture_ram(struct ckpt *ck, const struct vm *vm)
 }
 
 /* RAM under a lab's memory manager (mem/pool.h): a page may be private,
- * shared with other machines (in m->pages, read-only) or swapped out (NULL
- * in m->pages, read from the swap file without bringing it in).  Reading
+ * shared with other machines (in the map, read-only) or swapped out (NULL
+ * in the map, read from the swap file without bringing it in).  Reading
  * it through mem_read's paths moves no page and changes no counter, so
  * saving a machine changes nothing the lab's report shows. */
 static int capture_pool_ram(struct ckpt *ck, const struct vm *vm)
@@ -295,7 +295,7 @@ static int capture_pool_ram(struct ckpt *ck, const struct vm *vm)
 	uint8_t page[MEM_PAGE_SIZE];
 	ck->npages = m->npages;
 	for (uint32_t p = 0; p < m->npages; p++) {
-		const uint8_t *src = m->pages[p];
+		const uint8_t *src = mem_host_page(m, p);
 		if (!src) {
 			if (pool_peek(m->pool, p, 0, page, MEM_PAGE_SIZE))
 				continue;	/* never touched, or ballooned */
@@ -325,7 +325,7 @@ static int capture_pool_ram(struct ckpt *ck, const struct vm *vm)
 }
 
 /* What a checkpoint cannot hold yet: RAM under a lab's memory manager
- * when the caller keeps RAM itself from m->pages (the timeline: a swapped
+ * when the caller keeps RAM itself from the map (the timeline: a swapped
  * page is not there).  NULL, or why. */
 static const char *not_checkpointable(const struct vm *vm, unsigned flags)
 {
@@ -629,7 +629,7 @@ static void apply_ram(const struct ckpt *ck, struct vm *vm)
 	struct mem *m = &vm->mem;
 	uint32_t k = 0;
 	for (uint32_t p = 0; p < m->npages; p++) {
-		uint8_t *page = m->pages[p];
+		uint8_t *page = mem_host_page(m, p);
 		if (k < ck->nstored && ck->pagenos[k] == p) {
 			memcpy(page, ck->pages + (size_t)k * MEM_PAGE_SIZE,
 			       MEM_PAGE_SIZE);
@@ -646,7 +646,7 @@ static void apply_ram(const struct ckpt *ck, struct vm *vm)
 /* Under a lab's memory manager, pages go back through it: a write to a
  * shared page gets a private copy, a swapped page is brought in, and
  * pages allocated here may swap out others, so nothing is written through
- * m->pages.  A page the checkpoint does not hold must read as zero.  -1:
+ * mem's map.  A page the checkpoint does not hold must read as zero.  -1:
  * the host ran out of memory half-way. */
 static int apply_pool_ram(const struct ckpt *ck, struct vm *vm)
 {

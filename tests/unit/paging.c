@@ -68,8 +68,10 @@ void pg_finish(struct th *t[2])
 	same_cpu(t);
 	const struct mem *a = &t[0]->vm->mem, *b = &t[1]->vm->mem;
 	for (uint32_t p = 0; p < a->npages; p++) {
-		const uint8_t *pa = a->pages[p] ? a->pages[p] : zero;
-		const uint8_t *pb = b->pages[p] ? b->pages[p] : zero;
+		const uint8_t *pa = mem_host_page(a, p);
+		const uint8_t *pb = mem_host_page(b, p);
+		pa = pa ? pa : zero;
+		pb = pb ? pb : zero;
 		if (!memcmp(pa, pb, MEM_PAGE_SIZE))
 			continue;
 		uint32_t i = 0;
