@@ -77,7 +77,7 @@ void mem_free(struct mem *m)
 	m->touched_list = NULL;
 }
 
-uint8_t *mem_page(struct mem *m, uint32_t gpa)
+uint8_t *mem_page_slow(struct mem *m, uint32_t gpa)
 {
 	if (gpa >= m->size)
 		return NULL;

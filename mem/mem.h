@@ -102,8 +102,15 @@ void mem_clear(struct mem *m);
 
 /* Host page holding gpa, allocated on first touch, to be written; NULL
  * when gpa is not backed by RAM (or the host is out of memory, which sets
- * m->oom). */
-uint8_t *mem_page(struct mem *m, uint32_t gpa);
+ * m->oom).  A page already there is found inline: a nested walk asks for
+ * three a TLB miss. */
+uint8_t *mem_page_slow(struct mem *m, uint32_t gpa);
+static inline uint8_t *mem_page(struct mem *m, uint32_t gpa)
+{
+	uint8_t *p = gpa < m->size && !m->pool
+		     ? mem_host_page(m, gpa >> MEM_PAGE_SHIFT) : NULL;
+	return p ? p : mem_page_slow(m, gpa);
+}
 /* The same, for reading or fetching only: it may be a page the memory
  * manager shares with other machines, which must not be written. */
 uint8_t *mem_page_read(struct mem *m, uint32_t gpa);

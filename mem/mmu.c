@@ -30,20 +30,30 @@ int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode)
 
 #define USED_BYTES ((size_t)(1u << 20) * sizeof(uint16_t))
 
-/* The stale-use table, one entry per virtual page, made when paging is
- * first turned on (nothing can be stale before).  The host maps it on
- * demand, so it costs nothing to make and only the parts a guest uses
- * cost memory -- and a machine that never pages never has it. */
-static int used_alloc(struct mmu *m)
+/* The tables paging needs, made when it is first turned on (or first
+ * translates, in a machine restored with paging on): the stale-use table,
+ * one entry per virtual page -- the host maps it on demand, so only the
+ * parts a guest uses cost memory -- and the write-tracking table, a word
+ * per page of RAM.  A machine that never pages has neither.  track is
+ * made last: with it, both are there.  true, or false with the machine
+ * stopped (no host memory). */
+static bool tables_alloc(struct vm *vm)
 {
-	if (m->used)
-		return 0;
-	void *p = mmap(NULL, USED_BYTES, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return -1;
-	m->used = p;
-	return 0;
+	struct mmu *m = &vm->mmu;
+	if (!m->used) {
+		void *p = mmap(NULL, USED_BYTES, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			       -1, 0);
+		m->used = p == MAP_FAILED ? NULL : p;
+	}
+	if (m->used && !m->track)
+		m->track = calloc(m->track_pages, sizeof *m->track);
+	if (m->track)
+		return true;
+	snprintf(vm->stop_detail, sizeof vm->stop_detail,
+		 "out of host memory for the MMU's tables");
+	vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+	return false;
 }
 
 void mmu_free(struct mmu *m)
@@ -110,21 +120,22 @@ static void unmap_writes(struct vm *vm, const uint8_t *page, uint32_t flag)
 		}
 }
 
-/* Start tracking a page-table page. */
+/* Page pn holds a page table from now on. */
+static void __attribute__((noinline)) track_page(struct vm *vm, uint32_t pn)
+{
+	vm->mmu.track[pn] = vm->mmu.track_gen;
+	unmap_writes(vm, mem_host_page(&vm->mem, pn), 0);
+}
+
+/* Start tracking a page-table page.  It runs twice a TLB miss, nearly
+ * always on a page tracked already: that much is a leaf (translate has
+ * made the table). */
 static void track(struct vm *vm, uint32_t gpa)
 {
 	struct mmu *m = &vm->mmu;
-	if (gpa >= vm->mem.size || tracked(m, gpa))
-		return;
-	if (!m->track &&
-	    !(m->track = calloc(m->track_pages, sizeof *m->track))) {
-		snprintf(vm->stop_detail, sizeof vm->stop_detail,
-			 "out of host memory for the MMU's tables");
-		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
-		return;
-	}
-	m->track[gpa >> MEM_PAGE_SHIFT] = m->track_gen;
-	unmap_writes(vm, mem_host_page(&vm->mem, gpa >> MEM_PAGE_SHIFT), 0);
+	if (gpa < vm->mem.size &&
+	    m->track[gpa >> MEM_PAGE_SHIFT] != m->track_gen)
+		track_page(vm, gpa >> MEM_PAGE_SHIFT);
 }
 
 static void untrack_all(struct mmu *m)
@@ -153,10 +164,7 @@ static void new_used_generation(struct mmu *m)
 /* A use of virtual page vp; false if it is stale (counted). */
 static bool note_use(struct mmu *m, uint32_t vp)
 {
-	if (!m->used && used_alloc(m) != 0)
-		return true;	/* no table: count nothing (mmu_set_paging
-				 * stops the machine first) */
-	uint16_t u = m->used[vp];
+	uint16_t u = m->used[vp];	/* translate made the table */
 	if (u == (m->used_gen | USED_STALE)) {
 		m->stats.stale_uses++;
 		return false;
@@ -290,12 +298,8 @@ void mmu_set_ptbr(struct vm *vm, uint32_t ptbr)
 void mmu_set_paging(struct vm *vm, uint32_t paging)
 {
 	paging &= 1;
-	if (paging && used_alloc(&vm->mmu) != 0) {
-		snprintf(vm->stop_detail, sizeof vm->stop_detail,
-			 "out of host memory for the MMU's tables");
-		vm_stop(vm, VM_STOP_HOST_ERROR, 0);
+	if (paging && !tables_alloc(vm))
 		paging = 0;
-	}
 	if (paging != vm->cpu.paging) {
 		/* Shadows were kept coherent only while paging was on. */
 		shadow_drop_all(&vm->mmu);
@@ -324,6 +328,9 @@ static unsigned translate(struct vm *vm, uint32_t va, enum mmu_access acc,
 	*page = NULL;
 	if (!paging_on(vm)) {
 		gpa = va;
+	} else if (!m->track && !tables_alloc(vm)) {
+		*far = va;
+		cause = CPU_VEC_BUS_ERROR;
 	} else if (m->mode == MMU_NESTED) {
 		cause = walk_guest(vm, va, acc, user, true, &w, far);
 		walked = &w;
@@ -404,7 +411,8 @@ unsigned mmu_load(struct vm *vm, uint32_t va, unsigned size, uint32_t *out,
 }
 
 /* Forget the decoded instruction at gpa, if any. */
-static void code_written(struct vm *vm, uint32_t gpa)
+static inline __attribute__((always_inline)) void
+code_written(struct vm *vm, uint32_t gpa)
 {
 	struct code_page *c = mem_code_at(&vm->mem, gpa);
 	if (c)

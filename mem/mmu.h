@@ -100,7 +100,7 @@ struct mmu {
 	uint64_t drops;
 	/* Write tracking: guest page p holds a page table in use iff
 	 * track[p] == track_gen.  Bumping track_gen untracks every page.
-	 * NULL until a page table is first tracked. */
+	 * NULL until paging is first on (made after used: with it, both are). */
 	uint32_t *track;
 	uint32_t track_gen, track_pages;
 	/* Stale-use accounting: virtual page v was used since its last
