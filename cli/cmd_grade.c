@@ -284,11 +284,11 @@ struct grade_unit {
 	int sub, t0, t1;
 };
 
-/* The unit's pairs not yet done, in this worker, o the room each pair's
- * result is made in. */
+/* The unit's pairs not yet done, in this worker: o the room each pair's
+ * result is made in, env what the runs keep from one to the next. */
 static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 		     struct grade_unit u, const struct grade_limits *lim,
-		     struct grade_outcome *o)
+		     struct grade_outcome *o, struct grade_env *env)
 {
 	size_t row = (size_t)u.sub * s->ntests;
 	/* Loading is charged to the unit's first pair still to run. */
@@ -322,14 +322,14 @@ static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 			from = &starts[test->setup_index];
 			if (!from->ran)
 				grade_setup_run(test->setup, &sub.img,
-						sub.path, from);
+						sub.path, env, from);
 		}
 		if (!loaded) {
 			grade_outcome_clear(o);
 			o->r.status = GRADE_NO_PROGRAM;
 			grade_detail_add(o, "%s", sub.error);
 		} else {
-			grade_run(test, &sub.img, sub.path, from, o);
+			grade_run(test, &sub.img, sub.path, from, env, o);
 		}
 		pairs_put(res, row + t, o);
 	}
@@ -425,10 +425,11 @@ worker(const struct grade_run_set *s, struct grade_pairs *res,
 	int cursor = __atomic_load_n(&pool->first_free, __ATOMIC_ACQUIRE), i;
 	uint64_t ran = 0;
 	struct grade_outcome *o = malloc(sizeof *o);
-	if (!o)
+	struct grade_env *env = grade_env_new();
+	if (!o || !env)
 		_exit(1);	/* charged as a worker that ended unasked */
 	while ((i = claim_unit(pool, slot, &cursor)) >= 0) {
-		run_unit(s, res, unit_at(s, pool, i), lim, o);
+		run_unit(s, res, unit_at(s, pool, i), lim, o, env);
 		if (lim->recycle && ++ran >= lim->recycle)
 			break;
 	}

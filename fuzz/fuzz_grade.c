@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (t.budget > 50000)
 			t.budget = 50000;
 		if (r)
-			grade_run(&t, &img, "prog.s", NULL, r);
+			grade_run(&t, &img, "prog.s", NULL, NULL, r);
 		free(r);
 	}
 	grade_test_free(&t);
@@ -66,8 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 .lines = (struct grade_line *)
 							  &stop,
 						 .nlines = 1, .setup = &st };
-			grade_setup_run(&st, &img, "prog.s", start);
-			grade_run(&t2, &img, "prog.s", start, r);
+			/* One env for both, as a worker keeps it. */
+			struct grade_env *env = grade_env_new();
+			grade_setup_run(&st, &img, "prog.s", env, start);
+			grade_run(&t2, &img, "prog.s", start, env, r);
+			grade_env_free(env);
 			grade_start_free(start);
 		}
 		free(start);

@@ -138,10 +138,18 @@ struct grade_start {
 	struct grade_outcome failed;	/* what every test of the setup
 					 * reports then */
 };
+/* What a worker keeps from one run to the next (the buffers a run's
+ * console and monitor write to; never a machine).  NULL: out of memory.
+ * Where a run takes one, NULL makes it its own. */
+struct grade_env;
+struct grade_env *grade_env_new(void);
+void grade_env_free(struct grade_env *env);
+
 /* Run a setup on the program img, into st (free it with
  * grade_start_free). */
 void grade_setup_run(const struct grade_test *setup, const struct image *img,
-		     const char *sub, struct grade_start *st);
+		     const char *sub, struct grade_env *env,
+		     struct grade_start *st);
 void grade_start_free(struct grade_start *st);
 
 /* Run test t on the program img, into o: from the machine's reset; from
@@ -150,7 +158,7 @@ void grade_start_free(struct grade_start *st);
  * (--setup-each), which must give the same result. */
 void grade_run(const struct grade_test *t, const struct image *img,
 	       const char *sub, const struct grade_start *from,
-	       struct grade_outcome *o);
+	       struct grade_env *env, struct grade_outcome *o);
 
 /* A submission: the program, or why there is none. */
 struct grade_sub {

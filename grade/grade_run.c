@@ -196,13 +196,41 @@ static void monitor_text(struct grade_outcome *o, FILE *out, char **buf,
 	}
 }
 
-/* A monitor session: the monitor, its output, the console. */
-struct session {
-	struct mon *m;
-	struct grade_console *k;
+/* What a worker keeps from one run to the next: the console and the
+ * stream the monitor writes to, emptied at each run's start (a run still
+ * makes its own machine and monitor; the stream cost more than a short
+ * test's run to make afresh, measured). */
+struct grade_env {
+	struct grade_console k;
 	FILE *out;
 	char *buf;
 	size_t len;
+};
+
+struct grade_env *grade_env_new(void)
+{
+	struct grade_env *e = malloc(sizeof *e);
+	if (e && !(e->out = open_memstream(&e->buf, &e->len))) {
+		free(e);
+		e = NULL;
+	}
+	return e;
+}
+
+void grade_env_free(struct grade_env *e)
+{
+	if (!e)
+		return;
+	fclose(e->out);
+	free(e->buf);
+	free(e);
+}
+
+/* A monitor session: the monitor, and the console and output it uses
+ * (env's, or its own). */
+struct session {
+	struct mon *m;
+	struct grade_env *e, *own;
 	uint64_t base;		/* vm_units when the test's budget began */
 };
 
@@ -219,25 +247,28 @@ static void console_start(struct grade_console *k, const char *in,
 	k->truncated = false;
 }
 
-/* A monitor on a fresh machine running img, its console reading in.
- * 0, or -1 with o saying why. */
-static int session_open(struct session *s, const struct image *img,
-			const char *sub, const char *in, size_t in_len,
-			bool goes_back, struct grade_outcome *o)
+/* A monitor on a fresh machine running img, its console reading in, in
+ * env (NULL: a session's own).  0, or -1 with o saying why. */
+static int session_open(struct session *s, struct grade_env *env,
+			const struct image *img, const char *sub,
+			const char *in, size_t in_len, bool goes_back,
+			struct grade_outcome *o)
 {
 	memset(s, 0, sizeof *s);
-	s->k = malloc(sizeof *s->k);
-	s->out = open_memstream(&s->buf, &s->len);
-	if (!s->k || !s->out) {
+	s->e = env ? env : (s->own = grade_env_new());
+	if (!s->e) {
 		o->r.status = GRADE_INTERNAL;
 		grade_detail_add(o, "out of memory");
 		return -1;
 	}
-	console_start(s->k, in, in_len);
+	/* The last run's output is not this one's. */
+	fseek(s->e->out, 0, SEEK_SET);
+	fflush(s->e->out);
+	console_start(&s->e->k, in, in_len);
 	const struct mon_config mc = {
-		.vm = { .console = { .opaque = s->k, .getc = con_getc,
+		.vm = { .console = { .opaque = &s->e->k, .getc = con_getc,
 				     .putc = con_putc } },
-		.img = img, .program = sub, .out = s->out, .batch = true,
+		.img = img, .program = sub, .out = s->e->out, .batch = true,
 		.quiet = true, .no_sigint = true,
 		.no_timeline = goes_back ? NULL : "aula grade keeps one "
 			       "only for a test that goes back",
@@ -255,10 +286,7 @@ static int session_open(struct session *s, const struct image *img,
 static void session_close(struct session *s)
 {
 	mon_destroy(s->m);
-	if (s->out)
-		fclose(s->out);
-	free(s->buf);
-	free(s->k);
+	grade_env_free(s->own);
 }
 
 /* Run the lines of t (a test or a setup) in the session, into o: its
@@ -287,18 +315,18 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		}
 		mon_set_runlimit(m, user_limit && user_limit < left
 				    ? user_limit : left);
-		fflush(s->out);
-		size_t from = s->len;
+		fflush(s->e->out);
+		size_t from = s->e->len;
 		int rc;
 		size_t mark = o->len;
 		grade_detail_add(o, "line %d: %s\n", l->lineno, l->text);
 		if (l->kind == GRADE_LINE_MONITOR) {
 			rc = mon_exec(m, l->text);
 			if (rc)
-				monitor_text(o, s->out, &s->buf, &s->len,
-					     from);
+				monitor_text(o, s->e->out, &s->e->buf,
+					     &s->e->len, from);
 		} else {
-			rc = run_check(l->check, vm, img, s->k, o);
+			rc = run_check(l->check, vm, img, &s->e->k, o);
 		}
 		if (rc == 0) {
 			detail_cut(o, mark);
@@ -324,12 +352,12 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		} else {
 			continue;
 		}
-		fflush(s->out);
-		from = s->len;
+		fflush(s->e->out);
+		from = s->e->len;
 		snprintf(err, sizeof err, "history %d", GRADE_HISTORY);
 		mon_exec(m, err);
 		grade_detail_add(o, "the last instructions run:\n");
-		monitor_text(o, s->out, &s->buf, &s->len, from);
+		monitor_text(o, s->e->out, &s->e->buf, &s->e->len, from);
 		break;
 	}
 	return failed;
@@ -341,7 +369,7 @@ static void machine_end(const struct session *s, struct grade_outcome *o)
 	struct vm *vm = mon_vm(s->m);
 	o->r.insns = vm_now(vm);
 	snprintf(o->r.stop, sizeof o->r.stop, "%s", vm_stop_name(vm->stop));
-	if (s->k->truncated)
+	if (s->e->k.truncated)
 		grade_detail_add(o, "(console output cut after %d bytes)\n",
 				 GRADE_OUTPUT_MAX - 1);
 }
@@ -377,14 +405,15 @@ static bool setup_lines(const struct grade_test *setup, struct session *s,
 }
 
 void grade_setup_run(const struct grade_test *setup, const struct image *img,
-		     const char *sub, struct grade_start *st)
+		     const char *sub, struct grade_env *env,
+		     struct grade_start *st)
 {
 	struct session s;
 	char err[256];
 	memset(st, 0, sizeof *st);
 	grade_outcome_clear(&st->failed);
 	st->ran = true;
-	if (session_open(&s, img, sub, setup->input, setup->input_len,
+	if (session_open(&s, env, img, sub, setup->input, setup->input_len,
 			 setup->goes_back, &st->failed) == 0 &&
 	    setup_lines(setup, &s, img, &st->failed)) {
 		st->ck = malloc(sizeof *st->ck);
@@ -413,7 +442,7 @@ void grade_start_free(struct grade_start *st)
 
 void grade_run(const struct grade_test *t, const struct image *img,
 	       const char *sub, const struct grade_start *from,
-	       struct grade_outcome *o)
+	       struct grade_env *env, struct grade_outcome *o)
 {
 	const struct grade_test *setup = t->setup;
 	/* --setup-each: the setup's lines first, on this monitor. */
@@ -427,7 +456,8 @@ void grade_run(const struct grade_test *t, const struct image *img,
 		o->r.points = 0;
 		return;
 	}
-	if (session_open(&s, img, sub, each ? setup->input : t->input,
+	if (session_open(&s, env, img, sub,
+			 each ? setup->input : t->input,
 			 each ? setup->input_len : t->input_len,
 			 t->goes_back || (each && setup->goes_back), o)) {
 		session_close(&s);
@@ -449,7 +479,7 @@ void grade_run(const struct grade_test *t, const struct image *img,
 		mon_forget(s.m);
 	}
 	if (setup) {
-		console_start(s.k, t->input, t->input_len);
+		console_start(&s.e->k, t->input, t->input_len);
 		s.base = vm_units(mon_vm(s.m));
 	}
 	unsigned earned;
