@@ -1,9 +1,81 @@
 /* Disassembly: operand syntax follows each format of cpu/isa.h. */
 #include "asm/dis.h"
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cpu/isa.h"
+
+int dis_format(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	size_t o = 0;
+	va_start(ap, fmt);
+	/* c once, whether it fits or not: it may be digits[--n]. */
+#define PUT(c)								\
+	do {								\
+		char c_ = (c);						\
+		if (o + 1 < len)					\
+			buf[o] = c_;					\
+		o++;							\
+	} while (0)
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%') {
+			PUT(*f);
+			continue;
+		}
+		bool zero = *++f == '0';
+		int width = 0, n = 0;
+		while (*f >= '0' && *f <= '9')
+			width = width * 10 + (*f++ - '0');
+		char digits[12];
+		unsigned u;
+		switch (*f) {
+		case 's':
+			for (const char *s = va_arg(ap, const char *); *s; s++)
+				PUT(*s);
+			continue;
+		case 'd': {
+			int v = va_arg(ap, int);
+			u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+			do
+				digits[n++] = (char)('0' + u % 10);
+			while (u /= 10);
+			if (v < 0)
+				digits[n++] = '-';
+			break;
+		}
+		case 'u':
+			u = va_arg(ap, unsigned);
+			do
+				digits[n++] = (char)('0' + u % 10);
+			while (u /= 10);
+			break;
+		case 'x':
+			u = va_arg(ap, unsigned);
+			do
+				digits[n++] = "0123456789abcdef"[u & 15];
+			while (u >>= 4);
+			break;
+		case '%':
+			digits[n++] = '%';
+			break;
+		default:
+			abort();	/* a conversion this is not for */
+		}
+		for (int i = n; i < width; i++)
+			PUT(zero ? '0' : ' ');
+		while (n)
+			PUT(digits[--n]);
+	}
+#undef PUT
+	va_end(ap);
+	if (len)
+		buf[o < len ? o : len - 1] = 0;
+	return (int)o;
+}
 
 static const char *reg(unsigned r)
 {
@@ -21,48 +93,48 @@ char *dis_insn(uint32_t w, uint32_t pc, const struct image *symbols,
 	const char *rd = reg(isa_rd(w)), *rs1 = reg(isa_rs1(w)),
 		   *rs2 = reg(isa_rs2(w));
 	if (!isa_valid(w)) {
-		snprintf(buf, len, ".word 0x%08x", w);
+		dis_format(buf, len, ".word 0x%08x", w);
 		return buf;
 	}
 	switch (d->format) {
 	case ISA_F_N:
-		snprintf(buf, len, "%s", d->name);
+		dis_format(buf, len, "%s", d->name);
 		break;
 	case ISA_F_R3:
-		snprintf(buf, len, "%s %s, %s, %s", d->name, rd, rs1, rs2);
+		dis_format(buf, len, "%s %s, %s, %s", d->name, rd, rs1, rs2);
 		break;
 	case ISA_F_R2:
-		snprintf(buf, len, "%s %s, %s", d->name, rs1, rs2);
+		dis_format(buf, len, "%s %s, %s", d->name, rs1, rs2);
 		break;
 	case ISA_F_RD:
-		snprintf(buf, len, "%s %s", d->name, rd);
+		dis_format(buf, len, "%s %s", d->name, rd);
 		break;
 	case ISA_F_RS:
-		snprintf(buf, len, "%s %s", d->name, rs1);
+		dis_format(buf, len, "%s %s", d->name, rs1);
 		break;
 	case ISA_F_I:
-		snprintf(buf, len, "%s %s, %s, %d", d->name, rd, rs1,
+		dis_format(buf, len, "%s %s, %s, %d", d->name, rd, rs1,
 			 isa_simm16(w));
 		break;
 	case ISA_F_IU:
-		snprintf(buf, len, "%s %s, %s, 0x%x", d->name, rd, rs1,
+		dis_format(buf, len, "%s %s, %s, 0x%x", d->name, rd, rs1,
 			 isa_uimm16(w));
 		break;
 	case ISA_F_SH:
-		snprintf(buf, len, "%s %s, %s, %u", d->name, rd, rs1,
+		dis_format(buf, len, "%s %s, %s, %u", d->name, rd, rs1,
 			 isa_uimm16(w));
 		break;
 	case ISA_F_CI:
-		snprintf(buf, len, "%s %s, %d", d->name, rs1, isa_simm16(w));
+		dis_format(buf, len, "%s %s, %d", d->name, rs1, isa_simm16(w));
 		break;
 	case ISA_F_CIU:
-		snprintf(buf, len, "%s %s, 0x%x", d->name, rs1, isa_uimm16(w));
+		dis_format(buf, len, "%s %s, 0x%x", d->name, rs1, isa_uimm16(w));
 		break;
 	case ISA_F_U:
-		snprintf(buf, len, "%s %s, 0x%x", d->name, rd, isa_imm20(w));
+		dis_format(buf, len, "%s %s, 0x%x", d->name, rd, isa_imm20(w));
 		break;
 	case ISA_F_M:
-		snprintf(buf, len, "%s %s, %d(%s)", d->name, rd,
+		dis_format(buf, len, "%s %s, %d(%s)", d->name, rd,
 			 isa_simm16(w), rs1);
 		break;
 	case ISA_F_B: {
@@ -70,24 +142,24 @@ char *dis_insn(uint32_t w, uint32_t pc, const struct image *symbols,
 		const struct image_symbol *s =
 			symbols ? image_symbol_at(symbols, t) : NULL;
 		if (s && t == s->value)
-			snprintf(buf, len, "%s 0x%08x <%s>", d->name, t,
+			dis_format(buf, len, "%s 0x%08x <%s>", d->name, t,
 				 s->name);
 		else if (s)
-			snprintf(buf, len, "%s 0x%08x <%s+0x%x>", d->name, t,
+			dis_format(buf, len, "%s 0x%08x <%s+0x%x>", d->name, t,
 				 s->name, t - s->value);
 		else
-			snprintf(buf, len, "%s 0x%08x", d->name, t);
+			dis_format(buf, len, "%s 0x%08x", d->name, t);
 		break;
 	}
 	case ISA_F_T:
-		snprintf(buf, len, "%s %u", d->name, isa_trapno(w));
+		dis_format(buf, len, "%s %u", d->name, isa_trapno(w));
 		break;
 	case ISA_F_CRR:
-		snprintf(buf, len, "%s %s, %s", d->name, rd,
+		dis_format(buf, len, "%s %s, %s", d->name, rd,
 			 isa_cr_names[isa_uimm16(w)]);
 		break;
 	case ISA_F_CRW:
-		snprintf(buf, len, "%s %s, %s", d->name,
+		dis_format(buf, len, "%s %s, %s", d->name,
 			 isa_cr_names[isa_uimm16(w)], rd);
 		break;
 	}

@@ -13,4 +13,11 @@
 char *dis_insn(uint32_t insn, uint32_t pc, const struct image *symbols,
 	       char *buf, size_t len);
 
+/* snprintf for the conversions disassembly and its labels use -- %s, %d,
+ * %u, %x, %0Nx and %% -- at a fraction of the C library's cost (a
+ * history or a trace formats thousands of such lines).  The same bytes
+ * as snprintf, cut to len - 1 and ended; returns the length uncut. */
+int dis_format(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

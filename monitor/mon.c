@@ -110,9 +110,9 @@ static const char *sym_text(const struct image_symbol *s, uint32_t addr,
 	if (!s || addr - s->value >= 0x10000)
 		buf[0] = 0;
 	else if (addr == s->value)
-		snprintf(buf, len, " <%s>", s->name);
+		dis_format(buf, len, " <%s>", s->name);
 	else
-		snprintf(buf, len, " <%s+0x%x>", s->name, addr - s->value);
+		dis_format(buf, len, " <%s+0x%x>", s->name, addr - s->value);
 	return buf;
 }
 
@@ -202,8 +202,8 @@ void mon_insn_text(struct mon *m, uint32_t va, char *buf, size_t len)
 		return;
 	}
 	uint32_t w = mem_ld32(b);
-	snprintf(buf, len, "%08x  %s", w, dis_insn(w, va, m->img, dis,
-						    sizeof dis));
+	dis_format(buf, len, "%08x  %s", w, dis_insn(w, va, m->img, dis,
+						      sizeof dis));
 }
 
 /* ---- lines and scripts -------------------------------------------------- */

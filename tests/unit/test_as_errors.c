@@ -5,6 +5,7 @@
  * opcode and reassembles the text, showing that the assembler and the
  * disassembler read the same table.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,36 @@ START_TEST(roundtrip_every_opcode)
 END_TEST
 
 
+/* dis_format writes what snprintf writes, for every conversion it takes
+ * and every length it may be cut to. */
+START_TEST(format_as_snprintf)
+{
+	static const int ints[] = { 0, 1, -1, 9, 10, -10, 32767, -32768,
+				    INT_MAX, INT_MIN };
+	static const unsigned uns[] = { 0, 1, 9, 10, 15, 16, 0xabcdef,
+					0x80000000u, 0xffffffffu };
+	char a[64], b[64];
+	for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+		for (size_t j = 0; j < sizeof uns / sizeof *uns; j++)
+			for (size_t len = 0; len <= 40; len++) {
+				int na = snprintf(a, len ? len : 1,
+						  "%s %s, %d(%s) 0x%08x "
+						  "<%s+0x%x> %u %%",
+						  "ldw", "r1", ints[i], "sp",
+						  uns[j], "main", uns[j],
+						  uns[j]);
+				int nb = dis_format(b, len ? len : 1,
+						    "%s %s, %d(%s) 0x%08x "
+						    "<%s+0x%x> %u %%", "ldw",
+						    "r1", ints[i], "sp",
+						    uns[j], "main", uns[j],
+						    uns[j]);
+				ck_assert_int_eq(na, nb);
+				ck_assert_str_eq(a, b);
+			}
+}
+END_TEST
+
 static Suite *as_errors_suite(void)
 {
 	Suite *s = suite_create("as_errors");
@@ -392,6 +423,7 @@ static Suite *as_errors_suite(void)
 	tc = tcase_create("roundtrip");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, roundtrip_every_opcode);
+	tcase_add_test(tc, format_as_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
 }
