@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asm/dis.h"
 #include "monitor/mon.h"
 #include "state/ckpt.h"
 #include "state/stuck.h"
@@ -67,6 +68,18 @@ void grade_detail_add(struct grade_outcome *o, const char *fmt, ...)
 				  ? (size_t)n : sizeof o->text - 1 - o->len;
 	}
 	va_end(ap);
+}
+
+/* "line N: TEXT", as grade_detail_add would put it: before every line a
+ * test runs, and most are cut again (dis_format: no snprintf). */
+static void detail_line(struct grade_outcome *o, int lineno, const char *text)
+{
+	size_t room = sizeof o->text - o->len;
+	if (room <= 1)
+		return;
+	int n = dis_format(o->text + o->len, room, "line %d: %s\n", lineno,
+			   text);
+	o->len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
 /* The detail cut back to its first len bytes. */
@@ -319,7 +332,7 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		size_t from = s->e->len;
 		int rc;
 		size_t mark = o->len;
-		grade_detail_add(o, "line %d: %s\n", l->lineno, l->text);
+		detail_line(o, l->lineno, l->text);
 		if (l->kind == GRADE_LINE_MONITOR) {
 			rc = mon_exec(m, l->text);
 			if (rc)
