@@ -136,6 +136,22 @@ grep -q -x -F -e "aula: $tmp/missing.s: cannot open: No such file or directory" 
 	fail "a missing submission's message is not as expected:" \
 	     "$(cat "$tmp/miss.err")"
 
+# ---- a submission that is not a regular file is not read ----------------
+# A FIFO with no writer: reading it would wait for ever (aula grade's
+# real-time limit would end it after minutes); aula-grade(1) says so.
+mkfifo "$tmp/fifo.s"
+mkdir "$tmp/dir.s"
+perl -e 'alarm 60; exec @ARGV' "$AULA" grade -j 1 tests/hello.t -- \
+	"$tmp/fifo.s" "$tmp/dir.s" >"$tmp/fifo.out" 2>"$tmp/fifo.err" ||
+	fail "grading a FIFO and a directory exited $?"
+for f in fifo.s dir.s; do
+	grep -q -F -e "aula: $tmp/$f: assembly error:" "$tmp/fifo.err" &&
+		grep -A1 -F -e "aula: $tmp/$f: " "$tmp/fifo.err" |
+		grep -q -F -e "cannot read: not a regular file" ||
+		fail "$f: not refused as aula-grade(1) says:" \
+		     "$(cat "$tmp/fifo.err")"
+done
+
 # ---- memory ADDR is "BYTES": a range of memory in one check -----------
 
 cat >"$tmp/mem.s" <<'EOS'
