@@ -5,14 +5,22 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu/isa.h"
 
 int dis_format(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
-	size_t o = 0;
 	va_start(ap, fmt);
+	int n = dis_vformat(buf, len, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	size_t o = 0;
 	/* c once, whether it fits or not: it may be digits[--n]. */
 #define PUT(c)								\
 	do {								\
@@ -26,52 +34,68 @@ int dis_format(char *buf, size_t len, const char *fmt, ...)
 			PUT(*f);
 			continue;
 		}
-		bool zero = *++f == '0';
+		bool left = false, zero = false, wide, neg = false;
+		for (f++; *f == '-' || *f == '0'; f++)
+			*(*f == '-' ? &left : &zero) = true;
 		int width = 0, n = 0;
 		while (*f >= '0' && *f <= '9')
 			width = width * 10 + (*f++ - '0');
-		char digits[12];
-		unsigned u;
+		if ((wide = f[0] == 'l' && f[1] == 'l'))
+			f += 2;
+		char digits[24];
+		const char *str = NULL;
+		uint64_t u = 0;
 		switch (*f) {
 		case 's':
-			for (const char *s = va_arg(ap, const char *); *s; s++)
-				PUT(*s);
-			continue;
+			str = va_arg(ap, const char *);
+			n = (int)strlen(str);
+			break;
 		case 'd': {
-			int v = va_arg(ap, int);
-			u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+			int64_t v = wide ? va_arg(ap, long long)
+					 : va_arg(ap, int);
+			neg = v < 0;
+			u = neg ? 0 - (uint64_t)v : (uint64_t)v;
 			do
 				digits[n++] = (char)('0' + u % 10);
 			while (u /= 10);
-			if (v < 0)
-				digits[n++] = '-';
 			break;
 		}
 		case 'u':
-			u = va_arg(ap, unsigned);
+			u = wide ? va_arg(ap, unsigned long long)
+				 : va_arg(ap, unsigned);
 			do
 				digits[n++] = (char)('0' + u % 10);
 			while (u /= 10);
 			break;
 		case 'x':
-			u = va_arg(ap, unsigned);
+			u = wide ? va_arg(ap, unsigned long long)
+				 : va_arg(ap, unsigned);
 			do
 				digits[n++] = "0123456789abcdef"[u & 15];
 			while (u >>= 4);
 			break;
 		case '%':
-			digits[n++] = '%';
-			break;
+			PUT('%');
+			continue;
 		default:
 			abort();	/* a conversion this is not for */
 		}
-		for (int i = n; i < width; i++)
-			PUT(zero ? '0' : ' ');
-		while (n)
+		int pad = width - n - neg;
+		if (neg && zero)
+			PUT('-');
+		for (; !left && pad > 0; pad--)
+			PUT(zero && !str ? '0' : ' ');
+		if (neg && !zero)
+			PUT('-');
+		if (str)
+			while (*str)
+				PUT(*str++);
+		while (n && !str)
 			PUT(digits[--n]);
+		for (; pad > 0; pad--)
+			PUT(' ');
 	}
 #undef PUT
-	va_end(ap);
 	if (len)
 		buf[o < len ? o : len - 1] = 0;
 	return (int)o;

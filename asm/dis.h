@@ -2,6 +2,7 @@
 #ifndef AULA_DIS_H
 #define AULA_DIS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,11 +14,15 @@
 char *dis_insn(uint32_t insn, uint32_t pc, const struct image *symbols,
 	       char *buf, size_t len);
 
-/* snprintf for the conversions disassembly and its labels use -- %s, %d,
- * %u, %x, %0Nx and %% -- at a fraction of the C library's cost (a
- * history or a trace formats thousands of such lines).  The same bytes
- * as snprintf, cut to len - 1 and ended; returns the length uncut. */
+/* snprintf for the conversions disassembly, its labels and the monitor's
+ * busiest lines use -- %s %d %u %x, with the flags - and 0, a width and
+ * ll -- and %%, at a fraction of the C library's cost (a history or a
+ * trace formats thousands of such lines).  The same bytes as snprintf,
+ * cut to len - 1 and ended; returns the length uncut.  Any other
+ * conversion aborts. */
 int dis_format(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

@@ -11,12 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asm/dis.h"
 #include "monitor/mon_int.h"
 
 void mon_printf(struct mon *m, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	vfprintf(m->out, fmt, ap);
+	va_end(ap);
+}
+
+void mon_put(struct mon *m, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = dis_vformat(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if ((size_t)n < sizeof buf) {
+		fwrite(buf, 1, (size_t)n, m->out);
+		return;
+	}
+	va_start(ap, fmt);	/* longer than the buffer: rare */
 	vfprintf(m->out, fmt, ap);
 	va_end(ap);
 }

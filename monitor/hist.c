@@ -51,16 +51,16 @@ static void show_line(struct mon *m, const struct line *l)
 		const struct image_line *src = mon_line_at(m, l->pc);
 		if (src) {
 			mon_insn_text(m, l->pc, text, sizeof text);
-			mon_printf(m, "  #%-8llu 0x%08x%s:  %s  ; %s:%u\n",
-				   (unsigned long long)l->no, l->pc,
-				   mon_sym(m, l->pc, sym, sizeof sym), text,
-				   src->file, src->line);
+			mon_put(m, "  #%-8llu 0x%08x%s:  %s  ; %s:%u\n",
+				(unsigned long long)l->no, l->pc,
+				mon_sym(m, l->pc, sym, sizeof sym), text,
+				src->file, src->line);
 			return;
 		}
 		mon_insn_text(m, l->pc, text, sizeof text);
-		mon_printf(m, "  #%-8llu 0x%08x%s:  %s\n",
-			   (unsigned long long)l->no, l->pc,
-			   mon_sym(m, l->pc, sym, sizeof sym), text);
+		mon_put(m, "  #%-8llu 0x%08x%s:  %s\n",
+			(unsigned long long)l->no, l->pc,
+			mon_sym(m, l->pc, sym, sizeof sym), text);
 		return;
 	}
 	unsigned v = l->e->cause & 0xff;
@@ -111,8 +111,8 @@ static void mon_history(struct mon *m, unsigned n)
 		mon_printf(m, "history: nothing has run since the reset\n");
 		return;
 	}
-	mon_printf(m, "history: the last %u instruction%s, oldest first\n",
-		   insns, insns == 1 ? "" : "s");
+	mon_put(m, "history: the last %u instruction%s, oldest first\n",
+		insns, insns == 1 ? "" : "s");
 	while (got--)
 		show_line(m, &lines[got]);
 }

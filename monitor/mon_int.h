@@ -112,6 +112,10 @@ extern const size_t mon_ninfo_topics;
 
 void mon_printf(struct mon *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same for the busiest lines (a stop's, the pc's, a history's), whose
+ * conversions dis_format takes (asm/dis.h): a fraction of the cost. */
+void mon_put(struct mon *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Text wrapped to 78 columns: the first line indented by indent, the
  * others 2 more. */
 void mon_wrapped(struct mon *m, int indent, const char *fmt, ...)

@@ -160,8 +160,8 @@ static void report_machine(struct mon *m)
 	char sym[160];
 	switch (vm->stop) {
 	case VM_STOP_POWEROFF:
-		mon_printf(m, "stopped: poweroff: the guest powered off with "
-			   "code %u\n", vm->stop_code);
+		mon_put(m, "stopped: poweroff: the guest powered off with "
+			"code %u\n", vm->stop_code);
 		break;
 	case VM_STOP_HALT:
 		mon_printf(m, "stopped: halt: the guest halted with interrupts "
@@ -332,13 +332,13 @@ int mon_go(struct mon *m, struct mon_go *g)
 			break;
 		if (stuck_explain(vm, vm->halted_time - halt0, why,
 				  sizeof why))
-			mon_printf(m, "stopped: runlimit: %llu instructions; "
-				   "the guest %s\n", (unsigned long long)limit,
-				   why);
+			mon_put(m, "stopped: runlimit: %llu instructions; "
+				"the guest %s\n", (unsigned long long)limit,
+				why);
 		else
-			mon_printf(m, "stopped: runlimit: %llu instructions "
-				   "(runlimit changes it)\n",
-				   (unsigned long long)limit);
+			mon_put(m, "stopped: runlimit: %llu instructions "
+				"(runlimit changes it)\n",
+				(unsigned long long)limit);
 		break;
 	}
 	if (g->goal == MON_GO_EXPECT && !m->con.matched) {

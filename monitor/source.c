@@ -136,7 +136,7 @@ void mon_show_source(struct mon *m, uint32_t va)
 {
 	char where[MON_LINE_MAX];
 	if (mon_where(m, va, where, sizeof where)[0])
-		mon_printf(m, "   %s\n", where);
+		mon_put(m, "   %s\n", where);
 }
 
 /* ---- list ----------------------------------------------------------------- */

@@ -134,8 +134,8 @@ void mon_show_pc(struct mon *m)
 	char sym[160], text[200];
 	uint32_t pc = m->vm->cpu.pc;
 	mon_insn_text(m, pc, text, sizeof text);
-	mon_printf(m, "=> 0x%08x%s:  %s\n", pc, mon_sym(m, pc, sym, sizeof sym),
-		   text);
+	mon_put(m, "=> 0x%08x%s:  %s\n", pc, mon_sym(m, pc, sym, sizeof sym),
+		text);
 	mon_show_source(m, pc);
 	mon_list_reset(m);
 }

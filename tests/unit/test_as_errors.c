@@ -405,6 +405,25 @@ START_TEST(format_as_snprintf)
 				ck_assert_int_eq(na, nb);
 				ck_assert_str_eq(a, b);
 			}
+	/* The flags, widths and 64-bit values the monitor's lines use. */
+	static const long long wides[] = { 0, 7, -7, 12345678, -12345678,
+					   LLONG_MAX, LLONG_MIN };
+	for (size_t i = 0; i < sizeof wides / sizeof *wides; i++)
+		for (size_t len = 1; len <= 60; len += 7) {
+			long long v = wides[i];
+			int na = snprintf(a, len, "#%-8llu|%08llx|%5d|%05d|"
+					  "%-6d|%-10s|%3s|%lld",
+					  (unsigned long long)v,
+					  (unsigned long long)v, (int)v,
+					  (int)v, (int)v, "ab", "abcd", v);
+			int nb = dis_format(b, len, "#%-8llu|%08llx|%5d|%05d|"
+					    "%-6d|%-10s|%3s|%lld",
+					    (unsigned long long)v,
+					    (unsigned long long)v, (int)v,
+					    (int)v, (int)v, "ab", "abcd", v);
+			ck_assert_int_eq(na, nb);
+			ck_assert_str_eq(a, b);
+		}
 }
 END_TEST
 
