@@ -6,7 +6,8 @@ aula_SOURCES = cli/aula.c cli/cmd.h cli/cmd_run.c cli/cmd_as.c \
 	cli/cmd_hub.c cli/cmd_lab.c cli/run_net.h cli/run_net.c cli/outfile.h \
 	cli/outfile.c cli/cmd_checkpoint.c cli/run_ckpt.h cli/run_ckpt.c \
 	cli/run_replay.h cli/run_replay.c cli/run_migrate.h cli/run_migrate.c \
-	cli/run_opts.h cli/run_opts.c cli/grade_pairs.h cli/grade_pairs.c
+	cli/run_opts.h cli/run_opts.c cli/grade_pairs.h cli/grade_pairs.c \
+	cli/grade_pool.h cli/grade_pool.c
 # The manual's place, for aula --help (cli/aula.c: cmd_man).
 aula_CPPFLAGS = $(AM_CPPFLAGS) -DAULA_BINDIR='"$(bindir)"' \
 	-DAULA_SRCDIR='"$(abs_top_srcdir)"'
