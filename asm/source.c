@@ -244,6 +244,9 @@ int as_read_source(struct as *a, const char *path, const char *text,
 		if (!text)
 			return -1;
 		a->source_bytes += len;
+	} else {
+		/* A caller's text (as_load_program's file) counts as well. */
+		a->source_bytes += strlen(text);
 	}
 	a->files = as_xrealloc(a->files, (a->nfiles + 1) * sizeof *a->files);
 	const char *file = a->files[a->nfiles++] = as_xstrdup(path);

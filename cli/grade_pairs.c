@@ -9,7 +9,8 @@
 
 struct pairs_text {
 	size_t used;		/* bytes of text[] taken, advanced atomically */
-	size_t size;		/* bytes of text[] mapped */
+	size_t size;		/* bytes of text[] mapped (for a reader's eye:
+				 * the parent trusts text_room) */
 	char text[];
 };
 
@@ -34,7 +35,8 @@ int pairs_map(struct grade_pairs *p, size_t n)
 		pairs_unmap(p);
 		return -1;
 	}
-	p->text->size = p->text_bytes - sizeof *p->text;
+	p->text_room = p->text_bytes - sizeof *p->text;
+	p->text->size = p->text_room;
 	return 0;
 }
 
@@ -50,7 +52,7 @@ void pairs_unmap(struct grade_pairs *p)
 
 bool pairs_done(const struct grade_pairs *p, size_t i)
 {
-	return __atomic_load_n(&p->rec[i].done, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&p->rec[i].done, __ATOMIC_ACQUIRE) != 0;
 }
 
 void pairs_put(struct grade_pairs *p, size_t i, const struct grade_outcome *o)
@@ -63,8 +65,9 @@ void pairs_put(struct grade_pairs *p, size_t i, const struct grade_outcome *o)
 		size_t off = __atomic_fetch_add(&t->used, len + 1,
 						__ATOMIC_RELAXED);
 		/* Full only if pairs were charged twice (a worker died after
-		 * writing a detail): the pair then goes without one. */
-		if (off <= t->size && len + 1 <= t->size - off) {
+		 * writing a detail), or a worker broke the cursor: the pair
+		 * then goes without one. */
+		if (off <= p->text_room && len + 1 <= p->text_room - off) {
 			memcpy(t->text + off, o->text, len);
 			t->text[off + len] = 0;
 			r->text_off = off;
@@ -75,14 +78,14 @@ void pairs_put(struct grade_pairs *p, size_t i, const struct grade_outcome *o)
 	r->points = o->r.points;
 	r->insns = o->r.insns;
 	memcpy(r->stop, o->r.stop, sizeof r->stop);
-	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
 }
 
 void pairs_not_applicable(struct grade_pairs *p, size_t i)
 {
 	memset(&p->rec[i], 0, sizeof p->rec[i]);
 	p->rec[i].status = GRADE_NOT_APPLICABLE;
-	p->rec[i].done = true;
+	p->rec[i].done = 1;
 }
 
 struct grade_result *pairs_results(struct grade_pairs *p)
@@ -94,7 +97,7 @@ struct grade_result *pairs_results(struct grade_pairs *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pairs_record *r = &p->rec[i];
 		struct grade_result *o = &res[i];
-		o->done = r->done;
+		o->done = r->done != 0;
 		o->points = r->points;
 		o->insns = r->insns;
 		memcpy(o->stop, r->stop, sizeof o->stop);
@@ -110,8 +113,8 @@ struct grade_result *pairs_results(struct grade_pairs *p)
 		}
 		o->status = (enum grade_status)r->status;
 		if (r->text_len && r->text_len < GRADE_DETAIL_MAX &&
-		    r->text_off < t->size &&
-		    r->text_len < t->size - r->text_off) {
+		    r->text_off < p->text_room &&
+		    r->text_len < p->text_room - r->text_off) {
 			/* Its end is ours to set: no worker is left. */
 			t->text[r->text_off + r->text_len] = 0;
 			o->detail = t->text + r->text_off;

@@ -14,7 +14,9 @@
  *
  * The workers are not trusted with the parent's memory: once they have
  * all ended, pairs_results() copies every record out, checking its status,
- * its stop reason's end and its text's place, before a report reads it.
+ * its stop reason's end and its text's place against the room the parent
+ * mapped (never a size read from the shared memory), before a report
+ * reads it; the parent's own pairs_put is bounded the same way.
  */
 #ifndef AULA_CLI_GRADE_PAIRS_H
 #define AULA_CLI_GRADE_PAIRS_H
@@ -35,7 +37,7 @@ struct pairs_record {
 	uint32_t text_len;	/* ... this many (0: none) */
 	int32_t status;		/* an enum grade_status */
 	uint32_t points;
-	bool done;		/* set last, with release order */
+	uint8_t done;		/* set last, with release order; 0 or 1 */
 };
 
 struct grade_pairs {
@@ -43,6 +45,9 @@ struct grade_pairs {
 	struct pairs_record *rec;
 	struct pairs_text *text;
 	size_t rec_bytes, text_bytes;	/* the two mappings' sizes */
+	/* The bytes of text there is room for: the parent's own copy, since
+	 * a worker can write anything in the shared mappings. */
+	size_t text_room;
 };
 
 /* Map n pairs, all not done: 0, or -1 with errno. */

@@ -287,12 +287,13 @@ worker(const struct grade_run_set *s, struct grade_pairs *res,
 #endif
 	int cursor = __atomic_load_n(&pool->first_free, __ATOMIC_ACQUIRE), i;
 	uint64_t ran = 0;
-	struct grade_outcome *o = malloc(sizeof *o);
+	/* The outcome on the stack: nothing here may fail before a unit is
+	 * claimed, or the parent would start worker after worker.  Without
+	 * an env each run makes its own (and says so if it cannot). */
+	struct grade_outcome o;
 	struct grade_env *env = grade_env_new();
-	if (!o || !env)
-		_exit(1);	/* charged as a worker that ended unasked */
 	while ((i = claim_unit(pool, slot, &cursor)) >= 0) {
-		run_unit(s, res, unit_at(s, pool, i), lim, o, env);
+		run_unit(s, res, unit_at(s, pool, i), lim, &o, env);
 		if (lim->recycle && ++ran >= lim->recycle)
 			break;
 	}

@@ -234,7 +234,8 @@ void grade_env_free(struct grade_env *e)
 {
 	if (!e)
 		return;
-	fclose(e->out);
+	if (e->out)
+		fclose(e->out);
 	free(e->buf);
 	free(e);
 }
@@ -268,7 +269,7 @@ static int session_open(struct session *s, struct grade_env *env,
 			struct grade_outcome *o)
 {
 	memset(s, 0, sizeof *s);
-	s->e = env ? env : (s->own = grade_env_new());
+	s->e = env && env->out ? env : (s->own = grade_env_new());
 	if (!s->e) {
 		o->r.status = GRADE_INTERNAL;
 		grade_detail_add(o, "out of memory");
@@ -296,10 +297,24 @@ static int session_open(struct session *s, struct grade_env *env,
 	return 0;
 }
 
+/* A worker's stream keeps the largest buffer a run needed: past this,
+ * it is made again, so that one run's output (a long trace, a large x)
+ * does not count against the address-space limit of every run after. */
+#define GRADE_ENV_KEEP (1u << 20)
+
 static void session_close(struct session *s)
 {
 	mon_destroy(s->m);
 	grade_env_free(s->own);
+	struct grade_env *e = s->own ? NULL : s->e;
+	if (e && e->len > GRADE_ENV_KEEP) {
+		fclose(e->out);
+		free(e->buf);
+		e->buf = NULL;
+		e->len = 0;
+		/* NULL if out of memory: the next run makes its own. */
+		e->out = open_memstream(&e->buf, &e->len);
+	}
 }
 
 /* Run the lines of t (a test or a setup) in the session, into o: its

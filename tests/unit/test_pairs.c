@@ -84,9 +84,9 @@ START_TEST(hostile_records)
 {
 	struct grade_pairs p;
 	struct grade_outcome o;
-	ck_assert_int_eq(pairs_map(&p, 6), 0);
+	ck_assert_int_eq(pairs_map(&p, 9), 0);
 	outcome(&o, GRADE_FAIL, 1, "fine");
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 7; i++)
 		pairs_put(&p, (size_t)i, &o);
 	p.rec[0].status = 99;
 	p.rec[1].status = -1;
@@ -95,6 +95,14 @@ START_TEST(hostile_records)
 	memset(p.rec[4].stop, 'x', sizeof p.rec[4].stop);
 	/* A length short of the text's end: the report reads that many. */
 	p.rec[5].text_len = 2;
+	/* The text's own size and cursor (its first two words) are the
+	 * workers' to break: neither the parent's pairs_put (for a worker
+	 * that died) nor its reading may go by them. */
+	size_t *head = (size_t *)(void *)p.text;
+	head[0] = head[1] = (size_t)1 << 40;
+	p.rec[6].text_off = (uint64_t)1 << 32;
+	pairs_put(&p, 7, &o);
+	p.rec[8].done = 0xff;	/* not 1: done all the same */
 	struct grade_result *r = pairs_results(&p);
 	for (int i = 0; i < 2; i++) {
 		ck_assert_int_eq(r[i].status, GRADE_INTERNAL);
@@ -105,6 +113,10 @@ START_TEST(hostile_records)
 	ck_assert_str_eq(r[3].detail, "");
 	ck_assert_uint_eq(strlen(r[4].stop), sizeof r[4].stop - 1);
 	ck_assert_str_eq(r[5].detail, "fi");
+	ck_assert_str_eq(r[6].detail, "");
+	ck_assert(r[7].done);
+	ck_assert_str_eq(r[7].detail, "");
+	ck_assert(r[8].done);
 	free(r);
 	pairs_unmap(&p);
 }
