@@ -1,4 +1,5 @@
 /* Disassembly: operand syntax follows each format of cpu/isa.h. */
+#define _GNU_SOURCE		/* strchrnul */
 #include "asm/dis.h"
 
 #include <stdarg.h>
@@ -18,6 +19,17 @@ int dis_format(char *buf, size_t len, const char *fmt, ...)
 	return n;
 }
 
+/* n bytes of s at buf[*o], as far as they fit before the end's NUL. */
+static void put_run(char *buf, size_t len, size_t *o, const char *s,
+		    size_t n)
+{
+	if (*o + 1 < len) {
+		size_t fit = len - 1 - *o < n ? len - 1 - *o : n;
+		memcpy(buf + *o, s, fit);
+	}
+	*o += n;
+}
+
 int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	size_t o = 0;
@@ -30,10 +42,11 @@ int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 		o++;							\
 	} while (0)
 	for (const char *f = fmt; *f; f++) {
-		if (*f != '%') {
-			PUT(*f);
-			continue;
-		}
+		/* The text up to the next conversion, at once. */
+		const char *pct = strchrnul(f, '%');
+		put_run(buf, len, &o, f, (size_t)(pct - f));
+		if (!*(f = pct))
+			break;
 		bool left = false, zero = false, wide, neg = false;
 		for (f++; *f == '-' || *f == '0'; f++)
 			*(*f == '-' ? &left : &zero) = true;
@@ -88,8 +101,7 @@ int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 		if (neg && !zero)
 			PUT('-');
 		if (str)
-			while (*str)
-				PUT(*str++);
+			put_run(buf, len, &o, str, (size_t)n);
 		while (n && !str)
 			PUT(digits[--n]);
 		for (; pad > 0; pad--)
