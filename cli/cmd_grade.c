@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -419,10 +420,9 @@ int cmd_grade(int argc, char **argv)
 				if (r->status != GRADE_NO_PROGRAM)
 					continue;
 				subs[i].loaded = false;
-				snprintf(subs[i].error, sizeof subs[i].error,
-					 "%s", r->detail);
+				subs[i].error = strdup(r->detail);
 				fprintf(stderr, "aula: %s: %s\n", subs[i].path,
-					subs[i].error);
+					r->detail);
 				break;
 			}
 		status = report(&set, &outs);
@@ -434,6 +434,8 @@ int cmd_grade(int argc, char **argv)
 	for (int i = 0; i < limits.nsetups; i++)
 		grade_test_free(&setups[i]);
 	free(setups);
+	for (int i = 0; i < nsubs; i++)
+		free(subs[i].error);
 	if (stopped) {
 		/* Nothing is written: die of the signal, as the shell
 		 * expects of an interrupted command. */

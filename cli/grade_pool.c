@@ -190,7 +190,7 @@ static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 		if (!loaded) {
 			grade_outcome_clear(o);
 			o->r.status = GRADE_NO_PROGRAM;
-			grade_detail_add(o, "%s", sub.error);
+			grade_detail_add(o, "%s", sub.error ? sub.error : "");
 		} else {
 			grade_run(test, &sub.img, sub.path, from, env, o);
 		}
@@ -201,6 +201,7 @@ static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 	free(starts);
 	if (loaded)
 		image_free(&sub.img);
+	free(sub.error);
 }
 
 /*

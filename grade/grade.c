@@ -513,6 +513,24 @@ bool grade_test_applies(const struct grade_test *t, const char *sub)
 
 /* ---- submissions -------------------------------------------------------- */
 
+/* s->error, as printf would put fmt: cut at GRADE_DETAIL_MAX - 1
+ * bytes, trailing newlines dropped. */
+static void sub_error(struct grade_sub *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sub_error(struct grade_sub *s, const char *fmt, ...)
+{
+	char text[GRADE_DETAIL_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(text);
+	while (n && text[n - 1] == '\n')
+		text[--n] = 0;
+	free(s->error);
+	s->error = strdup(text);
+}
+
 bool grade_sub_load(struct grade_sub *s)
 {
 	char err[512];
@@ -522,7 +540,7 @@ bool grade_sub_load(struct grade_sub *s)
 	s->loaded = false;
 	FILE *msgs = open_memstream(&buf, &len);
 	if (!msgs) {
-		snprintf(s->error, sizeof s->error, "out of memory");
+		sub_error(s, "out of memory");
 		return false;
 	}
 	static const struct as_options opt;
@@ -534,13 +552,10 @@ bool grade_sub_load(struct grade_sub *s)
 		size_t n = strlen(s->path);
 		const char *why = strncmp(err, s->path, n) == 0 &&
 				  err[n] == ':' ? err + n + 2 : err;
-		snprintf(s->error, sizeof s->error, "%s", why);
+		sub_error(s, "%s", why);
 	} else if (got == AS_PROGRAM_ASSEMBLY) {
-		snprintf(s->error, sizeof s->error, "assembly error%s:\n%s",
-			 errors == 1 ? "" : "s", buf);
-		size_t n = strlen(s->error);
-		while (n && s->error[n - 1] == '\n')
-			s->error[--n] = 0;
+		sub_error(s, "assembly error%s:\n%s", errors == 1 ? "" : "s",
+			  buf);
 	}
 	free(buf);
 	return s->loaded = got == AS_PROGRAM_OK;

@@ -165,7 +165,10 @@ struct grade_sub {
 	const char *path;
 	bool loaded;
 	struct image img;
-	char error[GRADE_DETAIL_MAX];	/* assembler messages */
+	/* Why it did not load (assembler messages, at most GRADE_DETAIL_MAX
+	 * - 1 bytes), malloc'd; NULL if it loaded (or no memory was left to
+	 * say why).  Not an array: a class of submissions stays small. */
+	char *error;
 };
 
 /* Load an image or assemble a source; false with the messages in

@@ -230,7 +230,10 @@ static bool parse_sub(struct jp *j, struct grade_merge *m)
 		} else if (!strcmp(key, "error")) {
 			if (!jnull(j)) {
 				s->loaded = false;
-				jstring(j, s->error, sizeof s->error);
+				if (jstring(j, buf, sizeof buf)) {
+					free(s->error);
+					s->error = strdup(buf);
+				}
 			}
 		} else if (!strcmp(key, "points") || !strcmp(key, "max")) {
 			jnumber(j, &v);
@@ -431,8 +434,10 @@ void grade_merge_free(struct grade_merge *m)
 {
 	for (int i = 0; i < m->ntests; i++)
 		free(m->tests[i].path);
-	for (int i = 0; i < m->nsubs; i++)
+	for (int i = 0; i < m->nsubs; i++) {
 		free((char *)m->subs[i].path);
+		free(m->subs[i].error);
+	}
 	for (size_t i = 0; m->results &&
 			   i < (size_t)m->nsubs * m->ntests; i++)
 		free((char *)m->results[i].detail);

@@ -103,6 +103,12 @@ static const struct grade_result *result(const struct grade_run_set *s,
 	return &s->results[(size_t)sub * s->ntests + test];
 }
 
+/* Why a submission did not load: not known is "". */
+static const char *error_of(const struct grade_sub *sub)
+{
+	return sub->error ? sub->error : "";
+}
+
 /* A result's detail: none is "". */
 static const char *detail_of(const struct grade_result *r)
 {
@@ -173,7 +179,7 @@ void grade_report_table(FILE *f, const struct grade_run_set *s)
 			fputc('\n', f);
 			plain_text(f, s->subs[i].path, "");
 			fputs(": ", f);
-			plain_text(f, s->subs[i].error, "\n\t");
+			plain_text(f, error_of(&s->subs[i]), "\n\t");
 			fputc('\n', f);
 			continue;
 		}
@@ -238,7 +244,7 @@ void grade_report_json(FILE *f, const struct grade_run_set *s)
 		if (s->subs[i].loaded)
 			fputs("null", f);
 		else
-			json_string(f, s->subs[i].error);
+			json_string(f, error_of(&s->subs[i]));
 		fputs(",\n     \"results\": [", f);
 		for (int j = 0; j < s->ntests; j++) {
 			const struct grade_result *r = result(s, i, j);
