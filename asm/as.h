@@ -36,7 +36,7 @@ int as_assemble_opts(const char *path, const char *text,
 enum as_program {
 	AS_PROGRAM_OK,		/* *img holds the program */
 	AS_PROGRAM_UNREADABLE,	/* err: "cannot open: <why>" */
-	AS_PROGRAM_BAD_IMAGE,	/* err: "<path>: <why>" */
+	AS_PROGRAM_BAD_IMAGE,	/* err: why (neither names the path) */
 	AS_PROGRAM_ASSEMBLY,	/* *nerrors messages went to errs */
 };
 /* The program in the file path: an Aula image (known by its magic),

@@ -14,7 +14,6 @@ enum as_program as_load_program(const char *path, uint64_t ram,
 				size_t errlen)
 {
 	size_t len = 0;
-	char why[256];
 	*nerrors = 0;
 	memset(img, 0, sizeof *img);
 	char *text = as_read_file(path, AS_MAX_FILE_SIZE, &len);
@@ -26,17 +25,21 @@ enum as_program as_load_program(const char *path, uint64_t ram,
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return AS_PROGRAM_UNREADABLE;
 	}
-	bool slow = !text;
 	if (large ? image_sniff(path)
 		  : text && image_sniff_bytes((const uint8_t *)text, len)) {
 		int rc;
-		if (slow) {
-			rc = image_read_limit(path, ram, img, err, errlen);
+		if (large) {
+			/* Its message begins with the path; err does not. */
+			char full[512];
+			size_t n = strlen(path);
+			rc = image_read_limit(path, ram, img, full, sizeof full);
+			if (rc)
+				snprintf(err, errlen, "%s",
+					 !strncmp(full, path, n) &&
+					 full[n] == ':' ? full + n + 2 : full);
 		} else {
 			rc = image_decode_limit((const uint8_t *)text, len, ram,
-						img, why, sizeof why);
-			if (rc)
-				snprintf(err, errlen, "%s: %s", path, why);
+						img, err, errlen);
 		}
 		free(text);
 		return rc ? AS_PROGRAM_BAD_IMAGE : AS_PROGRAM_OK;

@@ -148,10 +148,8 @@ int cmd_load_program(const char *path, struct image *img)
 	case AS_PROGRAM_OK:
 		return 0;
 	case AS_PROGRAM_UNREADABLE:
-		cmd_error("%s: %s", path, err);
-		return -1;
 	case AS_PROGRAM_BAD_IMAGE:
-		cmd_error("%s", err);
+		cmd_error("%s: %s", path, err);
 		return -1;
 	case AS_PROGRAM_ASSEMBLY:
 		break;

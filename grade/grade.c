@@ -547,16 +547,12 @@ bool grade_sub_load(struct grade_sub *s)
 	enum as_program got = as_load_program(s->path, 0, &opt, msgs, &s->img,
 					      &errors, err, sizeof err);
 	fclose(msgs);
-	if (got == AS_PROGRAM_UNREADABLE || got == AS_PROGRAM_BAD_IMAGE) {
-		/* The report names the submission; its error need not. */
-		size_t n = strlen(s->path);
-		const char *why = strncmp(err, s->path, n) == 0 &&
-				  err[n] == ':' ? err + n + 2 : err;
-		sub_error(s, "%s", why);
-	} else if (got == AS_PROGRAM_ASSEMBLY) {
+	/* The report names the submission: err does not. */
+	if (got == AS_PROGRAM_UNREADABLE || got == AS_PROGRAM_BAD_IMAGE)
+		sub_error(s, "%s", err);
+	else if (got == AS_PROGRAM_ASSEMBLY)
 		sub_error(s, "assembly error%s:\n%s", errors == 1 ? "" : "s",
 			  buf);
-	}
 	free(buf);
 	return s->loaded = got == AS_PROGRAM_OK;
 }

@@ -156,6 +156,10 @@ status 2 "--mem 0" run --mem 0 "$tmp/off0.s"
 status 2 "--mem overflowing 64 bits" run --mem 1099511627776G "$tmp/off0.s"
 status 2 "missing file" run "$tmp/nonexistent.img"
 stderr_has "nonexistent.img"
+# aula(1): a FIFO is refused, not read (reading it waited for a writer).
+mkfifo "$tmp/fifo.s"
+tstatus 2 "a FIFO as the program" run "$tmp/fifo.s"
+stderr_has "fifo.s: error: cannot read: not a regular file"
 status 2 "unknown command" frob
 
 # --- dumps ---------------------------------------------------------------

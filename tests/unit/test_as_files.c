@@ -371,7 +371,7 @@ static enum as_program load(const char *name, char *errs, size_t errlen,
  * said before (aula grade's reports quote it). */
 START_TEST(load_program_kinds)
 {
-	char errs[ERRLEN] = "", err[512] = "", path[512], want[700];
+	char errs[ERRLEN] = "", err[512] = "", path[512];
 	struct image img, again;
 	int n;
 	put_file("p.s", "_start: li r1, 7\n\thalt\n");
@@ -402,8 +402,9 @@ START_TEST(load_program_kinds)
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(load("bad.img", errs, sizeof errs, &img, &n, err),
 			 AS_PROGRAM_BAD_IMAGE);
-	snprintf(want, sizeof want, "%s: ", path);
-	ck_assert_msg(!strncmp(err, want, strlen(want)), "%s", err);
+	/* err says why, not where: the caller names the file. */
+	ck_assert_msg(!strstr(err, path) && strstr(err, "truncated"), "%s",
+		      err);
 
 	/* A directory and a FIFO: refused, not read (a FIFO would wait
 	 * for a writer for ever). */
