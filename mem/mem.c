@@ -43,9 +43,7 @@ void mem_clear(struct mem *m)
 	if (m->nlisted == m->touched) {
 		/* Only the pages touched: a 16 MiB machine has 4096 slots. */
 		for (uint32_t i = 0; i < m->nlisted; i++) {
-			uint32_t pn = m->touched_list[i];
-			uint8_t **slot = &m->leaf[pn >> MEM_LEAF_SHIFT]
-						 [pn & (MEM_LEAF - 1)];
+			uint8_t **slot = mem_slot_made(m, m->touched_list[i]);
 			free(*slot);
 			*slot = NULL;
 		}
@@ -84,10 +82,8 @@ uint8_t *mem_page_slow(struct mem *m, uint32_t gpa)
 	if (m->pool)
 		return pool_page(m->pool, gpa >> MEM_PAGE_SHIFT, true);
 	uint32_t pn = gpa >> MEM_PAGE_SHIFT;
-	uint8_t *page = mem_host_page(m, pn), **slot;
-	if (page)
-		return page;
-	if (!(slot = mem_slot(m, pn)))
+	uint8_t **slot = mem_slot(m, pn);
+	if (!slot)
 		return NULL;
 	if (!*slot) {
 		if (m->nlisted == m->touched_cap) {

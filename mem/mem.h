@@ -74,6 +74,12 @@ static inline uint8_t *mem_host_page(const struct mem *m, uint32_t pn)
 /* Where guest page pn's host page is kept, its leaf made if need be;
  * NULL if the host is out of memory (m->oom is set). */
 uint8_t **mem_slot(struct mem *m, uint32_t pn);
+/* The same where the leaf is known to be there: a page mem_page listed,
+ * or any page of a machine under a memory manager (mem_make_leaves). */
+static inline uint8_t **mem_slot_made(struct mem *m, uint32_t pn)
+{
+	return &m->leaf[pn >> MEM_LEAF_SHIFT][pn & (MEM_LEAF - 1)];
+}
 /* Make every leaf, so that mem_slot cannot fail (a memory manager's
  * machine): 0, or -1 without host memory. */
 int mem_make_leaves(struct mem *m);

