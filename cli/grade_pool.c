@@ -147,6 +147,16 @@ struct grade_unit {
 	int sub, t0, t1;
 };
 
+/* The unit's first test from t on whose pair is not done, or u.t1. */
+static int undone(const struct grade_pairs *res, const struct grade_run_set *s,
+		  struct grade_unit u, int t)
+{
+	size_t row = (size_t)u.sub * s->ntests;
+	while (t < u.t1 && pairs_done(res, row + t))
+		t++;
+	return t;
+}
+
 /* The unit's pairs not yet done, in this worker: o the room each pair's
  * result is made in, env what the runs keep from one to the next. */
 static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
@@ -155,9 +165,7 @@ static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 {
 	size_t row = (size_t)u.sub * s->ntests;
 	/* Loading is charged to the unit's first pair still to run. */
-	int first = u.t0;
-	while (first < u.t1 && pairs_done(res, row + first))
-		first++;
+	int first = undone(res, s, u, u.t0);
 	if (first == u.t1)
 		return;
 	arm_pair_limits(lim);
@@ -176,9 +184,8 @@ static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 		struct grade_start *from = NULL;
 		if (loaded && test->setup && !lim->setup_each) {
 			if (!starts) {
-				grade_outcome_clear(o);
-				o->r.status = GRADE_INTERNAL;
-				grade_detail_add(o, "out of memory");
+				grade_outcome_failed(o, GRADE_INTERNAL,
+						     "out of memory");
 				pairs_put(res, row + t, o);
 				continue;
 			}
@@ -187,13 +194,11 @@ static void run_unit(const struct grade_run_set *s, struct grade_pairs *res,
 				grade_setup_run(test->setup, &sub.img,
 						sub.path, env, from);
 		}
-		if (!loaded) {
-			grade_outcome_clear(o);
-			o->r.status = GRADE_NO_PROGRAM;
-			grade_detail_add(o, "%s", sub.error ? sub.error : "");
-		} else {
+		if (!loaded)
+			grade_outcome_failed(o, GRADE_NO_PROGRAM, "%s",
+					     sub.error ? sub.error : "");
+		else
 			grade_run(test, &sub.img, sub.path, from, env, o);
-		}
 		pairs_put(res, row + t, o);
 	}
 	for (int i = 0; starts && i < lim->nsetups; i++)
@@ -306,35 +311,40 @@ static void worker_died(struct grade_pairs *res, size_t pair, int wstatus,
 			const struct grade_limits *lim)
 {
 	struct grade_outcome o;
-	grade_outcome_clear(&o);
-	o.r.status = GRADE_INTERNAL;
-	char *d = o.text;
-	size_t n = sizeof o.text;
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
 		if (sig == SIGXCPU)
-			snprintf(d, n, "the run was killed by signal %d (%s): "
-				 "it used more than its %llu s of host CPU time "
-				 "(--cpu-limit)", sig, strsignal(sig),
-				 (unsigned long long)lim->cpu);
+			grade_outcome_failed(&o, GRADE_INTERNAL, "the run was "
+					     "killed by signal %d (%s): it "
+					     "used more than its %llu s of "
+					     "host CPU time (--cpu-limit)",
+					     sig, strsignal(sig),
+					     (unsigned long long)lim->cpu);
 		else if (sig == SIGALRM)
-			snprintf(d, n, "the run was killed: it took more than "
-				 "%u s of real time (4 x --cpu-limit + %d s)",
-				 real_limit(lim), GRADE_REAL_SLACK);
+			grade_outcome_failed(&o, GRADE_INTERNAL, "the run was "
+					     "killed: it took more than %u s "
+					     "of real time (4 x --cpu-limit "
+					     "+ %d s)", real_limit(lim),
+					     GRADE_REAL_SLACK);
 		else
-			snprintf(d, n, "the worker running this test died of "
-				 "signal %d (%s): a bug in aula (please report "
-				 "it), or its host memory limit of %llu MiB ran "
-				 "out (--mem-limit)", sig, strsignal(sig),
-				 (unsigned long long)lim->mem);
+			grade_outcome_failed(&o, GRADE_INTERNAL, "the worker "
+					     "running this test died of "
+					     "signal %d (%s): a bug in aula "
+					     "(please report it), or its host "
+					     "memory limit of %llu MiB ran out "
+					     "(--mem-limit)", sig,
+					     strsignal(sig),
+					     (unsigned long long)lim->mem);
 	} else {
-		snprintf(d, n, "the worker running this test ended without a "
-			 "result (exit status %d): a bug in aula, or its host "
-			 "memory limit of %llu MiB ran out (--mem-limit)",
-			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
-			 (unsigned long long)lim->mem);
+		grade_outcome_failed(&o, GRADE_INTERNAL, "the worker running "
+				     "this test ended without a result (exit "
+				     "status %d): a bug in aula, or its host "
+				     "memory limit of %llu MiB ran out "
+				     "(--mem-limit)",
+				     WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
+							: -1,
+				     (unsigned long long)lim->mem);
 	}
-	o.len = strlen(o.text);
 	pairs_put(res, pair, &o);
 }
 
@@ -402,15 +412,11 @@ static void worker_ended(const struct grade_run_set *s,
 		     w + 1)
 		return;
 	struct grade_unit u = unit_at(s, pool, i);
-	size_t row = (size_t)u.sub * s->ntests;
-	int t = u.t0;
-	while (t < u.t1 && pairs_done(res, row + t))
-		t++;
+	int t = undone(res, s, u, u.t0);
 	if (t == u.t1)
 		return;
-	worker_died(res, row + t, wstatus, lim);
-	while (t < u.t1 && pairs_done(res, row + t))
-		t++;
+	worker_died(res, (size_t)u.sub * s->ntests + t, wstatus, lim);
+	t = undone(res, s, u, t);
 	__atomic_store_n(&pool->owner[i], t < u.t1 ? 0 : UNIT_DONE,
 			 __ATOMIC_RELEASE);
 	if (t < u.t1 && i < pool->first_free)
@@ -480,11 +486,8 @@ static int run_all(const struct grade_run_set *s, struct grade_pairs *res,
 	}
 	for (int i = 0; i < nunits; i++) {
 		struct grade_unit u = unit_at(s, pool, i);
-		size_t row = (size_t)u.sub * s->ntests;
-		int t = u.t0;
-		while (t < u.t1 && pairs_done(res, row + t))
-			t++;
-		pool->owner[i] = t == u.t1 ? UNIT_DONE : 0;
+		pool->owner[i] = undone(res, s, u, u.t0) == u.t1 ? UNIT_DONE
+								  : 0;
 	}
 	sigset_t chld, old;
 	sigemptyset(&chld);
@@ -549,10 +552,9 @@ static int run_all(const struct grade_run_set *s, struct grade_pairs *res,
 		if (!pairs_done(res, (size_t)p)) {
 			/* Never: every unit is claimed and ends done. */
 			struct grade_outcome o;
-			grade_outcome_clear(&o);
-			o.r.status = GRADE_INTERNAL;
-			grade_detail_add(&o, "the pair was never run (a bug "
-					 "in aula grade: please report it)");
+			grade_outcome_failed(&o, GRADE_INTERNAL, "the pair "
+					     "was never run (a bug in aula "
+					     "grade: please report it)");
 			pairs_put(res, (size_t)p, &o);
 		}
 out:

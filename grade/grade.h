@@ -127,6 +127,10 @@ void grade_outcome_clear(struct grade_outcome *o);
 /* Append to the detail, cut at GRADE_DETAIL_MAX - 1 bytes. */
 void grade_detail_add(struct grade_outcome *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Empty but for status and a detail: a pair that could not run. */
+void grade_outcome_failed(struct grade_outcome *o, enum grade_status status,
+			  const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 struct ckpt;
 

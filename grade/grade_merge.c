@@ -157,9 +157,22 @@ static bool parse_test(struct jp *j, struct grade_test *t)
 	return !j->bad;
 }
 
+/* A string of at most GRADE_DETAIL_MAX - 1 bytes into *out (malloc'd,
+ * replacing what was there). */
+static bool jstring_dup(struct jp *j, char **out)
+{
+	char buf[GRADE_DETAIL_MAX];
+	if (!jstring(j, buf, sizeof buf))
+		return false;
+	free(*out);
+	if (!(*out = strdup(buf)))
+		return fail(j, "out of memory");
+	return true;
+}
+
 static bool parse_result(struct jp *j, struct grade_result *r)
 {
-	char key[32], buf[64], detail[GRADE_DETAIL_MAX];
+	char key[32], buf[64];
 	bool first = true;
 	uint64_t v;
 	memset(r, 0, sizeof *r);
@@ -186,11 +199,9 @@ static bool parse_result(struct jp *j, struct grade_result *r)
 			if (!jnull(j))
 				jstring(j, r->stop, sizeof r->stop);
 		} else if (!strcmp(key, "detail")) {
-			if (jstring(j, detail, sizeof detail)) {
-				free((char *)r->detail);
-				if (!(r->detail = strdup(detail)))
-					return fail(j, "out of memory");
-			}
+			char *d = (char *)r->detail;
+			jstring_dup(j, &d);
+			r->detail = d;
 		} else if (!j->bad) {
 			return fail(j, "unknown key \"%s\" in a result", key);
 		}
@@ -230,10 +241,7 @@ static bool parse_sub(struct jp *j, struct grade_merge *m)
 		} else if (!strcmp(key, "error")) {
 			if (!jnull(j)) {
 				s->loaded = false;
-				if (jstring(j, buf, sizeof buf)) {
-					free(s->error);
-					s->error = strdup(buf);
-				}
+				jstring_dup(j, &s->error);
 			}
 		} else if (!strcmp(key, "points") || !strcmp(key, "max")) {
 			jnumber(j, &v);

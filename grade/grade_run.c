@@ -56,17 +56,38 @@ void grade_outcome_clear(struct grade_outcome *o)
 	o->r.detail = o->text;
 }
 
+/* n bytes were formatted at the detail's end, as far as they fit. */
+static void detail_grew(struct grade_outcome *o, int n)
+{
+	size_t room = sizeof o->text - o->len;
+	if (n > 0)
+		o->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+static void detail_vadd(struct grade_outcome *o, const char *fmt,
+			va_list ap)
+{
+	if (o->len < sizeof o->text - 1)
+		detail_grew(o, vsnprintf(o->text + o->len,
+					 sizeof o->text - o->len, fmt, ap));
+}
+
 void grade_detail_add(struct grade_outcome *o, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (o->len < sizeof o->text - 1) {
-		int n = vsnprintf(o->text + o->len, sizeof o->text - o->len,
-				  fmt, ap);
-		if (n > 0)
-			o->len += (size_t)n < sizeof o->text - o->len
-				  ? (size_t)n : sizeof o->text - 1 - o->len;
-	}
+	detail_vadd(o, fmt, ap);
+	va_end(ap);
+}
+
+void grade_outcome_failed(struct grade_outcome *o, enum grade_status status,
+			  const char *fmt, ...)
+{
+	va_list ap;
+	grade_outcome_clear(o);
+	o->r.status = status;
+	va_start(ap, fmt);
+	detail_vadd(o, fmt, ap);
 	va_end(ap);
 }
 
@@ -74,12 +95,10 @@ void grade_detail_add(struct grade_outcome *o, const char *fmt, ...)
  * test runs, and most are cut again (dis_format: no snprintf). */
 static void detail_line(struct grade_outcome *o, int lineno, const char *text)
 {
-	size_t room = sizeof o->text - o->len;
-	if (room <= 1)
-		return;
-	int n = dis_format(o->text + o->len, room, "line %d: %s\n", lineno,
-			   text);
-	o->len += (size_t)n < room ? (size_t)n : room - 1;
+	if (o->len < sizeof o->text - 1)
+		detail_grew(o, dis_format(o->text + o->len,
+					  sizeof o->text - o->len,
+					  "line %d: %s\n", lineno, text));
 }
 
 /* The detail cut back to its first len bytes. */
@@ -195,20 +214,6 @@ static int run_check(const struct grade_check *c, const struct vm *vm,
 	return -1;
 }
 
-/* The monitor's output from offset from on, indented, into o. */
-static void monitor_text(struct grade_outcome *o, FILE *out, char **buf,
-			 size_t *len, size_t from)
-{
-	fflush(out);
-	const char *p = *buf + from, *end = *buf + *len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		grade_detail_add(o, "  %.*s\n", (int)n, p);
-		p += n + (nl != NULL);
-	}
-}
-
 /* What a worker keeps from one run to the next: the console and the
  * stream the monitor writes to, emptied at each run's start (a run still
  * makes its own machine and monitor; the stream cost more than a short
@@ -238,6 +243,20 @@ void grade_env_free(struct grade_env *e)
 		fclose(e->out);
 	free(e->buf);
 	free(e);
+}
+
+/* The monitor's output in e from offset from on, indented, into o. */
+static void monitor_text(struct grade_outcome *o, struct grade_env *e,
+			 size_t from)
+{
+	fflush(e->out);
+	const char *p = e->buf + from, *end = e->buf + e->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		grade_detail_add(o, "  %.*s\n", (int)n, p);
+		p += n + (nl != NULL);
+	}
 }
 
 /* A monitor session: the monitor, and the console and output it uses
@@ -351,8 +370,7 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		if (l->kind == GRADE_LINE_MONITOR) {
 			rc = mon_exec(m, l->text);
 			if (rc)
-				monitor_text(o, s->e->out, &s->e->buf,
-					     &s->e->len, from);
+				monitor_text(o, s->e, from);
 		} else {
 			rc = run_check(l->check, vm, img, &s->e->k, o);
 		}
@@ -385,7 +403,7 @@ static bool run_lines(const struct grade_test *t, struct session *s,
 		snprintf(err, sizeof err, "history %d", GRADE_HISTORY);
 		mon_exec(m, err);
 		grade_detail_add(o, "the last instructions run:\n");
-		monitor_text(o, s->e->out, &s->e->buf, &s->e->len, from);
+		monitor_text(o, s->e, from);
 		break;
 	}
 	return failed;
@@ -409,12 +427,11 @@ static bool setup_lines(const struct grade_test *setup, struct session *s,
 {
 	struct grade_outcome *o = malloc(sizeof *o);
 	unsigned earned;
-	grade_outcome_clear(failed);
 	if (!o) {
-		failed->r.status = GRADE_INTERNAL;
-		grade_detail_add(failed, "out of memory");
+		grade_outcome_failed(failed, GRADE_INTERNAL, "out of memory");
 		return false;
 	}
+	grade_outcome_clear(failed);
 	grade_outcome_clear(o);
 	bool bad = run_lines(setup, s, img, o, &earned);
 	if (o->r.status == GRADE_PASS && bad)
