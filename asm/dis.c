@@ -58,6 +58,7 @@ int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 		char digits[24];
 		const char *str = NULL;
 		uint64_t u = 0;
+		unsigned base = 10;
 		switch (*f) {
 		case 's':
 			str = va_arg(ap, const char *);
@@ -68,30 +69,27 @@ int dis_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 					 : va_arg(ap, int);
 			neg = v < 0;
 			u = neg ? 0 - (uint64_t)v : (uint64_t)v;
-			do
-				digits[n++] = (char)('0' + u % 10);
-			while (u /= 10);
 			break;
 		}
+		case 'x':
+			base = 16;
+			/* fall through */
 		case 'u':
 			u = wide ? va_arg(ap, unsigned long long)
 				 : va_arg(ap, unsigned);
-			do
-				digits[n++] = (char)('0' + u % 10);
-			while (u /= 10);
-			break;
-		case 'x':
-			u = wide ? va_arg(ap, unsigned long long)
-				 : va_arg(ap, unsigned);
-			do
-				digits[n++] = "0123456789abcdef"[u & 15];
-			while (u >>= 4);
 			break;
 		case '%':
 			PUT('%');
 			continue;
 		default:
 			abort();	/* a conversion this is not for */
+		}
+		if (!str) {	/* the digits, last first */
+			do {
+				digits[n++] = "0123456789abcdef"
+					[base == 16 ? u & 15 : u % 10];
+				u = base == 16 ? u >> 4 : u / 10;
+			} while (u);
 		}
 		int pad = width - n - neg;
 		if (neg && zero)
@@ -150,28 +148,29 @@ char *dis_insn(uint32_t w, uint32_t pc, const struct image *symbols,
 		break;
 	case ISA_F_I:
 		dis_format(buf, len, "%s %s, %s, %d", d->name, rd, rs1,
-			 isa_simm16(w));
+			   isa_simm16(w));
 		break;
 	case ISA_F_IU:
 		dis_format(buf, len, "%s %s, %s, 0x%x", d->name, rd, rs1,
-			 isa_uimm16(w));
+			   isa_uimm16(w));
 		break;
 	case ISA_F_SH:
 		dis_format(buf, len, "%s %s, %s, %u", d->name, rd, rs1,
-			 isa_uimm16(w));
+			   isa_uimm16(w));
 		break;
 	case ISA_F_CI:
 		dis_format(buf, len, "%s %s, %d", d->name, rs1, isa_simm16(w));
 		break;
 	case ISA_F_CIU:
-		dis_format(buf, len, "%s %s, 0x%x", d->name, rs1, isa_uimm16(w));
+		dis_format(buf, len, "%s %s, 0x%x", d->name, rs1,
+			   isa_uimm16(w));
 		break;
 	case ISA_F_U:
 		dis_format(buf, len, "%s %s, 0x%x", d->name, rd, isa_imm20(w));
 		break;
 	case ISA_F_M:
 		dis_format(buf, len, "%s %s, %d(%s)", d->name, rd,
-			 isa_simm16(w), rs1);
+			   isa_simm16(w), rs1);
 		break;
 	case ISA_F_B: {
 		uint32_t t = pc + ((uint32_t)isa_simm24(w) << 2);
@@ -179,10 +178,10 @@ char *dis_insn(uint32_t w, uint32_t pc, const struct image *symbols,
 			symbols ? image_symbol_at(symbols, t) : NULL;
 		if (s && t == s->value)
 			dis_format(buf, len, "%s 0x%08x <%s>", d->name, t,
-				 s->name);
+				   s->name);
 		else if (s)
 			dis_format(buf, len, "%s 0x%08x <%s+0x%x>", d->name, t,
-				 s->name, t - s->value);
+				   s->name, t - s->value);
 		else
 			dis_format(buf, len, "%s 0x%08x", d->name, t);
 		break;
@@ -192,11 +191,11 @@ char *dis_insn(uint32_t w, uint32_t pc, const struct image *symbols,
 		break;
 	case ISA_F_CRR:
 		dis_format(buf, len, "%s %s, %s", d->name, rd,
-			 isa_cr_names[isa_uimm16(w)]);
+			   isa_cr_names[isa_uimm16(w)]);
 		break;
 	case ISA_F_CRW:
 		dis_format(buf, len, "%s %s, %s", d->name,
-			 isa_cr_names[isa_uimm16(w)], rd);
+			   isa_cr_names[isa_uimm16(w)], rd);
 		break;
 	}
 	return buf;
