@@ -29,7 +29,6 @@
 #include "state/dump.h"
 #include "grade/grade.h"
 
-
 static void usage(FILE *f)
 {
 	fprintf(f,

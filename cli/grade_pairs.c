@@ -8,9 +8,8 @@
 #include <sys/mman.h>
 
 struct pairs_text {
-	size_t used;		/* bytes of text[] taken, advanced atomically */
-	size_t size;		/* bytes of text[] mapped (for a reader's eye:
-				 * the parent trusts text_room) */
+	size_t used;		/* bytes of text[] taken, advanced atomically
+				 * (the room is the parent's text_room) */
 	char text[];
 };
 
@@ -36,7 +35,6 @@ int pairs_map(struct grade_pairs *p, size_t n)
 		return -1;
 	}
 	p->text_room = p->text_bytes - sizeof *p->text;
-	p->text->size = p->text_room;
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * workers fork, so every process sees them at the same address.
  *
  *   records  [pair 0][pair 1]...            64 bytes each
- *   text     [used][size][detail\0][detail\0]...
+ *   text     [used][detail\0][detail\0]...
  *
  * A worker appends a pair's detail to the text (used is advanced
  * atomically, so workers never write the same bytes), then fills the
@@ -15,8 +15,9 @@
  * The workers are not trusted with the parent's memory: once they have
  * all ended, pairs_results() copies every record out, checking its status,
  * its stop reason's end and its text's place against the room the parent
- * mapped (never a size read from the shared memory), before a report
- * reads it; the parent's own pairs_put is bounded the same way.
+ * mapped (never a size read from the shared memory; used, the cursor, is
+ * a hint, clamped), before a report reads it; the parent's own pairs_put
+ * is bounded the same way.
  */
 #ifndef AULA_CLI_GRADE_PAIRS_H
 #define AULA_CLI_GRADE_PAIRS_H

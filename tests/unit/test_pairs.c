@@ -95,11 +95,11 @@ START_TEST(hostile_records)
 	memset(p.rec[4].stop, 'x', sizeof p.rec[4].stop);
 	/* A length short of the text's end: the report reads that many. */
 	p.rec[5].text_len = 2;
-	/* The text's own size and cursor (its first two words) are the
-	 * workers' to break: neither the parent's pairs_put (for a worker
-	 * that died) nor its reading may go by them. */
+	/* The text's cursor (its first word) is the workers' to break:
+	 * neither the parent's pairs_put (for a worker that died) nor its
+	 * reading may go by it. */
 	size_t *head = (size_t *)(void *)p.text;
-	head[0] = head[1] = (size_t)1 << 40;
+	head[0] = (size_t)1 << 40;
 	p.rec[6].text_off = (uint64_t)1 << 32;
 	pairs_put(&p, 7, &o);
 	p.rec[8].done = 0xff;	/* not 1: done all the same */
